@@ -1,0 +1,123 @@
+"""The compiled session: sections and spoken cues at absolute times.
+
+A :class:`Timeline` is what the compiler produces and what every renderer and
+sink consumes. It is plain, frozen data; :meth:`Timeline.to_json` is the
+stable interface documented in the README (``coach compile --format json``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Cue kinds, highest priority first. A countdown is pinned: never moved,
+#: dropped or talked over. Then safety > technique > pace > posture >
+#: encouragement, as DESIGN.md sets.
+PRIORITY: dict[str, int] = {
+    "countdown": 6,
+    "safety": 5,
+    "technique": 4,
+    "pace": 3,
+    "posture": 2,
+    "encouragement": 1,
+}
+KINDS: tuple[str, ...] = tuple(PRIORITY)
+
+#: How long a phrase takes to say, in seconds. The compiler is given one:
+#: an estimate in pure tests, measured from the phrase cache in real use.
+SpeechTimer = Callable[[str], float]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One stretch of the walk with one technique (a repeat gives several)."""
+
+    title: str
+    technique: str
+    start_s: float
+    end_s: float
+    pace: str | None = None
+    cadence_spm: float | None = None
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One utterance: said from ``at_s`` for ``speech_s`` seconds."""
+
+    at_s: float
+    text: str
+    kind: str
+    priority: int
+    section: int  # index into Timeline.sections
+    speech_s: float
+
+    @property
+    def end_s(self) -> float:
+        return self.at_s + self.speech_s
+
+
+@dataclass(frozen=True)
+class CadencePoint:
+    """From ``at_s`` on, the step metronome beats ``spm`` steps per minute."""
+
+    at_s: float
+    spm: float
+
+
+@dataclass(frozen=True)
+class Timeline:
+    routine: str
+    title: str
+    duration_s: float
+    sections: tuple[Section, ...]
+    cues: tuple[Cue, ...]
+    #: Present only when the routine sets a cadence somewhere.
+    cadence: tuple[CadencePoint, ...] | None = None
+    #: Cues the compiler moved or dropped, with the reason. Not part of JSON.
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    def section_at(self, at_s: float) -> int:
+        """Index of the section playing at ``at_s`` (the last one at the end)."""
+        for i, s in enumerate(self.sections):
+            if s.start_s <= at_s < s.end_s:
+                return i
+        return len(self.sections) - 1
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "routine": self.routine,
+            "title": self.title,
+            "duration_s": self.duration_s,
+            "sections": [
+                {"title": s.title, "technique": s.technique, "start_s": s.start_s,
+                 "end_s": s.end_s}
+                for s in self.sections
+            ],
+            "cues": [
+                {"at_s": c.at_s, "text": c.text, "kind": c.kind, "priority": c.priority,
+                 "section": c.section, "speech_s": c.speech_s}
+                for c in self.cues
+            ],
+        }
+        if self.cadence is not None:
+            out["cadence"] = [{"at_s": p.at_s, "spm": p.spm} for p in self.cadence]
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Timeline:
+        sections = tuple(
+            Section(s["title"], s["technique"], s["start_s"], s["end_s"]) for s in data["sections"]
+        )
+        cues = tuple(
+            Cue(c["at_s"], c["text"], c["kind"], c["priority"], c["section"], c["speech_s"])
+            for c in data["cues"]
+        )
+        cadence = None
+        if "cadence" in data:
+            cadence = tuple(CadencePoint(p["at_s"], p["spm"]) for p in data["cadence"])
+        return cls(data["routine"], data["title"], data["duration_s"], sections, cues, cadence)
