@@ -1,0 +1,128 @@
+"""Typed, frozen model of routines and techniques (the validated YAML).
+
+Built by :mod:`coach.loader` from YAML; consumed by :mod:`coach.compiler`.
+Durations are seconds (float). Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Paces a segment can ask for; each has a default cadence (steps/minute).
+PACES: dict[str, float] = {"slow": 80.0, "easy": 90.0, "moderate": 100.0, "brisk": 110.0}
+
+
+@dataclass(frozen=True)
+class SpeechSettings:
+    """How cues are spoken. ``None`` means the engine's default."""
+
+    engine: str | None = None
+    voice: str | None = None
+    language: str = "en"
+    rate_wpm: int = 160
+    volume: float = 1.0
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A recurring cue: every ``every_s`` seconds one phrase of a rotating pool."""
+
+    every_s: float
+    phrases: tuple[str, ...]
+    kind: str = "posture"
+    offset_s: float | None = None  # first one after this many seconds; default every_s
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """A held stretch (cool-down): said, held with a countdown, released."""
+
+    name: str
+    say: str
+    hold_s: float = 30.0
+
+
+@dataclass(frozen=True)
+class Technique:
+    id: str
+    name: str
+    description: str
+    pace: str | None = None
+    cadence_spm: float | None = None
+    intro: tuple[str, ...] = ()
+    safety: tuple[str, ...] = ()
+    form: tuple[str, ...] = ()
+    form_every_s: float = 60.0
+    encouragement: tuple[str, ...] = ()
+    stretches: tuple[Stretch, ...] = ()
+    rounds: int = 1  # how many times the stretches are gone through
+    countdown_s: int = 0  # spoken countdown over the last N seconds of the section
+    closing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One technique for a while, with optional overrides."""
+
+    technique: str
+    duration_s: float
+    title: str | None = None
+    pace: str | None = None
+    cadence_spm: float | None = None
+    intro: tuple[str, ...] | None = None  # None: the technique's own
+    form: tuple[str, ...] | None = None
+    say: tuple[str, ...] = ()  # extra lines after the intro
+    reminders: tuple[Reminder, ...] = ()
+    countdown_s: int | None = None
+    line: int = 0  # where it stands in its file, for messages
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """``times`` x the inner segments (e.g. 3 x [3m easy, 3m brisk])."""
+
+    times: int
+    segments: tuple[Segment | Repeat, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Routine:
+    id: str
+    title: str
+    segments: tuple[Segment | Repeat, ...]
+    description: str = ""
+    speech: SpeechSettings = field(default_factory=SpeechSettings)
+    cadence_spm: float | None = None
+    reminders: tuple[Reminder, ...] = ()
+    pronunciations: tuple[tuple[str, str], ...] = ()  # (word, respelling)
+    source: str = "<built-in>"
+
+    @property
+    def duration_s(self) -> float:
+        return total_duration_s(self.segments)
+
+    @property
+    def sets_cadence(self) -> bool:
+        """Whether the routine asks for a metronome track anywhere."""
+        return self.cadence_spm is not None or _any_cadence(self.segments)
+
+
+def total_duration_s(segments: tuple[Segment | Repeat, ...]) -> float:
+    total = 0.0
+    for seg in segments:
+        if isinstance(seg, Repeat):
+            total += seg.times * total_duration_s(seg.segments)
+        else:
+            total += seg.duration_s
+    return total
+
+
+def _any_cadence(segments: tuple[Segment | Repeat, ...]) -> bool:
+    for seg in segments:
+        if isinstance(seg, Repeat):
+            if _any_cadence(seg.segments):
+                return True
+        elif seg.cadence_spm is not None:
+            return True
+    return False
