@@ -1,0 +1,296 @@
+"""The built-in content: technique library, routines and their JSON Schemas.
+
+Checks the package data as shipped (``coach/data``): every file parses, matches
+its schema, uses only known techniques and placeholders, and the routines last
+as long as their descriptions promise.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from collections.abc import Iterator
+from importlib import resources
+from typing import Any
+
+import pytest
+import yaml
+
+DATA = resources.files("coach").joinpath("data")
+
+TECHNIQUE_IDS = {
+    "warm-up", "posture-check", "heel-toe", "backward", "side-step", "figure-8",
+    "incline-up", "incline-down", "pace-change", "rest", "cool-down", "walk",
+}
+WALKING = TECHNIQUE_IDS - {"warm-up", "rest", "cool-down", "posture-check", "pace-change"}
+#: Minimum and maximum length of each built-in routine, in minutes.
+ROUTINE_MINUTES = {
+    "gentle-start": (9, 11),
+    "figure-8": (10, 12),
+    "heel-toe": (14, 16),
+    "backward": (16, 18),
+    "side-step": (14, 16),
+    "brisk-30": (30, 31),
+    "flare-up": (7, 9),
+}
+PLACEHOLDERS = {"minutes_left", "section_minutes_left", "rep", "reps", "section"}
+MAX_CUE_WORDS = 22
+_DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+
+
+def _files(kind: str) -> dict[str, Any]:
+    folder = DATA.joinpath(kind)
+    return {p.name[:-5]: yaml.safe_load(p.read_text(encoding="utf-8"))
+            for p in folder.iterdir() if p.name.endswith(".yaml")}
+
+
+TECHNIQUES = _files("techniques")
+ROUTINES = _files("routines")
+
+
+def _seconds(value: object) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    match = _DURATION.match(str(value))
+    assert match and any(match.groups()), f"bad duration {value!r}"
+    h, m, s = (int(g or 0) for g in match.groups())
+    return h * 3600 + m * 60 + s
+
+
+def _segments(items: list[dict[str, Any]], times: int = 1) -> Iterator[tuple[dict[str, Any], int]]:
+    """Every plain segment with how many times it is done (repeats expanded)."""
+    for item in items:
+        if "repeat" in item:
+            yield from _segments(item["segments"], times * item["repeat"])
+        else:
+            yield item, times
+
+
+def _flat(routine: dict[str, Any]) -> list[dict[str, Any]]:
+    return [seg for seg, _ in _segments(routine["segments"])]
+
+
+def _minutes(routine: dict[str, Any], technique: str | None = None) -> float:
+    return sum(_seconds(seg["duration"]) * n for seg, n in _segments(routine["segments"])
+               if technique is None or seg["technique"] == technique) / 60
+
+
+def _lines(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _spoken(doc: dict[str, Any]) -> Iterator[str]:
+    """Every line a technique or routine file would have spoken."""
+    for key in ("intro", "safety", "form", "encouragement", "closing", "say"):
+        yield from _lines(doc.get(key))
+    for stretch in doc.get("stretches", ()):
+        yield f"{stretch['name']}. {stretch['say']}"
+    for reminder in doc.get("reminders", ()):
+        yield from _lines(reminder["say"])
+    for seg, _ in _segments(doc.get("segments", [])):
+        yield from _spoken(seg)
+
+
+# -- the files are there and well formed -------------------------------------------
+def test_every_technique_and_routine_is_shipped() -> None:
+    assert set(TECHNIQUES) == TECHNIQUE_IDS
+    assert set(ROUTINES) == set(ROUTINE_MINUTES)
+
+
+@pytest.mark.parametrize("tid", sorted(TECHNIQUES))
+def test_technique_id_matches_file_name(tid: str) -> None:
+    assert TECHNIQUES[tid]["id"] == tid
+
+
+@pytest.mark.parametrize("kind", ["routine", "technique"])
+def test_files_match_their_schema(kind: str) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(DATA.joinpath(f"{kind}.schema.json").read_text(encoding="utf-8"))
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    validator = validator_class(schema)
+    docs = ROUTINES if kind == "routine" else TECHNIQUES
+    for name, doc in docs.items():
+        errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+                  for e in validator.iter_errors(doc)]
+        assert not errors, f"{kind}s/{name}.yaml: {errors}"
+
+
+def _schema_properties(node: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    if isinstance(node, dict):
+        for key, value in node.get("properties", {}).items():
+            yield key, value
+        for value in node.values():
+            yield from _schema_properties(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _schema_properties(value)
+
+
+@pytest.mark.parametrize("kind", ["routine", "technique"])
+def test_schema_describes_every_property_and_allows_no_others(kind: str) -> None:
+    schema = json.loads(DATA.joinpath(f"{kind}.schema.json").read_text(encoding="utf-8"))
+    properties = list(_schema_properties(schema))
+    assert len(properties) > 10
+    for key, prop in properties:
+        assert prop.get("description"), f"{key} has no description"
+    objects = [schema] + [d for d in schema["$defs"].values() if d.get("type") == "object"]
+    for obj in objects:
+        assert obj["additionalProperties"] is False
+
+
+def test_routine_schema_rejects_bad_routines() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(DATA.joinpath("routine.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    walk = {"technique": "walk", "duration": "5m"}
+    bad = [
+        {"segments": [walk]},
+        {"title": "T", "segments": []},
+        {"title": "T", "segments": [dict(walk, duration="5 minutes")]},
+        {"title": "T", "segments": [dict(walk, duration="")]},
+        {"title": "T", "segments": [dict(walk, duration=-30)]},
+        {"title": "T", "segments": [dict(walk, pace="fast")]},
+        {"title": "T", "segments": [dict(walk, colour="red")]},
+        {"title": "T", "segments": [{"repeat": 0, "segments": [walk]}]},
+        {"title": "T", "segments": [{"repeat": 2, "segments": [{"technique": "walk"}]}]},
+        {"title": "T", "segments": [walk], "reminders": [{"every": "2m"}]},
+        {"title": "T", "segments": [walk], "cadence": 500},
+    ]
+    for doc in bad:
+        assert list(validator.iter_errors(doc)), doc
+    good = {"title": "T", "segments": [
+        {"technique": "my-own", "duration": 90},
+        {"repeat": 2, "segments": [{"repeat": 2, "segments": [dict(walk, duration="1m30s")]}]},
+    ], "pronunciations": {"figure-8": "figure eight"}}
+    assert not list(validator.iter_errors(good))
+
+
+# -- what the routines contain --------------------------------------------------------
+@pytest.mark.parametrize("rid", sorted(ROUTINE_MINUTES))
+def test_routine_uses_known_techniques_from_warm_up_to_cool_down(rid: str) -> None:
+    flat = _flat(ROUTINES[rid])
+    unknown = {seg["technique"] for seg in flat} - set(TECHNIQUES)
+    assert not unknown
+    assert flat[0]["technique"] == "warm-up"
+    assert flat[-1]["technique"] == "cool-down"
+
+
+@pytest.mark.parametrize("rid", sorted(ROUTINE_MINUTES))
+def test_routine_lasts_as_promised(rid: str) -> None:
+    low, high = ROUTINE_MINUTES[rid]
+    assert low <= _minutes(ROUTINES[rid]) <= high
+
+
+def test_backward_routine_has_about_ten_minutes_of_backward_walking() -> None:
+    assert 9 <= _minutes(ROUTINES["backward"], "backward") <= 11
+
+
+def test_brisk_30_alternates_easy_and_brisk_in_a_repeat() -> None:
+    routine = ROUTINES["brisk-30"]
+    repeats = [item for item in routine["segments"] if "repeat" in item]
+    assert repeats and repeats[0]["repeat"] >= 2
+    paces = [seg.get("pace") for seg in repeats[0]["segments"]]
+    assert {"easy", "brisk"} <= set(paces)
+    assert all(seg["technique"] == "pace-change" for seg in repeats[0]["segments"])
+    assert "cadence" in routine and "cadence" in ROUTINES["heel-toe"]
+
+
+def test_flare_up_is_slow_and_short() -> None:
+    walking = [seg for seg in _flat(ROUTINES["flare-up"])
+               if seg["technique"] not in ("warm-up", "cool-down")]
+    assert walking
+    for seg in walking:
+        pace = seg.get("pace") or TECHNIQUES[seg["technique"]].get("pace")
+        assert pace == "slow"
+
+
+# -- what the techniques say ------------------------------------------------------------
+def _said(tid: str, *keys: str) -> str:
+    doc = TECHNIQUES[tid]
+    return " ".join(line for key in keys for line in _lines(doc.get(key))).lower()
+
+
+@pytest.mark.parametrize("tid", ["backward", "side-step"])
+def test_backward_and_side_step_speak_a_clear_path_line(tid: str) -> None:
+    safety = [line.lower() for line in _lines(TECHNIQUES[tid].get("safety"))]
+    assert any("clear" in line and "path" in line for line in safety)
+
+
+@pytest.mark.parametrize("tid", sorted(WALKING - {"walk"}))
+def test_walking_techniques_say_when_to_ease_off_or_stop(tid: str) -> None:
+    safety = _said(tid, "safety")
+    assert re.search(r"\b(stop|slow down|ease off)\b", safety), tid
+
+
+@pytest.mark.parametrize("tid", sorted(WALKING | {"posture-check", "pace-change", "warm-up"}))
+def test_walking_techniques_have_four_to_eight_form_cues(tid: str) -> None:
+    form = _lines(TECHNIQUES[tid].get("form"))
+    assert 4 <= len(form) <= 8
+    assert len(set(form)) == len(form)
+
+
+def test_key_facts_are_spoken_where_they_belong() -> None:
+    assert "shoes" in _said("warm-up", "intro")
+    assert all("shoe" not in _said(t, "form", "encouragement") for t in WALKING)
+    assert "rail" in _said("posture-check", "safety") + _said("walk", "form", "safety")
+    assert "talk" in _said("pace-change", "safety", "form")
+    assert "push off firmly" in _said("incline-up", "intro", "form")
+    assert "slow and steady" in _said("incline-down", "intro", "form")
+    heel_toe = _said("heel-toe", "form")
+    assert "firmly" in heel_toe and "slow and steady" in heel_toe
+    assert re.search(r"stand|sit", _said("rest", "intro"))
+    assert re.search(r"carry on|continue", _said("rest", "closing", "intro"))
+
+
+def test_cool_down_stretches_back_hips_and_legs() -> None:
+    cool = TECHNIQUES["cool-down"]
+    names = " ".join(s["name"] for s in cool["stretches"]).lower()
+    for stretch in ("toe touch", "lunge", "spinal twist"):
+        assert stretch in names
+    assert all(25 <= _seconds(s.get("hold", 30)) <= 35 for s in cool["stretches"])
+    assert 2 <= cool["rounds"] <= 3
+    assert "breath" in _said("cool-down", "intro", "safety")
+
+
+# -- every spoken line -----------------------------------------------------------------
+def _all_spoken() -> Iterator[tuple[str, str]]:
+    for tid, doc in TECHNIQUES.items():
+        for line in _spoken(doc):
+            yield f"techniques/{tid}", line
+    for rid, doc in ROUTINES.items():
+        for line in _spoken(doc):
+            yield f"routines/{rid}", line
+
+
+def test_cues_are_short_and_use_known_placeholders() -> None:
+    lines = list(_all_spoken())
+    assert len(lines) > 100
+    for where, line in lines:
+        assert len(line.split()) <= MAX_CUE_WORDS, f"{where}: too long: {line!r}"
+        names = {f for _, f, _, _ in string.Formatter().parse(line) if f is not None}
+        assert names <= PLACEHOLDERS, f"{where}: {line!r}"
+        assert "\u2014" not in line and "--" not in line, f"{where}: dash in {line!r}"
+
+
+def test_no_line_is_repeated_within_a_technique() -> None:
+    for tid, doc in TECHNIQUES.items():
+        lines = list(_spoken(doc))
+        assert len(set(lines)) == len(lines), tid
+
+
+def test_rep_placeholders_only_inside_repeats() -> None:
+    def walk(items: list[dict[str, Any]], inside: bool) -> None:
+        for item in items:
+            if "repeat" in item:
+                walk(item["segments"], True)
+                continue
+            for line in _spoken(item):
+                if "{rep" in line:
+                    assert inside, line
+
+    for doc in ROUTINES.values():
+        walk(doc["segments"], False)
