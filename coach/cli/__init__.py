@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from coach import __version__
-from coach.errors import CoachError, ExitStatus, RoutineError
+from coach.errors import CoachError, RoutineError
 
 #: Modules under coach.cli that define ``register(group)``.
 COMMAND_MODULES = ("core",)

@@ -1,0 +1,186 @@
+"""Core commands: routines, techniques, show, compile, check, schema."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import click
+
+from coach.errors import RoutineError, UsageError
+
+if TYPE_CHECKING:
+    from coach.timeline import Timeline
+
+ROUTINE_HELP = "A built-in routine id (see `coach routines`), your own routine id, or a YAML path."
+
+
+def routine_argument(f: Callable[..., None]) -> Callable[..., None]:
+    return click.argument("routine", metavar="ROUTINE")(f)
+
+
+def register(group: click.Group) -> None:
+    for command in (routines, techniques, show, compile_cmd, check, schema):
+        group.add_command(command)
+
+
+@click.command()
+def routines() -> None:
+    """List the routines you can walk: built-in and your own.
+
+    \b
+    Example:
+      coach routines
+    Your own routines go in the folder printed at the bottom.
+    """
+    from coach import paths
+    from coach.durations import format_clock
+    from coach.library import resolve_routine, routine_sources
+
+    rows = []
+    for rid, source in sorted(routine_sources().items()):
+        try:
+            routine = resolve_routine(rid)
+        except RoutineError as err:
+            rows.append((rid, "--:--", f"(invalid: {err.problems[0].message})"))
+            continue
+        mark = "" if source.builtin else "  [yours]"
+        rows.append((rid, format_clock(routine.duration_s), routine.title + mark))
+    width = max(len(r[0]) for r in rows) if rows else 10
+    for rid, dur, title in rows:
+        click.echo(f"{rid:<{width}}  {dur:>6}  {title}")
+    click.echo(f"\nYour routines folder: {paths.user_routines_dir()}")
+
+
+@click.command()
+def techniques() -> None:
+    """List the walking techniques routines can use.
+
+    \b
+    Example:
+      coach techniques
+    """
+    from coach.library import load_techniques
+
+    techs = load_techniques()
+    width = max(len(t) for t in techs)
+    for tid, tech in sorted(techs.items()):
+        click.echo(f"{tid:<{width}}  {tech.name}: {tech.description}")
+
+
+@click.command()
+@routine_argument
+def show(routine: str) -> None:
+    """Describe a routine: its sections, times and what the coach says.
+
+    \b
+    Examples:
+      coach show gentle-start
+      coach show ./my-walk.yaml
+    """
+    from coach.compiler import compile_routine
+    from coach.durations import format_clock
+    from coach.library import resolve_routine
+
+    r = resolve_routine(routine)
+    timeline = compile_routine(r)
+    click.echo(f"{r.title} ({r.id}), {format_clock(r.duration_s)}")
+    if r.description:
+        click.echo(click.wrap_text(r.description, initial_indent="  ", subsequent_indent="  "))
+    click.echo("")
+    for i, s in enumerate(timeline.sections):
+        n = sum(1 for c in timeline.cues if c.section == i)
+        pace = f", {s.pace} pace" if s.pace else ""
+        spm = f", {s.cadence_spm:g} steps/min" if s.cadence_spm else ""
+        click.echo(f"  {format_clock(s.start_s)}  {s.title} [{s.technique}] "
+                   f"{format_clock(s.duration_s)}{pace}{spm}, {n} cues")
+    click.echo(f"\n{len(timeline.cues)} spoken cues. See them all: coach compile {routine}")
+
+
+@click.command("compile")
+@routine_argument
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "lrc", "srt"]),
+              default="text", show_default=True, help="Output format.")
+@click.option("--quiet", "-q", is_flag=True, help="Do not print warnings about moved cues.")
+def compile_cmd(routine: str, fmt: str, quiet: bool) -> None:
+    """Print the spoken timeline of a session: every cue at its time.
+
+    The JSON form is a stable interface for other tools (see the README).
+
+    \b
+    Examples:
+      coach compile figure-8
+      coach compile brisk-30 --format json > brisk.json
+      coach compile heel-toe --format srt > heel-toe.srt
+    """
+    from coach.formats import render
+
+    timeline = compile_for_cli(routine)
+    if not quiet:
+        for warning in timeline.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    click.echo(render(timeline, fmt), nl=False)
+
+
+def compile_for_cli(ref: str) -> Timeline:
+    """Resolve and compile a routine with the best speech timing available."""
+    from coach.compiler import compile_routine
+    from coach.library import resolve_routine
+
+    return compile_routine(resolve_routine(ref))
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def check(files: tuple[str, ...]) -> None:
+    """Check routine files and report every problem as FILE:LINE:COL.
+
+    Exits with 2 if any file has a problem.
+
+    \b
+    Examples:
+      coach check my-walk.yaml
+      coach check ~/.config/coach/routines/*.yaml
+    """
+    from pathlib import Path
+
+    from coach.cli import report
+    from coach.compiler import compile_routine
+    from coach.durations import format_clock
+    from coach.library import load_techniques, read_user_file
+    from coach.loader import load_routine
+
+    techs = load_techniques()
+    failed = False
+    for name in files:
+        try:
+            routine = load_routine(read_user_file(Path(name)), name, Path(name).stem, techs)
+            timeline = compile_routine(routine, techniques=techs)
+        except (RoutineError, UsageError) as err:
+            report(err)
+            failed = True
+            continue
+        click.echo(f"{name}: ok, {format_clock(timeline.duration_s)}, "
+                   f"{len(timeline.sections)} sections, {len(timeline.cues)} cues")
+        for warning in timeline.warnings:
+            click.echo(f"{name}: warning: {warning}", err=True)
+    if failed:
+        raise click.exceptions.Exit(2)
+
+
+@click.command()
+@click.option("--technique", is_flag=True, help="The schema of technique files instead.")
+def schema(technique: bool) -> None:
+    """Print the JSON Schema of routine files, for editors.
+
+    \b
+    With yaml-language-server (VS Code, Neovim, Helix), save it and put this first
+    line in a routine:
+      coach schema > ~/.config/coach/routine.schema.json
+      # yaml-language-server: $schema=~/.config/coach/routine.schema.json
+    """
+    from importlib import resources
+
+    name = "technique.schema.json" if technique else "routine.schema.json"
+    text = resources.files("coach").joinpath("data").joinpath(name).read_text("utf-8")
+    click.echo(text, nl=False)

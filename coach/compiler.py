@@ -1,0 +1,414 @@
+"""Routine -> Timeline: every spoken cue at an absolute time (pure).
+
+The compiler expands segments and repeats into sections, writes the cues each
+section asks for (opening lines, form cues, reminders, stretches with their
+countdowns, closing lines) and then places them so that no two utterances
+overlap. Times are integer milliseconds inside, so the result is exact and
+deterministic.
+
+Placement, in this order (earlier steps are never moved by later ones):
+
+1. *Pinned*: countdowns, held stretches and the session's closing line. A
+   countdown is never moved, dropped or talked over.
+2. *Openings*: each section's announcement (intro, pace, extra lines, safety)
+   said back to back from its start; the first section waits for a short
+   lead-in so Bluetooth earphones do not clip the first words.
+3. *Floating*: form cues, reminders and encouragement, by priority
+   (safety > technique > pace > posture > encouragement), then by time. Each
+   goes to the first free gap at or after its wanted time inside its section;
+   one that would be too late is dropped. Moves over a second and drops are
+   reported in ``Timeline.warnings``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from coach.durations import format_clock
+from coach.model import PACES, Repeat, Routine, Segment, Technique
+from coach.timeline import PRIORITY, CadencePoint, Cue, Section, SpeechTimer, Timeline
+
+LEAD_IN_MS = 1500  # silence before the first word of a session
+CHIME_MS = 800  # after a section change the chime plays first
+GAP_MS = 400  # silence between two utterances
+COUNTDOWN_GAP_MS = 100
+MAX_DELAY_MS = {"safety": 30_000, "technique": 20_000, "pace": 10_000,
+                "posture": 30_000, "encouragement": 45_000}
+DEFAULT_CADENCE_SPM = 90.0
+
+NUMBER_WORDS = ("One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten")
+WELCOME = "Welcome. Today's walk is {title}: about {minutes} minutes."
+OPENING_SAFETY = ("This is guidance, not medical advice. If your pain gets worse, or you "
+                  "feel dizzy or unsteady, slow down or stop.")
+PACE_LINES = {
+    "slow": "Slow, gentle pace now.",
+    "easy": "Easy pace now. Relaxed and comfortable.",
+    "moderate": "Moderate pace now. You can still talk in full sentences.",
+    "brisk": "Brisk pace now. Breathing faster, but you can still talk.",
+}
+HALFWAY = "Halfway there. About {minutes_left} minutes to go."
+FIVE_LEFT = "About five minutes left. Keep it smooth and steady."
+CLOSING = "That's the end of today's walk. Well done for looking after your back."
+CLOSING_STRETCH_HINT = ("If you can, finish with a few gentle stretches for your back, "
+                        "hips and legs.")
+HOLD_REMINDER = "Ten more seconds. Breathe slowly."
+RELEASE = "And release."
+
+
+def estimate_speech_s(text: str, rate_wpm: int = 160) -> float:
+    """A words-per-minute guess at how long ``text`` takes to say."""
+    words = len(text.split())
+    pauses = sum(text.count(c) for c in ",.;:!?")
+    return round(0.2 + words * 60.0 / rate_wpm + 0.15 * pauses, 3)
+
+
+def compile_routine(routine: Routine, speech_s: SpeechTimer | None = None,
+                    techniques: Mapping[str, Technique] | None = None) -> Timeline:
+    """Compile ``routine`` into a timeline (see the module docstring)."""
+    if techniques is None:
+        from coach.library import load_techniques
+
+        techniques = load_techniques()
+    if speech_s is None:
+        rate = routine.speech.rate_wpm
+
+        def speech_s(text: str) -> float:
+            return estimate_speech_s(text, rate)
+
+    plans = list(_expand(routine, techniques))
+    return _Compiler(routine, plans, speech_s).run()
+
+
+@dataclass
+class _Plan:
+    index: int
+    title: str
+    technique: Technique
+    segment: Segment
+    start_ms: int
+    end_ms: int
+    rep: int = 1
+    reps: int = 1
+    pace: str | None = None
+    cadence_spm: float | None = None
+
+    @property
+    def stretches(self) -> bool:
+        return bool(self.technique.stretches)
+
+
+def _expand(routine: Routine, techniques: Mapping[str, Technique]) -> Iterator[_Plan]:
+    cursor = 0
+    index = 0
+
+    def walk(segments: tuple[Segment | Repeat, ...], rep: int, reps: int) -> Iterator[_Plan]:
+        nonlocal cursor, index
+        for seg in segments:
+            if isinstance(seg, Repeat):
+                for k in range(1, seg.times + 1):
+                    yield from walk(seg.segments, k, seg.times)
+                continue
+            tech = techniques[seg.technique]
+            title = seg.title or tech.name
+            if reps > 1:
+                title = f"{title}, round {rep} of {reps}"
+            pace = seg.pace or tech.pace
+            cadence = seg.cadence_spm or (PACES[seg.pace] if seg.pace else None) \
+                or tech.cadence_spm or (PACES[tech.pace] if tech.pace else None) \
+                or routine.cadence_spm
+            end = cursor + round(seg.duration_s * 1000)
+            yield _Plan(index, title, tech, seg, cursor, end, rep, reps, pace, cadence)
+            cursor = end
+            index += 1
+
+    yield from walk(routine.segments, 1, 1)
+
+
+@dataclass(order=True)
+class _Placed:
+    at_ms: int
+    end_ms: int  # includes the silence owed after it
+    cue: Cue = field(compare=False)
+
+
+class _Compiler:
+    def __init__(self, routine: Routine, plans: list[_Plan], speech_s: SpeechTimer):
+        self.routine = routine
+        self.plans = plans
+        self.speech_s = speech_s
+        self.total_ms = plans[-1].end_ms if plans else 0
+        self.placed: list[_Placed] = []
+        self.warnings: list[str] = []
+        self.rotation: dict[str, int] = {}
+        self.floating: list[tuple[int, int, int, str, str, _Plan]] = []
+
+    # -- helpers -------------------------------------------------------------
+    def fill(self, text: str, at_ms: int, plan: _Plan) -> str:
+        values = {
+            "minutes_left": max(1, round((self.total_ms - at_ms) / 60_000)),
+            "section_minutes_left": max(1, round((plan.end_ms - at_ms) / 60_000)),
+            "rep": plan.rep, "reps": plan.reps, "section": plan.title,
+        }
+        return text.format_map(values)
+
+    def speech_ms(self, text: str) -> int:
+        return max(1, math.ceil(self.speech_s(text) * 1000))
+
+    def rotate(self, key: str, pool: tuple[str, ...]) -> str:
+        k = self.rotation.get(key, 0)
+        self.rotation[key] = k + 1
+        return pool[k % len(pool)]
+
+    def earliest(self, at_ms: int, length_ms: int) -> int:
+        """First start >= at_ms where [start, start+length) touches no placed cue."""
+        t = at_ms
+        i = max(0, bisect.bisect_right([p.at_ms for p in self.placed], t) - 1)
+        for p in self.placed[i:]:
+            if p.end_ms <= t:
+                continue
+            if p.at_ms >= t + length_ms:
+                break
+            t = p.end_ms
+        return t
+
+    def put(self, at_ms: int, text: str, kind: str, plan: _Plan, gap_ms: int = GAP_MS,
+            speech_ms: int | None = None) -> int:
+        """Place a cue at exactly ``at_ms``; returns when it ends."""
+        speech = self.speech_ms(text) if speech_ms is None else speech_ms
+        cue = Cue(at_ms / 1000, text, kind, PRIORITY[kind], plan.index, speech / 1000)
+        bisect.insort(self.placed, _Placed(at_ms, at_ms + speech + gap_ms, cue))
+        return at_ms + speech
+
+    def fits(self, start_ms: int, speech_ms: int, plan: _Plan, limit_ms: int | None = None
+             ) -> bool:
+        limit = plan.end_ms if limit_ms is None else limit_ms
+        return start_ms >= plan.start_ms and start_ms + speech_ms <= limit
+
+    def drop(self, at_ms: int, text: str, kind: str, why: str) -> None:
+        self.warnings.append(f"{format_clock(at_ms / 1000)} dropped {kind} cue {text!r}: {why}")
+
+    # -- the passes ------------------------------------------------------------
+    def run(self) -> Timeline:
+        if self.plans:
+            self.pin_closing()
+            for plan in self.plans:
+                self.pin_countdown(plan)
+            for plan in self.plans:
+                opened = self.opening(plan)
+                if plan.stretches:
+                    self.pin_stretches(plan, opened)
+                else:
+                    self.want_section_cues(plan, opened)
+            self.want_session_cues()
+            self.place_floating()
+        return self.timeline()
+
+    def pin_closing(self) -> None:
+        last = self.plans[-1]
+        lines = [CLOSING]
+        if not last.stretches:
+            lines.append(CLOSING_STRETCH_HINT)
+        lengths = [self.speech_ms(t) for t in lines]
+        at = last.end_ms - sum(lengths) - GAP_MS * (len(lines) - 1) - 300
+        for text, length in zip(lines, lengths, strict=True):
+            if at < last.start_ms:
+                self.drop(at, text, "technique", "the last section is too short")
+                continue
+            at = self.put(at, text, "technique", last, speech_ms=length) + GAP_MS
+
+    def pin_countdown(self, plan: _Plan) -> None:
+        n = plan.segment.countdown_s if plan.segment.countdown_s is not None \
+            else plan.technique.countdown_s
+        if not n or plan is self.plans[-1]:
+            return
+        words, lengths, step = self.countdown_words(n)
+        start = plan.end_ms - step * n
+        if start < plan.start_ms + 10_000:
+            self.drop(start, " ".join(words), "countdown", "the section is too short for it")
+            return
+        self.put_countdown(start, words, lengths, step, plan)
+
+    def countdown_words(self, n: int) -> tuple[tuple[str, ...], list[int], int]:
+        """Words for counting down from ``n``, their lengths, and the beat between them.
+
+        The beat is one second unless a number takes longer to say.
+        """
+        words = NUMBER_WORDS[:n][::-1]
+        lengths = [self.speech_ms(w) for w in words]
+        return words, lengths, max(1000, max(lengths) + COUNTDOWN_GAP_MS)
+
+    def put_countdown(self, start_ms: int, words: tuple[str, ...], lengths: list[int],
+                      step_ms: int, plan: _Plan) -> None:
+        for k, (word, length) in enumerate(zip(words, lengths, strict=True)):
+            self.put(start_ms + k * step_ms, word, "countdown", plan, COUNTDOWN_GAP_MS, length)
+
+    def opening(self, plan: _Plan) -> int:
+        """Say the section's opening lines back to back; returns when they end."""
+        seg, tech = plan.segment, plan.technique
+        lines: list[tuple[str, str]] = []
+        if plan.index == 0:
+            minutes = max(1, round(self.total_ms / 60_000))
+            lines.append(("technique", WELCOME.format(title=self.routine.title, minutes=minutes)))
+            lines.append(("safety", OPENING_SAFETY))
+        intro = seg.intro if seg.intro is not None else tech.intro
+        if plan.rep > 1:
+            intro = intro[:1]
+        lines += [("technique", t) for t in intro]
+        if seg.pace:
+            lines.append(("pace", PACE_LINES[seg.pace]))
+        lines += [("technique", t) for t in seg.say]
+        if plan.rep == 1:
+            lines += [("safety", t) for t in tech.safety]
+        t = plan.start_ms + (LEAD_IN_MS if plan.index == 0 else CHIME_MS)
+        end = t
+        for kind, raw in lines:
+            text = self.fill(raw, t, plan)
+            length = self.speech_ms(text)
+            start = self.earliest(t, length + GAP_MS)
+            if not self.fits(start, length, plan):
+                self.drop(t, text, kind, f"no room at the start of {plan.title!r}")
+                continue
+            end = self.put(start, text, kind, plan, speech_ms=length)
+            t = end + GAP_MS
+        return end
+
+    def pin_stretches(self, plan: _Plan, t: int) -> None:
+        tech = plan.technique
+        steps = [(r, s) for r in range(1, tech.rounds + 1) for s in tech.stretches]
+        done = 0
+        cursor = t + GAP_MS
+        limit = self._closing_start(plan)
+        for rnd, stretch in steps:
+            text = f"{stretch.name}. {self.fill(stretch.say, cursor, plan)}"
+            if tech.rounds > 1 and stretch is tech.stretches[0]:
+                text = f"Round {rnd} of {tech.rounds}. {text}"
+            say_ms = self.speech_ms(text)
+            hold_ms = round(stretch.hold_s * 1000)
+            release_ms = self.speech_ms(RELEASE)
+            start = self.earliest(cursor, say_ms + GAP_MS)
+            hold_end = start + say_ms + hold_ms
+            if hold_end + release_ms > limit:
+                break
+            said_end = self.put(start, text, "technique", plan, speech_ms=say_ms)
+            words, lengths, step = self.countdown_words(3)
+            count_at = max(hold_end - 3 * step, said_end + GAP_MS)
+            reminder_ms = self.speech_ms(HOLD_REMINDER)
+            reminder_at = min(hold_end - 10_000, count_at - reminder_ms - GAP_MS)
+            if hold_ms >= 20_000 and reminder_at >= said_end + GAP_MS:
+                self.put(reminder_at, HOLD_REMINDER, "technique", plan, speech_ms=reminder_ms)
+            self.put_countdown(count_at, words, lengths, step, plan)
+            hold_end = max(hold_end, count_at + 3 * step)
+            cursor = self.put(hold_end, RELEASE, "technique", plan, speech_ms=release_ms) + GAP_MS
+            done += 1
+        if done < len(steps):
+            self.warnings.append(f"{format_clock(plan.start_ms / 1000)} {plan.title!r} is too "
+                                 f"short for every stretch: kept {done} of {len(steps)}")
+
+    def _closing_start(self, plan: _Plan) -> int:
+        """Where the lines pinned at the end of ``plan`` begin (its end if none)."""
+        pinned = [p.at_ms - GAP_MS for p in self.placed
+                  if plan.end_ms - 30_000 < p.at_ms < plan.end_ms]
+        return min(pinned, default=plan.end_ms)
+
+    def want(self, at_ms: int, text: str, kind: str, plan: _Plan) -> None:
+        self.floating.append((-PRIORITY[kind], at_ms, len(self.floating), text, kind, plan))
+
+    def want_section_cues(self, plan: _Plan, opened_ms: int) -> None:
+        seg, tech = plan.segment, plan.technique
+        form = seg.form if seg.form is not None else tech.form
+        every = round(tech.form_every_s * 1000)
+        if form:
+            at = max(opened_ms, plan.start_ms) + every
+            while at < plan.end_ms - 10_000:
+                self.want(at, self.rotate("form:" + tech.id, form), "technique", plan)
+                at += every
+        if tech.encouragement and plan.end_ms - plan.start_ms >= 120_000:
+            mid = (plan.start_ms + plan.end_ms) // 2
+            self.want(mid + 5_000, self.rotate("enc:" + tech.id, tech.encouragement),
+                      "encouragement", plan)
+        for reminder in seg.reminders:
+            step = round(reminder.every_s * 1000)
+            at = plan.start_ms + round((reminder.offset_s or reminder.every_s) * 1000)
+            while at < plan.end_ms - 5_000:
+                self.want(at, self.rotate(f"rem:{id(reminder)}", reminder.phrases),
+                          reminder.kind, plan)
+                at += step
+        if tech.closing:
+            at = plan.end_ms - 20_000 - 5_000 * len(tech.closing)
+            for line in tech.closing:
+                if at > opened_ms:
+                    self.want(at, line, "technique", plan)
+                at += 5_000
+
+    def want_session_cues(self) -> None:
+        for reminder in self.routine.reminders:
+            step = round(reminder.every_s * 1000)
+            at = round((reminder.offset_s or reminder.every_s) * 1000)
+            while at < self.total_ms - 15_000:
+                plan = self.plan_at(at)
+                if not plan.stretches:
+                    self.want(at, self.rotate(f"rem:{id(reminder)}", reminder.phrases),
+                              reminder.kind, plan)
+                at += step
+        if self.total_ms >= 8 * 60_000:
+            half = self.total_ms // 2
+            self.want(half, HALFWAY, "encouragement", self.plan_at(half))
+        if self.total_ms >= 15 * 60_000:
+            at = self.total_ms - 5 * 60_000
+            if not self.plan_at(at).stretches:
+                self.want(at, FIVE_LEFT, "encouragement", self.plan_at(at))
+
+    def plan_at(self, at_ms: int) -> _Plan:
+        starts = [p.start_ms for p in self.plans]
+        return self.plans[max(0, bisect.bisect_right(starts, at_ms) - 1)]
+
+    def place_floating(self) -> None:
+        for _neg, at, _seq, raw, kind, plan in sorted(self.floating, key=lambda w: w[:3]):
+            text = self.fill(raw, at, plan)
+            length = self.speech_ms(text)
+            start = self.earliest(at, length + GAP_MS)
+            late = start - at
+            if not self.fits(start, length, plan) or late > MAX_DELAY_MS[kind]:
+                self.drop(at, text, kind, f"no free moment in {plan.title!r} "
+                          f"within {MAX_DELAY_MS[kind] // 1000} s")
+                continue
+            if late > 1000:
+                self.warnings.append(f"{format_clock(at / 1000)} moved {kind} cue {text!r} "
+                                     f"{late / 1000:.1f} s later: it clashed with another cue")
+            self.put(start, text, kind, plan, speech_ms=length)
+
+    # -- result ----------------------------------------------------------------
+    def timeline(self) -> Timeline:
+        sections = tuple(
+            Section(p.title, p.technique.id, p.start_ms / 1000, p.end_ms / 1000, p.pace,
+                    p.cadence_spm)
+            for p in self.plans
+        )
+        cues = tuple(p.cue for p in self.placed)
+        cadence = None
+        if self.routine.sets_cadence:
+            points: list[CadencePoint] = []
+            for p in self.plans:
+                spm = p.cadence_spm or self.routine.cadence_spm or DEFAULT_CADENCE_SPM
+                if not points or points[-1].spm != spm:
+                    points.append(CadencePoint(p.start_ms / 1000, spm))
+            cadence = tuple(points)
+        timeline = Timeline(self.routine.id, self.routine.title, self.total_ms / 1000,
+                            sections, cues, cadence, tuple(self.warnings))
+        check_timeline(timeline)
+        return timeline
+
+
+def check_timeline(timeline: Timeline) -> None:
+    """Raise AssertionError if a compiled timeline breaks a guarantee (a bug)."""
+    previous_end = 0.0
+    for cue in timeline.cues:
+        section = timeline.sections[cue.section]
+        if cue.at_s < previous_end - 1e-9:
+            raise AssertionError(f"cue overlaps the one before it: {cue}")
+        if not (section.start_s <= cue.at_s and cue.end_s <= section.end_s + 1e-9):
+            raise AssertionError(f"cue outside its section: {cue}")
+        previous_end = cue.end_s

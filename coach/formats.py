@@ -1,0 +1,64 @@
+"""Timeline -> text for people and tools: text, json, lrc, srt."""
+
+from __future__ import annotations
+
+import json
+
+from coach.durations import format_clock
+from coach.timeline import Timeline
+
+FORMATS = ("text", "json", "lrc", "srt")
+
+
+def to_text(timeline: Timeline) -> str:
+    lines = [f"{timeline.title} ({timeline.routine}) - {format_clock(timeline.duration_s)}"]
+    current = -1
+    for cue in timeline.cues:
+        while current < cue.section:
+            current += 1
+            s = timeline.sections[current]
+            lines.append(f"\n== {format_clock(s.start_s)}-{format_clock(s.end_s)}  {s.title}")
+        lines.append(f"{_clock_tenths(cue.at_s)}  {cue.kind:<13} {cue.text}")
+    for s in timeline.sections[current + 1:]:
+        lines.append(f"\n== {format_clock(s.start_s)}-{format_clock(s.end_s)}  {s.title}")
+    return "\n".join(lines) + "\n"
+
+
+def to_json(timeline: Timeline) -> str:
+    return json.dumps(timeline.to_json(), indent=2, ensure_ascii=False) + "\n"
+
+
+def to_lrc(timeline: Timeline) -> str:
+    """LRC lyrics: ``[mm:ss.xx]text`` per cue, with title tags."""
+    length = format_clock(timeline.duration_s)
+    lines = [f"[ti:{timeline.title}]", "[ar:coach]", f"[length:{length}]"]
+    for cue in timeline.cues:
+        centis = round(cue.at_s * 100)
+        m, rest = divmod(centis, 6000)
+        lines.append(f"[{m:02d}:{rest // 100:02d}.{rest % 100:02d}]{cue.text}")
+    return "\n".join(lines) + "\n"
+
+
+def to_srt(timeline: Timeline) -> str:
+    """SubRip: each cue shown while it is spoken."""
+    blocks = []
+    for i, cue in enumerate(timeline.cues, 1):
+        blocks.append(f"{i}\n{_srt_time(cue.at_s)} --> {_srt_time(cue.end_s)}\n{cue.text}\n")
+    return "\n".join(blocks)
+
+
+def render(timeline: Timeline, fmt: str) -> str:
+    return {"text": to_text, "json": to_json, "lrc": to_lrc, "srt": to_srt}[fmt](timeline)
+
+
+def _srt_time(seconds: float) -> str:
+    ms = round(seconds * 1000)
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d},{ms:03d}"
+
+
+def _clock_tenths(seconds: float) -> str:
+    tenths = round(seconds * 10)
+    return f"{format_clock(tenths // 10)}.{tenths % 10}"

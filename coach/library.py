@@ -1,0 +1,122 @@
+"""The technique library and the routines a user can name.
+
+Built-in techniques and routines are package data (``coach/data``). Users add
+their own in the config folder (``routines/ID.yaml``, ``techniques/ID.yaml``);
+a user file with a built-in's id shadows it.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from coach import paths
+from coach.errors import UsageError
+from coach.loader import load_routine, load_technique
+from coach.model import Routine, Technique
+from coach.yamlsrc import suggest
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+
+@dataclass(frozen=True)
+class RoutineSource:
+    id: str
+    path: str  # for messages: the file name
+    builtin: bool
+
+    def read(self) -> bytes:
+        if self.builtin:
+            return _data_dir().joinpath("routines", f"{self.id}.yaml").read_bytes()
+        return read_user_file(Path(self.path))
+
+
+def _data_dir() -> Traversable:
+    return resources.files("coach").joinpath("data")
+
+
+def read_user_file(path: Path) -> bytes:
+    """Read a file the user named, refusing huge files before reading them."""
+    from coach.errors import RoutineError
+    from coach.yamlsrc import MAX_FILE_BYTES
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise RoutineError.at(str(path), 1, 1, f"file is too large ({size:,} bytes; "
+                                  f"the limit is {MAX_FILE_BYTES:,})")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a folder, not a routine file") from None
+    except OSError as err:
+        raise UsageError(f"{path}: cannot read it ({err.strerror})") from None
+
+
+def _builtin_ids(kind: str) -> list[str]:
+    folder = _data_dir().joinpath(kind)
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def _user_ids(folder: Path) -> list[str]:
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.yaml"))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_techniques(user_dir: str) -> dict[str, Technique]:
+    out: dict[str, Technique] = {}
+    for tid in _builtin_ids("techniques"):
+        data = _data_dir().joinpath("techniques", f"{tid}.yaml").read_bytes()
+        out[tid] = load_technique(data, f"<built-in>/techniques/{tid}.yaml")
+    for tid in _user_ids(Path(user_dir)):
+        path = Path(user_dir) / f"{tid}.yaml"
+        out[tid] = load_technique(read_user_file(path), str(path))
+    return out
+
+
+def load_techniques() -> dict[str, Technique]:
+    """Every technique by id: built-in, then the user's (which may shadow)."""
+    return dict(_load_techniques(str(paths.config_dir() / "techniques")))
+
+
+def routine_sources() -> dict[str, RoutineSource]:
+    out = {rid: RoutineSource(rid, f"<built-in>/routines/{rid}.yaml", True)
+           for rid in _builtin_ids("routines")}
+    user = paths.user_routines_dir()
+    for rid in _user_ids(user):
+        out[rid] = RoutineSource(rid, str(user / f"{rid}.yaml"), False)
+    return out
+
+
+def routine_ids() -> list[str]:
+    return sorted(routine_sources())
+
+
+def builtin_routine_ids() -> list[str]:
+    return _builtin_ids("routines")
+
+
+def looks_like_path(ref: str) -> bool:
+    return os.sep in ref or "/" in ref or ref.endswith((".yaml", ".yml"))
+
+
+def resolve_routine(ref: str) -> Routine:
+    """A routine by built-in id, user routine id, or path to a YAML file."""
+    techniques = load_techniques()
+    if looks_like_path(ref):
+        path = Path(ref)
+        return load_routine(read_user_file(path), ref, path.stem, techniques)
+    sources = routine_sources()
+    source = sources.get(ref)
+    if source is None:
+        raise UsageError(f"unknown routine {ref!r}{suggest(ref, sources)} "
+                         "(see `coach routines`, or give a path to a .yaml file)")
+    return load_routine(source.read(), source.path, source.id, techniques)

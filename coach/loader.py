@@ -1,0 +1,267 @@
+"""Routine and technique YAML -> validated, frozen model objects.
+
+Every problem in a file is collected and raised together as one
+:class:`~coach.errors.RoutineError` whose lines read ``FILE:LINE:COL: message``.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Collection
+
+import yaml
+
+from coach.model import (
+    PACES,
+    Reminder,
+    Repeat,
+    Routine,
+    Segment,
+    SpeechSettings,
+    Stretch,
+    Technique,
+    total_duration_s,
+)
+from coach.yamlsrc import Reader, compose, suggest
+
+MAX_SESSION_S = 4 * 3600
+MAX_SECTIONS = 400
+PLACEHOLDERS = ("minutes_left", "section_minutes_left", "rep", "reps", "section")
+REMINDER_KINDS = ("posture", "encouragement", "pace", "safety", "technique")
+PACE_NAMES = tuple(PACES)
+
+_ROUTINE_KEYS = {"title": True, "segments": True, "description": False, "language": False,
+                 "voice": False, "engine": False, "rate": False, "volume": False,
+                 "cadence": False, "reminders": False, "pronunciations": False}
+_SEGMENT_KEYS = {"technique": True, "duration": True, "title": False, "pace": False,
+                 "cadence": False, "intro": False, "form": False, "say": False,
+                 "reminders": False, "countdown": False}
+_REPEAT_KEYS = {"repeat": True, "segments": True}
+_REMINDER_KEYS = {"every": True, "say": True, "kind": False, "offset": False}
+_TECHNIQUE_KEYS = {"id": True, "name": True, "description": True, "pace": False,
+                   "cadence": False, "intro": False, "safety": False, "form": False,
+                   "form_every": False, "encouragement": False, "stretches": False,
+                   "rounds": False, "countdown": False, "closing": False}
+_STRETCH_KEYS = {"name": True, "say": True, "hold": False}
+
+
+def load_routine(data: bytes, source: str, routine_id: str,
+                 technique_ids: Collection[str]) -> Routine:
+    """Validate routine YAML; raises RoutineError listing every problem."""
+    r, keys = _open(data, source, "routine", _ROUTINE_KEYS)
+    title = r.text(keys["title"], "title", 120) if "title" in keys else None
+    segments: tuple[Segment | Repeat, ...] = ()
+    if "segments" in keys:
+        segments = _segments(r, keys["segments"], technique_ids, depth=0)
+    speech = SpeechSettings()
+    if "language" in keys:
+        speech = _replace(speech, language=r.text(keys["language"], "language", 20))
+    if "voice" in keys:
+        speech = _replace(speech, voice=r.text(keys["voice"], "voice", 80))
+    if "engine" in keys:
+        speech = _replace(speech, engine=r.text(keys["engine"], "engine", 40))
+    if "rate" in keys:
+        rate = r.number(keys["rate"], "rate (words per minute)", 80, 450, integer=True)
+        speech = _replace(speech, rate_wpm=None if rate is None else int(rate))
+    if "volume" in keys:
+        speech = _replace(speech, volume=r.number(keys["volume"], "volume", 0.05, 1.0))
+    cadence = _cadence(r, keys.get("cadence"))
+    reminders = _reminders(r, keys["reminders"]) if "reminders" in keys else ()
+    pronunciations: list[tuple[str, str]] = []
+    for word_node, say_node in r.pairs(keys.get("pronunciations", _EMPTY_MAP), "pronunciations"):
+        word = r.text(word_node, "pronunciation word", 60)
+        spoken = r.text(say_node, f"pronunciation of {word_node.value!r}", 200)
+        if word and spoken:
+            pronunciations.append((word, spoken))
+    if segments:
+        total = total_duration_s(segments)
+        if total > MAX_SESSION_S:
+            r.error(keys["segments"], f"the session lasts {total / 3600:.1f} hours; "
+                    "the limit is 4 hours")
+        elif _count_sections(segments) > MAX_SECTIONS:
+            r.error(keys["segments"], f"too many sections (over {MAX_SECTIONS})")
+    r.raise_if_any()
+    assert title is not None
+    return Routine(
+        id=routine_id, title=title, segments=segments,
+        description=_optional_text(r, keys, "description", 1000), speech=speech,
+        cadence_spm=cadence, reminders=reminders, pronunciations=tuple(pronunciations),
+        source=source,
+    )
+
+
+def load_technique(data: bytes, source: str) -> Technique:
+    r, keys = _open(data, source, "technique", _TECHNIQUE_KEYS)
+    tid = r.text(keys["id"], "id", 40) if "id" in keys else None
+    name = r.text(keys["name"], "name", 80) if "name" in keys else None
+    description = r.text(keys["description"], "description", 1000) if "description" in keys \
+        else None
+    stretches: list[Stretch] = []
+    for node in r.items(keys["stretches"], "stretches") if "stretches" in keys else ():
+        sk = r.mapping(node, "stretch", _STRETCH_KEYS)
+        if sk is None:
+            continue
+        sname = r.text(sk["name"], "stretch name", 80) if "name" in sk else None
+        ssay = r.text(sk["say"], "stretch text") if "say" in sk else None
+        _check_placeholders(r, sk.get("say"))
+        hold = r.duration(sk["hold"], "hold", 5, 120) if "hold" in sk else 30.0
+        if sname and ssay and hold:
+            stretches.append(Stretch(sname, ssay, hold))
+    lines = {k: _lines(r, keys, k) for k in ("intro", "safety", "form", "encouragement",
+                                             "closing")}
+    pace = r.choice(keys["pace"], "pace", PACE_NAMES) if "pace" in keys else None
+    cadence = _cadence(r, keys.get("cadence"))
+    form_every = r.duration(keys["form_every"], "form_every", 15, 600) \
+        if "form_every" in keys else 60.0
+    rounds = r.number(keys["rounds"], "rounds", 1, 5, integer=True) if "rounds" in keys else 1
+    countdown = r.number(keys["countdown"], "countdown", 0, 10, integer=True) \
+        if "countdown" in keys else 0
+    r.raise_if_any()
+    assert tid and name and description
+    return Technique(
+        id=tid, name=name, description=description, pace=pace, cadence_spm=cadence,
+        intro=lines["intro"], safety=lines["safety"], form=lines["form"],
+        form_every_s=form_every or 60.0, encouragement=lines["encouragement"],
+        stretches=tuple(stretches), rounds=int(rounds or 1), countdown_s=int(countdown or 0),
+        closing=lines["closing"],
+    )
+
+
+# -- parts -------------------------------------------------------------------
+def _open(data: bytes, source: str, what: str, allowed: dict[str, bool]
+          ) -> tuple[Reader, dict[str, yaml.Node]]:
+    """Parse a file whose top level must be a mapping with ``allowed`` keys."""
+    r = Reader(source)
+    keys = r.mapping(compose(data, source), what, allowed)
+    if keys is None:
+        r.raise_if_any()
+    assert keys is not None
+    return r, keys
+
+
+_EMPTY_MAP = yaml.MappingNode("tag:yaml.org,2002:map", [])
+
+
+def _segments(r: Reader, node: yaml.Node, technique_ids: Collection[str], depth: int
+              ) -> tuple[Segment | Repeat, ...]:
+    out: list[Segment | Repeat] = []
+    for item in r.items(node, "segments"):
+        is_repeat = isinstance(item, yaml.MappingNode) and any(
+            k.value == "repeat" for k, _ in item.value if isinstance(k, yaml.ScalarNode))
+        if is_repeat:
+            keys = r.mapping(item, "repeat block", _REPEAT_KEYS)
+            if keys is None or "repeat" not in keys or "segments" not in keys:
+                continue
+            if depth >= 3:
+                r.error(item, "repeat blocks may be nested at most 3 deep")
+                continue
+            times = r.number(keys["repeat"], "repeat", 1, 50, integer=True)
+            inner = _segments(r, keys["segments"], technique_ids, depth + 1)
+            if times and inner:
+                out.append(Repeat(int(times), inner, line=item.start_mark.line + 1))
+            continue
+        keys = r.mapping(item, "segment", _SEGMENT_KEYS)
+        if keys is None:
+            continue
+        seg = _segment(r, item, keys, technique_ids)
+        if seg is not None:
+            out.append(seg)
+    return tuple(out)
+
+
+def _segment(r: Reader, node: yaml.Node, keys: dict[str, yaml.Node],
+             technique_ids: Collection[str]) -> Segment | None:
+    technique = None
+    if "technique" in keys:
+        technique = r.text(keys["technique"], "technique", 60)
+        if technique is not None and technique not in technique_ids:
+            r.error(keys["technique"], f"unknown technique {technique!r}"
+                    f"{suggest(technique, technique_ids)} (see `coach techniques`)")
+            technique = None
+    duration = r.duration(keys["duration"], "duration", 5, 4 * 3600) \
+        if "duration" in keys else None
+    countdown = None
+    if "countdown" in keys:
+        value = r.number(keys["countdown"], "countdown", 0, 10, integer=True)
+        countdown = None if value is None else int(value)
+    if technique is None or duration is None:
+        return None
+    return Segment(
+        technique=technique, duration_s=duration,
+        title=_optional_text(r, keys, "title", 80) or None,
+        pace=r.choice(keys["pace"], "pace", PACE_NAMES) if "pace" in keys else None,
+        cadence_spm=_cadence(r, keys.get("cadence")),
+        intro=_lines(r, keys, "intro") if "intro" in keys else None,
+        form=_lines(r, keys, "form") if "form" in keys else None,
+        say=_lines(r, keys, "say"),
+        reminders=_reminders(r, keys["reminders"]) if "reminders" in keys else (),
+        countdown_s=countdown, line=node.start_mark.line + 1,
+    )
+
+
+def _reminders(r: Reader, node: yaml.Node) -> tuple[Reminder, ...]:
+    out = []
+    for item in r.items(node, "reminders"):
+        keys = r.mapping(item, "reminder", _REMINDER_KEYS)
+        if keys is None:
+            continue
+        every = r.duration(keys["every"], "every", 20, 3600) if "every" in keys else None
+        phrases = _lines(r, keys, "say") if "say" in keys else ()
+        kind = r.choice(keys["kind"], "kind", REMINDER_KINDS) if "kind" in keys else "posture"
+        offset = r.duration(keys["offset"], "offset", 1, 3600) if "offset" in keys else None
+        if every and phrases and kind:
+            out.append(Reminder(every, phrases, kind, offset))
+    return tuple(out)
+
+
+def _lines(r: Reader, keys: dict[str, yaml.Node], key: str) -> tuple[str, ...]:
+    if key not in keys:
+        return ()
+    _check_placeholders(r, keys[key])
+    return r.texts(keys[key], key) or ()
+
+
+def _check_placeholders(r: Reader, node: yaml.Node | None) -> None:
+    if node is None:
+        return
+    nodes = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    for item in nodes:
+        if not isinstance(item, yaml.ScalarNode):
+            continue
+        try:
+            names = [f for _, f, _, _ in string.Formatter().parse(str(item.value)) if f is not None]
+        except ValueError as err:
+            r.error(item, f"bad placeholder in text: {err} (write {{{{ for a literal brace)")
+            continue
+        for name in names:
+            if name not in PLACEHOLDERS:
+                r.error(item, f"unknown placeholder {{{name}}}{suggest(name, PLACEHOLDERS)}; "
+                        f"known: {', '.join('{' + p + '}' for p in PLACEHOLDERS)}")
+
+
+def _cadence(r: Reader, node: yaml.Node | None) -> float | None:
+    if node is None:
+        return None
+    return r.number(node, "cadence (steps per minute)", 40, 200)
+
+
+def _optional_text(r: Reader, keys: dict[str, yaml.Node], key: str, max_len: int) -> str:
+    if key not in keys:
+        return ""
+    return r.text(keys[key], key, max_len) or ""
+
+
+def _replace(speech: SpeechSettings, **changes: object) -> SpeechSettings:
+    from dataclasses import replace
+
+    kept = {k: v for k, v in changes.items() if v is not None}
+    return replace(speech, **kept)  # type: ignore[arg-type]
+
+
+def _count_sections(segments: tuple[Segment | Repeat, ...]) -> int:
+    n = 0
+    for seg in segments:
+        n += seg.times * _count_sections(seg.segments) if isinstance(seg, Repeat) else 1
+        if n > MAX_SECTIONS:
+            break
+    return n
