@@ -16,6 +16,14 @@ from typing import Any
 
 import pytest
 import yaml
+from click.testing import CliRunner
+
+from coach.cli import main
+from coach.compiler import compile_routine
+from coach.durations import parse_duration
+from coach.library import load_techniques, resolve_routine
+from coach.loader import PLACEHOLDERS, load_routine
+from coach.model import Routine
 
 DATA = resources.files("coach").joinpath("data")
 
@@ -34,9 +42,7 @@ ROUTINE_MINUTES = {
     "brisk-30": (30, 31),
     "flare-up": (7, 9),
 }
-PLACEHOLDERS = {"minutes_left", "section_minutes_left", "rep", "reps", "section"}
 MAX_CUE_WORDS = 22
-_DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 
 
 def _files(kind: str) -> dict[str, Any]:
@@ -47,15 +53,6 @@ def _files(kind: str) -> dict[str, Any]:
 
 TECHNIQUES = _files("techniques")
 ROUTINES = _files("routines")
-
-
-def _seconds(value: object) -> float:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    match = _DURATION.match(str(value))
-    assert match and any(match.groups()), f"bad duration {value!r}"
-    h, m, s = (int(g or 0) for g in match.groups())
-    return h * 3600 + m * 60 + s
 
 
 def _segments(items: list[dict[str, Any]], times: int = 1) -> Iterator[tuple[dict[str, Any], int]]:
@@ -72,7 +69,7 @@ def _flat(routine: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _minutes(routine: dict[str, Any], technique: str | None = None) -> float:
-    return sum(_seconds(seg["duration"]) * n for seg, n in _segments(routine["segments"])
+    return sum(parse_duration(seg["duration"]) * n for seg, n in _segments(routine["segments"])
                if technique is None or seg["technique"] == technique) / 60
 
 
@@ -251,7 +248,7 @@ def test_cool_down_stretches_back_hips_and_legs() -> None:
     names = " ".join(s["name"] for s in cool["stretches"]).lower()
     for stretch in ("toe touch", "lunge", "spinal twist"):
         assert stretch in names
-    assert all(25 <= _seconds(s.get("hold", 30)) <= 35 for s in cool["stretches"])
+    assert all(25 <= parse_duration(s.get("hold", 30)) <= 35 for s in cool["stretches"])
     assert 2 <= cool["rounds"] <= 3
     assert "breath" in _said("cool-down", "intro", "safety")
 
@@ -272,7 +269,7 @@ def test_cues_are_short_and_use_known_placeholders() -> None:
     for where, line in lines:
         assert len(line.split()) <= MAX_CUE_WORDS, f"{where}: too long: {line!r}"
         names = {f for _, f, _, _ in string.Formatter().parse(line) if f is not None}
-        assert names <= PLACEHOLDERS, f"{where}: {line!r}"
+        assert names <= set(PLACEHOLDERS), f"{where}: {line!r}"
         assert "\u2014" not in line and "--" not in line, f"{where}: dash in {line!r}"
 
 
@@ -294,3 +291,53 @@ def test_rep_placeholders_only_inside_repeats() -> None:
 
     for doc in ROUTINES.values():
         walk(doc["segments"], False)
+
+
+# -- through the real loader, compiler and CLI --------------------------------------------
+def test_library_loads_every_technique_as_written() -> None:
+    library = load_techniques()
+    assert set(library) >= TECHNIQUE_IDS
+    for tid in TECHNIQUE_IDS:
+        technique, doc = library[tid], TECHNIQUES[tid]
+        assert technique.name == doc["name"]
+        assert len(technique.form) == len(_lines(doc.get("form")))
+        assert len(technique.safety) == len(_lines(doc.get("safety")))
+    assert library["cool-down"].rounds == TECHNIQUES["cool-down"]["rounds"]
+    assert library["pace-change"].countdown_s == TECHNIQUES["pace-change"]["countdown"]
+
+
+def _check_compiles_cleanly(routine: Routine) -> None:
+    timeline = compile_routine(routine)
+    assert timeline.duration_s == pytest.approx(routine.duration_s)
+    problems = [w for w in timeline.warnings if "dropped" in w or "too short" in w]
+    assert not problems, f"{routine.id}: {problems}"
+    spoken = {cue.section for cue in timeline.cues}
+    assert spoken == set(range(len(timeline.sections))), "a section with nothing said"
+
+
+@pytest.mark.parametrize("rid", sorted(ROUTINE_MINUTES))
+def test_builtin_routine_compiles_without_dropping_anything(rid: str) -> None:
+    routine = resolve_routine(rid)
+    assert routine.duration_s == pytest.approx(_minutes(ROUTINES[rid]) * 60)
+    _check_compiles_cleanly(routine)
+
+
+def test_every_technique_compiles_in_a_routine() -> None:
+    segments = "".join(f"  - {{technique: {tid}, duration: 2m}}\n"
+                       for tid in sorted(TECHNIQUE_IDS - {"warm-up", "cool-down"}))
+    text = f"title: Everything\nsegments:\n  - {{technique: warm-up, duration: 3m}}\n" \
+           f"{segments}  - {{technique: cool-down, duration: 4m30s}}\n"
+    routine = load_routine(text.encode(), "everything.yaml", "everything", load_techniques())
+    _check_compiles_cleanly(routine)
+
+
+@pytest.mark.parametrize("rid", sorted(ROUTINE_MINUTES))
+def test_coach_compile_and_check_accept_the_builtin(rid: str) -> None:
+    result = CliRunner().invoke(main, ["compile", rid, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    timeline = json.loads(result.stdout)
+    assert timeline["routine"] == rid
+    assert timeline["sections"][0]["technique"] == "warm-up"
+    path = str(DATA.joinpath("routines", f"{rid}.yaml"))
+    result = CliRunner().invoke(main, ["check", path])
+    assert result.exit_code == 0, result.output
