@@ -12,6 +12,7 @@ import re
 import string
 from collections.abc import Iterator
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -49,6 +50,10 @@ def _files(kind: str) -> dict[str, Any]:
     folder = DATA.joinpath(kind)
     return {p.name[:-5]: yaml.safe_load(p.read_text(encoding="utf-8"))
             for p in folder.iterdir() if p.name.endswith(".yaml")}
+
+
+def _schema(kind: str) -> dict[str, Any]:
+    return json.loads(DATA.joinpath(f"{kind}.schema.json").read_text(encoding="utf-8"))
 
 
 TECHNIQUES = _files("techniques")
@@ -105,7 +110,7 @@ def test_technique_id_matches_file_name(tid: str) -> None:
 @pytest.mark.parametrize("kind", ["routine", "technique"])
 def test_files_match_their_schema(kind: str) -> None:
     jsonschema = pytest.importorskip("jsonschema")
-    schema = json.loads(DATA.joinpath(f"{kind}.schema.json").read_text(encoding="utf-8"))
+    schema = _schema(kind)
     validator_class = jsonschema.validators.validator_for(schema)
     validator_class.check_schema(schema)
     validator = validator_class(schema)
@@ -129,7 +134,7 @@ def _schema_properties(node: Any) -> Iterator[tuple[str, dict[str, Any]]]:
 
 @pytest.mark.parametrize("kind", ["routine", "technique"])
 def test_schema_describes_every_property_and_allows_no_others(kind: str) -> None:
-    schema = json.loads(DATA.joinpath(f"{kind}.schema.json").read_text(encoding="utf-8"))
+    schema = _schema(kind)
     properties = list(_schema_properties(schema))
     assert len(properties) > 10
     for key, prop in properties:
@@ -141,7 +146,7 @@ def test_schema_describes_every_property_and_allows_no_others(kind: str) -> None
 
 def test_routine_schema_rejects_bad_routines() -> None:
     jsonschema = pytest.importorskip("jsonschema")
-    schema = json.loads(DATA.joinpath("routine.schema.json").read_text(encoding="utf-8"))
+    schema = _schema("routine")
     validator = jsonschema.validators.validator_for(schema)(schema)
     walk = {"technique": "walk", "duration": "5m"}
     bad = [
@@ -341,3 +346,42 @@ def test_coach_compile_and_check_accept_the_builtin(rid: str) -> None:
     path = str(DATA.joinpath("routines", f"{rid}.yaml"))
     result = CliRunner().invoke(main, ["check", path])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(("kind", "part", "keys"), [
+    ("routine", None, "_ROUTINE_KEYS"),
+    ("routine", "segment", "_SEGMENT_KEYS"),
+    ("routine", "repeat", "_REPEAT_KEYS"),
+    ("routine", "reminder", "_REMINDER_KEYS"),
+    ("technique", None, "_TECHNIQUE_KEYS"),
+    ("technique", "stretch", "_STRETCH_KEYS"),
+])
+def test_schema_keys_match_what_the_loader_accepts(kind: str, part: str | None,
+                                                   keys: str) -> None:
+    from coach import loader
+
+    accepted: dict[str, bool] = getattr(loader, keys)
+    schema = _schema(kind)
+    obj = schema if part is None else schema["$defs"][part]
+    assert set(obj["properties"]) == set(accepted)
+    assert set(obj["required"]) == {key for key, needed in accepted.items() if needed}
+
+
+def test_schema_enums_match_the_loader() -> None:
+    from coach.loader import PACE_NAMES, REMINDER_KINDS
+
+    routine = _schema("routine")
+    assert set(routine["$defs"]["pace"]["enum"]) == set(PACE_NAMES)
+    assert set(routine["$defs"]["reminder"]["properties"]["kind"]["enum"]) == set(REMINDER_KINDS)
+    assert set(_schema("technique")["$defs"]["pace"]["enum"]) == set(PACE_NAMES)
+
+
+def test_schema_accepts_the_routines_the_loader_accepts() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    validator = jsonschema.Draft7Validator(_schema("routine"))
+    examples = sorted((Path(__file__).parent / "golden").glob("*.yaml"))
+    assert examples
+    for path in examples:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        load_routine(path.read_bytes(), path.name, "x", load_techniques())
+        assert not list(validator.iter_errors(doc)), path.name
