@@ -167,3 +167,17 @@ class PhraseCache:
         finally:
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
+
+
+def open_phrase_cache(settings: SpeechSettings,
+                      pronunciations: tuple[tuple[str, str], ...] = (),
+                      sample_rate_hz: int = 22050,
+                      cache_dir: Path | None = None) -> PhraseCache:
+    """A cache over the engine ``settings.engine`` names (None: the platform's default).
+
+    The usual way in: ``open_phrase_cache(routine.speech, routine.pronunciations)``.
+    """
+    from coach.speech import open_engine
+
+    return PhraseCache(open_engine(settings.engine), settings, cache_dir=cache_dir,
+                       sample_rate_hz=sample_rate_hz, pronunciations=pronunciations)
