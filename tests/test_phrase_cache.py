@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from coach.clip import Clip
 from coach.errors import OutputError
@@ -213,3 +215,32 @@ def test_cache_files_are_plain_int16_arrays(cache):
     cache.clip(PHRASE)
     data = np.load(Path(cache.path(PHRASE)), allow_pickle=False)
     assert data.dtype == np.int16 and data.ndim == 1
+
+
+words = st.text(alphabet="abc-8'", min_size=1, max_size=6)
+
+
+@given(text=st.text(max_size=60), table=st.lists(st.tuples(words, st.text(max_size=10)),
+                                                 max_size=5))
+def test_the_respeller_never_fails_on_any_text(text, table):
+    assert isinstance(Respeller(table)(text), str)
+
+
+@given(text=st.text(alphabet="abc-8' .", max_size=60), table=st.lists(words, max_size=5))
+def test_an_identity_table_changes_nothing(text, table):
+    assert Respeller([(w, w) for w in table])(text) == text
+
+
+@given(text=st.text(alphabet="abc -.", max_size=40))
+def test_words_outside_the_table_are_left_alone(text):
+    assert Respeller([("zzz", "sleep")])(text) == text
+
+
+def test_threads_share_one_cache(cache, engine):
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = ["Left.", "Right.", "Left.", "Right.", "Turn around.", "Left."] * 3
+    with ThreadPoolExecutor(4) as pool:
+        lengths = list(pool.map(cache.speech_s, texts))
+    assert sorted(engine.said) == ["Left.", "Right.", "Turn around."]
+    assert lengths[0] == lengths[2] == lengths[5]

@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 import numpy as np
 
@@ -27,6 +27,7 @@ from coach.speech.base import ATTEMPTS, VoiceInfo, package_version, rate_wpm, sy
 from coach.speech.libespeak import espeak_paths, library_version
 
 if TYPE_CHECKING:
+    import subprocess
     from multiprocessing.connection import Connection
 
 
@@ -136,12 +137,17 @@ class _Worker:
     """A worker process running ``serve`` over a socket; killed on a missed deadline.
 
     A plain subprocess (not multiprocessing), so it works whatever the main
-    module of the parent is; the parent's ``sys.path`` is passed on.
+    module of the parent is; the parent's ``sys.path`` is passed on. Its
+    stderr goes to a temporary file whose last line explains a crash. It is
+    killed when closed, collected, or at exit; if this process dies first, it
+    reads end-of-file and ends itself.
     """
 
     def __init__(self, serve: Serve, start_timeout_s: float) -> None:
         import socket
         import subprocess
+        import tempfile
+        import weakref
         from multiprocessing.connection import Connection
 
         lib_path, data_path = espeak_paths() if sys.platform.startswith("linux") else ("", None)
@@ -150,12 +156,14 @@ class _Worker:
         args = [serve.__module__, serve.__qualname__, str(theirs.fileno()), lib_path]
         code = ("import sys; from coach.speech.pyttsx3_engine import run_worker; "
                 "run_worker(sys.argv[1:])")
+        self._stderr = tempfile.TemporaryFile()
         self._process = subprocess.Popen(
             [sys.executable, "-c", code, *args, *([data_path] if data_path else [])],
             pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            env=env)
+            stderr=self._stderr, env=env)
         theirs.close()
         self._conn = Connection(mine.detach())
+        self.close = weakref.finalize(self, _stop, self._process, self._conn, self._stderr)
         self.ask(None, start_timeout_s, "start")
 
     def ask(self, request: tuple[object, ...] | None, timeout_s: float,
@@ -167,17 +175,23 @@ class _Worker:
                 reply: tuple[object, ...] = self._conn.recv()
                 return reply
         except (EOFError, OSError) as err:
+            self._process.wait(5)
+            self._stderr.seek(0)
+            said = [ln for ln in self._stderr.read().decode(errors="replace").splitlines()
+                    if ln.strip()]
             self.close()
-            raise EngineError(f"the pyttsx3 worker died during {what} "
-                              f"({type(err).__name__} {err})".rstrip()) from err
+            why = said[-1].strip() if said else f"exit status {self._process.returncode}"
+            raise EngineError(f"the pyttsx3 worker died during {what}: {why}") from err
         self.close()
         raise EngineError(f"pyttsx3 did not finish {what} within {timeout_s:g} s")
 
-    def close(self) -> None:
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.wait(5)
-        self._conn.close()
+
+def _stop(process: subprocess.Popen[bytes], conn: Connection, stderr: IO[bytes]) -> None:
+    if process.poll() is None:
+        process.kill()
+    process.wait(5)
+    conn.close()
+    stderr.close()
 
 
 class Pyttsx3Engine:
