@@ -51,10 +51,10 @@ class SystemClock:
     def zone(self) -> tzinfo:
         fixed = datetime.now().astimezone().tzinfo
         assert fixed is not None
-        return _local_zoneinfo() or fixed
+        return local_zoneinfo() or fixed
 
 
-def _local_zoneinfo() -> tzinfo | None:
+def local_zoneinfo() -> tzinfo | None:
     """The system zone as a ZoneInfo (knows future DST changes), when it can be found."""
     import os
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
