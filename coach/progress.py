@@ -63,7 +63,7 @@ def weekly_progress(state: ProgrammeState | None, records: Sequence[WalkRecord],
     if not firsts:
         return []
     first = week_starts(min(firsts))
-    rows = []
+    rows: list[WeekRow] = []
     monday = first
     while monday <= today:
         days = [monday + timedelta(days=i) for i in range(7)]
