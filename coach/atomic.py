@@ -19,6 +19,7 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     except OSError as err:
         raise OutputError(f"{path}: cannot write it ({err.strerror})") from None
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # as a plain open() would have made it
         with os.fdopen(fd, "wb") as out:
             out.write(raw)
             out.flush()
@@ -32,3 +33,9 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         if isinstance(err, OSError):
             raise OutputError(f"{path}: cannot write it ({err.strerror})") from None
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

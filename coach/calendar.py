@@ -77,8 +77,7 @@ def crontab_lines(entries: Sequence[WalkSchedule], command: str = "coach walk") 
     lines = []
     for e in entries:
         dow = "*" if len(e.days) == 7 else ",".join(str((d + 1) % 7) for d in e.days)
-        lines.append(f"{e.at.minute} {e.at.hour} * * {dow}  {command} {e.routine}"
-                     f"  # {e.id}")
+        lines.append(f"{e.at.minute} {e.at.hour} * * {dow}  {_command(command, e)}  # {e.id}")
     return lines
 
 
@@ -95,6 +94,11 @@ def systemd_units(entries: Sequence[WalkSchedule], command: str = "coach walk"
                       "Persistent=false\n\n[Install]\nWantedBy=timers.target\n"))
         units.append((f"{name}.service",
                       f"[Unit]\nDescription=Walk: {e.routine}\n\n"
-                      f"[Service]\nType=simple\nExecStart={command} {e.routine}\n"))
+                      f"[Service]\nType=simple\nExecStart={_command(command, e)}\n"))
     return units
 
+
+
+def _command(command: str, entry: WalkSchedule) -> str:
+    """``coach walk ROUTINE``; a schedule of the programme ('plan') walks today's session."""
+    return command if entry.routine == "plan" else f"{command} {entry.routine}"

@@ -26,6 +26,8 @@ TARGET_DAYS = 5
 WALK_DAYS = {1: (0,), 2: (0, 3), 3: (0, 2, 4), 4: (0, 1, 3, 4), 5: (0, 1, 2, 3, 4),
              6: (0, 1, 2, 3, 4, 5), 7: (0, 1, 2, 3, 4, 5, 6)}
 FIGURE8_MIN, FIGURE8_MAX = 3, 10
+FLARE_WALK_MIN = 5
+COOL_DOWN_SHORT_S, COOL_DOWN_LONG_S = 180, 270  # 4 of the 6 stretch holds; all of them
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class PlannedSession:
     week: int
     day: date | None = None
     kind: str = "walk"  # walk | flare-up | figure-8
+    walk_min: float = 0.0  # minutes of walking (the dose), without the stretches
 
 
 def make_state(comfortable_min: float, days_per_week: int, figure8_twice_daily: bool,
@@ -134,11 +137,11 @@ def next_session(state: ProgrammeState, history_records: Sequence[WalkRecord],
     done_today = any(is_main_walk(r) and r.started_at.date() == today for r in history_records)
     note = " Today's walk is already logged; this is the next one." if done_today else ""
     if st.track == "flare":
-        routine = flare_routine()
-        return PlannedSession(routine, f"{st.reason}{note}", week, today, "flare-up")
+        return PlannedSession(flare_routine(), f"{st.reason}{note}", week, today, "flare-up",
+                              FLARE_WALK_MIN)
     rotation = sum(1 for r in history_records if is_main_walk(r))
     routine = walk_routine(st.minutes, rotation, week)
-    return PlannedSession(routine, f"{st.reason}{note}", week, today, "walk")
+    return PlannedSession(routine, f"{st.reason}{note}", week, today, "walk", st.minutes)
 
 
 def figure8_session(state: ProgrammeState, history_records: Sequence[WalkRecord],
@@ -148,7 +151,7 @@ def figure8_session(state: ProgrammeState, history_records: Sequence[WalkRecord]
     why = ("gentle during the flare-up" if st.track == "flare"
            else "grows a minute with each step of the main walk")
     return PlannedSession(figure8_routine(minutes, slot), f"Figure-8, {minutes} minutes: {why}.",
-                          week_of(state, today), today, "figure-8")
+                          week_of(state, today), today, "figure-8", minutes + 1)
 
 
 def upcoming_sessions(state: ProgrammeState, history: Sequence[WalkRecord], today: date,
@@ -189,17 +192,21 @@ def _assumed_walk(session: PlannedSession, day: date) -> WalkRecord:
 
 # -- routines built from the technique ids -----------------------------------------
 
+def cool_down_s(walk_min: float) -> int:
+    """Stretching time after a walk: one round and a bit for short walks, two for longer."""
+    return COOL_DOWN_SHORT_S if walk_min < 15 else COOL_DOWN_LONG_S
+
+
 def walk_routine(minutes: int, rotation: int, week: int) -> Routine:
-    """A main walk of ``minutes``: warm-up, form, one technique of the day, cool-down.
+    """``minutes`` of walking (warm-up, form, one technique of the day), then stretches.
 
     The technique rotates walk by walk: plain heel-toe walking (with pace
     changes from 15 minutes), backward walking (from 10-minute walks, up to 10
-    minutes of it), side-steps (from 8-minute walks).
+    minutes of it), side-steps (from 8-minute walks). The cool-down stretches
+    come after the walking minutes (:func:`cool_down_s`).
     """
-    total_s = minutes * 60
-    warm_s = max(60, min(300, round(total_s * 0.2 / 60) * 60))
-    cool_s = 60 if minutes < 10 else 120 if minutes < 20 else 180
-    main_s = total_s - warm_s - cool_s
+    warm_s = max(60, min(300, round(minutes * 60 * 0.2 / 60) * 60))
+    main_s = minutes * 60 - warm_s
     pace = "slow" if minutes < 10 else "easy" if minutes < 20 else "moderate"
     segs: list[Segment | Repeat] = [Segment("warm-up", warm_s, title="Warm-up", pace="slow")]
     if minutes >= 8:
@@ -225,18 +232,18 @@ def walk_routine(minutes: int, rotation: int, week: int) -> Routine:
     segs.append(Segment("heel-toe", main_s - extra_s, title="Heel-toe walking", pace=pace))
     if extra is not None:
         segs.append(extra)
-    segs.append(Segment("cool-down", cool_s, title="Cool-down"))
+    segs.append(Segment("cool-down", cool_down_s(minutes), title="Cool-down stretches"))
     return Routine(id=f"week-{week}-walk", title=f"Week {week}: {minutes}-minute walk{label}",
                    segments=tuple(segs), source="<programme>",
-                   description="Today's walk from your programme.")
+                   description="Today's walk from your programme, then stretches.")
 
 
 def flare_routine() -> Routine:
-    """Seven gentle minutes on flat ground while a flare-up settles."""
+    """Five gentle minutes on flat ground while a flare-up settles, then stretches."""
     segs = (Segment("warm-up", 120, title="Very easy start", pace="slow"),
             Segment("posture-check", 60, title="Relaxed posture", pace="slow"),
             Segment("heel-toe", 120, title="Gentle walking", pace="slow"),
-            Segment("cool-down", 120, title="Gentle stretches"))
+            Segment("cool-down", COOL_DOWN_SHORT_S, title="Gentle stretches"))
     return Routine(id="flare-up", title="Flare-up: short and gentle", segments=segs,
                    source="<programme>",
                    description="Short, gentle walk on flat ground; no pushing.")

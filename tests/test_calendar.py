@@ -89,3 +89,9 @@ def test_systemd_timers() -> None:
     assert "OnCalendar=*-*-* 07:30:00" in units["coach-walk-figure-8-0730.timer"]
     assert "OnCalendar=Mon,Wed,Fri *-*-* 18:15:00" in units["coach-walk-brisk.timer"]
     assert "ExecStart=coach walk brisk-30" in units["coach-walk-brisk.service"]
+
+
+def test_a_programme_schedule_walks_todays_session() -> None:
+    entry = WalkSchedule("plan-0800", "plan", time(8, 0), parse_days("weekdays"))
+    assert crontab_lines([entry]) == ["0 8 * * 1,2,3,4,5  coach walk  # plan-0800"]
+    assert "ExecStart=coach walk\n" in dict(systemd_units([entry]))["coach-walk-plan-0800.service"]

@@ -11,6 +11,7 @@ from coach.errors import UsageError
 from coach.history import WalkRecord
 from coach.model import Repeat, Routine, Segment
 from coach.programme import (
+    cool_down_s,
     figure8_routine,
     flare_routine,
     load_state,
@@ -47,8 +48,9 @@ def check_routine(routine: Routine) -> list[Segment]:
 def test_walk_routines_last_exactly_their_dose(minutes: int, rotation: int) -> None:
     routine = walk_routine(minutes, rotation, week=2)
     segs = check_routine(routine)
-    assert routine.duration_s == minutes * 60
     assert segs[0].technique == "warm-up" and segs[-1].technique == "cool-down"
+    assert routine.duration_s - segs[-1].duration_s == minutes * 60
+    assert segs[-1].duration_s == cool_down_s(minutes) >= 180
     backward = sum(s.duration_s for s in segs if s.technique == "backward")
     assert backward <= 600  # about 10 minutes a day at most
     assert f"{minutes}-minute" in routine.title
@@ -64,7 +66,7 @@ def test_the_rotation_mixes_the_techniques() -> None:
 def test_flare_and_figure8_routines() -> None:
     flare = flare_routine()
     assert {s.pace for s in check_routine(flare) if s.pace} == {"slow"}
-    assert flare.duration_s <= 10 * 60
+    assert flare.duration_s - flat(flare.segments)[-1].duration_s <= 5 * 60
     f8 = figure8_routine(5, "morning")
     assert [s.technique for s in check_routine(f8)] == ["warm-up", "figure-8"]
     assert f8.duration_s == 6 * 60 and "morning" in f8.title
@@ -74,7 +76,8 @@ def test_flare_and_figure8_routines() -> None:
 def test_the_start_is_what_is_comfortable_within_5_to_10(comfortable: float, start: int) -> None:
     state = make_state(comfortable, 3, False, MONDAY)
     assert state.start_min == start
-    assert next_session(state, [], MONDAY).routine.duration_s == start * 60
+    routine = next_session(state, [], MONDAY).routine
+    assert routine.duration_s == start * 60 + cool_down_s(start)
 
 
 @pytest.mark.parametrize("args, message", [((0, 3), "comfortable"), ((10, 0), "days"),
@@ -127,10 +130,10 @@ def test_upcoming_sessions_reach_30_minutes_five_days_a_week() -> None:
     assert all("(projected)" in s.reason for s in plan[1:])
     by_week: dict[int, list[float]] = {}
     for s in plan:
-        by_week.setdefault(s.week, []).append(s.routine.duration_s / 60)
+        by_week.setdefault(s.week, []).append(s.walk_min)
     assert by_week[1] == [5, 5, 5]
     assert len(by_week[16]) == 5 and set(by_week[16]) == {30}
-    lengths = [s.routine.duration_s for s in plan]
+    lengths = [s.walk_min for s in plan]
     assert lengths == sorted(lengths)  # never down without a pain reason
     weekly = [max(v) for _, v in sorted(by_week.items())]
     assert all(b - a <= 6 for a, b in zip(weekly, weekly[1:]))  # gradual
@@ -146,3 +149,15 @@ def test_upcoming_sessions_add_figure8_morning_and_evening() -> None:
     assert len([s for s in plan if s.kind == "walk"]) == 2
     with pytest.raises(UsageError):
         upcoming_sessions(state, [], MONDAY, weeks=0)
+
+
+def test_every_programme_routine_compiles_with_the_builtin_techniques() -> None:
+    from coach.compiler import compile_routine
+
+    routines = [walk_routine(m, r, 1) for m in range(5, 31) for r in range(3)]
+    routines += [flare_routine(), figure8_routine(3, "morning"), figure8_routine(10, "evening")]
+    for routine in routines:
+        timeline = compile_routine(routine)
+        assert timeline.duration_s == routine.duration_s
+        assert not [w for w in timeline.warnings if "too short for every stretch: kept 0" in w]
+        assert [s.technique for s in timeline.sections][0] == "warm-up"
