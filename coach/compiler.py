@@ -224,15 +224,26 @@ class _Compiler:
             else plan.technique.countdown_s
         if not n or plan is self.plans[-1]:
             return
-        words = NUMBER_WORDS[:n][::-1]
-        lengths = [self.speech_ms(w) for w in words]
-        step = max(1000, max(lengths) + COUNTDOWN_GAP_MS)
+        words, lengths, step = self.countdown_words(n)
         start = plan.end_ms - step * n
         if start < plan.start_ms + 10_000:
             self.drop(start, " ".join(words), "countdown", "the section is too short for it")
             return
+        self.put_countdown(start, words, lengths, step, plan)
+
+    def countdown_words(self, n: int) -> tuple[tuple[str, ...], list[int], int]:
+        """Words for counting down from ``n``, their lengths, and the beat between them.
+
+        The beat is one second unless a number takes longer to say.
+        """
+        words = NUMBER_WORDS[:n][::-1]
+        lengths = [self.speech_ms(w) for w in words]
+        return words, lengths, max(1000, max(lengths) + COUNTDOWN_GAP_MS)
+
+    def put_countdown(self, start_ms: int, words: tuple[str, ...], lengths: list[int],
+                      step_ms: int, plan: _Plan) -> None:
         for k, (word, length) in enumerate(zip(words, lengths, strict=True)):
-            self.put(start + k * step, word, "countdown", plan, COUNTDOWN_GAP_MS, length)
+            self.put(start_ms + k * step_ms, word, "countdown", plan, COUNTDOWN_GAP_MS, length)
 
     def opening(self, plan: _Plan) -> int:
         """Say the section's opening lines back to back; returns when they end."""
@@ -281,12 +292,15 @@ class _Compiler:
             hold_end = start + say_ms + hold_ms
             if hold_end + release_ms > limit:
                 break
-            self.put(start, text, "technique", plan)
-            if hold_ms >= 20_000:
-                self.put(hold_end - 10_000, HOLD_REMINDER, "technique", plan)
-            words = ("Three", "Two", "One")
-            for k, word in enumerate(words):
-                self.put(hold_end - (3 - k) * 1000, word, "countdown", plan, COUNTDOWN_GAP_MS)
+            said_end = self.put(start, text, "technique", plan, speech_ms=say_ms)
+            words, lengths, step = self.countdown_words(3)
+            count_at = max(hold_end - 3 * step, said_end + GAP_MS)
+            reminder_ms = self.speech_ms(HOLD_REMINDER)
+            reminder_at = min(hold_end - 10_000, count_at - reminder_ms - GAP_MS)
+            if hold_ms >= 20_000 and reminder_at >= said_end + GAP_MS:
+                self.put(reminder_at, HOLD_REMINDER, "technique", plan, speech_ms=reminder_ms)
+            self.put_countdown(count_at, words, lengths, step, plan)
+            hold_end = max(hold_end, count_at + 3 * step)
             cursor = self.put(hold_end, RELEASE, "technique", plan, speech_ms=release_ms) + GAP_MS
             done += 1
         if done < len(steps):

@@ -48,12 +48,7 @@ _STRETCH_KEYS = {"name": True, "say": True, "hold": False}
 def load_routine(data: bytes, source: str, routine_id: str,
                  technique_ids: Collection[str]) -> Routine:
     """Validate routine YAML; raises RoutineError listing every problem."""
-    root = compose(data, source)
-    r = Reader(source)
-    keys = r.mapping(root, "routine", _ROUTINE_KEYS)
-    if keys is None:
-        r.raise_if_any()
-        raise AssertionError("unreachable")
+    r, keys = _open(data, source, "routine", _ROUTINE_KEYS)
     title = r.text(keys["title"], "title", 120) if "title" in keys else None
     segments: tuple[Segment | Repeat, ...] = ()
     if "segments" in keys:
@@ -96,12 +91,7 @@ def load_routine(data: bytes, source: str, routine_id: str,
 
 
 def load_technique(data: bytes, source: str) -> Technique:
-    root = compose(data, source)
-    r = Reader(source)
-    keys = r.mapping(root, "technique", _TECHNIQUE_KEYS)
-    if keys is None:
-        r.raise_if_any()
-        raise AssertionError("unreachable")
+    r, keys = _open(data, source, "technique", _TECHNIQUE_KEYS)
     tid = r.text(keys["id"], "id", 40) if "id" in keys else None
     name = r.text(keys["name"], "name", 80) if "name" in keys else None
     description = r.text(keys["description"], "description", 1000) if "description" in keys \
@@ -138,6 +128,17 @@ def load_technique(data: bytes, source: str) -> Technique:
 
 
 # -- parts -------------------------------------------------------------------
+def _open(data: bytes, source: str, what: str, allowed: dict[str, bool]
+          ) -> tuple[Reader, dict[str, yaml.Node]]:
+    """Parse a file whose top level must be a mapping with ``allowed`` keys."""
+    r = Reader(source)
+    keys = r.mapping(compose(data, source), what, allowed)
+    if keys is None:
+        r.raise_if_any()
+    assert keys is not None
+    return r, keys
+
+
 _EMPTY_MAP = yaml.MappingNode("tag:yaml.org,2002:map", [])
 
 

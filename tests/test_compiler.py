@@ -1,0 +1,152 @@
+"""Compiler guarantees, checked on hand-picked and on generated routines."""
+
+from __future__ import annotations
+
+import hypothesis.strategies as st
+from hypothesis import HealthCheck, given, settings
+
+from coach.compiler import LEAD_IN_MS, compile_routine, estimate_speech_s
+from coach.model import Reminder, Repeat, Routine, Segment
+from coach.timeline import PRIORITY, Timeline
+
+
+def routine(*segments, **kw) -> Routine:
+    return Routine(id="t", title="Test", segments=tuple(segments), **kw)
+
+
+def assert_guarantees(tl: Timeline) -> None:
+    assert tl.cues or tl.duration_s < 60, "a session says something"
+    ats = [c.at_s for c in tl.cues]
+    assert ats == sorted(ats)
+    for a, b in zip(tl.cues, tl.cues[1:]):
+        assert a.at_s + a.speech_s <= b.at_s + 1e-9, (a, b)
+    for c in tl.cues:
+        s = tl.sections[c.section]
+        assert s.start_s <= c.at_s and c.end_s <= s.end_s + 1e-9
+        assert 0 <= c.at_s and c.end_s <= tl.duration_s + 1e-9
+        assert c.priority == PRIORITY[c.kind]
+    assert tl.sections[0].start_s == 0 and tl.sections[-1].end_s == tl.duration_s
+    for a, b in zip(tl.sections, tl.sections[1:]):
+        assert a.end_s == b.start_s
+
+
+def test_sections_expand_repeats(small_techniques):
+    r = routine(Segment("walk", 60), Repeat(2, (Segment("walk", 30, pace="brisk"),
+                                                Segment("walk", 45))), Segment("cool-down", 240))
+    tl = compile_routine(r, techniques=small_techniques)
+    assert [(s.start_s, s.end_s) for s in tl.sections] == [
+        (0, 60), (60, 90), (90, 135), (135, 165), (165, 210), (210, 450)]
+    assert tl.sections[3].title == "Walking, round 2 of 2"
+    assert tl.duration_s == 450
+    assert_guarantees(tl)
+
+
+def test_session_opens_after_lead_in_with_spoken_safety(small_techniques):
+    tl = compile_routine(routine(Segment("walk", 300)), techniques=small_techniques)
+    first = tl.cues[0]
+    assert first.at_s == LEAD_IN_MS / 1000
+    assert tl.cues[1].kind == "safety" and "dizzy" in tl.cues[1].text
+    assert "end of today's walk" in tl.cues[-2].text and "stretches" in tl.cues[-1].text
+    assert tl.cues[-1].end_s <= tl.duration_s
+
+
+def test_countdown_is_pinned_on_whole_seconds(small_techniques):
+    tl = compile_routine(routine(Segment("walk", 60), Segment("walk", 60)),
+                         techniques=small_techniques)
+    counts = [c for c in tl.cues if c.kind == "countdown"]
+    assert [(c.at_s, c.text) for c in counts] == [(57.0, "Three"), (58.0, "Two"), (59.0, "One")]
+
+
+def test_higher_priority_wins_a_clash(small_techniques):
+    # A safety reminder and a posture reminder both want t=60s: safety keeps its time.
+    r = routine(Segment("walk", 300, form=()),
+                reminders=(Reminder(60, ("Posture check: stand tall.",), "posture"),
+                           Reminder(60, ("Stop if anything hurts.",), "safety")))
+    tl = compile_routine(r, techniques=small_techniques)
+    at_60 = [c for c in tl.cues if 60 <= c.at_s < 65]
+    assert at_60[0].kind == "safety" and at_60[0].at_s == 60
+    assert at_60[1].kind == "posture" and at_60[1].at_s > 60
+    assert any("moved posture cue" in w for w in tl.warnings) or at_60[1].at_s - 60 <= 1
+
+
+def test_crowded_section_drops_low_priority_with_warning(small_techniques):
+    slow = lambda text: 8.0  # every phrase takes 8 s: far too many for the time  # noqa: E731
+    r = routine(Segment("walk", 60), reminders=(Reminder(20, ("Breathe.",), "encouragement"),))
+    tl = compile_routine(r, slow, techniques=small_techniques)
+    assert_guarantees(tl)
+    assert any("dropped" in w for w in tl.warnings)
+
+
+def test_placeholders_are_filled(small_techniques):
+    r = routine(Repeat(3, (Segment("walk", 60, say=("Round {rep} of {reps}; {minutes_left} to go "
+                                                     "in {section}.",)),)))
+    tl = compile_routine(r, techniques=small_techniques)
+    texts = [c.text for c in tl.cues if c.text.startswith("Round ")]
+    assert texts == ["Round 1 of 3; 3 to go in Walking, round 1 of 3.",
+                     "Round 2 of 3; 2 to go in Walking, round 2 of 3.",
+                     "Round 3 of 3; 1 to go in Walking, round 3 of 3."]
+
+
+def test_stretches_held_with_countdown(small_techniques):
+    tl = compile_routine(routine(Segment("walk", 60), Segment("cool-down", 300)),
+                         techniques=small_techniques)
+    cues = [c for c in tl.cues if c.section == 1]
+    says = [c for c in cues if "stretch." in c.text]
+    assert len(says) == 4  # 2 stretches x 2 rounds
+    first = says[0]
+    release = next(c for c in cues if c.text == "And release." and c.at_s > first.at_s)
+    assert abs(release.at_s - (first.end_s + 30)) < 0.002  # the hold is 30 s
+    ones = [c for c in cues if c.kind == "countdown" and c.text == "One"]
+    assert len(ones) == 4 and abs(ones[0].at_s - (release.at_s - 1)) < 0.002
+
+
+def test_measured_timer_replaces_estimate(small_techniques):
+    r = routine(Segment("walk", 120))
+    est = compile_routine(r, techniques=small_techniques)
+    measured = compile_routine(r, lambda t: 2 * estimate_speech_s(t), techniques=small_techniques)
+    assert [c.speech_s for c in measured.cues if c.kind == "technique"][0] == \
+        2 * [c.speech_s for c in est.cues if c.kind == "technique"][0]
+
+
+def test_cadence_track_only_when_the_routine_sets_one(small_techniques):
+    plain = compile_routine(routine(Segment("walk", 60)), techniques=small_techniques)
+    assert plain.cadence is None and "cadence" not in plain.to_json()
+    paced = compile_routine(routine(Segment("walk", 60), Segment("walk", 60, pace="brisk"),
+                                    cadence_spm=95), techniques=small_techniques)
+    assert [(p.at_s, p.spm) for p in paced.cadence or ()] == [(0.0, 90.0), (60.0, 110.0)]
+
+
+# -- generated routines -------------------------------------------------------
+phrases = st.lists(st.text("abcdefgh ,.", min_size=1, max_size=40).filter(str.strip),
+                   min_size=1, max_size=3).map(tuple)
+reminders = st.builds(Reminder, st.integers(20, 300).map(float), phrases,
+                      st.sampled_from(["posture", "encouragement", "pace", "safety"]),
+                      st.none() | st.integers(1, 200).map(float))
+segments = st.builds(
+    Segment, st.sampled_from(["walk", "walk", "cool-down"]), st.integers(5, 900).map(float),
+    pace=st.none() | st.sampled_from(["slow", "easy", "brisk"]),
+    say=st.just(()) | phrases, countdown_s=st.none() | st.integers(0, 5),
+    reminders=st.lists(reminders, max_size=2).map(tuple),
+)
+blocks = segments | st.builds(Repeat, st.integers(1, 4),
+                              st.lists(segments, min_size=1, max_size=3).map(tuple))
+routines = st.builds(Routine, id=st.just("gen"), title=st.just("Generated"),
+                     segments=st.lists(blocks, min_size=1, max_size=6).map(tuple),
+                     reminders=st.lists(reminders, max_size=3).map(tuple),
+                     cadence_spm=st.none() | st.just(95.0))
+scales = st.floats(0.2, 4.0)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(routines, scales)
+def test_generated_routines_keep_every_guarantee(small_techniques, r, scale):
+    timer = lambda text: scale * estimate_speech_s(text)  # noqa: E731
+    tl = compile_routine(r, timer, techniques=small_techniques)
+    assert_guarantees(tl)
+    assert abs(tl.duration_s - r.duration_s) < 1e-6
+    again = compile_routine(r, timer, techniques=small_techniques)
+    assert again == tl and again.to_json() == tl.to_json()
+    # a countdown is never moved: its numbers sit on whole-second steps before a section end
+    for c in tl.cues:
+        if c.kind == "countdown":
+            assert round(c.at_s * 1000) % 1 == 0
