@@ -141,8 +141,7 @@ class Mp3Encoder:
 
     def flush(self) -> bytes:
         """The last frames. Afterwards write :meth:`final_header` over the stream start."""
-        head = b"" if self._started else self._build_info_frame(placeholder=True)
-        self._started = True
+        head = b"" if self._started else self.encode(np.zeros(0, np.float32))
         self._flushed = True
         out = bytes(self._lame.flush())
         self._frames.feed(out)

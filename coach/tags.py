@@ -101,7 +101,11 @@ def tag_wav(path: str | os.PathLike[str], timeline: Timeline, info: TagInfo) -> 
 
     try:
         wav = WAVE(os.fspath(path))
-        wav.tags = build_id3(timeline, info)  # type: ignore[assignment]
+        if wav.tags is None:
+            wav.add_tags()
+        assert wav.tags is not None
+        for frame in build_id3(timeline, info).values():  # into the WAV's own id3 chunk
+            wav.tags.add(frame)
         wav.save(v2_version=4)
     except MutagenError as err:
         raise OutputError(f"could not tag {os.fspath(path)}: {err}") from err

@@ -69,16 +69,16 @@ def write_wav(path: Path, samples: np.ndarray) -> None:
         w.writeframes(pcm.tobytes())
 
 
-def main() -> None:
-    OUT_DIR.mkdir(exist_ok=True)
+def main(out_dir: Path = OUT_DIR) -> None:
+    out_dir.mkdir(exist_ok=True)
     sounds = {
         "chime.wav": chime(),
         "tick.wav": click(1800.0, 0.04, 0.008, 0.30, seed=1),
         "step.wav": click(900.0, 0.03, 0.006, 0.22, seed=2),
     }
     for name, samples in sounds.items():
-        write_wav(OUT_DIR / name, samples)
-        print(f"{OUT_DIR / name}: {len(samples) / RATE_HZ:.3f} s")
+        write_wav(out_dir / name, samples)
+        print(f"{out_dir / name}: {len(samples) / RATE_HZ:.3f} s")
 
 
 if __name__ == "__main__":
