@@ -198,13 +198,18 @@ class Mp3Encoder:
 
 
 class _FrameCounter:
-    """Counts whole MPEG frames and their bytes in a byte stream fed in pieces."""
+    """Counts whole MPEG frames and their bytes in a byte stream fed in pieces.
+
+    Frame sizes are looked up by the header's third byte (bitrate, sample rate,
+    padding), the first two being fixed for one stream.
+    """
 
     def __init__(self) -> None:
         self.count = 0
         self.bytes = 0
         self._skip = 0  # bytes left of the current frame
         self._head = b""  # a header split across two pieces
+        self._sizes: dict[bytes, list[int]] = {}
 
     def feed(self, data: bytes) -> None:
         self.bytes += len(data)
@@ -212,13 +217,29 @@ class _FrameCounter:
             data, pos, self._head = self._head + data, 0, b""
         else:
             pos = self._skip
-        while pos + 4 <= len(data):
+        end = len(data) - 3
+        while pos < end:
+            sync = data[pos:pos + 2]
+            sizes = self._sizes.get(sync) or self._size_table(sync)
+            size = sizes[data[pos + 2]]
+            if not size:
+                raise ValueError(f"bad MPEG frame header at stream byte {pos}")
             self.count += 1
-            pos += _frame_bytes(struct.unpack_from(">I", data, pos)[0])
+            pos += size
         if pos < len(data):
             self._head, self._skip = data[pos:], 0
         else:
             self._skip = pos - len(data)
+
+    def _size_table(self, sync: bytes) -> list[int]:
+        sizes = []
+        for third in range(256):
+            try:
+                sizes.append(_frame_bytes(int.from_bytes(sync + bytes([third, 0]), "big")))
+            except (ValueError, IndexError, KeyError):
+                sizes.append(0)
+        self._sizes[sync] = sizes
+        return sizes
 
 
 def _frame_bytes(header: int) -> int:

@@ -22,7 +22,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 import numpy as np
 
@@ -31,7 +31,13 @@ from coach.formats import to_lrc
 from coach.tags import TagInfo, id3_bytes, tag_wav
 from coach.timeline import Timeline
 
+if TYPE_CHECKING:
+    from coach.model import Routine, SpeechSettings
+    from coach.render import SessionRenderer
+    from coach.speech import SpeechEngine
+
 FORMATS = ("mp3", "wav")
+SAMPLE_RATE_HZ = 22050
 DEFAULT_BITRATE_KBPS = 64
 PLAYLIST_NAME = "playlist.m3u8"
 #: Called with the number of samples just written (fits click's ``bar.update``).
@@ -59,7 +65,7 @@ class _Encoder(Protocol):
 def export_session(timeline: Timeline, renderer: Renderer, path: str | os.PathLike[str],
                    bitrate_kbps: int = DEFAULT_BITRATE_KBPS, fmt: str = "mp3",
                    progress: Progress | None = None, tag_info: TagInfo | None = None,
-                   block_samples: int = 8192) -> Path:
+                   block_samples: int = 32768) -> Path:
     """Render ``timeline`` into ``path`` (and ``path`` with ``.lrc`` beside it).
 
     Returns the path written. Raises :class:`UsageError` for a bad format or
@@ -211,3 +217,32 @@ def _encoder(fmt: str, sample_rate_hz: int, bitrate_kbps: int) -> _Encoder:
     if fmt == "wav":
         return WavEncoder(sample_rate_hz)
     return Mp3Encoder(sample_rate_hz, bitrate_kbps)
+
+
+def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
+                    metronome: bool = False, sample_rate_hz: int = SAMPLE_RATE_HZ,
+                    warm_progress: Callable[[int, int], None] | None = None,
+                    engines: dict[str | None, SpeechEngine] | None = None,
+                    ) -> tuple[Timeline, SessionRenderer]:
+    """Routine -> (timeline with measured speech lengths, renderer) ready to export.
+
+    Every phrase is synthesised (or found in the phrase cache) first, with
+    ``warm_progress(done, total)``; then the routine is compiled with the real
+    phrase lengths. ``speech`` overrides the routine's own settings;
+    ``engines`` lets several sessions share one open engine per name.
+    """
+    from coach.compiler import compile_routine
+    from coach.phrase_cache import PhraseCache
+    from coach.render import SessionRenderer
+    from coach.speech import open_engine
+
+    settings = speech or routine.speech
+    engines = {} if engines is None else engines
+    if settings.engine not in engines:
+        engines[settings.engine] = open_engine(settings.engine)
+    cache = PhraseCache(engines[settings.engine], settings, sample_rate_hz=sample_rate_hz,
+                        pronunciations=routine.pronunciations)
+    draft = compile_routine(routine)  # estimated lengths: the phrases, to synthesise first
+    cache.warm([cue.text for cue in draft.cues], warm_progress)
+    timeline = compile_routine(routine, speech_s=cache.speech_s)
+    return timeline, SessionRenderer(timeline, cache.clip, sample_rate_hz, metronome=metronome)

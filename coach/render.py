@@ -4,7 +4,9 @@
 mono samples at one rate. Each speech clip starts exactly at
 ``round(cue.at_s * sample_rate_hz)``; a chime marks every section change after
 the first, a tick sits under each countdown number, and an optional step
-metronome follows the cadence, ducked while speech plays.
+metronome follows the cadence (silent where it is 0, as in stretches), ducked
+while speech plays. Without a cadence track it follows the sections' cadence,
+or beats 90 steps a minute when no section has one.
 
 :meth:`SessionRenderer.render` is random access and pure: a range always gives
 the same samples, however the session is cut into blocks, so a live player can
@@ -106,12 +108,10 @@ class SessionRenderer:
             _mix(out, a, start, clip)
         _mix_all(out, a, self._chimes, self.sounds.chime)
         _mix_all(out, a, self._ticks, self.sounds.tick)
-        if self._beats and len(self.sounds.step):
-            beats = self._beats_in(a - len(self.sounds.step) + 1, b)
-            if len(beats):
-                clicks = np.zeros(b - a, np.float32)
-                _mix_all(clicks, a, beats, self.sounds.step)
-                out += clicks * self._duck_gain(a, b)
+        step = self.sounds.step
+        if self._beats and len(step):
+            for beat in self._beats_in(a - len(step) + 1, b):
+                _mix(out, a, beat, step * self._duck_gain(beat, beat + len(step)))
         np.clip(out, -1.0, 1.0, out=out)
         return out
 
@@ -188,8 +188,11 @@ class SessionRenderer:
     def _beat_segments(self) -> list[tuple[int, int, float]]:
         """(start sample, end sample, samples per beat) for each cadence stretch."""
         points: list[tuple[float, float]]
-        if self.timeline.cadence is None:
-            points = [(s.start_s, s.cadence_spm or DEFAULT_SPM) for s in self.timeline.sections]
+        if self.timeline.cadence is None:  # from the sections; None there: nobody walks
+            sections = self.timeline.sections
+            known = any(s.cadence_spm for s in sections)
+            points = [(s.start_s, s.cadence_spm or (0.0 if known else DEFAULT_SPM))
+                      for s in sections]
         else:
             points = [(p.at_s, p.spm) for p in self.timeline.cadence]
         segments = []
@@ -200,7 +203,7 @@ class SessionRenderer:
                                  60.0 * self.sample_rate_hz / spm))
         return segments
 
-    def _beats_in(self, a: int, b: int) -> np.ndarray:
+    def _beats_in(self, a: int, b: int) -> list[int]:
         """Start samples of the metronome clicks beginning in ``[a, b)``."""
         found: list[int] = []
         for start, end, period in self._beats:
@@ -212,7 +215,7 @@ class SessionRenderer:
                 at = start + round(k * period)
                 if a <= at < b and at < end:
                     found.append(at)
-        return np.array(found, np.int64)
+        return found
 
 
 def normalise_speech(clip: np.ndarray) -> np.ndarray:

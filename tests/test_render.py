@@ -102,10 +102,7 @@ def click_starts(audio: np.ndarray, threshold: float) -> np.ndarray:
 
 
 def test_metronome_follows_the_cadence():
-    silent_speech = make_timeline([], TIMELINE.sections, 45.0, cadence=TIMELINE.cadence)
-    met = SessionRenderer(silent_speech, tone_clip, RATE_HZ, metronome=True,
-                          cue_sounds=CueSounds(np.zeros(0, np.float32), np.zeros(0, np.float32),
-                                               CueSounds.load(RATE_HZ).step, RATE_HZ))
+    met = step_only(make_timeline([], TIMELINE.sections, 45.0, cadence=TIMELINE.cadence))
     audio = met.render(0, met.total_samples)
     starts = click_starts(audio, 0.05) / RATE_HZ
     for lo, hi, spm in ((0.0, 15.0, 90.0), (15.0, 33.0, 100.0), (33.0, 45.0, 80.0)):
@@ -115,15 +112,36 @@ def test_metronome_follows_the_cadence():
         assert len(beats) == pytest.approx((hi - lo) * spm / 60.0, abs=1)
 
 
+def step_only(timeline) -> SessionRenderer:
+    sounds = CueSounds(np.zeros(0, np.float32), np.zeros(0, np.float32),
+                       CueSounds.load(RATE_HZ).step, RATE_HZ)
+    return SessionRenderer(timeline, tone_clip, RATE_HZ, metronome=True, cue_sounds=sounds)
+
+
 def test_metronome_without_a_cadence_track_uses_the_sections():
-    sections = (Section("A", "walk", 0.0, 6.0, cadence_spm=120.0), Section("B", "walk", 6.0, 12.0))
-    timeline = make_timeline([], sections, 12.0)
-    met = SessionRenderer(timeline, tone_clip, RATE_HZ, metronome=True,
-                          cue_sounds=CueSounds(np.zeros(0, np.float32), np.zeros(0, np.float32),
-                                               CueSounds.load(RATE_HZ).step, RATE_HZ))
+    sections = (Section("A", "walk", 0.0, 6.0, cadence_spm=120.0),
+                Section("Stretch", "cool-down", 6.0, 12.0))
+    met = step_only(make_timeline([], sections, 12.0))
     starts = click_starts(met.render(0, met.total_samples), 0.05) / RATE_HZ
-    assert np.diff(starts[starts < 6.0]) == pytest.approx(0.5, abs=0.002)  # 120 spm
-    assert np.diff(starts[starts >= 6.0]) == pytest.approx(60 / 90, abs=0.002)  # default 90
+    assert np.diff(starts) == pytest.approx(0.5, abs=0.002)  # 120 spm
+    assert starts[-1] < 6.0  # nobody walks in a stretch: no beat
+
+
+def test_metronome_with_no_cadence_anywhere_beats_90():
+    sections = (Section("A", "walk", 0.0, 6.0), Section("B", "walk", 6.0, 12.0))
+    met = step_only(make_timeline([], sections, 12.0))
+    starts = click_starts(met.render(0, met.total_samples), 0.05) / RATE_HZ
+    assert np.diff(starts) == pytest.approx(60 / 90, abs=0.002)
+    assert len(starts) == 18
+
+
+def test_a_zero_cadence_point_is_silent():
+    sections = (Section("A", "walk", 0.0, 12.0),)
+    met = step_only(make_timeline([], sections, 12.0, cadence=(
+        CadencePoint(0.0, 100.0), CadencePoint(4.0, 0.0), CadencePoint(8.0, 60.0))))
+    starts = click_starts(met.render(0, met.total_samples), 0.05) / RATE_HZ
+    assert not np.any((starts >= 4.0) & (starts < 8.0))
+    assert starts[starts >= 8.0] == pytest.approx([8.0, 9.0, 10.0, 11.0], abs=0.002)
 
 
 def test_metronome_is_ducked_under_speech():
@@ -131,9 +149,8 @@ def test_metronome_is_ducked_under_speech():
     timeline = make_timeline([(3.0, "A long sentence said over the beat to hear ducking.",
                                "technique")], sections, 10.0,
                              cadence=(CadencePoint(0.0, 120.0),))
-    step = CueSounds.load(RATE_HZ).step
-    only_clicks = CueSounds(np.zeros(0, np.float32), np.zeros(0, np.float32), step, RATE_HZ)
-    met = SessionRenderer(timeline, tone_clip, RATE_HZ, metronome=True, cue_sounds=only_clicks)
+    met = step_only(timeline)
+    step = met.sounds.step
     speech_only = SessionRenderer(timeline, tone_clip, RATE_HZ, cue_sounds=False)
     clicks = met.render(0, met.total_samples) - speech_only.render(0, met.total_samples)
     cue = timeline.cues[0]
