@@ -228,3 +228,55 @@ def test_sigkill_part_way_leaves_no_file_and_the_next_export_works(tmp_path):
     assert all(name.startswith(".walk.") for name in leftovers), leftovers
     export_session(TIMELINE, renderer(), dest)
     assert len(decode(dest)) == round(TIMELINE.duration_s * RATE_HZ)
+
+
+SHORT_ROUTINE = b"""
+title: Short test walk
+cadence: 100
+segments:
+  - technique: walk
+    duration: 50s
+  - technique: walk
+    duration: 35s
+    title: Brisker part
+    pace: brisk
+"""
+
+
+@pytest.fixture(scope="module")
+def spoken(tmp_path_factory):
+    """A short routine voiced by the real speech engine, exported with every sound on."""
+    from coach.export import prepare_session
+    from coach.library import resolve_routine
+
+    folder = tmp_path_factory.mktemp("spoken")
+    source = folder / "short.yaml"
+    source.write_bytes(SHORT_ROUTINE)
+    timeline, r = prepare_session(resolve_routine(str(source)), metronome=True)
+    path = export_session(timeline, r, folder / "short.mp3")
+    return timeline, r, path
+
+
+def test_real_speech_lands_on_time(spoken):
+    """The must-show figure: decoded length and every cue's onset, with real TTS."""
+    timeline, r, path = spoken
+    audio = decode(path)
+    assert abs(len(audio) / RATE_HZ - timeline.duration_s) <= 0.05
+    speech_only = SessionRenderer(timeline, r._clip_for, RATE_HZ, cue_sounds=False)
+    bare = path.with_name("speech-only.mp3")
+    export_session(timeline, speech_only, bare)
+    errors = onset_errors_s(decode(bare), speech_only)
+    assert len(errors) == len(timeline.cues) >= 5
+    assert max(abs(e) for e in errors) <= 0.030, errors
+    for cue, measured in zip(timeline.cues, errors, strict=True):
+        assert cue.speech_s > 0.2, cue  # real, measured lengths
+        assert measured >= -0.030
+
+
+def test_real_speech_tags_and_lrc(spoken):
+    timeline, _r, path = spoken
+    tags = ID3(str(path))
+    assert list(tags.getall("SYLT")[0].text) == [(c.text, round(c.at_s * 1000))
+                                                 for c in timeline.cues]
+    assert len(tags.getall("CHAP")) == len(timeline.sections) == 2
+    assert path.with_suffix(".lrc").read_text(encoding="utf-8") == to_lrc(timeline)
