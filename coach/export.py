@@ -199,11 +199,22 @@ def _staged(dest: Path) -> Iterator[tuple[BinaryIO, str]]:
         raise OutputError(f"could not write in {dest.parent}: {err.strerror or err}") from err
     f = os.fdopen(fd, "w+b")
     try:
+        os.chmod(tmp, _file_mode(dest))  # mkstemp makes 0600; give the usual mode
         yield f, tmp
     finally:
         f.close()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+
+
+def _file_mode(dest: Path) -> int:
+    """The mode a plain ``open(dest, "w")`` would give (or the replaced file's)."""
+    try:
+        return dest.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def _sync(f: BinaryIO) -> None:

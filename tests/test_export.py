@@ -105,6 +105,18 @@ def test_no_temporary_files_are_left(exported):
     assert sorted(p.name for p in exported.parent.iterdir()) == ["walk.lrc", "walk.mp3"]
 
 
+def test_files_get_the_usual_mode_not_the_temporary_one(exported, tmp_path):
+    mask = os.umask(0)
+    os.umask(mask)
+    assert exported.stat().st_mode & 0o777 == 0o666 & ~mask
+    assert exported.with_suffix(".lrc").stat().st_mode & 0o777 == 0o666 & ~mask
+    kept = tmp_path / "mine.mp3"
+    kept.write_bytes(b"old")
+    kept.chmod(0o640)
+    export_session(TIMELINE, renderer(), kept)
+    assert kept.stat().st_mode & 0o777 == 0o640
+
+
 def test_wav_export_is_sample_exact(tmp_path):
     r = renderer()
     path = export_session(TIMELINE, r, tmp_path / "walk.wav", fmt="wav")
