@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from coach.cli.speech import ENGINE_HELP
 from coach.errors import UsageError
 
 if TYPE_CHECKING:
@@ -30,10 +31,9 @@ def register(group: click.Group) -> None:
 @click.option("--format", "fmt", type=click.Choice(["mp3", "wav"]), default=None,
               help="File format. Default: from the output name, else mp3.")
 @click.option("--cadence", is_flag=True, help="Add a soft step metronome at the routine's cadence.")
-@click.option("--engine", metavar="NAME", default=None,
-              help="Speech engine: espeak (the default on Linux) or pyttsx3.")
+@click.option("--engine", metavar="NAME", default=None, help=ENGINE_HELP)
 @click.option("--voice", metavar="ID", default=None, help="Voice id (see `coach voices`).")
-@click.option("--rate", "rate_wpm", type=click.IntRange(80, 400), default=None,
+@click.option("--rate", "rate_wpm", type=click.IntRange(80, 450), default=None,
               help="Speaking rate in words per minute.")
 def export(routines: tuple[str, ...], output: str, bitrate: int, fmt: str | None,
            cadence: bool, engine: str | None, voice: str | None, rate_wpm: int | None) -> None:
