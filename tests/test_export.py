@@ -292,3 +292,34 @@ def test_real_speech_tags_and_lrc(spoken):
                                                  for c in timeline.cues]
     assert len(tags.getall("CHAP")) == len(timeline.sections) == 2
     assert path.with_suffix(".lrc").read_text(encoding="utf-8") == to_lrc(timeline)
+
+
+def test_ctrl_c_while_encoding_leaves_nothing(tmp_path):
+    class Interrupted(SessionRenderer):
+        def blocks(self, block_samples=8192, start_sample=0):
+            for i, block in enumerate(super().blocks(block_samples, start_sample)):
+                if i == 5:
+                    raise KeyboardInterrupt
+                yield block
+
+    with pytest.raises(KeyboardInterrupt):
+        export_session(TIMELINE, Interrupted(TIMELINE, tone_clip, RATE_HZ), tmp_path / "x.mp3")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_during_the_rename_waits_for_the_files(tmp_path, monkeypatch):
+    """SIGINT arriving mid-rename is held: both files land whole, then it is raised."""
+    real_replace = os.replace
+
+    def replace_with_a_ctrl_c(src, dst):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.01)
+        real_replace(src, dst)
+
+    monkeypatch.setattr("coach.export.os.replace", replace_with_a_ctrl_c)
+    dest = tmp_path / "walk.mp3"
+    with pytest.raises(KeyboardInterrupt):
+        export_session(TIMELINE, renderer(), dest)
+    assert len(decode(dest)) == round(TIMELINE.duration_s * RATE_HZ)
+    assert dest.with_suffix(".lrc").read_text(encoding="utf-8") == to_lrc(TIMELINE)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["walk.lrc", "walk.mp3"]
