@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-from coach.cli.speech import ENGINE_HELP
+from coach.cli.speech import SpeechOverrides, speech_options
 from coach.errors import UsageError
-
-if TYPE_CHECKING:
-    from coach.model import Routine, SpeechSettings
 
 BITRATES_HELP = "MP3 bitrate in kbit/s (22050 Hz mono: 8-160)."
 
@@ -31,12 +26,9 @@ def register(group: click.Group) -> None:
 @click.option("--format", "fmt", type=click.Choice(["mp3", "wav"]), default=None,
               help="File format. Default: from the output name, else mp3.")
 @click.option("--cadence", is_flag=True, help="Add a soft step metronome at the routine's cadence.")
-@click.option("--engine", metavar="NAME", default=None, help=ENGINE_HELP)
-@click.option("--voice", metavar="ID", default=None, help="Voice id (see `coach voices`).")
-@click.option("--rate", "rate_wpm", type=click.IntRange(80, 450), default=None,
-              help="Speaking rate in words per minute.")
+@speech_options
 def export(routines: tuple[str, ...], output: str, bitrate: int, fmt: str | None,
-           cadence: bool, engine: str | None, voice: str | None, rate_wpm: int | None) -> None:
+           cadence: bool, speech: SpeechOverrides) -> None:
     """Write sessions as audio files to copy to a phone and play offline.
 
     One routine and a file name: that file, with chapters per section, every
@@ -69,7 +61,7 @@ def export(routines: tuple[str, ...], output: str, bitrate: int, fmt: str | None
                 bar.length = total
                 bar.update(done - bar.pos)
 
-            prepared.append(prepare_session(routine, _speech(routine, engine, voice, rate_wpm),
+            prepared.append(prepare_session(routine, speech.apply(routine.speech),
                                             metronome=cadence, warm_progress=warmed,
                                             engines=engines))
         for warning in prepared[-1][0].warnings:
@@ -89,15 +81,3 @@ def export(routines: tuple[str, ...], output: str, bitrate: int, fmt: str | None
 def _format_of(target: Path, to_folder: bool) -> str:
     suffix = target.suffix.lower().lstrip(".")
     return suffix if not to_folder and suffix in ("mp3", "wav") else "mp3"
-
-
-def _speech(routine: Routine, engine: str | None, voice: str | None, rate_wpm: int | None
-            ) -> SpeechSettings:
-    changes: dict[str, object] = {}
-    if engine is not None:
-        changes["engine"] = engine
-    if voice is not None:
-        changes["voice"] = voice
-    if rate_wpm is not None:
-        changes["rate_wpm"] = rate_wpm
-    return dataclasses.replace(routine.speech, **changes)  # type: ignore[arg-type]
