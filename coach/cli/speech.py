@@ -1,0 +1,90 @@
+"""Speech commands (voices) and the speech options other commands share."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from coach.model import SpeechSettings
+
+ENGINE_HELP = "Speech engine: espeak (the default on Linux) or pyttsx3."
+
+
+def register(group: click.Group) -> None:
+    group.add_command(voices)
+
+
+@dataclasses.dataclass(frozen=True)
+class SpeechOverrides:
+    """Speech settings given on the command line; ``None`` keeps the routine's own."""
+
+    engine: str | None = None
+    voice: str | None = None
+    language: str | None = None
+    rate_wpm: int | None = None
+    volume: float | None = None
+
+    def apply(self, settings: SpeechSettings) -> SpeechSettings:
+        given = {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
+        return dataclasses.replace(settings, **given)
+
+
+def speech_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --engine/--voice/--language/--rate/--volume; the command gets ``speech``.
+
+    ``speech`` is a :class:`SpeechOverrides`: ``speech.apply(routine.speech)``.
+    """
+    @functools.wraps(f)
+    def wrapper(*args: Any, engine: str | None, voice: str | None, language: str | None,
+                rate: int | None, volume: float | None, **kwargs: Any) -> Any:
+        return f(*args, speech=SpeechOverrides(engine, voice, language, rate, volume), **kwargs)
+
+    for option in reversed((
+        click.option("--engine", metavar="NAME", help=ENGINE_HELP),
+        click.option("--voice", metavar="ID", help="Voice (see `coach voices`)."),
+        click.option("--language", metavar="CODE", help="Language of the voice, e.g. en-gb."),
+        click.option("--rate", type=click.IntRange(80, 450), metavar="WPM",
+                     help="Speech rate in words per minute (80-450)."),
+        click.option("--volume", type=click.FloatRange(0.05, 1.0), metavar="0-1",
+                     help="Speech volume, 0.05 to 1."),
+    )):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+@click.command()
+@click.option("--engine", metavar="NAME", default=None, help=ENGINE_HELP)
+@click.option("--language", metavar="CODE", default=None,
+              help="Only voices for this language, e.g. en (also matches en-gb, en-us).")
+def voices(engine: str | None, language: str | None) -> None:
+    """List the voices the speech engine offers.
+
+    Put a voice's ID as `voice:` in a routine, or pass it as --voice, to use it.
+
+    \b
+    Examples:
+      coach voices --language en
+      coach voices --engine pyttsx3
+    """
+    from coach.speech import open_engine
+
+    tts = open_engine(engine)
+    rows = [v for v in tts.voices() if language is None or _speaks(v.languages, language)]
+    if not rows:
+        click.echo(f"No voices for language {language!r}.", err=True)
+        return
+    id_width = max(len(v.id) for v in rows)
+    name_width = max(len(v.name) for v in rows)
+    for v in sorted(rows, key=lambda v: v.id):
+        click.echo(f"{v.id:<{id_width}}  {v.name:<{name_width}}  {', '.join(v.languages)}")
+
+
+def _speaks(languages: tuple[str, ...], wanted: str) -> bool:
+    wanted = wanted.casefold()
+    return any(lang.casefold() == wanted or lang.casefold().startswith(wanted + "-")
+               for lang in languages)
