@@ -88,3 +88,26 @@ def test_export_has_help():
     assert result.exit_code == 0
     for option in ("--bitrate", "--format", "--cadence", "--engine", "--voice", "--rate"):
         assert option in result.output
+
+
+def test_export_program_writes_the_upcoming_sessions_in_order(tmp_path):
+    assert run("plan", "--minutes", "5", "--days", "3", "--no-figure-8").exit_code == 0
+    out = tmp_path / "phone"
+    result = run("export", "--program", "--weeks", "1", "-o", str(out), "--bitrate", "32")
+    assert result.exit_code == 0, result.output
+    lines = (out / "playlist.m3u8").read_text().splitlines()
+    files = [line for line in lines if line and not line.startswith("#")]
+    assert len(files) == 3  # three walking days in the first week
+    assert files == sorted(files)
+    for name in files:
+        audio = decode(out / name)
+        assert len(audio) / RATE_HZ > 5 * 60  # at least the five walking minutes
+
+
+def test_export_program_needs_a_plan_and_no_routines(tmp_path, routine_file):
+    result = run("export", "--program", "-o", str(tmp_path / "x"))
+    assert result.exit_code == 2 and "coach plan" in result.output
+    result = run("export", str(routine_file), "--program", "-o", str(tmp_path / "x"))
+    assert result.exit_code == 2 and "not both" in result.output
+    result = run("export", "-o", str(tmp_path / "x.mp3"))
+    assert result.exit_code == 2 and "name a routine" in result.output
