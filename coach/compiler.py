@@ -39,7 +39,7 @@ MAX_DELAY_MS = {"safety": 30_000, "technique": 20_000, "pace": 10_000,
                 "posture": 30_000, "encouragement": 45_000}
 
 NUMBER_WORDS = ("One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten")
-WELCOME = "Welcome. Today's walk is {title}: about {minutes} minutes."
+WELCOME = "Welcome. Today's walk: {title}, about {minutes}."
 OPENING_SAFETY = ("This is guidance, not medical advice. If your pain gets worse, or you "
                   "feel dizzy or unsteady, slow down or stop.")
 PACE_LINES = {
@@ -50,11 +50,16 @@ PACE_LINES = {
 }
 HALFWAY = "Halfway there. About {minutes_left} minutes to go."
 FIVE_LEFT = "About five minutes left. Keep it smooth and steady."
-CLOSING = "That's the end of today's walk. Well done for looking after your back."
+CLOSING = ("That's the end of today's walk. Well done for looking after your back. "
+           "When you can, note how your back feels, from 0 to 10.")
 CLOSING_STRETCH_HINT = ("If you can, finish with a few gentle stretches for your back, "
                         "hips and legs.")
 HOLD_REMINDER = "Ten more seconds. Breathe slowly."
 RELEASE = "And release."
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def estimate_speech_s(text: str, rate_wpm: int = 160) -> float:
@@ -111,7 +116,7 @@ def _expand(routine: Routine, techniques: Mapping[str, Technique]) -> Iterator[_
                     yield from walk(seg.segments, k, seg.times)
                 continue
             tech = techniques[seg.technique]
-            title = seg.title or tech.name
+            title = seg.title or (f"{tech.name}, {seg.pace} pace" if seg.pace else tech.name)
             if reps > 1:
                 title = f"{title}, round {rep} of {reps}"
             pace = seg.pace or tech.pace
@@ -161,6 +166,7 @@ class _Compiler:
         self.warnings: list[str] = []
         self.rotation: dict[str, int] = {}
         self.floating: list[tuple[int, int, int, str, str, _Plan]] = []
+        self.safety_said: dict[str, int] = {}
 
     # -- helpers -------------------------------------------------------------
     def fill(self, text: str, at_ms: int, plan: _Plan) -> str:
@@ -269,7 +275,8 @@ class _Compiler:
         if plan.index == 0:
             minutes = max(1, round(self.total_ms / 60_000))
             title = self.routine.title.replace("{", "{{").replace("}", "}}")  # filled again below
-            lines.append(("technique", WELCOME.format(title=title, minutes=minutes)))
+            lines.append(("technique", WELCOME.format(title=title, minutes=plural(minutes,
+                                                                                   "minute"))))
             lines.append(("safety", OPENING_SAFETY))
         intro = seg.intro if seg.intro is not None else tech.intro
         if plan.rep > 1:
@@ -278,8 +285,9 @@ class _Compiler:
         if seg.pace:
             lines.append(("pace", PACE_LINES[seg.pace]))
         lines += [("technique", t) for t in seg.say]
-        if plan.rep == 1:
+        if plan.rep == 1 and self.safety_due(tech.id, plan.start_ms):
             lines += [("safety", t) for t in tech.safety]
+        lines += [("safety", t) for t in seg.safety]
         t = plan.start_ms + (LEAD_IN_MS if plan.index == 0 else CHIME_MS)
         end = t
         for kind, raw in lines:
@@ -293,6 +301,13 @@ class _Compiler:
             t = end + GAP_MS
         return end
 
+    def safety_due(self, technique: str, at_ms: int) -> bool:
+        """A technique's safety lines are said when it starts, and again only if
+        it was last started over five minutes ago (not twice in a row)."""
+        last = self.safety_said.get(technique)
+        self.safety_said[technique] = at_ms
+        return last is None or at_ms - last > 5 * 60_000
+
     def pin_stretches(self, plan: _Plan, t: int) -> None:
         tech = plan.technique
         steps = [(r, s) for r in range(1, tech.rounds + 1) for s in tech.stretches]
@@ -300,7 +315,8 @@ class _Compiler:
         cursor = t + GAP_MS
         limit = self._closing_start(plan)
         for rnd, stretch in steps:
-            text = f"{stretch.name}. {self.fill(stretch.say, cursor, plan)}"
+            say = stretch.say[(rnd - 1) % len(stretch.say)]
+            text = f"{stretch.name}. {self.fill(say, cursor, plan)}"
             if tech.rounds > 1 and stretch is tech.stretches[0]:
                 text = f"Round {rnd} of {tech.rounds}. {text}"
             say_ms = self.speech_ms(text)

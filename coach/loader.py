@@ -25,6 +25,7 @@ from coach.model import (
 from coach.yamlsrc import Reader, compose, suggest
 
 MAX_SESSION_S = 4 * 3600
+MIN_SESSION_S = 60  # room for the welcome and the spoken safety line
 MAX_SECTIONS = 400
 PLACEHOLDERS = ("minutes_left", "section_minutes_left", "rep", "reps", "section")
 REMINDER_KINDS = ("posture", "encouragement", "pace", "safety", "technique")
@@ -34,7 +35,7 @@ _ROUTINE_KEYS = {"title": True, "segments": True, "description": False, "languag
                  "voice": False, "engine": False, "rate": False, "volume": False,
                  "cadence": False, "reminders": False, "pronunciations": False}
 _SEGMENT_KEYS = {"technique": True, "duration": True, "title": False, "pace": False,
-                 "cadence": False, "intro": False, "form": False, "say": False,
+                 "cadence": False, "intro": False, "form": False, "say": False, "safety": False,
                  "reminders": False, "countdown": False}
 _REPEAT_KEYS = {"repeat": True, "segments": True}
 _REMINDER_KEYS = {"every": True, "say": True, "kind": False, "offset": False}
@@ -78,6 +79,9 @@ def load_routine(data: bytes, source: str, routine_id: str,
         if total > MAX_SESSION_S:
             r.error(keys["segments"], f"the session lasts {total / 3600:.1f} hours; "
                     "the limit is 4 hours")
+        elif total < MIN_SESSION_S:
+            r.error(keys["segments"], f"the session lasts {total:g} seconds; it needs at "
+                    "least 1 minute (the coach opens every walk with a safety reminder)")
         elif _count_sections(segments) > MAX_SECTIONS:
             r.error(keys["segments"], f"too many sections (over {MAX_SECTIONS})")
     r.raise_if_any()
@@ -102,7 +106,7 @@ def load_technique(data: bytes, source: str) -> Technique:
         if sk is None:
             continue
         sname = r.text(sk["name"], "stretch name", 80) if "name" in sk else None
-        ssay = r.text(sk["say"], "stretch text") if "say" in sk else None
+        ssay = r.texts(sk["say"], "stretch text") if "say" in sk else None
         _check_placeholders(r, sk.get("say"))
         hold = r.duration(sk["hold"], "hold", 5, 120) if "hold" in sk else 30.0
         if sname and ssay and hold:
@@ -193,7 +197,7 @@ def _segment(r: Reader, node: yaml.Node, keys: dict[str, yaml.Node],
         cadence_spm=_cadence(r, keys.get("cadence")),
         intro=_lines(r, keys, "intro") if "intro" in keys else None,
         form=_lines(r, keys, "form") if "form" in keys else None,
-        say=_lines(r, keys, "say"),
+        say=_lines(r, keys, "say"), safety=_lines(r, keys, "safety"),
         reminders=_reminders(r, keys["reminders"]) if "reminders" in keys else (),
         countdown_s=countdown, line=node.start_mark.line + 1,
     )

@@ -38,7 +38,7 @@ class Stretch:
     """A held stretch (cool-down): said, held with a countdown, released."""
 
     name: str
-    say: str
+    say: tuple[str, ...]  # round k says say[(k - 1) % len(say)]: sides can alternate
     hold_s: float = 30.0
 
 
@@ -72,6 +72,7 @@ class Segment:
     intro: tuple[str, ...] | None = None  # None: the technique's own
     form: tuple[str, ...] | None = None
     say: tuple[str, ...] = ()  # extra lines after the intro
+    safety: tuple[str, ...] = ()  # extra safety lines after the technique's own
     reminders: tuple[Reminder, ...] = ()
     countdown_s: int | None = None
     line: int = 0  # where it stands in its file, for messages

@@ -45,14 +45,25 @@ def compose(data: bytes, source: str) -> yaml.Node:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = " ".join(str(p) for p in (err.context, err.problem) if p)
-        raise RoutineError.at(source, line, col, f"invalid YAML: {message}") from None
+        raise RoutineError.at(source, line, col, yaml_message(err)) from None
     except yaml.YAMLError as err:  # pragma: no cover - every PyYAML error is marked
         raise RoutineError.at(source, 1, 1, f"invalid YAML: {err}") from None
     if node is None:
         raise RoutineError.at(source, 1, 1, "file is empty")
     _check_tree(node, source)
     return node
+
+
+def yaml_message(err: yaml.MarkedYAMLError) -> str:
+    """One plain line for a PyYAML parse error."""
+    problem = " ".join(str(err.problem or "").split())
+    if "block end" in problem or "mapping values are not allowed" in problem:
+        return ("invalid YAML: bad indentation or a missing ':' (lines in one list or "
+                f"mapping must line up; {problem})")
+    if "found character '\\t'" in problem:
+        return "invalid YAML: tabs cannot indent YAML; use spaces"
+    context = " ".join(str(err.context or "").split())
+    return "invalid YAML: " + "; ".join(p for p in (context, problem) if p)
 
 
 def _check_tree(root: yaml.Node, source: str) -> None:

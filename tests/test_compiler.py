@@ -36,7 +36,8 @@ def test_sections_expand_repeats(small_techniques):
     tl = compile_routine(r, techniques=small_techniques)
     assert [(s.start_s, s.end_s) for s in tl.sections] == [
         (0, 60), (60, 90), (90, 135), (135, 165), (165, 210), (210, 450)]
-    assert tl.sections[3].title == "Walking, round 2 of 2"
+    assert tl.sections[3].title == "Walking, brisk pace, round 2 of 2"
+    assert tl.sections[4].title == "Walking, round 2 of 2"
     assert tl.duration_s == 450
     assert_guarantees(tl)
 
@@ -159,3 +160,26 @@ def test_generated_routines_keep_every_guarantee(small_techniques, r, scale):
     for c in tl.cues:
         if c.kind == "countdown":
             assert round(c.at_s * 1000) % 1 == 0
+
+
+def test_each_round_of_stretches_can_say_its_own_side(small_techniques):
+    from dataclasses import replace
+
+    from coach.model import Stretch
+
+    cool = small_techniques["cool-down"]
+    sided = replace(cool, stretches=(Stretch("Lunge", ("Left foot forward.", "Right foot forward.")),))
+    techs = {**small_techniques, "cool-down": sided}
+    tl = compile_routine(routine(Segment("walk", 60), Segment("cool-down", 200)), techniques=techs)
+    says = [c.text for c in tl.cues if c.text.endswith("foot forward.")]
+    assert says == ["Round 1 of 2. Lunge. Left foot forward.", "Round 2 of 2. Lunge. Right foot forward."]
+
+
+def test_safety_lines_not_repeated_back_to_back_but_segment_safety_always(small_techniques):
+    r = routine(Segment("walk", 60), Segment("walk", 60, safety=("Flat ground only.",)),
+                Segment("walk", 400), Segment("walk", 60))
+    tl = compile_routine(r, techniques=small_techniques)
+    said = [c.section for c in tl.cues if c.text == "Stop if your pain grows."]
+    assert said == [0, 3]  # again only after more than five minutes
+    flat = [c for c in tl.cues if c.text == "Flat ground only."]
+    assert len(flat) == 1 and flat[0].kind == "safety" and flat[0].section == 1

@@ -89,7 +89,9 @@ def _spoken(doc: dict[str, Any]) -> Iterator[str]:
     for key in ("intro", "safety", "form", "encouragement", "closing", "say"):
         yield from _lines(doc.get(key))
     for stretch in doc.get("stretches", ()):
-        yield f"{stretch['name']}. {stretch['say']}"
+        says = stretch["say"] if isinstance(stretch["say"], list) else [stretch["say"]]
+        for say in says:
+            yield f"{stretch['name']}. {say}"
     for reminder in doc.get("reminders", ()):
         yield from _lines(reminder["say"])
     for seg, _ in _segments(doc.get("segments", [])):

@@ -153,3 +153,22 @@ def test_technique_errors_collected():
     with pytest.raises(RoutineError) as info:
         load_technique(b"id: x\nname: X\ndescription: d\npace: zoom\nrounds: 9\n", "x.yaml")
     assert len(info.value.problems) == 2
+
+
+def test_a_session_needs_at_least_a_minute():
+    (msg,) = problems(b"title: x\nsegments:\n  - technique: walk\n    duration: 30s\n")
+    assert msg.startswith("walk.yaml:3:3: the session lasts 30 seconds; it needs at least 1 minute")
+
+
+def test_bad_indentation_is_named_plainly():
+    msgs = problems(b"title: x\nsegments:\n  - technique: walk\n     duration: 1m\n   oops: 2\n")
+    assert len(msgs) == 1 and "bad indentation" in msgs[0] and "\n" not in msgs[0]
+
+
+def test_stretch_says_one_text_per_round_and_segments_add_safety():
+    tech = load_technique(b"id: c\nname: C\ndescription: d\nstretches:\n  - name: Lunge\n"
+                          b"    say: [Left foot forward., Right foot forward.]\n", "c.yaml")
+    assert tech.stretches[0].say == ("Left foot forward.", "Right foot forward.")
+    r = load(GOOD.replace(b"    duration: 5m\n", b"    duration: 5m\n    safety: Flat ground only.\n"))
+    first = r.segments[0]
+    assert isinstance(first, Segment) and first.safety == ("Flat ground only.",)

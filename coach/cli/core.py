@@ -36,9 +36,10 @@ def routines() -> None:
     """
     from coach import paths
     from coach.durations import format_clock
-    from coach.library import resolve_routine, routine_sources
+    from coach.library import builtin_routine_ids, resolve_routine, routine_sources
 
     rows = []
+    builtin = set(builtin_routine_ids())
     for rid, source in sorted(routine_sources().items()):
         try:
             routine = resolve_routine(rid)
@@ -46,6 +47,8 @@ def routines() -> None:
             rows.append((rid, "--:--", f"(invalid: {err.problems[0].message})"))
             continue
         mark = "" if source.builtin else "  [yours]"
+        if not source.builtin and rid in builtin:
+            mark = "  [yours: replaces the built-in one]"
         rows.append((rid, format_clock(routine.duration_s), routine.title + mark))
     width = max(len(r[0]) for r in rows) if rows else 10
     for rid, dur, title in rows:
@@ -164,7 +167,7 @@ def check(files: tuple[str, ...]) -> None:
     from pathlib import Path
 
     from coach.cli import report
-    from coach.compiler import compile_routine
+    from coach.compiler import compile_routine, plural
     from coach.durations import format_clock
     from coach.library import load_techniques, read_user_file
     from coach.loader import load_routine
@@ -180,7 +183,8 @@ def check(files: tuple[str, ...]) -> None:
             failed = True
             continue
         click.echo(f"{name}: ok, {format_clock(timeline.duration_s)}, "
-                   f"{len(timeline.sections)} sections, {len(timeline.cues)} cues")
+                   f"{plural(len(timeline.sections), 'section')}, "
+                   f"{plural(len(timeline.cues), 'cue')}")
         for warning in timeline.warnings:
             click.echo(f"{name}: warning: {warning}", err=True)
     if failed:
@@ -193,10 +197,10 @@ def schema(technique: bool) -> None:
     """Print the JSON Schema of routine files, for editors.
 
     \b
-    With yaml-language-server (VS Code, Neovim, Helix), save it and put this first
-    line in a routine:
-      coach schema > ~/.config/coach/routine.schema.json
-      # yaml-language-server: $schema=~/.config/coach/routine.schema.json
+    With yaml-language-server (VS Code, Neovim, Helix), save it beside your
+    routines and put this first line in each routine:
+      coach schema > routine.schema.json
+      # yaml-language-server: $schema=./routine.schema.json
     """
     from importlib import resources
 
