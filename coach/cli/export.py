@@ -98,8 +98,8 @@ def export(ctx: click.Context, routines: tuple[str, ...], output: str, bitrate: 
     for line in summarise_warnings(sessions, hints):
         click.echo(line, err=True)
     total = sum(renderer.total_samples for _, renderer in prepared)
-    label = (f"Writing {len(prepared)} sessions to {target}" if to_folder
-             else f"Writing {target.name}")
+    count = "1 session" if len(prepared) == 1 else f"{len(prepared)} sessions"
+    label = f"Writing {count} to {target}" if to_folder else f"Writing {target.name}"
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         if to_folder:
             written = export_many(prepared, target, bitrate, fmt, bar.update, tag_info,
