@@ -34,6 +34,7 @@ from coach.timeline import Timeline
 
 if TYPE_CHECKING:
     from coach.model import Routine, SpeechSettings
+    from coach.phrase_cache import PhraseCache
     from coach.render import SessionRenderer
     from coach.speech import SpeechEngine
 
@@ -72,11 +73,9 @@ def export_session(timeline: Timeline, renderer: Renderer, path: str | os.PathLi
     Returns the path written. Raises :class:`UsageError` for a bad format or
     bitrate and :class:`OutputError` when the files cannot be written.
     """
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    encoder = encoder_for(fmt, bitrate_kbps, renderer.sample_rate_hz)
     dest = Path(path)
     info = tag_info or TagInfo()
-    encoder = _encoder(fmt, renderer.sample_rate_hz, bitrate_kbps)
     lrc_dest = dest.with_suffix(".lrc")
     with _staged(dest) as (audio, audio_tmp), _staged(lrc_dest) as (lrc, lrc_tmp):
         try:
@@ -209,9 +208,16 @@ def _sync(f: BinaryIO) -> None:
     os.fsync(f.fileno())
 
 
-def _encoder(fmt: str, sample_rate_hz: int, bitrate_kbps: int) -> _Encoder:
+def encoder_for(fmt: str, bitrate_kbps: int, sample_rate_hz: int = SAMPLE_RATE_HZ) -> _Encoder:
+    """An encoder for ``fmt``; :class:`UsageError` for a bad format or bitrate.
+
+    Cheap, so callers can make one up front to refuse a bad request before
+    any speech work.
+    """
     from coach.encoder import Mp3Encoder, WavEncoder
 
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt == "wav":
         return WavEncoder(sample_rate_hz)
     return Mp3Encoder(sample_rate_hz, bitrate_kbps)
@@ -221,26 +227,49 @@ def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
                     metronome: bool = False, sample_rate_hz: int = SAMPLE_RATE_HZ,
                     warm_progress: Callable[[int, int], None] | None = None,
                     engines: dict[str | None, SpeechEngine] | None = None,
+                    extra_phrases: Iterable[str] = (),
                     ) -> tuple[Timeline, SessionRenderer]:
-    """Routine -> (timeline with measured speech lengths, renderer) ready to export.
+    """Routine -> (timeline timed by real speech, renderer): the one way to get a session's audio.
 
-    Every phrase is synthesised (or found in the phrase cache) first, with
-    ``warm_progress(done, total)``; then the routine is compiled with the real
-    phrase lengths. ``speech`` overrides the routine's own settings;
-    ``engines`` lets several sessions share one open engine per name.
+    Shared by ``coach export`` (which streams ``renderer.blocks()`` into a
+    file) and meant for the live player too (which pulls the same blocks for
+    the sound device), so a walk sounds the same played live or from a file.
+
+    Steps: every phrase the routine can say (its cues, then ``extra_phrases``,
+    e.g. a player's own "Paused." lines) is synthesised or found in the phrase
+    cache, calling ``warm_progress(done, total)`` after each; then the routine
+    is compiled again with the measured phrase lengths, so no two cues overlap
+    in the audio.
+
+    ``speech`` overrides the routine's own settings (None: the routine's).
+    ``engines`` maps engine name -> open engine; pass the same dict to several
+    calls (or to :func:`phrase_cache_for`) to open each engine once. Raises
+    :class:`coach.errors.EngineError` when the engine cannot speak.
     """
     from coach.compiler import compile_routine
-    from coach.phrase_cache import PhraseCache
     from coach.render import SessionRenderer
-    from coach.speech import open_engine
 
     settings = speech or routine.speech
+    cache = phrase_cache_for(routine, settings, sample_rate_hz, engines)
+    draft = compile_routine(routine)  # estimated lengths: the phrases, to synthesise first
+    cache.warm([*(cue.text for cue in draft.cues), *extra_phrases], warm_progress)
+    timeline = compile_routine(routine, speech_s=cache.speech_s)
+    return timeline, SessionRenderer(timeline, cache.clip, sample_rate_hz, metronome=metronome)
+
+
+def phrase_cache_for(routine: Routine, settings: SpeechSettings,
+                     sample_rate_hz: int = SAMPLE_RATE_HZ,
+                     engines: dict[str | None, SpeechEngine] | None = None) -> PhraseCache:
+    """The phrase cache :func:`prepare_session` uses for ``routine`` spoken with ``settings``.
+
+    With the same ``engines`` dict the engine is opened once and shared; the
+    phrases themselves are shared through the cache folder on disk.
+    """
+    from coach.phrase_cache import PhraseCache
+    from coach.speech import open_engine
+
     engines = {} if engines is None else engines
     if settings.engine not in engines:
         engines[settings.engine] = open_engine(settings.engine)
-    cache = PhraseCache(engines[settings.engine], settings, sample_rate_hz=sample_rate_hz,
-                        pronunciations=routine.pronunciations)
-    draft = compile_routine(routine)  # estimated lengths: the phrases, to synthesise first
-    cache.warm([cue.text for cue in draft.cues], warm_progress)
-    timeline = compile_routine(routine, speech_s=cache.speech_s)
-    return timeline, SessionRenderer(timeline, cache.clip, sample_rate_hz, metronome=metronome)
+    return PhraseCache(engines[settings.engine], settings, sample_rate_hz=sample_rate_hz,
+                       pronunciations=routine.pronunciations)

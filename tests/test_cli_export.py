@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 from mutagen.id3 import ID3
 
+from coach import paths
 from coach.cli import main
 from tests.audiotest import RATE_HZ, decode
 
@@ -21,11 +22,44 @@ segments:
 """
 
 
+# Reminders that crowd each other: the compiler moves some cues and drops others.
+BUSY = b"""
+title: Busy walk
+reminders:
+  - every: 20s
+    kind: encouragement
+    say: ["Lovely steady steps, keep your shoulders soft and your gaze ahead."]
+  - every: 20s
+    offset: 1s
+    kind: posture
+    say: ["Stand tall through the crown of your head, ribs over hips."]
+  - every: 20s
+    offset: 2s
+    kind: encouragement
+    say: ["Breathe out slowly and let your arms swing from the shoulders, nice and loose."]
+segments:
+  - technique: walk
+    duration: 40s
+  - technique: walk
+    duration: 20s
+    title: Second part
+  - technique: walk
+    duration: 20s
+    title: Third part
+"""
+
+
 @pytest.fixture
 def routine_file(tmp_path):
     path = tmp_path / "cli-walk.yaml"
     path.write_bytes(ROUTINE)
     return path
+
+
+def nothing_synthesised() -> bool:
+    """True while the phrase cache is still empty: no speech work was done."""
+    phrases = paths.cache_dir() / "phrases"
+    return not phrases.exists() or not any(phrases.iterdir())
 
 
 def run(*args: str):
@@ -68,9 +102,16 @@ def test_several_routines_make_a_folder_and_a_playlist(tmp_path, routine_file):
 @pytest.mark.parametrize("args,words", [
     (["no-such-routine", "-o", "x.mp3"], "no-such-routine"),
     (["{routine}", "-o", "x.mp3", "--bitrate", "100"], "100 kbps"),
-    (["{routine}", "-o", "x.ogg"], "x.ogg"),
-    (["{routine}", "-o", "x.mp3", "--format", "wav"], ".wav"),
+    (["{routine}", "-o", "x.ogg"], "unsupported file type .ogg; use .mp3 or .wav"),
+    (["{routine}", "-o", "x.mp3", "--format", "wav"], "name the file x.wav"),
+    (["{routine}", "-o", "x.wav", "--format", "mp3"], "name the file x.mp3"),
+    (["{routine}", "{routine}", "-o", "walks", "--bitrate", "100"], "100 kbps"),
+    (["{routine}", "-o", "no-dir/x.mp3"], "folder no-dir does not exist"),
+    (["{routine}", "-o", "no-dir/x"], "folder no-dir does not exist"),
     (["{routine}", "-o", "x.mp3", "--engine", "nope"], "nope"),
+    (["{routine}", "{routine}", "-o", "both.wav"], "-o needs a folder"),
+    (["{routine}", "-o", "x.mp3", "--weeks", "2"], "--weeks goes with --program"),
+    (["{routine}", "-o", "x.mp3", "--weeks", "1"], "--weeks goes with --program"),
 ])
 def test_bad_requests_exit_2_with_one_line_and_write_nothing(tmp_path, routine_file,
                                                                monkeypatch, args, words):
@@ -81,6 +122,57 @@ def test_bad_requests_exit_2_with_one_line_and_write_nothing(tmp_path, routine_f
     assert words in result.output
     assert "Traceback" not in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cli-walk.yaml"]
+    assert nothing_synthesised()
+
+
+@pytest.mark.parametrize("args,written", [
+    (["-o", "ev2", "--format", "wav"], "ev2.wav"),
+    (["-o", "ev2"], "ev2.mp3"),
+    (["-o", "Walk.MP3"], "Walk.MP3"),
+])
+def test_a_file_name_gets_the_format_suffix(tmp_path, routine_file, monkeypatch, args,
+                                            written):
+    monkeypatch.chdir(tmp_path)
+    result = run("export", str(routine_file), *args, "--bitrate", "32")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["cli-walk.yaml", written, written.rsplit(".", 1)[0] + ".lrc"])
+    assert result.stdout.splitlines() == [written]
+    assert "Preparing speech for cli-walk" in result.stderr
+    assert f"Writing {written}" in result.stderr
+    assert len(decode(tmp_path / written)) == 70 * RATE_HZ
+
+
+def test_export_program_refuses_a_file_name_before_any_work(tmp_path):
+    assert run("plan", "--minutes", "5", "--days", "3", "--no-figure-8").exit_code == 0
+    result = run("export", "--program", "-o", str(tmp_path / "one.mp3"))
+    assert result.exit_code == 2, result.output
+    assert "--program writes one file per session, so -o needs a folder" in result.output
+    assert not (tmp_path / "one.mp3").exists()
+    assert nothing_synthesised()
+
+
+def test_warnings_once_per_routine_and_moved_cues_as_one_note(tmp_path):
+    busy = tmp_path / "busy.yaml"
+    busy.write_bytes(BUSY)
+    compiled = run("compile", str(busy))  # the same measured speech, warnings one by one
+    assert compiled.exit_code == 0, compiled.output
+    one_by_one = [line.removeprefix("warning: ") for line in compiled.stderr.splitlines()]
+    moved = [w for w in one_by_one if " moved " in w]
+    dropped = [w for w in one_by_one if " dropped " in w]
+    assert len(moved) >= 2 and dropped  # else this routine no longer tests anything
+
+    result = run("export", str(busy), str(busy), "-o", str(tmp_path / "out"),
+                 "--bitrate", "32")
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    notes = [line for line in lines if line.startswith("note: busy:")]
+    assert len(notes) == 1
+    assert notes[0].startswith(f"note: busy: {len(moved)} cues moved up to ")
+    assert notes[0].endswith(f"to avoid talking over each other (see `coach compile {busy}`)")
+    warnings = [line for line in lines if line.startswith("warning:")]
+    assert warnings == [f"warning: busy: {w}" for w in dropped]
+    assert "Writing 2 sessions to " + str(tmp_path / "out") in result.stderr
 
 
 def test_export_has_help():
@@ -95,6 +187,11 @@ def test_export_program_writes_the_upcoming_sessions_in_order(tmp_path):
     out = tmp_path / "phone"
     result = run("export", "--program", "--weeks", "1", "-o", str(out), "--bitrate", "32")
     assert result.exit_code == 0, result.output
+    messages = [line for line in result.stderr.splitlines()
+                if line.startswith(("warning:", "note:"))]
+    assert len(messages) == len(set(messages))  # no warning said twice
+    assert not any(" moved " in line for line in messages)
+    assert f"Writing 3 sessions to {out}" in result.stderr
     lines = (out / "playlist.m3u8").read_text().splitlines()
     files = [line for line in lines if line and not line.startswith("#")]
     assert len(files) == 3  # three walking days in the first week

@@ -323,3 +323,25 @@ def test_ctrl_c_during_the_rename_waits_for_the_files(tmp_path, monkeypatch):
     assert len(decode(dest)) == round(TIMELINE.duration_s * RATE_HZ)
     assert dest.with_suffix(".lrc").read_text(encoding="utf-8") == to_lrc(TIMELINE)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["walk.lrc", "walk.mp3"]
+
+
+def test_prepare_session_warms_extra_phrases_in_the_same_pass(tmp_path):
+    """A live player's own lines are cached with the cues, on one shared engine."""
+    from coach.export import phrase_cache_for, prepare_session
+    from coach.library import resolve_routine
+
+    source = tmp_path / "short.yaml"
+    source.write_bytes(SHORT_ROUTINE)
+    routine = resolve_routine(str(source))
+    extra = ["Paused. Press space to carry on.", "Carrying on."]
+    totals: list[int] = []
+    engines: dict = {}
+    timeline, _r = prepare_session(routine, warm_progress=lambda done, total: totals.append(total),
+                                   engines=engines, extra_phrases=extra)
+    distinct_cues = {cue.text for cue in timeline.cues}
+    assert set(totals) == {len(distinct_cues) + len(extra)}
+    assert len(engines) == 1
+    cache = phrase_cache_for(routine, routine.speech, engines=engines)
+    assert cache.engine is next(iter(engines.values()))  # the engine is shared, not reopened
+    for text in extra:
+        assert cache.path(text).is_file()  # synthesised already, by prepare_session

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +16,9 @@ from coach.errors import UsageError
 if TYPE_CHECKING:
     from coach.model import Routine
 
+AUDIO_SUFFIXES = (".mp3", ".wav")
+#: The compiler's note on a cue it moved ("01:20 moved encouragement cue '...' 4.8 s later: ...").
+MOVED = re.compile(r"\S+ moved \w+ cue .* (\d+(?:\.\d+)?) s later")
 BITRATES_HELP = "MP3 bitrate in kbit/s (22050 Hz mono: 8-160)."
 
 
@@ -25,7 +29,8 @@ def register(group: click.Group) -> None:
 @click.command()
 @click.argument("routines", nargs=-1, metavar="ROUTINE...")
 @click.option("-o", "--output", required=True, metavar="FILE|DIR",
-              help="The file to write (one routine), or a folder (several routines).")
+              help="The .mp3/.wav file to write (one routine), or a folder (several "
+              "routines, --program).")
 @click.option("--bitrate", type=int, default=64, show_default=True, help=BITRATES_HELP)
 @click.option("--format", "fmt", type=click.Choice(["mp3", "wav"]), default=None,
               help="File format. Default: from the output name, else mp3.")
@@ -35,13 +40,16 @@ def register(group: click.Group) -> None:
 @click.option("--weeks", type=click.IntRange(1, 12), default=1, show_default=True,
               help="With --program: how many weeks ahead.")
 @speech_options
-def export(routines: tuple[str, ...], output: str, bitrate: int, fmt: str | None,
-           cadence: bool, program: bool, weeks: int, speech: SpeechOverrides) -> None:
+@click.pass_context
+def export(ctx: click.Context, routines: tuple[str, ...], output: str, bitrate: int,
+           fmt: str | None, cadence: bool, program: bool, weeks: int,
+           speech: SpeechOverrides) -> None:
     """Write sessions as audio files to copy to a phone and play offline.
 
     One routine and a file name: that file, with chapters per section, every
-    cue as synced lyrics, and FILE.lrc beside it. Several routines (or a
-    folder as -o): one file per routine in that folder plus playlist.m3u8.
+    cue as synced lyrics, and FILE.lrc beside it. A name without .mp3/.wav
+    gets the format's suffix. Several routines, --program, or a folder as -o:
+    one file per session in that folder (made if needed) plus playlist.m3u8.
 
     \b
     Examples:
@@ -50,31 +58,35 @@ def export(routines: tuple[str, ...], output: str, bitrate: int, fmt: str | None
       coach export gentle-start figure-8 brisk-30 -o ~/Music/walks
       coach export --program --weeks 2 -o ~/Music/walks
     """
-    from coach.export import export_many, export_session, prepare_session
+    from click.core import ParameterSource
+
+    from coach.export import encoder_for, export_many, export_session, prepare_session
     from coach.library import resolve_routine
     from coach.tags import TagInfo
 
-    names: list[str] | None = None
-    if program:
-        if routines:
-            raise UsageError("give either routines or --program, not both")
-        resolved, names = _programme_routines(weeks)
-    elif not routines:
+    if not program and ctx.get_parameter_source("weeks") is not ParameterSource.DEFAULT:
+        raise UsageError("--weeks goes with --program (the sessions of your programme)")
+    if program and routines:
+        raise UsageError("give either routines or --program, not both")
+    if not program and not routines:
         raise UsageError("name a routine to export (see `coach routines`), or use --program")
+    several = "--program" if program else "exporting several routines" if len(routines) > 1 \
+        else None
+    target, to_folder, fmt = output_target(output, fmt, several)  # all checks before any work
+    encoder_for(fmt, bitrate)  # a bad bitrate, too, before any work
+    names: list[str] | None = None
+    hints: dict[str, str] = {}
+    if program:
+        resolved, names = _programme_routines(weeks)
     else:
         resolved = [resolve_routine(ref) for ref in routines]  # every bad name before any work
-    target = Path(output).expanduser()
-    to_folder = program or len(resolved) > 1 or target.is_dir() \
-        or output.endswith(("/", "\\"))
-    fmt = fmt or _format_of(target, to_folder)
-    if not to_folder and target.suffix.lower() != f".{fmt}":
-        raise UsageError(f"{output} does not end in .{fmt}; name the file NAME.{fmt}")
+        hints = {routine.id: ref for routine, ref in zip(resolved, routines, strict=True)}
     tag_info = TagInfo(date=datetime.date.today().isoformat())
     engines: dict = {}
     prepared = []
     for routine in resolved:
-        with click.progressbar(length=1, label=f"Voice for {routine.id}", file=sys.stderr,
-                               show_pos=True) as bar:
+        with click.progressbar(length=1, label=f"Preparing speech for {routine.id}",
+                               file=sys.stderr, show_pos=True) as bar:
             def warmed(done: int, total: int, bar=bar) -> None:
                 bar.length = total
                 bar.update(done - bar.pos)
@@ -82,10 +94,13 @@ def export(routines: tuple[str, ...], output: str, bitrate: int, fmt: str | None
             prepared.append(prepare_session(routine, speech.apply(routine.speech),
                                             metronome=cadence, warm_progress=warmed,
                                             engines=engines))
-        for warning in prepared[-1][0].warnings:
-            click.echo(f"warning: {routine.id}: {warning}", err=True)
+    sessions = [(timeline.routine, timeline.warnings) for timeline, _ in prepared]
+    for line in summarise_warnings(sessions, hints):
+        click.echo(line, err=True)
     total = sum(renderer.total_samples for _, renderer in prepared)
-    with click.progressbar(length=total, label="Writing", file=sys.stderr) as bar:
+    count = "1 session" if len(prepared) == 1 else f"{len(prepared)} sessions"
+    label = f"Writing {count} to {target}" if to_folder else f"Writing {target.name}"
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         if to_folder:
             written = export_many(prepared, target, bitrate, fmt, bar.update, tag_info,
                                   names=names)
@@ -95,6 +110,60 @@ def export(routines: tuple[str, ...], output: str, bitrate: int, fmt: str | None
                                       tag_info)]
     for path in written:
         click.echo(str(path))
+
+
+def output_target(output: str, fmt: str | None, several: str | None
+                  ) -> tuple[Path, bool, str]:
+    """(path, is it a folder, format) for ``-o output``; a UsageError for a bad name.
+
+    ``several`` names what makes several files (e.g. ``"--program"``), or is
+    None for one routine. Nothing is created here.
+    """
+    target = Path(output).expanduser()
+    suffix = target.suffix.lower()
+    says_folder = output.endswith(("/", "\\")) or target.is_dir()
+    if several and not says_folder and suffix in AUDIO_SUFFIXES:
+        raise UsageError(f"{several} writes one file per session, so -o needs a folder, "
+                         f"not the file name {output} (e.g. -o {target.with_suffix('')})")
+    if several or says_folder:
+        return target, True, fmt or "mp3"
+    if not suffix:
+        fmt = fmt or "mp3"
+        target = target.with_name(f"{target.name}.{fmt}")
+    elif suffix not in AUDIO_SUFFIXES:
+        raise UsageError(f"unsupported file type {suffix}; use .mp3 or .wav")
+    elif fmt is not None and suffix != f".{fmt}":
+        raise UsageError(f"{output} ends in {suffix} but --format is {fmt}: name the file "
+                         f"{target.with_suffix('.' + fmt).name} or leave out --format")
+    else:
+        fmt = suffix[1:]
+    if not target.parent.is_dir():
+        raise UsageError(f"folder {target.parent} does not exist")
+    return target, False, fmt
+
+
+def summarise_warnings(sessions: list[tuple[str, tuple[str, ...]]],
+                       hints: dict[str, str] | None = None) -> list[str]:
+    """The compiler's warnings for (routine id, warnings) pairs, once per routine id.
+
+    Dropped cues (and other problems) stay one line each, without repeats;
+    moved cues become one note per routine. ``hints`` maps a routine id to
+    the name to give `coach compile` for the details.
+    """
+    hints = hints or {}
+    by_routine: dict[str, dict[str, None]] = {}
+    for routine_id, warnings in sessions:
+        by_routine.setdefault(routine_id, {}).update(dict.fromkeys(warnings))
+    lines = []
+    for routine_id, distinct in by_routine.items():
+        late_s = [float(m.group(1)) for w in distinct if (m := MOVED.match(w))]
+        lines += [f"warning: {routine_id}: {w}" for w in distinct if not MOVED.match(w)]
+        if late_s:
+            cues = "1 cue" if len(late_s) == 1 else f"{len(late_s)} cues"
+            hint = f" (see `coach compile {hints[routine_id]}`)" if routine_id in hints else ""
+            lines.append(f"note: {routine_id}: {cues} moved up to {max(late_s):.0f} s later "
+                         f"to avoid talking over each other{hint}")
+    return lines
 
 
 def _programme_routines(weeks: int) -> tuple[list[Routine], list[str]]:
@@ -111,8 +180,3 @@ def _programme_routines(weeks: int) -> tuple[list[Routine], list[str]]:
     names = [f"{i:02d}-{s.day.isoformat() if s.day else 'next'}-{s.routine.id}"
              for i, s in enumerate(sessions, 1)]
     return [s.routine for s in sessions], names
-
-
-def _format_of(target: Path, to_folder: bool) -> str:
-    suffix = target.suffix.lower().lstrip(".")
-    return suffix if not to_folder and suffix in ("mp3", "wav") else "mp3"
