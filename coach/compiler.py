@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -56,6 +57,15 @@ CLOSING_STRETCH_HINT = ("If you can, finish with a few gentle stretches for your
                         "hips and legs.")
 HOLD_REMINDER = "Ten more seconds. Breathe slowly."
 RELEASE = "And release."
+
+
+_MOVED = re.compile(r"\S+ moved \w+ cue .* (\d+(?:\.\d+)?) s later")
+
+
+def moved_by_s(warning: str) -> float | None:
+    """How far a "moved" warning from this compiler moved its cue, else None."""
+    match = _MOVED.match(warning)
+    return float(match.group(1)) if match else None
 
 
 def plural(n: int, word: str) -> str:

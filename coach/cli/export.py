@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +17,6 @@ if TYPE_CHECKING:
 
 AUDIO_SUFFIXES = (".mp3", ".wav")
 #: The compiler's note on a cue it moved ("01:20 moved encouragement cue '...' 4.8 s later: ...").
-MOVED = re.compile(r"\S+ moved \w+ cue .* (\d+(?:\.\d+)?) s later")
 BITRATES_HELP = "MP3 bitrate in kbit/s (22050 Hz mono: 8-160)."
 
 
@@ -150,14 +148,16 @@ def summarise_warnings(sessions: list[tuple[str, tuple[str, ...]]],
     moved cues become one note per routine. ``hints`` maps a routine id to
     the name to give `coach compile` for the details.
     """
+    from coach.compiler import moved_by_s
+
     hints = hints or {}
     by_routine: dict[str, dict[str, None]] = {}
     for routine_id, warnings in sessions:
         by_routine.setdefault(routine_id, {}).update(dict.fromkeys(warnings))
     lines = []
     for routine_id, distinct in by_routine.items():
-        late_s = [float(m.group(1)) for w in distinct if (m := MOVED.match(w))]
-        lines += [f"warning: {routine_id}: {w}" for w in distinct if not MOVED.match(w)]
+        late_s = [s for w in distinct if (s := moved_by_s(w)) is not None]
+        lines += [f"warning: {routine_id}: {w}" for w in distinct if moved_by_s(w) is None]
         if late_s:
             cues = "1 cue" if len(late_s) == 1 else f"{len(late_s)} cues"
             hint = f" (see `coach compile {hints[routine_id]}`)" if routine_id in hints else ""
