@@ -72,6 +72,19 @@ def write_ics(path: Path, entries: Sequence[WalkSchedule], start: date, zone: Zo
     return path
 
 
+def coach_command() -> str:
+    """How to run this coach from cron or systemd: an absolute path, never a bare name."""
+    import shlex
+    import shutil
+    import sys
+
+    argv0 = Path(sys.argv[0])  # the coach running now, when started as `coach`
+    found = str(argv0) if argv0.name == "coach" and argv0.is_file() else shutil.which("coach")
+    if found:
+        return shlex.quote(str(Path(found).resolve()))
+    return f"{shlex.quote(sys.executable)} -m coach"
+
+
 def crontab_lines(entries: Sequence[WalkSchedule], command: str = "coach walk") -> list[str]:
     """One crontab line per schedule (cron counts Sunday as 0)."""
     lines = []

@@ -19,6 +19,7 @@ from coach import paths
 from coach.errors import OutputError, UsageError
 
 SCHEMA_VERSION = 1
+MAX_WALK_MIN = 240  # like the 4-hour limit on a routine
 EFFORTS = ("easy", "conversational", "breathless")
 
 _SCHEMA = """
@@ -80,8 +81,9 @@ def check_record(rec: WalkRecord) -> None:
         raise UsageError("started_at must carry a time zone")
     for name in ("planned_min", "walked_min"):
         value = getattr(rec, name)
-        if not value >= 0:
-            raise UsageError(f"{name.replace('_min', ' minutes')} must be 0 or more, got {value}")
+        if not 0 <= value <= MAX_WALK_MIN:
+            raise UsageError(f"{name.replace('_min', ' minutes')} must be from 0 to "
+                             f"{MAX_WALK_MIN}, got {value:g}")
     check_pain(rec.pain_before, "pain before")
     check_pain(rec.pain_after, "pain after")
     check_pain(rec.pain_next_morning, "next-morning pain")

@@ -8,6 +8,7 @@ technique ids, and projects the coming weeks for export.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
@@ -27,6 +28,7 @@ WALK_DAYS = {1: (0,), 2: (0, 3), 3: (0, 2, 4), 4: (0, 1, 3, 4), 5: (0, 1, 2, 3, 
              6: (0, 1, 2, 3, 4, 5), 7: (0, 1, 2, 3, 4, 5, 6)}
 FIGURE8_MIN, FIGURE8_MAX = 3, 10
 FLARE_WALK_MIN = 5
+WALK_ID, FLARE_ID, FIGURE8_ID = "week-{week}-walk", "flare-up", "figure-8"
 COOL_DOWN_SHORT_S, COOL_DOWN_LONG_S = 180, 270  # 4 of the 6 stretch holds; all of them
 
 
@@ -77,16 +79,12 @@ def state_path() -> Path:
 
 def load_state(path: Path | None = None) -> ProgrammeState | None:
     """The saved programme, or None when there is none yet."""
-    import yaml
+    from coach.configfile import read_yaml
 
     path = path or state_path()
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    raw = read_yaml(path, "programme", "run `coach plan --restart` to start again")
+    if raw is None:
         return None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-        raise UsageError(f"{path}: cannot read the programme ({err}); "
-                         "run `coach plan --restart` to start again") from None
     try:
         started = raw["started_on"]
         if not isinstance(started, date):
@@ -94,7 +92,8 @@ def load_state(path: Path | None = None) -> ProgrammeState | None:
         return make_state(float(raw["comfortable_min"]), int(raw["days_per_week"]),
                           bool(raw.get("figure8_twice_daily", False)), started)
     except (TypeError, KeyError, ValueError) as err:
-        raise UsageError(f"{path}: the programme file is damaged ({err!s}); "
+        problem = " ".join(str(err).split())
+        raise UsageError(f"{path}: the programme file is damaged ({problem}); "
                          "run `coach plan --restart` to start again") from None
 
 
@@ -108,9 +107,15 @@ def save_state(state: ProgrammeState, path: Path | None = None) -> Path:
                             "comfortable_min": state.intake.comfortable_min,
                             "days_per_week": state.intake.days_per_week,
                             "figure8_twice_daily": state.intake.figure8_twice_daily}
-    write_atomic(path, "# coach walking programme (from `coach plan`)\n"
-                 + yaml.safe_dump(data, sort_keys=False))
+    text = "# coach walking programme (from `coach plan`)\n" + yaml.safe_dump(data, sort_keys=False)
+    write_atomic(path, text, make_folder=True)
     return path
+
+
+def is_programme_id(routine_id: str) -> bool:
+    """An id this module gives its routines: week-N-walk, flare-up or figure-8."""
+    return (routine_id in (FLARE_ID, FIGURE8_ID)
+            or re.fullmatch(r"week-[1-9][0-9]{0,3}-walk", routine_id) is not None)
 
 
 def week_of(state: ProgrammeState, day: date) -> int:
@@ -239,7 +244,8 @@ def walk_routine(minutes: int, rotation: int, week: int) -> Routine:
     if extra is not None:
         segs.append(extra)
     segs.append(Segment("cool-down", cool_down_s(minutes), title="Cool-down stretches"))
-    return Routine(id=f"week-{week}-walk", title=f"Week {week}: {minutes}-minute walk{label}",
+    return Routine(id=WALK_ID.format(week=week),
+                   title=f"Week {week}: {minutes}-minute walk{label}",
                    segments=tuple(segs), source="<programme>",
                    description="Today's walk from your programme, then stretches.")
 
@@ -250,7 +256,7 @@ def flare_routine() -> Routine:
             Segment("posture-check", 60, title="Relaxed posture", pace="slow"),
             Segment("heel-toe", 120, title="Gentle walking", pace="slow"),
             Segment("cool-down", COOL_DOWN_SHORT_S, title="Gentle stretches"))
-    return Routine(id="flare-up", title="Flare-up: short and gentle", segments=segs,
+    return Routine(id=FLARE_ID, title="Flare-up: short and gentle", segments=segs,
                    source="<programme>",
                    description="Short, gentle walk on flat ground; no pushing.")
 
@@ -258,6 +264,6 @@ def flare_routine() -> Routine:
 def figure8_routine(minutes: int, slot: str) -> Routine:
     segs = (Segment("warm-up", 60, title="Warm-up", pace="slow"),
             Segment("figure-8", minutes * 60, title="Figure-8 walking", pace="slow"))
-    return Routine(id="figure-8", title=f"Figure-8 walk ({slot})", segments=segs,
+    return Routine(id=FIGURE8_ID, title=f"Figure-8 walk ({slot})", segments=segs,
                    source="<programme>", description="Small steps in a figure-8, pelvis level.")
 

@@ -56,29 +56,34 @@ def planned_minutes(state: ProgrammeState, records: Sequence[WalkRecord], day: d
 
 def weekly_progress(state: ProgrammeState | None, records: Sequence[WalkRecord],
                     today: date) -> list[WeekRow]:
-    """One row per week (Monday to Sunday) from the start of the programme or the first walk."""
+    """One row per week up to ``today``, numbered as `coach plan` numbers them.
+
+    With a programme, week 1 is the 7 days from the day it started (walks
+    logged before it fall in week 0, -1, ...); without one, weeks run Monday
+    to Sunday from the first walk.
+    """
     firsts = [r.started_at.date() for r in records]
     if state is not None:
         firsts.append(state.started_on)
     if not firsts:
         return []
-    first = week_starts(min(firsts))
+    anchor = state.started_on if state is not None else week_starts(min(firsts))
+    index = (min(firsts) - anchor).days // 7
     rows: list[WeekRow] = []
-    monday = first
-    while monday <= today:
-        days = [monday + timedelta(days=i) for i in range(7)]
-        these = [r for r in records if monday <= r.started_at.date() < monday + timedelta(days=7)]
+    while (start := anchor + timedelta(days=7 * index)) <= today:
+        end = start + timedelta(days=7)
+        these = [r for r in records if start <= r.started_at.date() < end]
         planned = None
         if state is not None:
-            planned = sum(planned_minutes(state, records, d) for d in days
-                          if state.started_on <= d)
+            planned = sum(planned_minutes(state, records, start + timedelta(days=i))
+                          for i in range(7) if state.started_on <= start + timedelta(days=i))
         rows.append(WeekRow(
-            week=len(rows) + 1, starts=monday, walks=len(these),
+            week=index + 1, starts=start, walks=len(these),
             walked_min=round(sum(r.walked_min for r in these), 1),
             planned_min=None if planned is None else round(planned, 1),
             pain_after=_mean([r.pain_after for r in these if is_main_walk(r)]),
             pain_morning=_mean([r.pain_next_morning for r in these])))
-        monday += timedelta(days=7)
+        index += 1
     return rows
 
 
@@ -102,20 +107,32 @@ def format_table(rows: Sequence[WeekRow]) -> str:
     for r in rows:
         planned = "" if r.planned_min is None else f"{r.planned_min:7.0f}"
         pct = ("" if not r.planned_min else f"{100 * r.walked_min / r.planned_min:4.0f}")
-        lines.append(f"{r.week:>4}  {r.starts:%Y-%m-%d}  {r.walks:>5}  {r.walked_min:6.0f}  "
+        week = str(r.week) if r.week >= 1 else "pre"
+        lines.append(f"{week:>4}  {r.starts:%Y-%m-%d}  {r.walks:>5}  {r.walked_min:6.0f}  "
                      f"{planned:>7}  {pct:>4}  {_score(r.pain_after):>10}  "
                      f"{_score(r.pain_morning):>12}")
     lines.append(f"\nPain after walks: {pain_trend(rows)}.")
     return "\n".join(lines) + "\n"
 
 
+def plot_title(rows: Sequence[WeekRow]) -> str:
+    trend = pain_trend(rows)
+    if trend in ("falling", "steady", "rising"):
+        return f"Walking progress: pain after walks {trend}"
+    return "Walking progress (too few pain scores for a trend yet)"
+
+
 def plot_progress(rows: Sequence[WeekRow], path: Path) -> Path:
-    """Bars of minutes walked, the plan as a line, pain on a second panel; PNG, atomic."""
+    """Minutes walked as bars, the plan as a line, pain below; PNG, SVG or PDF by suffix.
+
+    The x axis counts whole programme weeks. Written atomically.
+    """
     try:
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import MaxNLocator
     except ImportError:
         raise UsageError("the progress picture needs matplotlib: "
                          "pip install 'walking-coach[plot]' (or use `coach progress` "
@@ -139,11 +156,13 @@ def plot_progress(rows: Sequence[WeekRow], path: Path) -> Path:
                 bottom.plot(xs, [v for v in values if v is not None], style, label=label)
         bottom.set_ylim(0, 10)
         bottom.set_ylabel("pain (0-10)")
-        bottom.set_xlabel("week")
+        bottom.set_xlabel("programme week")
+        bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
         bottom.legend(loc="upper left")
-        fig.suptitle(f"Walking progress (pain {pain_trend(rows)})")
+        fig.suptitle(plot_title(rows))
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=100)
+        with matplotlib.rc_context({"svg.fonttype": "none"}):  # SVG text stays text
+            fig.savefig(buf, format=path.suffix.lower().lstrip(".") or "png", dpi=100)
     finally:
         plt.close(fig)
     write_atomic(path, buf.getvalue())

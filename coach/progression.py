@@ -15,7 +15,10 @@ minutes) to 30 minutes. Replaying the history walk by walk, oldest first:
 * **Good walk**: completed, at least 80% of the planned length walked, pain
   after logged and no rise as above. Three good walks in a row: one step up,
   but never more than one step up in 7 days.
-* **Break**: 14 days or more without a walk: one step back.
+* **Break**: 14 days or more without a walk: one step back (at the first
+  step there is nowhere lower, so the length stays).
+
+Walks dated after ``today`` are ignored (a mistyped date cannot move the plan).
 
 Walks that are none of these (too short, or no pain logged) change nothing.
 """
@@ -99,20 +102,26 @@ def replay(walks: Sequence[WalkRecord], start_min: int, today: date) -> Standing
     st = Standing(steps=ladder(start_min))
     for rec in sorted(walks, key=lambda r: r.started_at):
         day = rec.started_at.date()
+        if day > today:
+            continue
         if st.last_walk is not None and (day - st.last_walk).days >= BREAK_DAYS:
-            st = _step(st, -1, f"after a break of {(day - st.last_walk).days} days")
+            st = _step(st, -1, f"after a break of {(day - st.last_walk).days} days "
+                               f"({BREAK_DAYS} or more steps back)")
         st = _apply(st, rec)
         st = replace(st, last_walk=day)
     if st.last_walk is not None and (today - st.last_walk).days >= BREAK_DAYS:
-        st = _step(st, -1, f"your last walk was {(today - st.last_walk).days} days ago")
+        st = _step(st, -1, f"your last walk was {(today - st.last_walk).days} days ago "
+                           f"(a break of {BREAK_DAYS} days or more steps back)")
     return st
 
 
 def _step(st: Standing, by: int, why: str) -> Standing:
     new = max(0, min(len(st.steps) - 1, st.step + by))
-    if new == st.step:
-        verb = "Staying at" if by < 0 else "Keeping"
-        reason = f"{verb} {st.steps[new]} minutes: {why}."
+    if new == st.step and by < 0:
+        reason = (f"Staying at {st.steps[new]} minutes, the first step of your plan, "
+                  f"so there is no shorter length to step back to: {why}.")
+    elif new == st.step:
+        reason = f"Keeping {st.steps[new]} minutes: {why}."
     elif by > 0:
         reason = f"Up from {st.steps[st.step]} to {st.steps[new]} minutes: {why}."
     else:

@@ -80,7 +80,7 @@ class WalkSchedule:
     days: tuple[int, ...] = DAY_SETS["daily"]  # Monday = 0
 
     def describe(self) -> str:
-        return f"{self.id}: {self.routine} at {self.at:%H:%M} on {format_days(self.days)}"
+        return f"{self.id}: {self.routine} at {self.at:%H:%M} {say_days(self.days)}"
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,12 @@ def parse_days(text: str) -> tuple[int, ...]:
     return tuple(sorted(days))
 
 
+def say_days(days: Sequence[int]) -> str:
+    """'every day', 'on weekdays', 'at weekends' or 'on mon,wed,fri'."""
+    return {"daily": "every day", "weekdays": "on weekdays",
+            "weekends": "at weekends"}.get(format_days(days), f"on {format_days(days)}")
+
+
 def format_days(days: Sequence[int]) -> str:
     for name, group in DAY_SETS.items():
         if tuple(days) == group:
@@ -132,20 +138,17 @@ def schedules_path() -> Path:
 
 
 def load_schedules(path: Path | None = None) -> list[WalkSchedule]:
-    import yaml
+    from coach.configfile import read_yaml
 
     path = path or schedules_path()
+    raw = read_yaml(path, "schedules") or {}
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         items = raw.get("schedules", []) if isinstance(raw, dict) else None
         if not isinstance(items, list):
             raise ValueError("expected a 'schedules:' list")
         return [WalkSchedule(str(it["id"]), str(it["routine"]), parse_time(str(it["at"])),
                              parse_days(str(it.get("days", "daily")))) for it in items]
-    except FileNotFoundError:
-        return []
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, KeyError,
-            TypeError) as err:
+    except (ValueError, KeyError, TypeError, AttributeError) as err:
         raise UsageError(f"{path}: cannot read the schedules ({err})") from None
 
 
@@ -158,8 +161,9 @@ def save_schedules(entries: Sequence[WalkSchedule], path: Path | None = None) ->
     data: dict[str, Any] = {"schedules": [
         {"id": e.id, "routine": e.routine, "at": f"{e.at:%H:%M}", "days": format_days(e.days)}
         for e in entries]}
-    write_atomic(path, "# coach walk schedules (edit with `coach schedule ...`)\n"
-                 + yaml.safe_dump(data, sort_keys=False))
+    text = ("# coach walk schedules (edit with `coach schedule ...`)\n"
+            + yaml.safe_dump(data, sort_keys=False))
+    write_atomic(path, text, make_folder=True)
     return path
 
 

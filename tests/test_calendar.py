@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,7 +11,13 @@ import icalendar
 import pytest
 from dateutil.rrule import rrulestr
 
-from coach.calendar import build_calendar, crontab_lines, systemd_units, write_ics
+from coach.calendar import (
+    build_calendar,
+    coach_command,
+    crontab_lines,
+    systemd_units,
+    write_ics,
+)
 from coach.errors import OutputError
 from coach.scheduling import WalkSchedule, due_times, parse_days
 
@@ -73,8 +80,31 @@ def test_the_calendar_carries_the_time_zone_definition() -> None:
 
 def test_an_unwritable_place_is_an_output_error(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
-    with pytest.raises(OutputError, match="cannot write"):
+    with pytest.raises(OutputError, match="file is not a folder"):
         write_ics(tmp_path / "file" / "walks.ics", ENTRIES, date(2026, 10, 20), LONDON, STAMP)
+    with pytest.raises(OutputError, match="folder .*nowhere does not exist"):
+        write_ics(tmp_path / "nowhere" / "walks.ics", ENTRIES, date(2026, 10, 20), LONDON, STAMP)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]  # no folder made
+
+
+def test_the_scheduled_command_is_an_absolute_path(monkeypatch: pytest.MonkeyPatch,
+                                                   tmp_path: Path) -> None:
+    script = tmp_path / "bin" / "coach"
+    script.parent.mkdir()
+    script.write_text("#!/bin/sh\n")
+    monkeypatch.setattr("sys.argv", [str(script), "schedule", "ics"])
+    assert coach_command() == str(script.resolve())
+    monkeypatch.setattr("sys.argv", ["/not/there/pytest"])
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert coach_command() == f"{sys.executable} -m coach"
+    monkeypatch.setenv("PATH", str(script.parent))
+    script.chmod(0o755)
+    assert coach_command() == str(script.resolve())
+    unit = dict(systemd_units(ENTRIES, f"{coach_command()} walk"))
+    exec_lines = [line for text in unit.values() for line in text.splitlines()
+                  if line.startswith("ExecStart=")]
+    assert exec_lines and all(line.startswith(f"ExecStart={script.resolve()} walk")
+                              for line in exec_lines)
 
 
 def test_crontab_lines_count_sunday_as_zero() -> None:

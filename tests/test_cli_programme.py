@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -56,7 +58,14 @@ def test_morning_pain_goes_to_the_last_walk_or_the_given_one() -> None:
     (["log", "gentle-start", "-m", "8", "--pain-after", "11"], "pain after must be a whole"),
     (["log", "gentle-start"], "give the routine and the minutes"),
     (["log", "--morning-pain", "3"], "no walks logged yet"),
-    (["log", "x", "-m", "5", "--when", "yesterday"], "--when must look like"),
+    (["log", "gentle-start", "-m", "5", "--when", "yesterday"], "--when must look like"),
+    (["log", "gentle-start", "-m", "5000"], "--minutes must be from 0 to 240 minutes, got 5000"),
+    (["log", "gentle-start", "-m", "-5"], "--minutes must be from 0 to 240 minutes, got -5"),
+    (["log", "gentle-start", "-m", "5", "--planned", "300"], "--planned must be from 0 to 240"),
+    (["log", "nosuch", "-m", "5"], "unknown routine 'nosuch'; known routines: backward, "),
+    (["log", "gentle-strat", "-m", "5"], "did you mean 'gentle-start'?"),
+    (["log", "week-x-walk", "-m", "5"], "unknown routine 'week-x-walk'"),
+    (["history", "--since", "bad"], "--since must look like 2026-03-02"),
     (["history", "--json", "--csv"], "choose one of"),
     (["plan", "--minutes", "0", "--days", "3", "--no-figure-8"], "comfortable minutes"),
 ])
@@ -66,7 +75,85 @@ def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None
     assert result.output.count("\n") == 1 and "Traceback" not in result.output
 
 
-def test_plan_intake_by_prompts_then_shows_the_week(coach_home: Path) -> None:
+NOW = datetime(2026, 3, 20, 12, 0).astimezone()  # local time, as the CLI reads it
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """The CLI's wall clock, fixed at Friday 20 March 2026 12:00 local time."""
+    monkeypatch.setattr("coach.cli.programme.local_now", lambda: NOW)
+    return NOW
+
+
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Someone sits at a terminal to answer the intake questions."""
+    monkeypatch.setattr("coach.cli.programme.stdin_is_terminal", lambda: True)
+
+
+def test_a_walk_cannot_be_logged_in_the_future(clock: datetime) -> None:
+    out = run("log", "gentle-start", "-m", "8", "--when", "2026-03-20 12:01", code=2).output
+    assert out == ("coach: --when 2026-03-20 12:01 is in the future (now is 2026-03-20 12:00); "
+                   "log walks you have done\n")
+    run("log", "gentle-start", "-m", "8", "--when", "2026-03-20 12:00")
+    logged = json.loads(run("history", "--json").output)
+    assert logged[0]["started_at"] == NOW.isoformat()
+
+
+@pytest.mark.parametrize("routine", ["week-3-walk", "flare-up", "figure-8", "gentle-start"])
+def test_programme_and_library_ids_can_be_logged(routine: str) -> None:
+    assert f"Logged walk 1: {routine}, 5 minutes" in run("log", routine, "-m", "5").output
+
+
+def test_log_accepts_every_id_the_programme_makes(clock: datetime) -> None:
+    from coach.cli.programme import check_routine_id
+    from coach.programme import figure8_routine, flare_routine, make_state, upcoming_sessions
+
+    state = make_state(8, 3, True, date(2026, 1, 5))
+    made = {s.routine.id for s in upcoming_sessions(state, [], date(2026, 3, 20), 2)}
+    made |= {flare_routine().id, figure8_routine(3, "evening").id}
+    assert {"week-11-walk", "week-12-walk", "figure-8", "flare-up"} <= made
+    for routine_id in made:
+        check_routine_id(routine_id)
+
+
+def test_a_long_break_steps_back_or_says_why_it_cannot(clock: datetime) -> None:
+    run("plan", "--minutes", "8", "--days", "3")
+    run("log", "gentle-start", "-m", "8", "--pain-after", "2", "--when", "2026-01-02 07:30")
+    out = run("plan").output
+    assert ("Staying at 8 minutes, the first step of your plan, so there is no shorter length "
+            "to step back to: your last walk was 77 days ago (a break of 14 days or more "
+            "steps back).") in out
+
+
+def test_plan_asks_nothing_without_a_terminal() -> None:
+    out = run("plan", input="8\n3\n", code=2).output
+    assert out == "coach: pass --minutes and --days (no terminal to ask on)\n"
+    out = run("plan", "--minutes", "5", "--days", "2").output
+    assert "figure-8" not in out.lower() and "5-minute walk" in out and "?" not in out
+
+
+def test_plan_with_both_answers_as_options_does_not_ask(terminal: None) -> None:
+    out = run("plan", "--minutes", "5", "--days", "2").output
+    assert "How many" not in out and "Add short figure-8" not in out and "Figure-8" not in out
+
+
+def test_prompt_defaults_are_whole_numbers(terminal: None) -> None:
+    out = run("plan", input="\n\n\n").output
+    assert "comfortably today? [10]:" in out and "can you walk? [3]:" in out
+    assert "10-minute walk" in out
+
+
+def test_a_damaged_programme_file_is_one_line(coach_home: Path) -> None:
+    (coach_home / "config").mkdir(parents=True, exist_ok=True)
+    (coach_home / "config" / "programme.yaml").write_text("started_on: [2026\nx: {\n")
+    out = run("plan", code=2).output
+    assert out.count("\n") == 1 and "programme.yaml:" in out
+    assert ": cannot read the programme: " in out and out.rstrip().endswith(
+        "run `coach plan --restart` to start again")
+
+
+def test_plan_intake_by_prompts_then_shows_the_week(coach_home: Path, terminal: None) -> None:
     out = run("plan", input="8\n3\ny\n").output
     assert "How many minutes" in out and "days a week" in out and "figure-8" in out
     assert (coach_home / "config" / "programme.yaml").exists()
@@ -99,3 +186,41 @@ def test_progress_table_and_plot(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     out = run("progress", "--plot", str(tmp_path / "p.png")).output
     assert "Wrote" in out and (tmp_path / "p.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_progress_weeks_are_the_plan_weeks(clock: datetime) -> None:
+    from coach.programme import make_state, save_state
+
+    save_state(make_state(8, 3, False, date(2026, 3, 4)))  # a Wednesday: week 3 from 18 March
+    run("log", "gentle-start", "-m", "8", "--pain-after", "2", "--when", "2026-03-02 07:30")
+    run("log", "gentle-start", "-m", "8", "--pain-after", "2", "--when", "2026-03-19 07:30")
+    assert "Week 3 of your programme" in run("plan").output
+    table = run("progress").output.splitlines()
+    weeks = [line.split()[:2] for line in table[2:] if line[:4].strip()]
+    assert weeks[:4] == [["pre", "2026-02-25"], ["1", "2026-03-04"], ["2", "2026-03-11"],
+                         ["3", "2026-03-18"]]
+
+
+@pytest.mark.parametrize("name, message", [
+    ("nonexist/p.png", "folder {tmp}/nonexist does not exist"),
+    ("p.txt", "{tmp}/p.txt must end in .png or .svg or .pdf"),
+])
+def test_progress_plot_path_is_checked_first(tmp_path: Path, name: str, message: str) -> None:
+    run("log", "gentle-start", "-m", "8", "--pain-after", "3", "--when", "2026-03-02 07:30")
+    out = run("progress", "--plot", str(tmp_path / name), code=2).output
+    assert out == f"coach: {message.format(tmp=tmp_path)}\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_progress_plot_as_svg_with_whole_week_ticks(tmp_path: Path, clock: datetime) -> None:
+    pytest.importorskip("matplotlib")
+    run("log", "gentle-start", "-m", "8", "--pain-after", "3", "--when", "2026-03-02 07:30")
+    run("log", "gentle-start", "-m", "9", "--pain-after", "2", "--when", "2026-03-10 07:30")
+    run("progress", "--plot", str(tmp_path / "p.svg"))
+    svg = (tmp_path / "p.svg").read_text()
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    assert "Walking progress: pain after walks falling" in svg
+    labels = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    x_ticks = labels[labels.index("walked") + 1:labels.index("programme week")]
+    assert x_ticks == ["1", "2", "3"]
+    assert not any("." in label for label in labels)  # no 0.75 / 1.25 week ticks

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -11,9 +10,11 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 from click.testing import CliRunner
+from mutagen.mp3 import MP3
 
 import coach.cli.schedule as schedule_cli
 import coach.scheduling
+from coach.calendar import coach_command
 from coach.cli import main
 from coach.scheduling import load_schedules
 
@@ -26,7 +27,8 @@ def run(*args: str, input: str | None = None, code: int = 0):
 
 def test_figure8_is_morning_and_evening_by_default() -> None:
     out = run("schedule", "figure-8").output
-    assert "07:30" in out and "19:00" in out
+    assert "figure-8-morning: figure-8 at 07:30 every day" in out
+    assert "figure-8-evening: figure-8 at 19:00 every day" in out
     assert [(e.id, e.at) for e in load_schedules()] == [("figure-8-morning", time(7, 30)),
                                                          ("figure-8-evening", time(19, 0))]
     run("schedule", "figure-8", "--morning", "06:45")  # replaces, never doubles
@@ -70,9 +72,30 @@ def test_ics_is_written_and_cron_and_systemd_lines_printed(tmp_path: Path) -> No
     assert brisk["rrule"]["BYDAY"] == ["SA"]
     assert brisk.decoded("dtend") - brisk.decoded("dtstart") == timedelta(minutes=30)
     assert brisk.walk("VALARM")[0].decoded("trigger") == timedelta(minutes=-20)
-    assert "30 7 * * *  coach walk figure-8  # figure-8-morning" in out
-    assert "15 18 * * 6  coach walk brisk-30" in out
-    assert "OnCalendar=Sat *-*-* 18:15:00" in out
+    walk = f"{coach_command()} walk"
+    assert walk.startswith("/")  # cron and systemd do not search the user's PATH
+    assert f"30 7 * * *  {walk} figure-8  # figure-8-morning" in out
+    assert f"15 18 * * 6  {walk} brisk-30" in out
+    assert f"ExecStart={walk} brisk-30" in out and "OnCalendar=Sat *-*-* 18:15:00" in out
+
+
+@pytest.mark.parametrize("name, message", [
+    ("nonexist/w.ics", "folder {tmp}/nonexist does not exist"),
+    ("w.txt", "{tmp}/w.txt must end in .ics"),
+])
+def test_ics_output_must_go_into_an_existing_folder(tmp_path: Path, name: str,
+                                                    message: str) -> None:
+    run("schedule", "figure-8")
+    out = run("schedule", "ics", "-o", str(tmp_path / name), code=2).output
+    assert out == f"coach: {message.format(tmp=tmp_path)}\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_damaged_schedules_file_is_one_line(coach_home: Path) -> None:
+    (coach_home / "config").mkdir(parents=True, exist_ok=True)
+    (coach_home / "config" / "schedules.yaml").write_text("schedules:\n  - id: [a\n")
+    out = run("schedule", "list", code=2).output
+    assert out.count("\n") == 1 and "schedules.yaml:3:1: cannot read the schedules" in out
 
 
 @dataclass
@@ -106,27 +129,48 @@ def test_the_daemon_exports_the_day_fires_on_time_and_reports_a_missed_walk(
     monkeypatch.setattr(coach.scheduling, "SystemClock", lambda: clock)
     monkeypatch.setattr("time.sleep", sleep)
     monkeypatch.setattr("coach.cli.programme.local_now", lambda: clock.instant.astimezone(clock.tz))
-    monkeypatch.setitem(sys.modules, "coach.export", None)  # text scripts, fast
     run("schedule", "figure-8")
     out = run("schedule", "run", "--export-to", str(tmp_path / "phone")).output
-    assert sorted(p.name for p in (tmp_path / "phone").iterdir()) == [
-        "2026-06-01-0730-figure-8.txt", "2026-06-01-1900-figure-8.txt"]
+    files = sorted((tmp_path / "phone").glob("*.mp3"))
+    assert [p.name for p in files] == ["2026-06-01-0730-figure-8.mp3",
+                                       "2026-06-01-1900-figure-8.mp3"]
+    figure8_s = schedule_cli.routine_for("figure-8").duration_s
+    for mp3 in files:
+        assert MP3(mp3).info.length == pytest.approx(figure8_s, abs=1.0)
     assert "07:30 Time for figure-8 (figure-8-morning)." in out
     assert "Missed figure-8 due Mon 19:00 (1.0 h ago" in out
     assert out.count("Time for") == 1 and out.rstrip().endswith("Stopped.")
     assert max(sleeps) <= 30
 
 
-def test_start_session_is_the_one_place_a_walk_starts(monkeypatch: pytest.MonkeyPatch,
-                                                      coach_home: Path) -> None:
-    # With no live player installed, the session is exported as a script instead.
-    monkeypatch.setitem(sys.modules, "coach.walk", None)
-    monkeypatch.setitem(sys.modules, "coach.player", None)
-    monkeypatch.setitem(sys.modules, "coach.export", None)
+def test_start_session_exports_into_a_new_scheduled_folder(
+        monkeypatch: pytest.MonkeyPatch, coach_home: Path) -> None:
+    # No live player yet: the session is written as an MP3 into DATA/scheduled, a
+    # folder that does not exist before the first scheduled walk.
+    assert schedule_cli.live_player() is None
+    monkeypatch.setattr("coach.cli.programme.local_now",
+                        lambda: datetime(2026, 6, 1, 7, 30, tzinfo=timezone.utc))
+    assert not (coach_home / "data" / "scheduled").exists()
     routine = schedule_cli.routine_for("figure-8")
     schedule_cli.start_session(routine)
-    (script,) = (coach_home / "data" / "scheduled").iterdir()
-    assert script.name.endswith("-figure-8.txt") and "figure" in script.read_text().lower()
+    (mp3,) = (coach_home / "data" / "scheduled").glob("*.mp3")
+    assert mp3.name == "2026-06-01-0730-figure-8.mp3"
+    assert MP3(mp3).info.length == pytest.approx(routine.duration_s, abs=1.0)
+
+
+def test_the_daemon_export_folder_needs_an_existing_parent(tmp_path: Path) -> None:
+    run("schedule", "figure-8")
+    out = run("schedule", "run", "--export-to", str(tmp_path / "no" / "phone"), code=2).output
+    assert out == f"coach: folder {tmp_path / 'no'} does not exist\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_start_session_plays_with_the_live_player_when_there_is_one(
+        monkeypatch: pytest.MonkeyPatch, coach_home: Path) -> None:
+    played: list[str] = []
+    monkeypatch.setattr(schedule_cli, "live_player", lambda: lambda r: played.append(r.id))
+    schedule_cli.start_session(schedule_cli.routine_for("figure-8"))
+    assert played == ["figure-8"] and not (coach_home / "data" / "scheduled").exists()
 
 
 def test_plan_schedules_resolve_to_the_programme_session() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 from hypothesis import given
@@ -124,6 +125,23 @@ def test_a_long_break_steps_back() -> None:
     later = recs[-1].started_at.date() + timedelta(days=20)
     s = replay(recs, 6, later)
     assert s.minutes == 6 and "20 days ago" in s.reason
+
+
+def test_a_break_at_the_first_step_says_it_cannot_step_back() -> None:
+    recs = walks(CALM, minutes=6)
+    back = replace(recs[0], started_at=recs[0].started_at + timedelta(days=30),
+                   pain_before=None, pain_after=None, pain_next_morning=None)  # no pain log
+    gap = replay([*recs, back], 6, back.started_at.date())
+    assert gap.minutes == 6 and gap.reason == (
+        "Staying at 6 minutes, the first step of your plan, so there is no shorter length "
+        "to step back to: after a break of 30 days (14 or more steps back).")
+
+
+def test_walks_after_today_are_ignored() -> None:
+    recs = walks(*[CALM] * 3, minutes=30, every_days=3)
+    today = recs[-1].started_at.date()
+    future = replace(recs[0], started_at=recs[-1].started_at + timedelta(days=1100))
+    assert replay([*recs, future], 6, today) == replay(recs, 6, today)
 
 
 @given(st.lists(st.tuples(st.none() | st.integers(0, 10), st.none() | st.integers(0, 10),

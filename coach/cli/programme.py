@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 
 SAFETY = ("This is guidance, not medical advice: talk to your doctor before you start, and "
           "slow down or stop if your pain grows or you feel dizzy.")
+PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 HISTORY_FIELDS = ("id", "routine", "started_at", "planned_min", "walked_min", "completed",
                   "ended_reason", "pain_before", "pain_after", "pain_next_morning", "effort",
                   "note")
@@ -33,15 +35,44 @@ def local_now() -> datetime:
     return datetime.now().astimezone()
 
 
-def parse_when(text: str | None) -> datetime:
-    if text is None:
-        return local_now()
+def stdin_is_terminal() -> bool:
+    """Whether there is someone at a terminal to answer questions (tests replace it)."""
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def parse_when(text: str, option: str, now: datetime) -> datetime:
+    """A local date or date and time given to ``option``; never later than ``now``."""
     try:
         when = datetime.fromisoformat(text.strip().replace(" ", "T", 1))
     except ValueError:
-        raise UsageError(f"--when must look like 2026-03-02 or 2026-03-02 07:30, got {text!r}"
+        raise UsageError(f"{option} must look like 2026-03-02 or 2026-03-02 07:30, got {text!r}"
                          ) from None
-    return when if when.tzinfo is not None else when.astimezone()
+    when = when if when.tzinfo is not None else when.astimezone()  # local wall time
+    if when > now:
+        raise UsageError(f"{option} {text} is in the future (now is {now:%Y-%m-%d %H:%M}); "
+                         "log walks you have done")
+    return when
+
+
+def check_minutes(value: float | None, option: str) -> None:
+    from coach.history import MAX_WALK_MIN
+
+    if value is not None and not 0 <= value <= MAX_WALK_MIN:
+        raise UsageError(f"{option} must be from 0 to {MAX_WALK_MIN} minutes, got {value:g}")
+
+
+def check_routine_id(routine: str) -> None:
+    """A routine coach knows, or one the programme made; else suggest the closest id."""
+    from coach.library import routine_ids
+    from coach.programme import is_programme_id
+    from coach.yamlsrc import suggest
+
+    known = routine_ids()
+    if routine in known or is_programme_id(routine):
+        return
+    hint = suggest(routine, known) or f"; known routines: {', '.join(sorted(known))}"
+    raise UsageError(f"unknown routine {routine!r}{hint} "
+                     "(programme walks are week-N-walk, flare-up, figure-8)")
 
 
 @click.command()
@@ -97,7 +128,12 @@ def log(routine: str | None, minutes: float | None, planned: float | None, when:
         if routine is None or minutes is None:
             raise UsageError("give the routine and the minutes walked, e.g. "
                              "`coach log gentle-start --minutes 8` (or --morning-pain N)")
-        rec = WalkRecord(routine=routine, started_at=parse_when(when),
+        check_minutes(minutes, "--minutes")
+        check_minutes(planned, "--planned")
+        check_routine_id(routine)
+        now = local_now()
+        rec = WalkRecord(routine=routine,
+                         started_at=now if when is None else parse_when(when, "--when", now),
                          planned_min=minutes if planned is None else planned,
                          walked_min=minutes, completed=stopped is None,
                          ended_reason="flare-up" if flare and not stopped else stopped,
@@ -130,7 +166,8 @@ def history(as_json: bool, as_csv: bool, since: str | None) -> None:
     if as_json and as_csv:
         raise UsageError("choose one of --json and --csv")
     with History() as hist:
-        records = hist.sessions(parse_when(since) if since else None)
+        now = local_now()
+        records = hist.sessions(parse_when(since, "--since", now) if since else None)
     rows = [_row(r) for r in records]
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -196,14 +233,14 @@ def plan(minutes: float | None, days: int | None, figure8: bool | None, restart:
     today = local_now().date()
     state = None if restart else load_state()
     if state is None:
-        if minutes is None:
-            minutes = click.prompt("How many minutes can you walk comfortably today?",
-                                   type=float, default=10.0)
-        if days is None:
-            days = click.prompt("How many days a week can you walk?", type=int, default=3)
-        if figure8 is None:
-            figure8 = click.confirm("Add short figure-8 walks, morning and evening?",
-                                    default=False)
+        if minutes is None or days is None:
+            if not stdin_is_terminal():
+                raise UsageError("pass --minutes and --days (no terminal to ask on)")
+            minutes, days = _ask_intake(minutes, days)
+            if figure8 is None:
+                figure8 = click.confirm("Add short figure-8 walks, morning and evening?",
+                                        default=False)
+        figure8 = bool(figure8)  # not asked when the answers came as options
         state = make_state(minutes, days, figure8, today)
         click.echo(f"Programme saved to {save_state(state)}.\n{SAFETY}\n")
     elif minutes is not None or days is not None:
@@ -215,6 +252,15 @@ def plan(minutes: float | None, days: int | None, figure8: bool | None, restart:
     with History() as hist:
         records = hist.sessions()
     click.echo(describe_plan(state, records, today))
+
+
+def _ask_intake(minutes: float | None, days: int | None) -> tuple[float, int]:
+    if minutes is None:
+        minutes = click.prompt("How many minutes can you walk comfortably today?",
+                               type=float, default=10)
+    if days is None:
+        days = click.prompt("How many days a week can you walk?", type=int, default=3)
+    return minutes, days
 
 
 def describe_plan(state: ProgrammeState, records: list[WalkRecord], today: date) -> str:
@@ -234,8 +280,8 @@ def describe_plan(state: ProgrammeState, records: list[WalkRecord], today: date)
 
 
 @click.command()
-@click.option("--plot", type=click.Path(dir_okay=False), metavar="FILE.png",
-              help="Draw a picture (needs the 'plot' extra: matplotlib).")
+@click.option("--plot", metavar="FILE.png",
+              help="Draw a picture: .png, .svg or .pdf (needs the 'plot' extra: matplotlib).")
 def progress(plot: str | None) -> None:
     """Minutes walked each week against the plan, and how your pain is trending.
 
@@ -246,15 +292,17 @@ def progress(plot: str | None) -> None:
     """
     from pathlib import Path
 
+    from coach.atomic import check_output_file
     from coach.history import History
     from coach.programme import load_state
     from coach.progress import format_table, plot_progress, weekly_progress
 
+    target = None if plot is None else check_output_file(Path(plot), PLOT_SUFFIXES)
     with History() as hist:
         records = hist.sessions()
     rows = weekly_progress(load_state(), records, local_now().date())
-    if plot:
-        click.echo(f"Wrote {plot_progress(rows, Path(plot))}")
+    if target is not None:
+        click.echo(f"Wrote {plot_progress(rows, target)}")
     elif not rows:
         click.echo("Nothing yet: start a programme with `coach plan` or log a walk.")
     else:

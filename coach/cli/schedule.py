@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from coach.errors import CoachError, UsageError
+from coach.errors import CoachError, OutputError, UsageError
 
 if TYPE_CHECKING:
     from coach.model import Routine
@@ -176,7 +176,7 @@ def run(export_to: str | None, grace: float) -> None:
     if not entries:
         raise UsageError("no schedules yet: add one with `coach schedule figure-8` or "
                          "`coach schedule add ROUTINE --at HH:MM`")
-    folder = Path(export_to).expanduser() if export_to else None
+    folder = None if export_to is None else export_folder(Path(export_to))
     exported_day: list[date] = []
 
     def keep_going() -> bool:
@@ -210,6 +210,24 @@ def run(export_to: str | None, grace: float) -> None:
         click.echo("Stopped.")
 
 
+def export_folder(folder: Path) -> Path:
+    """The --export-to folder: made if missing, but only inside an existing folder."""
+    from coach.atomic import no_folder
+
+    folder = folder.expanduser()
+    if folder.is_dir():
+        return folder
+    if not folder.parent.is_dir():
+        raise UsageError(no_folder(folder.parent))
+    if folder.exists():
+        raise UsageError(no_folder(folder))
+    try:
+        folder.mkdir()
+    except OSError as err:
+        raise OutputError(f"could not create {folder}: {err.strerror or err}") from None
+    return folder
+
+
 def _start_safely(ref: str) -> None:
     """The daemon keeps running when one session fails."""
     try:
@@ -236,24 +254,32 @@ def routine_for(ref: str, day: date | None = None) -> Routine:
 
 
 def start_session(routine: Routine) -> None:
-    """THE one place a scheduled session starts live (integrator: wire the player here).
+    """THE one place a scheduled session starts.
 
-    Uses ``walk_routine`` from the live player when it is installed, else
-    exports the session to the data folder so it can be played elsewhere.
+    Plays it with :func:`live_player` when there is one, else exports the
+    session into ``DATA/scheduled`` so it can be played elsewhere.
     """
-    for module in ("coach.walk", "coach.player"):
-        try:
-            walk = getattr(importlib.import_module(module), "walk_routine", None)
-        except ImportError:
-            continue
-        if walk is not None:
-            walk(routine)
-            return
+    play = live_player()
+    if play is not None:
+        play(routine)
+        return
     from coach import paths
 
     folder = paths.data_dir() / "scheduled"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"could not create {folder}: {err.strerror or err}") from None
     path = export_session(routine, folder, local_now_stamp())
-    click.echo(f"No live player here; wrote the session to {path}")
+    click.echo(f"No live player yet; wrote the session to {path}")
+
+
+def live_player() -> Callable[[Routine], object] | None:
+    """The live player for scheduled walks, or None (then sessions are exported).
+
+    Integrator: once ``coach.walk`` lands, return ``coach.walk.walk_routine`` here.
+    """
+    return None
 
 
 def local_now_stamp() -> str:
@@ -279,27 +305,17 @@ def export_day(entries: list[WalkSchedule], day: date, folder: Path) -> list[Pat
 
 
 def export_session(routine: Routine, folder: Path, stem: str) -> Path:
-    """An MP3 when the exporter is installed, else the spoken script as text."""
-    from coach.atomic import write_atomic
-    from coach.compiler import compile_routine
+    """The session as an MP3 named ``STEM-ROUTINE.mp3`` in ``folder`` (which must exist)."""
+    from coach.export import export_session as write_mp3
+    from coach.export import prepare_session
 
-    name = f"{stem}-{routine.id}"
-    try:
-        export = importlib.import_module("coach.export")
-    except ImportError:
-        from coach.formats import to_text
-
-        script = folder / f"{name}.txt"
-        write_atomic(script, to_text(compile_routine(routine)))
-        return script
-    timeline, renderer = export.prepare_session(routine)
-    mp3: Path = export.export_session(timeline, renderer, folder / f"{name}.mp3")
-    return mp3
+    timeline, renderer = prepare_session(routine)
+    return write_mp3(timeline, renderer, folder / f"{stem}-{routine.id}.mp3")
 
 
 @schedule.command("ics")
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
-              metavar="FILE.ics", help="Where to write the calendar.")
+@click.option("--output", "-o", required=True, metavar="FILE.ics",
+              help="Where to write the calendar (the folder must exist).")
 @click.option("--alarm", type=click.IntRange(0, 240), default=10, show_default=True,
               help="Reminder this many minutes before each walk.")
 def ics(output: str, alarm: int) -> None:
@@ -315,10 +331,12 @@ def ics(output: str, alarm: int) -> None:
     """
     from zoneinfo import ZoneInfo
 
-    from coach.calendar import crontab_lines, systemd_units, write_ics
+    from coach.atomic import check_output_file
+    from coach.calendar import coach_command, crontab_lines, systemd_units, write_ics
     from coach.cli.programme import local_now
     from coach.scheduling import load_schedules, local_zoneinfo
 
+    target = check_output_file(Path(output), (".ics",))
     entries = load_schedules()
     if not entries:
         raise UsageError("no schedules yet: add one with `coach schedule figure-8`")
@@ -332,13 +350,14 @@ def ics(output: str, alarm: int) -> None:
     if not isinstance(zone, ZoneInfo):
         zone = ZoneInfo("UTC")
     now = local_now()
-    path = write_ics(Path(output), entries, now.date(), zone, now, minutes, alarm)
+    path = write_ics(target, entries, now.date(), zone, now, minutes, alarm)
     click.echo(f"Wrote {path} ({len(entries)} repeating walks, reminders {alarm} min before).")
     click.echo("\n# crontab -e (cron uses the computer's local time):")
-    for line in crontab_lines(entries):
+    walk = f"{coach_command()} walk"
+    for line in crontab_lines(entries, walk):
         click.echo(line)
     click.echo("\n# systemd user timers: save in ~/.config/systemd/user/, then "
                "systemctl --user enable --now NAME.timer")
-    for name, text in systemd_units(entries):
+    for name, text in systemd_units(entries, walk):
         click.echo(f"\n# --- {name}\n{text}", nl=False)
 
