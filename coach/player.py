@@ -61,6 +61,8 @@ class SessionSource(Protocol):
 
     def cue_start_sample(self, cue: Cue) -> int: ...
 
+    def cue_end_sample(self, cue: Cue) -> int: ...
+
 
 class ClipLike(Protocol):
     @property
@@ -122,7 +124,8 @@ class Player:
         self._lead_in_left = round(lead_in_s * sample_rate_hz)
         self._sayings: deque[_Saying] = deque()
         self._clips: dict[str, np.ndarray] = {}
-        self._events: list[PlayEvent] = []
+        self._events: list[PlayEvent] = []  # not yet taken by the view
+        self.log: list[PlayEvent] = []  # everything said, for the record and for tests
         self._lock = threading.RLock()
         self.state = State.PLAYING
         self.position_samples = 0  # where the session is
@@ -182,10 +185,9 @@ class Player:
             if i < 0:
                 return
             cue = self.timeline.cues[i]
-            start = self._cue_starts[i]
             at = self.position_samples
             if self.state is State.PLAYING:
-                at = max(at, start + len(self._clip(cue.text)))
+                at = max(at, int(self._renderer.cue_end_sample(cue)))
             self._sayings.append(_Saying(cue.text, self._clip(cue.text), at))
 
     def quit(self) -> None:
@@ -274,8 +276,8 @@ class Player:
 
     def _fill_saying(self, saying: _Saying, out: np.ndarray, at: int, room: int) -> int:
         if saying.done == 0:
-            self._events.append(PlayEvent(self.stream_samples, self.position_samples, "say",
-                                          saying.text))
+            self._event(PlayEvent(self.stream_samples, self.position_samples, "say",
+                                  saying.text))
         n = min(room, len(saying.samples) - saying.done)
         out[at:at + n] = saying.samples[saying.done:saying.done + n]
         saying.done += n
@@ -289,8 +291,12 @@ class Player:
         hi = bisect.bisect_left(self._cue_starts, start + n)
         for i in range(lo, hi):
             cue_at = self._cue_starts[i]
-            self._events.append(PlayEvent(self.stream_samples + cue_at - start, cue_at, "cue",
-                                          self.timeline.cues[i].text))
+            self._event(PlayEvent(self.stream_samples + cue_at - start, cue_at, "cue",
+                                  self.timeline.cues[i].text))
+
+    def _event(self, event: PlayEvent) -> None:
+        self._events.append(event)
+        self.log.append(event)
 
     # -- what the view shows -------------------------------------------
     def take_events(self) -> list[PlayEvent]:
