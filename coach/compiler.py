@@ -37,7 +37,6 @@ GAP_MS = 400  # silence between two utterances
 COUNTDOWN_GAP_MS = 100
 MAX_DELAY_MS = {"safety": 30_000, "technique": 20_000, "pace": 10_000,
                 "posture": 30_000, "encouragement": 45_000}
-DEFAULT_CADENCE_SPM = 90.0
 
 NUMBER_WORDS = ("One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten")
 WELCOME = "Welcome. Today's walk is {title}: about {minutes} minutes."
@@ -116,15 +115,33 @@ def _expand(routine: Routine, techniques: Mapping[str, Technique]) -> Iterator[_
             if reps > 1:
                 title = f"{title}, round {rep} of {reps}"
             pace = seg.pace or tech.pace
-            cadence = seg.cadence_spm or (PACES[seg.pace] if seg.pace else None) \
-                or tech.cadence_spm or (PACES[tech.pace] if tech.pace else None) \
-                or routine.cadence_spm
+            cadence = section_cadence(seg, tech, routine)
             end = cursor + round(seg.duration_s * 1000)
             yield _Plan(index, title, tech, seg, cursor, end, rep, reps, pace, cadence)
             cursor = end
             index += 1
 
     yield from walk(routine.segments, 1, 1)
+
+
+def section_cadence(seg: Segment, tech: Technique, routine: Routine) -> float | None:
+    """Steps per minute for a section; None where nobody walks (stretches, rest).
+
+    The segment's own cadence or pace wins, then the technique's cadence. The
+    routine's cadence sets the step of ordinary walking (techniques at an easy or
+    moderate pace); slow techniques such as the warm-up keep their slow pace.
+    """
+    if seg.cadence_spm:
+        return seg.cadence_spm
+    if seg.pace:
+        return PACES[seg.pace]
+    if tech.cadence_spm:
+        return tech.cadence_spm
+    if tech.pace in ("easy", "moderate") and routine.cadence_spm:
+        return routine.cadence_spm
+    if tech.pace:
+        return PACES[tech.pace]
+    return None
 
 
 @dataclass(order=True)
@@ -251,7 +268,8 @@ class _Compiler:
         lines: list[tuple[str, str]] = []
         if plan.index == 0:
             minutes = max(1, round(self.total_ms / 60_000))
-            lines.append(("technique", WELCOME.format(title=self.routine.title, minutes=minutes)))
+            title = self.routine.title.replace("{", "{{").replace("}", "}}")  # filled again below
+            lines.append(("technique", WELCOME.format(title=title, minutes=minutes)))
             lines.append(("safety", OPENING_SAFETY))
         intro = seg.intro if seg.intro is not None else tech.intro
         if plan.rep > 1:
@@ -355,7 +373,8 @@ class _Compiler:
                 at += step
         if self.total_ms >= 8 * 60_000:
             half = self.total_ms // 2
-            self.want(half, HALFWAY, "encouragement", self.plan_at(half))
+            if not self.plan_at(half).stretches:
+                self.want(half, HALFWAY, "encouragement", self.plan_at(half))
         if self.total_ms >= 15 * 60_000:
             at = self.total_ms - 5 * 60_000
             if not self.plan_at(at).stretches:
@@ -392,7 +411,7 @@ class _Compiler:
         if self.routine.sets_cadence:
             points: list[CadencePoint] = []
             for p in self.plans:
-                spm = p.cadence_spm or self.routine.cadence_spm or DEFAULT_CADENCE_SPM
+                spm = p.cadence_spm or 0.0  # 0: the metronome is silent here
                 if not points or points[-1].spm != spm:
                     points.append(CadencePoint(p.start_ms / 1000, spm))
             cadence = tuple(points)

@@ -63,7 +63,7 @@ class Cue:
 
 @dataclass(frozen=True)
 class CadencePoint:
-    """From ``at_s`` on, the step metronome beats ``spm`` steps per minute."""
+    """From ``at_s`` on, the step metronome beats ``spm`` steps per minute (0: silent)."""
 
     at_s: float
     spm: float

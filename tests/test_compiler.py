@@ -112,8 +112,17 @@ def test_cadence_track_only_when_the_routine_sets_one(small_techniques):
     plain = compile_routine(routine(Segment("walk", 60)), techniques=small_techniques)
     assert plain.cadence is None and "cadence" not in plain.to_json()
     paced = compile_routine(routine(Segment("walk", 60), Segment("walk", 60, pace="brisk"),
-                                    cadence_spm=95), techniques=small_techniques)
-    assert [(p.at_s, p.spm) for p in paced.cadence or ()] == [(0.0, 90.0), (60.0, 110.0)]
+                                    Segment("cool-down", 240), cadence_spm=95),
+                            techniques=small_techniques)
+    # the routine's cadence for plain walking, the pace's for brisk, silent while stretching
+    assert [(p.at_s, p.spm) for p in paced.cadence or ()] == [(0.0, 95.0), (60.0, 110.0),
+                                                               (120.0, 0.0)]
+
+
+def test_braces_in_a_title_are_just_text(small_techniques):
+    tl = compile_routine(Routine(id="t", title="E{vening} walk {x", segments=(Segment("walk", 60),)),
+                         techniques=small_techniques)
+    assert "E{vening} walk {x" in tl.cues[0].text
 
 
 # -- generated routines -------------------------------------------------------

@@ -1,0 +1,387 @@
+"""The built-in content: technique library, routines and their JSON Schemas.
+
+Checks the package data as shipped (``coach/data``): every file parses, matches
+its schema, uses only known techniques and placeholders, and the routines last
+as long as their descriptions promise.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from coach.cli import main
+from coach.compiler import compile_routine
+from coach.durations import parse_duration
+from coach.library import load_techniques, resolve_routine
+from coach.loader import PLACEHOLDERS, load_routine
+from coach.model import Routine
+
+DATA = resources.files("coach").joinpath("data")
+
+TECHNIQUE_IDS = {
+    "warm-up", "posture-check", "heel-toe", "backward", "side-step", "figure-8",
+    "incline-up", "incline-down", "pace-change", "rest", "cool-down", "walk",
+}
+WALKING = TECHNIQUE_IDS - {"warm-up", "rest", "cool-down", "posture-check", "pace-change"}
+#: Minimum and maximum length of each built-in routine, in minutes.
+ROUTINE_MINUTES = {
+    "gentle-start": (9, 11),
+    "figure-8": (10, 12),
+    "heel-toe": (14, 16),
+    "backward": (16, 18),
+    "side-step": (14, 16),
+    "brisk-30": (30, 31),
+    "flare-up": (7, 9),
+}
+MAX_CUE_WORDS = 22
+
+
+def _files(kind: str) -> dict[str, Any]:
+    folder = DATA.joinpath(kind)
+    return {p.name[:-5]: yaml.safe_load(p.read_text(encoding="utf-8"))
+            for p in folder.iterdir() if p.name.endswith(".yaml")}
+
+
+def _schema(kind: str) -> dict[str, Any]:
+    return json.loads(DATA.joinpath(f"{kind}.schema.json").read_text(encoding="utf-8"))
+
+
+TECHNIQUES = _files("techniques")
+ROUTINES = _files("routines")
+
+
+def _segments(items: list[dict[str, Any]], times: int = 1) -> Iterator[tuple[dict[str, Any], int]]:
+    """Every plain segment with how many times it is done (repeats expanded)."""
+    for item in items:
+        if "repeat" in item:
+            yield from _segments(item["segments"], times * item["repeat"])
+        else:
+            yield item, times
+
+
+def _flat(routine: dict[str, Any]) -> list[dict[str, Any]]:
+    return [seg for seg, _ in _segments(routine["segments"])]
+
+
+def _minutes(routine: dict[str, Any], technique: str | None = None) -> float:
+    return sum(parse_duration(seg["duration"]) * n for seg, n in _segments(routine["segments"])
+               if technique is None or seg["technique"] == technique) / 60
+
+
+def _lines(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _spoken(doc: dict[str, Any]) -> Iterator[str]:
+    """Every line a technique or routine file would have spoken."""
+    for key in ("intro", "safety", "form", "encouragement", "closing", "say"):
+        yield from _lines(doc.get(key))
+    for stretch in doc.get("stretches", ()):
+        yield f"{stretch['name']}. {stretch['say']}"
+    for reminder in doc.get("reminders", ()):
+        yield from _lines(reminder["say"])
+    for seg, _ in _segments(doc.get("segments", [])):
+        yield from _spoken(seg)
+
+
+# -- the files are there and well formed -------------------------------------------
+def test_every_technique_and_routine_is_shipped() -> None:
+    assert set(TECHNIQUES) == TECHNIQUE_IDS
+    assert set(ROUTINES) == set(ROUTINE_MINUTES)
+
+
+@pytest.mark.parametrize("tid", sorted(TECHNIQUES))
+def test_technique_id_matches_file_name(tid: str) -> None:
+    assert TECHNIQUES[tid]["id"] == tid
+
+
+@pytest.mark.parametrize("kind", ["routine", "technique"])
+def test_files_match_their_schema(kind: str) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = _schema(kind)
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    validator = validator_class(schema)
+    docs = ROUTINES if kind == "routine" else TECHNIQUES
+    for name, doc in docs.items():
+        errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+                  for e in validator.iter_errors(doc)]
+        assert not errors, f"{kind}s/{name}.yaml: {errors}"
+
+
+def _schema_properties(node: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    if isinstance(node, dict):
+        for key, value in node.get("properties", {}).items():
+            yield key, value
+        for value in node.values():
+            yield from _schema_properties(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _schema_properties(value)
+
+
+@pytest.mark.parametrize("kind", ["routine", "technique"])
+def test_schema_describes_every_property_and_allows_no_others(kind: str) -> None:
+    schema = _schema(kind)
+    properties = list(_schema_properties(schema))
+    assert len(properties) > 10
+    for key, prop in properties:
+        assert prop.get("description"), f"{key} has no description"
+    objects = [schema] + [d for d in schema["$defs"].values() if d.get("type") == "object"]
+    for obj in objects:
+        assert obj["additionalProperties"] is False
+
+
+def test_routine_schema_rejects_bad_routines() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = _schema("routine")
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    walk = {"technique": "walk", "duration": "5m"}
+    bad = [
+        {"segments": [walk]},
+        {"title": "T", "segments": []},
+        {"title": "T", "segments": [dict(walk, duration="5 minutes")]},
+        {"title": "T", "segments": [dict(walk, duration="")]},
+        {"title": "T", "segments": [dict(walk, duration=-30)]},
+        {"title": "T", "segments": [dict(walk, pace="fast")]},
+        {"title": "T", "segments": [dict(walk, colour="red")]},
+        {"title": "T", "segments": [{"repeat": 0, "segments": [walk]}]},
+        {"title": "T", "segments": [{"repeat": 2, "segments": [{"technique": "walk"}]}]},
+        {"title": "T", "segments": [walk], "reminders": [{"every": "2m"}]},
+        {"title": "T", "segments": [walk], "cadence": 500},
+    ]
+    for doc in bad:
+        assert list(validator.iter_errors(doc)), doc
+    good = {"title": "T", "segments": [
+        {"technique": "my-own", "duration": 90},
+        {"repeat": 2, "segments": [{"repeat": 2, "segments": [dict(walk, duration="1m30s")]}]},
+    ], "pronunciations": {"figure-8": "figure eight"}}
+    assert not list(validator.iter_errors(good))
+
+
+# -- what the routines contain --------------------------------------------------------
+@pytest.mark.parametrize("rid", sorted(ROUTINE_MINUTES))
+def test_routine_uses_known_techniques_from_warm_up_to_cool_down(rid: str) -> None:
+    flat = _flat(ROUTINES[rid])
+    unknown = {seg["technique"] for seg in flat} - set(TECHNIQUES)
+    assert not unknown
+    assert flat[0]["technique"] == "warm-up"
+    assert flat[-1]["technique"] == "cool-down"
+
+
+@pytest.mark.parametrize("rid", sorted(ROUTINE_MINUTES))
+def test_routine_lasts_as_promised(rid: str) -> None:
+    low, high = ROUTINE_MINUTES[rid]
+    assert low <= _minutes(ROUTINES[rid]) <= high
+
+
+def test_backward_routine_has_about_ten_minutes_of_backward_walking() -> None:
+    assert 9 <= _minutes(ROUTINES["backward"], "backward") <= 11
+
+
+def test_brisk_30_alternates_easy_and_brisk_in_a_repeat() -> None:
+    routine = ROUTINES["brisk-30"]
+    repeats = [item for item in routine["segments"] if "repeat" in item]
+    assert repeats and repeats[0]["repeat"] >= 2
+    paces = [seg.get("pace") for seg in repeats[0]["segments"]]
+    assert {"easy", "brisk"} <= set(paces)
+    assert all(seg["technique"] == "pace-change" for seg in repeats[0]["segments"])
+    assert "cadence" in routine and "cadence" in ROUTINES["heel-toe"]
+
+
+def test_flare_up_is_slow_and_short() -> None:
+    walking = [seg for seg in _flat(ROUTINES["flare-up"])
+               if seg["technique"] not in ("warm-up", "cool-down")]
+    assert walking
+    for seg in walking:
+        pace = seg.get("pace") or TECHNIQUES[seg["technique"]].get("pace")
+        assert pace == "slow"
+
+
+# -- what the techniques say ------------------------------------------------------------
+def _said(tid: str, *keys: str) -> str:
+    doc = TECHNIQUES[tid]
+    return " ".join(line for key in keys for line in _lines(doc.get(key))).lower()
+
+
+@pytest.mark.parametrize("tid", ["backward", "side-step"])
+def test_backward_and_side_step_speak_a_clear_path_line(tid: str) -> None:
+    safety = [line.lower() for line in _lines(TECHNIQUES[tid].get("safety"))]
+    assert any("clear" in line and "path" in line for line in safety)
+
+
+@pytest.mark.parametrize("tid", sorted(WALKING - {"walk"}))
+def test_walking_techniques_say_when_to_ease_off_or_stop(tid: str) -> None:
+    safety = _said(tid, "safety")
+    assert re.search(r"\b(stop|slow down|ease off)\b", safety), tid
+
+
+@pytest.mark.parametrize("tid", sorted(WALKING | {"posture-check", "pace-change", "warm-up"}))
+def test_walking_techniques_have_four_to_eight_form_cues(tid: str) -> None:
+    form = _lines(TECHNIQUES[tid].get("form"))
+    assert 4 <= len(form) <= 8
+    assert len(set(form)) == len(form)
+
+
+def test_key_facts_are_spoken_where_they_belong() -> None:
+    assert "shoes" in _said("warm-up", "intro")
+    assert all("shoe" not in _said(t, "form", "encouragement") for t in WALKING)
+    assert "rail" in _said("posture-check", "safety") + _said("walk", "form", "safety")
+    assert "talk" in _said("pace-change", "safety", "form")
+    assert "push off firmly" in _said("incline-up", "intro", "form")
+    assert "slow and steady" in _said("incline-down", "intro", "form")
+    heel_toe = _said("heel-toe", "form")
+    assert "firmly" in heel_toe and "slow and steady" in heel_toe
+    assert re.search(r"stand|sit", _said("rest", "intro"))
+    assert re.search(r"carry on|continue", _said("rest", "closing", "intro"))
+
+
+def test_cool_down_stretches_back_hips_and_legs() -> None:
+    cool = TECHNIQUES["cool-down"]
+    names = " ".join(s["name"] for s in cool["stretches"]).lower()
+    for stretch in ("toe touch", "lunge", "spinal twist"):
+        assert stretch in names
+    assert all(25 <= parse_duration(s.get("hold", 30)) <= 35 for s in cool["stretches"])
+    assert 2 <= cool["rounds"] <= 3
+    assert "breath" in _said("cool-down", "intro", "safety")
+
+
+# -- every spoken line -----------------------------------------------------------------
+def _all_spoken() -> Iterator[tuple[str, str]]:
+    for tid, doc in TECHNIQUES.items():
+        for line in _spoken(doc):
+            yield f"techniques/{tid}", line
+    for rid, doc in ROUTINES.items():
+        for line in _spoken(doc):
+            yield f"routines/{rid}", line
+
+
+def test_cues_are_short_and_use_known_placeholders() -> None:
+    lines = list(_all_spoken())
+    assert len(lines) > 100
+    for where, line in lines:
+        assert len(line.split()) <= MAX_CUE_WORDS, f"{where}: too long: {line!r}"
+        names = {f for _, f, _, _ in string.Formatter().parse(line) if f is not None}
+        assert names <= set(PLACEHOLDERS), f"{where}: {line!r}"
+        assert "\u2014" not in line and "--" not in line, f"{where}: dash in {line!r}"
+
+
+def test_no_line_is_repeated_within_a_technique() -> None:
+    for tid, doc in TECHNIQUES.items():
+        lines = list(_spoken(doc))
+        assert len(set(lines)) == len(lines), tid
+
+
+def test_rep_placeholders_only_inside_repeats() -> None:
+    def walk(items: list[dict[str, Any]], inside: bool) -> None:
+        for item in items:
+            if "repeat" in item:
+                walk(item["segments"], True)
+                continue
+            for line in _spoken(item):
+                if "{rep" in line:
+                    assert inside, line
+
+    for doc in ROUTINES.values():
+        walk(doc["segments"], False)
+
+
+# -- through the real loader, compiler and CLI --------------------------------------------
+def test_library_loads_every_technique_as_written() -> None:
+    library = load_techniques()
+    assert set(library) >= TECHNIQUE_IDS
+    for tid in TECHNIQUE_IDS:
+        technique, doc = library[tid], TECHNIQUES[tid]
+        assert technique.name == doc["name"]
+        assert len(technique.form) == len(_lines(doc.get("form")))
+        assert len(technique.safety) == len(_lines(doc.get("safety")))
+    assert library["cool-down"].rounds == TECHNIQUES["cool-down"]["rounds"]
+    assert library["pace-change"].countdown_s == TECHNIQUES["pace-change"]["countdown"]
+
+
+def _check_compiles_cleanly(routine: Routine) -> None:
+    timeline = compile_routine(routine)
+    assert timeline.duration_s == pytest.approx(routine.duration_s)
+    problems = [w for w in timeline.warnings if "dropped" in w or "too short" in w]
+    assert not problems, f"{routine.id}: {problems}"
+    spoken = {cue.section for cue in timeline.cues}
+    assert spoken == set(range(len(timeline.sections))), "a section with nothing said"
+
+
+@pytest.mark.parametrize("rid", sorted(ROUTINE_MINUTES))
+def test_builtin_routine_compiles_without_dropping_anything(rid: str) -> None:
+    routine = resolve_routine(rid)
+    assert routine.duration_s == pytest.approx(_minutes(ROUTINES[rid]) * 60)
+    _check_compiles_cleanly(routine)
+
+
+def test_every_technique_compiles_in_a_routine() -> None:
+    segments = "".join(f"  - {{technique: {tid}, duration: 2m}}\n"
+                       for tid in sorted(TECHNIQUE_IDS - {"warm-up", "cool-down"}))
+    text = f"title: Everything\nsegments:\n  - {{technique: warm-up, duration: 3m}}\n" \
+           f"{segments}  - {{technique: cool-down, duration: 4m30s}}\n"
+    routine = load_routine(text.encode(), "everything.yaml", "everything", load_techniques())
+    _check_compiles_cleanly(routine)
+
+
+@pytest.mark.parametrize("rid", sorted(ROUTINE_MINUTES))
+def test_coach_compile_and_check_accept_the_builtin(rid: str) -> None:
+    result = CliRunner().invoke(main, ["compile", rid, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    timeline = json.loads(result.stdout)
+    assert timeline["routine"] == rid
+    assert timeline["sections"][0]["technique"] == "warm-up"
+    path = str(DATA.joinpath("routines", f"{rid}.yaml"))
+    result = CliRunner().invoke(main, ["check", path])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(("kind", "part", "keys"), [
+    ("routine", None, "_ROUTINE_KEYS"),
+    ("routine", "segment", "_SEGMENT_KEYS"),
+    ("routine", "repeat", "_REPEAT_KEYS"),
+    ("routine", "reminder", "_REMINDER_KEYS"),
+    ("technique", None, "_TECHNIQUE_KEYS"),
+    ("technique", "stretch", "_STRETCH_KEYS"),
+])
+def test_schema_keys_match_what_the_loader_accepts(kind: str, part: str | None,
+                                                   keys: str) -> None:
+    from coach import loader
+
+    accepted: dict[str, bool] = getattr(loader, keys)
+    schema = _schema(kind)
+    obj = schema if part is None else schema["$defs"][part]
+    assert set(obj["properties"]) == set(accepted)
+    assert set(obj["required"]) == {key for key, needed in accepted.items() if needed}
+
+
+def test_schema_enums_match_the_loader() -> None:
+    from coach.loader import PACE_NAMES, REMINDER_KINDS
+
+    routine = _schema("routine")
+    assert set(routine["$defs"]["pace"]["enum"]) == set(PACE_NAMES)
+    assert set(routine["$defs"]["reminder"]["properties"]["kind"]["enum"]) == set(REMINDER_KINDS)
+    assert set(_schema("technique")["$defs"]["pace"]["enum"]) == set(PACE_NAMES)
+
+
+def test_schema_accepts_the_routines_the_loader_accepts() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    validator = jsonschema.Draft7Validator(_schema("routine"))
+    examples = sorted((Path(__file__).parent / "golden").glob("*.yaml"))
+    assert examples
+    for path in examples:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        load_routine(path.read_bytes(), path.name, "x", load_techniques())
+        assert not list(validator.iter_errors(doc)), path.name
