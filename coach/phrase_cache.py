@@ -1,0 +1,169 @@
+"""The phrase cache: every unique phrase is synthesised once and kept on disk.
+
+A phrase's key is a hash of what went *into* the engine (engine name and
+version, voice, language, rate, volume, the respelled text, the sample rate
+and :data:`CACHE_FORMAT`), never of its audio: espeak-ng's output differs by a
+few samples between calls. Clips are stored as ``KEY.npy`` (mono int16) under
+``cache_dir()/phrases``, written to a temporary name and renamed into place; a
+file that cannot be read back is synthesised again.
+
+Clips come out of the engines trimmed to their speech (see
+:mod:`coach.speech`): the first sample is the speech onset and the last is
+where speech ends, so :meth:`PhraseCache.speech_s` is the time a cue really
+occupies and a clip placed at a cue's ``at_s`` is heard starting at ``at_s``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from coach import paths
+from coach.clip import Clip
+from coach.errors import OutputError
+from coach.model import SpeechSettings
+
+if TYPE_CHECKING:
+    from coach.speech import SpeechEngine
+
+#: Bump when what is stored changes (trimming, file layout): old entries are then ignored.
+CACHE_FORMAT = 1
+#: Clips kept in memory (the most recently used), in samples: ~16 MB of int16.
+MEMORY_SAMPLES = 8_000_000
+
+
+class Respeller:
+    """Whole-word, case-insensitive respelling ("figure-8" -> "figure eight").
+
+    One pass over the text with the longest words tried first, so a respelling
+    is never respelled again.
+    """
+
+    def __init__(self, pronunciations: Iterable[tuple[str, str]] = ()) -> None:
+        self.table: dict[str, str] = {}
+        for word, spoken in pronunciations:
+            self.table[word.casefold()] = spoken
+        words = sorted(self.table, key=len, reverse=True)
+        alternatives = "|".join(re.escape(w) for w in words)
+        self._pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+    def __call__(self, text: str) -> str:
+        if not self.table:
+            return text
+        return self._pattern.sub(lambda m: self.table[m.group(0).casefold()], text)
+
+
+class PhraseCache:
+    """Clips for phrases, at ``sample_rate_hz``: from memory, the disk, or the engine.
+
+    :meth:`speech_s` fits the compiler's ``SpeechTimer``: the measured length
+    of the phrase as it will be heard.
+    """
+
+    def __init__(self, engine: SpeechEngine, settings: SpeechSettings,
+                 cache_dir: Path | None = None, sample_rate_hz: int = 22050,
+                 pronunciations: tuple[tuple[str, str], ...] = ()) -> None:
+        self.engine = engine
+        self._engine_id = (engine.name, engine.version)
+        self.settings = settings
+        self.cache_dir = cache_dir if cache_dir is not None else paths.cache_dir() / "phrases"
+        self.sample_rate_hz = sample_rate_hz
+        self.respell = Respeller(pronunciations)
+        self._clips: OrderedDict[str, Clip] = OrderedDict()
+        self._durations_s: dict[str, float] = {}
+
+    def key(self, text: str) -> str:
+        """The cache key of ``text``: a hash of every input that shapes its audio."""
+        inputs = {
+            "engine": self._engine_id[0], "version": self._engine_id[1],
+            "voice": self.settings.voice, "language": self.settings.language,
+            "rate_wpm": self.settings.rate_wpm, "volume": self.settings.volume,
+            "text": self.respell(text), "sample_rate_hz": self.sample_rate_hz,
+            "format": CACHE_FORMAT,
+        }
+        blob = json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        return hashlib.sha256(blob).hexdigest()[:32]
+
+    def path(self, text: str) -> Path:
+        """Where the clip of ``text`` is (or will be) stored."""
+        return self._file(self.key(text))
+
+    def _file(self, key: str) -> Path:
+        return self.cache_dir / f"{key}.npy"
+
+    def clip(self, text: str) -> Clip:
+        """The clip of ``text`` at :attr:`sample_rate_hz`, trimmed to its speech."""
+        key = self.key(text)
+        clip = self._clips.get(key)
+        if clip is not None:
+            self._clips.move_to_end(key)
+            return clip
+        clip = self._fetch(key, text)
+        self._clips[key] = clip
+        total = sum(len(c.samples) for c in self._clips.values())
+        while total > MEMORY_SAMPLES and len(self._clips) > 1:
+            total -= len(self._clips.popitem(last=False)[1].samples)
+        return clip
+
+    def speech_s(self, text: str) -> float:
+        """How long ``text`` takes to say, in seconds (synthesised if need be)."""
+        key = self.key(text)
+        if key not in self._durations_s:
+            self.clip(text)
+        return self._durations_s[key]
+
+    def warm(self, texts: Iterable[str],
+             progress: Callable[[int, int], None] | None = None) -> None:
+        """Make sure every phrase is cached; ``progress(done, total)`` after each."""
+        unique = list(dict.fromkeys(texts))
+        for done, text in enumerate(unique, 1):
+            key = self.key(text)
+            if key not in self._durations_s:
+                self._fetch(key, text)
+            if progress is not None:
+                progress(done, len(unique))
+
+    def _fetch(self, key: str, text: str) -> Clip:
+        """The clip from disk, or synthesised and stored; its length is remembered."""
+        clip = self._load(key)
+        if clip is None:
+            spoken = self.engine.synthesize(self.respell(text), self.settings)
+            clip = spoken.resampled(self.sample_rate_hz)
+            self._store(key, clip)
+        self._durations_s[key] = clip.duration_s
+        return clip
+
+    def _load(self, key: str) -> Clip | None:
+        """The stored clip, or None if it is missing or unreadable (then it is redone)."""
+        try:
+            samples = np.load(self._file(key), allow_pickle=False)
+        except (OSError, ValueError, EOFError):  # missing, truncated or not an .npy
+            return None
+        if samples.dtype != np.int16 or samples.ndim != 1 or len(samples) == 0:
+            return None
+        return Clip(samples, self.sample_rate_hz)
+
+    def _store(self, key: str, clip: Clip) -> None:
+        """Write atomically: a temporary file in the same folder, then os.replace."""
+        tmp: str | None = None
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=self.cache_dir)
+            with os.fdopen(fd, "wb") as f:
+                np.save(f, clip.samples, allow_pickle=False)
+            os.replace(tmp, self._file(key))
+        except OSError as err:
+            raise OutputError(f"cannot write the phrase cache in {self.cache_dir}: "
+                              f"{err.strerror or err}") from err
+        finally:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,215 @@
+"""The phrase cache, over the real espeak-ng engine (wrapped only to count its calls)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from coach.clip import Clip
+from coach.errors import OutputError
+from coach.model import SpeechSettings
+from coach.phrase_cache import PhraseCache, Respeller
+from coach.speech import EspeakEngine
+
+PHRASE = "Stand tall and let your shoulders drop."
+SETTINGS = SpeechSettings(rate_wpm=160)
+
+
+class CountingEngine:
+    """The real engine, counting how often it is asked to speak."""
+
+    def __init__(self, engine: EspeakEngine) -> None:
+        self.engine = engine
+        self.name = engine.name
+        self.version = engine.version
+        self.said: list[str] = []
+
+    def synthesize(self, text: str, settings: SpeechSettings) -> Clip:
+        self.said.append(text)
+        return self.engine.synthesize(text, settings)
+
+    def voices(self):
+        return self.engine.voices()
+
+
+@pytest.fixture(scope="module")
+def espeak() -> EspeakEngine:
+    return EspeakEngine()
+
+
+@pytest.fixture
+def engine(espeak) -> CountingEngine:
+    return CountingEngine(espeak)
+
+
+@pytest.fixture
+def cache(engine, tmp_path) -> PhraseCache:
+    return PhraseCache(engine, SETTINGS, cache_dir=tmp_path / "phrases")
+
+
+def test_a_phrase_is_synthesised_once_then_served_from_memory(cache, engine):
+    first = cache.clip(PHRASE)
+    again = cache.clip(PHRASE)
+    assert engine.said == [PHRASE]
+    assert again is first
+    assert first.sample_rate_hz == 22050 and first.duration_s > 1.0
+
+
+def test_a_new_cache_on_the_same_folder_reads_the_disk_not_the_engine(cache, engine,
+                                                                      tmp_path):
+    stored = cache.clip(PHRASE)
+    other = PhraseCache(engine, SETTINGS, cache_dir=tmp_path / "phrases")
+    loaded = other.clip(PHRASE)
+    assert engine.said == [PHRASE]
+    assert np.array_equal(loaded.samples, stored.samples)
+    assert other.speech_s(PHRASE) == stored.duration_s
+
+
+def test_speech_s_is_the_measured_length_of_the_trimmed_clip(cache, espeak):
+    direct = espeak.synthesize(PHRASE, SETTINGS)
+    assert cache.speech_s(PHRASE) == pytest.approx(direct.duration_s, abs=0.02)
+    clip = cache.clip(PHRASE)
+    assert abs(int(clip.samples[0])) > 64 and abs(int(clip.samples[-1])) > 64
+
+
+def test_the_default_folder_is_in_the_user_cache(engine, coach_home):
+    cache = PhraseCache(engine, SETTINGS)
+    cache.clip("Good.")
+    assert cache.path("Good.").parent == coach_home / "cache" / "phrases"
+    assert cache.path("Good.").is_file()
+
+
+def test_only_finished_files_are_left_in_the_folder(cache):
+    cache.warm(["One step.", "Two steps.", "Three steps."])
+    names = sorted(p.name for p in cache.cache_dir.iterdir())
+    assert len(names) == 3 and all(n.endswith(".npy") and not n.startswith(".")
+                                   for n in names)
+
+
+@pytest.mark.parametrize("change", [
+    {"rate_wpm": 200}, {"voice": "en-us"}, {"volume": 0.5}, {"language": "en-gb"},
+])
+def test_the_key_changes_with_every_setting(engine, tmp_path, change):
+    base = PhraseCache(engine, SETTINGS, cache_dir=tmp_path)
+    changed = PhraseCache(engine, replace(SETTINGS, **change), cache_dir=tmp_path)
+    assert base.key(PHRASE) != changed.key(PHRASE)
+
+
+def test_the_key_changes_with_text_sample_rate_and_pronunciation(engine, tmp_path):
+    base = PhraseCache(engine, SETTINGS, cache_dir=tmp_path)
+    assert base.key(PHRASE) == PhraseCache(engine, SETTINGS, cache_dir=tmp_path).key(PHRASE)
+    assert base.key(PHRASE) != base.key(PHRASE + " Now.")
+    at_48k = PhraseCache(engine, SETTINGS, cache_dir=tmp_path, sample_rate_hz=48000)
+    assert base.key(PHRASE) != at_48k.key(PHRASE)
+    respelled = PhraseCache(engine, SETTINGS, cache_dir=tmp_path,
+                            pronunciations=(("shoulders", "showlders"),))
+    assert base.key(PHRASE) != respelled.key(PHRASE)
+    assert base.key("Walk a figure eight.") == respelled.key("Walk a figure eight.")
+
+
+def test_the_key_depends_on_the_engine_version(engine, tmp_path):
+    base = PhraseCache(engine, SETTINGS, cache_dir=tmp_path)
+    engine.version += " (patched)"
+    assert PhraseCache(engine, SETTINGS, cache_dir=tmp_path).key(PHRASE) != base.key(PHRASE)
+
+
+def test_a_change_of_setting_synthesises_again(engine, tmp_path):
+    PhraseCache(engine, SETTINGS, cache_dir=tmp_path).clip(PHRASE)
+    faster = PhraseCache(engine, replace(SETTINGS, rate_wpm=240), cache_dir=tmp_path)
+    assert faster.speech_s(PHRASE) < 0.8 * PhraseCache(engine, SETTINGS,
+                                                       cache_dir=tmp_path).speech_s(PHRASE)
+    assert engine.said == [PHRASE, PHRASE]
+
+
+@pytest.mark.parametrize("damage", [
+    lambda data: b"",
+    lambda data: data[: len(data) // 2],
+    lambda data: b"not a numpy file at all" * 10,
+    lambda data: data[:128],
+])
+def test_a_corrupt_file_is_synthesised_again(cache, engine, tmp_path, damage):
+    good = cache.clip(PHRASE)
+    path = cache.path(PHRASE)
+    path.write_bytes(damage(path.read_bytes()))
+    fresh = PhraseCache(engine, SETTINGS, cache_dir=tmp_path / "phrases")
+    recovered = fresh.clip(PHRASE)
+    assert engine.said == [PHRASE, PHRASE]
+    assert abs(recovered.duration_s - good.duration_s) < 0.01
+    reread = np.load(path)  # and the file was repaired
+    assert len(reread) == len(recovered.samples)
+
+
+def test_a_cache_folder_that_cannot_be_written_is_an_output_error(engine, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    cache = PhraseCache(engine, SETTINGS, cache_dir=blocker / "phrases")
+    with pytest.raises(OutputError, match="cannot write the phrase cache"):
+        cache.clip(PHRASE)
+
+
+def test_clips_come_at_the_asked_sample_rate(engine, tmp_path):
+    native = PhraseCache(engine, SETTINGS, cache_dir=tmp_path).clip(PHRASE)
+    at_48k = PhraseCache(engine, SETTINGS, cache_dir=tmp_path, sample_rate_hz=48000)
+    clip = at_48k.clip(PHRASE)
+    assert clip.sample_rate_hz == 48000
+    assert clip.duration_s == pytest.approx(native.duration_s, abs=0.001)
+    assert at_48k.speech_s(PHRASE) == clip.duration_s
+
+
+def test_warm_synthesises_each_missing_phrase_once_and_reports_progress(cache, engine):
+    cache.clip("Breathe out.")
+    seen: list[tuple[int, int]] = []
+    cache.warm(["Breathe in.", "Breathe out.", "Breathe in.", "Hold it."],
+               progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+    assert engine.said == ["Breathe out.", "Breathe in.", "Hold it."]
+    cache.warm(["Breathe in.", "Hold it."])
+    assert len(engine.said) == 3
+    assert cache.speech_s("Hold it.") > 0.3 and len(engine.said) == 3
+
+
+def test_pronunciations_are_respelled_before_synthesis(engine, tmp_path):
+    cache = PhraseCache(engine, SETTINGS, cache_dir=tmp_path,
+                        pronunciations=(("figure-8", "figure eight"),))
+    cache.clip("Now walk a Figure-8 around the cones.")
+    assert engine.said == ["Now walk a figure eight around the cones."]
+    plain = PhraseCache(engine, SETTINGS, cache_dir=tmp_path)
+    assert plain.key("Now walk a figure eight around the cones.") == cache.key(
+        "Now walk a Figure-8 around the cones.")
+
+
+@pytest.mark.parametrize(("text", "spoken"), [
+    ("Walk a figure-8.", "Walk a figure eight."),
+    ("FIGURE-8 time", "figure eight time"),
+    ("figure-8s are fun", "figure-8s are fun"),  # whole words only
+    ("a configure-8 b", "a configure-8 b"),
+    ("Sit on a chair. Chairs help.", "Sit on a cheer. Chairs help."),
+    ("heel-toe and heel", "heel to toe and heal"),  # the longest word first, no re-respelling
+])
+def test_the_respeller_works_on_whole_words_ignoring_case(text, spoken):
+    respell = Respeller((("figure-8", "figure eight"), ("chair", "cheer"),
+                         ("heel-toe", "heel to toe"), ("heel", "heal")))
+    assert respell(text) == spoken
+
+
+def test_an_empty_table_leaves_text_alone():
+    assert Respeller()("Any text, 100%.") == "Any text, 100%."
+
+
+def test_measured_lengths_feed_the_compiler(cache):
+    from coach.compiler import compile_routine
+    from coach.library import resolve_routine
+
+    timeline = compile_routine(resolve_routine("flare-up"), speech_s=cache.speech_s)
+    assert timeline.cues
+    for cue in timeline.cues[:12]:
+        assert cue.speech_s == pytest.approx(cache.speech_s(cue.text), abs=0.002)
+
+
+def test_cache_files_are_plain_int16_arrays(cache):
+    cache.clip(PHRASE)
+    data = np.load(Path(cache.path(PHRASE)), allow_pickle=False)
+    assert data.dtype == np.int16 and data.ndim == 1
