@@ -1,0 +1,69 @@
+"""The short non-speech sounds of a session, loaded from ``audio_cues/``.
+
+A chime marks each section change, a tick sits under each spoken countdown
+number and a soft click is the step metronome. The WAVs are tiny package data
+made by ``scripts/make_cue_sounds.py``; they are loaded with
+:mod:`importlib.resources` and resampled to the renderer's rate.
+"""
+
+from __future__ import annotations
+
+import io
+import wave
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+
+from coach.errors import CoachError
+
+SOUND_NAMES = ("chime", "tick", "step")
+
+
+@dataclass(frozen=True, eq=False)
+class CueSounds:
+    """Float32 mono samples at ``sample_rate_hz``, in [-1, 1], played as they are."""
+
+    chime: np.ndarray
+    tick: np.ndarray
+    step: np.ndarray
+    sample_rate_hz: int
+
+    @classmethod
+    def load(cls, sample_rate_hz: int = 22050) -> CueSounds:
+        """The packaged sounds, resampled to ``sample_rate_hz``."""
+        sounds = {}
+        for name in SOUND_NAMES:
+            try:
+                data = resources.files("audio_cues").joinpath(f"{name}.wav").read_bytes()
+            except (OSError, ModuleNotFoundError) as err:
+                raise CoachError(f"cue sound {name}.wav is missing from audio_cues: {err}") \
+                    from err
+            samples, rate_hz = read_wav(data)
+            sounds[name] = resample(samples, rate_hz, sample_rate_hz)
+        return cls(sounds["chime"], sounds["tick"], sounds["step"], sample_rate_hz)
+
+    @classmethod
+    def silent(cls, sample_rate_hz: int = 22050) -> CueSounds:
+        """No chime, no tick, no click: speech only."""
+        empty = np.zeros(0, np.float32)
+        return cls(empty, empty, empty, sample_rate_hz)
+
+
+def read_wav(data: bytes) -> tuple[np.ndarray, int]:
+    """A mono 16-bit WAV as float32 samples in [-1, 1) and its rate."""
+    with wave.open(io.BytesIO(data), "rb") as w:
+        if w.getnchannels() != 1 or w.getsampwidth() != 2:
+            raise CoachError("cue sounds must be mono 16-bit WAV files")
+        pcm = np.frombuffer(w.readframes(w.getnframes()), "<i2")
+        return pcm.astype(np.float32) / 32768.0, w.getframerate()
+
+
+def resample(samples: np.ndarray, from_hz: int, to_hz: int) -> np.ndarray:
+    """Linear-interpolation resampling; good enough for speech and clicks."""
+    samples = np.asarray(samples, np.float32)
+    if from_hz == to_hz or len(samples) == 0:
+        return samples
+    n_out = max(1, round(len(samples) * to_hz / from_hz))
+    positions = np.arange(n_out) * (from_hz / to_hz)
+    return np.interp(positions, np.arange(len(samples)), samples).astype(np.float32)

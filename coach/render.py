@@ -1,0 +1,257 @@
+"""Timeline -> PCM: the one renderer behind every sink (device, MP3, WAV).
+
+:class:`SessionRenderer` turns a :class:`~coach.timeline.Timeline` into float32
+mono samples at one rate. Each speech clip starts exactly at
+``round(cue.at_s * sample_rate_hz)``; a chime marks every section change after
+the first, a tick sits under each countdown number, and an optional step
+metronome follows the cadence (silent where it is 0, as in stretches), ducked
+while speech plays. Without a cadence track it follows the sections' cadence,
+or beats 90 steps a minute when no section has one.
+
+:meth:`SessionRenderer.render` is random access and pure: a range always gives
+the same samples, however the session is cut into blocks, so a live player can
+pause, skip or seek and an export can stream. Only the clips overlapping the
+requested range are touched (cues are indexed by start sample), and decoded
+clips are kept in a small bounded cache, so memory does not grow with the
+length of the session.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from typing import Protocol
+
+import numpy as np
+
+from coach.cuesounds import CueSounds, resample
+from coach.timeline import Cue, Timeline
+
+#: Speech is brought to this RMS (over its voiced frames), about -20 dBFS...
+SPEECH_RMS = 0.1
+#: ...unless that would push its peak above this (about -1 dBFS).
+SPEECH_PEAK = 0.89
+#: Leading samples quieter than this fraction of the clip's peak are dropped,
+#: so the first sound of a clip lands on its cue's sample.
+LEAD_SILENCE_FRACTION = 0.003
+#: The metronome drops by 12 dB under speech, with this ramp in and out.
+DUCK_GAIN = 10 ** (-12 / 20)
+DUCK_RAMP_S = 0.03
+DEFAULT_SPM = 90.0
+#: Decoded speech kept in memory at most (samples, about 8 MB of float32).
+CLIP_CACHE_SAMPLES = 2_000_000
+
+
+class ClipLike(Protocol):
+    """What ``clip_for`` returns (``coach.speech.Clip`` fits)."""
+
+    samples: np.ndarray  # int16 mono
+    sample_rate_hz: int
+
+
+class SessionRenderer:
+    """Renders one timeline; see the module docstring for the guarantees."""
+
+    def __init__(self, timeline: Timeline, clip_for: Callable[[str], ClipLike],
+                 sample_rate_hz: int = 22050, metronome: bool = False,
+                 cue_sounds: CueSounds | bool = True):
+        self.timeline = timeline
+        self.sample_rate_hz = sample_rate_hz
+        self.total_samples = round(timeline.duration_s * sample_rate_hz)
+        self._clip_for = clip_for
+        if cue_sounds is True:
+            cue_sounds = CueSounds.load(sample_rate_hz)
+        elif cue_sounds is False:
+            cue_sounds = CueSounds.silent(sample_rate_hz)
+        elif cue_sounds.sample_rate_hz != sample_rate_hz:
+            raise ValueError("cue sounds must be at the renderer's sample rate")
+        self.sounds = cue_sounds
+        self._clips: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cached_samples = 0
+
+        starts = np.array([self.cue_start_sample(c) for c in timeline.cues], np.int64)
+        self._order = np.argsort(starts, kind="stable")
+        self._starts = starts[self._order]
+        self._ends: np.ndarray | None = None  # filled on first use (needs clip lengths)
+        self._reach: np.ndarray | None = None  # running max of _ends
+        self._chimes = np.array([self._sample(s.start_s) for s in timeline.sections[1:]],
+                                np.int64)
+        self._ticks = np.sort(np.array([self.cue_start_sample(c) for c in timeline.cues
+                                        if c.kind == "countdown"], np.int64))
+        self._beats = self._beat_segments() if metronome else []
+        self._duck_ramp = max(1, round(DUCK_RAMP_S * sample_rate_hz))
+
+    # -- public ------------------------------------------------------------------
+    def cue_start_sample(self, cue: Cue) -> int:
+        """The sample where ``cue``'s speech begins."""
+        return self._sample(cue.at_s)
+
+    def cue_end_sample(self, cue: Cue) -> int:
+        """The sample just after ``cue``'s speech (its clip as rendered)."""
+        return self.cue_start_sample(cue) + len(self._clip(cue.text))
+
+    def render(self, start_sample: int, n_samples: int) -> np.ndarray:
+        """Samples ``[start_sample, start_sample + n_samples)``, cut at the end.
+
+        Float32 mono in [-1, 1]. Shorter than ``n_samples`` only where the
+        range passes :attr:`total_samples`; empty past it.
+        """
+        if start_sample < 0 or n_samples < 0:
+            raise ValueError("start_sample and n_samples must not be negative")
+        a = min(start_sample, self.total_samples)
+        b = min(start_sample + n_samples, self.total_samples)
+        out = np.zeros(b - a, np.float32)
+        if b <= a:
+            return out
+        for start, clip in self._speech_in(a, b):
+            _mix(out, a, start, clip)
+        _mix_all(out, a, self._chimes, self.sounds.chime)
+        _mix_all(out, a, self._ticks, self.sounds.tick)
+        step = self.sounds.step
+        if self._beats and len(step):
+            for beat in self._beats_in(a - len(step) + 1, b):
+                _mix(out, a, beat, step * self._duck_gain(beat, beat + len(step)))
+        np.clip(out, -1.0, 1.0, out=out)
+        return out
+
+    def blocks(self, block_samples: int = 8192, start_sample: int = 0) -> Iterator[np.ndarray]:
+        """The session from ``start_sample`` to the end, in blocks of this size."""
+        if block_samples <= 0:
+            raise ValueError("block_samples must be positive")
+        for at in range(start_sample, self.total_samples, block_samples):
+            yield self.render(at, block_samples)
+
+    # -- speech ------------------------------------------------------------------
+    def _sample(self, at_s: float) -> int:
+        return round(at_s * self.sample_rate_hz)
+
+    def _clip(self, text: str) -> np.ndarray:
+        """The normalised float32 clip for ``text`` (bounded LRU cache)."""
+        clip = self._clips.get(text)
+        if clip is not None:
+            self._clips.move_to_end(text)
+            return clip
+        raw = self._clip_for(text)
+        clip = normalise_speech(resample(np.asarray(raw.samples, np.float32) / 32768.0,
+                                         raw.sample_rate_hz, self.sample_rate_hz))
+        self._clips[text] = clip
+        self._cached_samples += len(clip)
+        while self._cached_samples > CLIP_CACHE_SAMPLES and len(self._clips) > 1:
+            _, old = self._clips.popitem(last=False)
+            self._cached_samples -= len(old)
+        return clip
+
+    def _extents(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._ends is None or self._reach is None:
+            cues = self.timeline.cues
+            lengths: dict[str, int] = {}
+            for i in self._order:
+                text = cues[i].text
+                if text not in lengths:
+                    lengths[text] = len(self._clip(text))
+            self._ends = self._starts + np.array(
+                [lengths[cues[i].text] for i in self._order], np.int64)
+            self._reach = np.maximum.accumulate(self._ends) if len(self._ends) else self._ends
+        return self._ends, self._reach
+
+    def _speech_in(self, a: int, b: int) -> Iterator[tuple[int, np.ndarray]]:
+        """(start sample, clip) of every clip sounding in ``[a, b)``, in cue order."""
+        ends, reach = self._extents()
+        lo = int(np.searchsorted(reach, a, side="right"))
+        hi = int(np.searchsorted(self._starts, b, side="left"))
+        cues = self.timeline.cues
+        for j in range(lo, hi):
+            if ends[j] > a:
+                yield int(self._starts[j]), self._clip(cues[self._order[j]].text)
+
+    def _speaking(self, a: int, b: int) -> np.ndarray:
+        """1 where any clip sounds in ``[a, b)``, else 0 (int32)."""
+        mask = np.zeros(max(0, b - a), np.int32)
+        ends, reach = self._extents()
+        lo = int(np.searchsorted(reach, a, side="right"))
+        hi = int(np.searchsorted(self._starts, b, side="left"))
+        for j in range(lo, hi):
+            mask[max(0, int(self._starts[j]) - a):max(0, int(ends[j]) - a)] = 1
+        return mask
+
+    def _duck_gain(self, a: int, b: int) -> np.ndarray:
+        """Metronome gain for ``[a, b)``: DUCK_GAIN under speech, ramped (moving mean)."""
+        r = self._duck_ramp
+        h = r // 2
+        mask = self._speaking(a - h, b - h + r - 1)
+        sums = np.concatenate(([0], np.cumsum(mask, dtype=np.int64)))
+        speaking = (sums[r:] - sums[:-r]) / r
+        return (1.0 - (1.0 - DUCK_GAIN) * speaking).astype(np.float32)
+
+    # -- metronome -----------------------------------------------------------------
+    def _beat_segments(self) -> list[tuple[int, int, float]]:
+        """(start sample, end sample, samples per beat) for each cadence stretch."""
+        points: list[tuple[float, float]]
+        if self.timeline.cadence is None:  # from the sections; None there: nobody walks
+            sections = self.timeline.sections
+            known = any(s.cadence_spm for s in sections)
+            points = [(s.start_s, s.cadence_spm or (0.0 if known else DEFAULT_SPM))
+                      for s in sections]
+        else:
+            points = [(p.at_s, p.spm) for p in self.timeline.cadence]
+        segments = []
+        for i, (at_s, spm) in enumerate(points):
+            end_s = points[i + 1][0] if i + 1 < len(points) else self.timeline.duration_s
+            if spm > 0 and end_s > at_s:
+                segments.append((self._sample(at_s), self._sample(end_s),
+                                 60.0 * self.sample_rate_hz / spm))
+        return segments
+
+    def _beats_in(self, a: int, b: int) -> list[int]:
+        """Start samples of the metronome clicks beginning in ``[a, b)``."""
+        found: list[int] = []
+        for start, end, period in self._beats:
+            if end <= a or start >= b:
+                continue
+            k0 = max(0, math.floor((a - start) / period) - 1)
+            k1 = math.ceil((min(b, end) - start) / period) + 1
+            for k in range(k0, k1):
+                at = start + round(k * period)
+                if a <= at < b and at < end:
+                    found.append(at)
+        return found
+
+
+def normalise_speech(clip: np.ndarray) -> np.ndarray:
+    """Trim leading near-silence and bring the clip to the common loudness."""
+    if len(clip) == 0:
+        return clip.astype(np.float32)
+    peak = float(np.max(np.abs(clip)))
+    if peak <= 0.0:
+        return np.zeros(0, np.float32)
+    first = int(np.argmax(np.abs(clip) >= peak * LEAD_SILENCE_FRACTION))
+    clip = clip[first:]
+    frame = 256
+    usable = len(clip) // frame * frame
+    if usable:
+        power = np.mean(clip[:usable].reshape(-1, frame).astype(np.float64) ** 2, axis=1)
+        voiced = power[power >= power.max() / 1000.0]
+        rms = math.sqrt(float(np.mean(voiced)))
+    else:
+        rms = math.sqrt(float(np.mean(clip.astype(np.float64) ** 2)))
+    gain = min(SPEECH_RMS / rms if rms > 0 else 1.0, SPEECH_PEAK / peak)
+    return (clip * gain).astype(np.float32)
+
+
+def _mix(out: np.ndarray, a: int, start: int, sound: np.ndarray) -> None:
+    """Add ``sound`` placed at sample ``start`` into ``out`` (which begins at ``a``)."""
+    lo = max(start, a)
+    hi = min(start + len(sound), a + len(out))
+    if hi > lo:
+        out[lo - a:hi - a] += sound[lo - start:hi - start]
+
+
+def _mix_all(out: np.ndarray, a: int, starts: np.ndarray, sound: np.ndarray) -> None:
+    """Mix ``sound`` at every start in sorted ``starts`` that reaches ``out``."""
+    if not len(sound) or not len(starts):
+        return
+    lo = int(np.searchsorted(starts, a - len(sound) + 1, side="left"))
+    hi = int(np.searchsorted(starts, a + len(out), side="left"))
+    for start in starts[lo:hi]:
+        _mix(out, a, int(start), sound)

@@ -1,0 +1,111 @@
+"""ID3v2.4 tags of exported sessions (the only module that imports mutagen).
+
+Title, artist, album, date, a cover picture, one CHAP per section under a
+CTOC (podcast players show them as chapters), SYLT with every cue at its
+millisecond and USLT with the whole script. Times are the timeline's: the
+MP3 encoder's gapless Info frame makes decoders play each sample where the
+timeline puts it, so chapters and synced lyrics line up with what is heard.
+
+The whole timeline is known before any audio is encoded, so for MP3 the tag
+is rendered to bytes first (:func:`id3_bytes`) and written at the head of the
+file, and the audio streams after it: nothing is moved afterwards. WAV files
+get the same frames in an ``id3`` chunk (:func:`tag_wav`).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from coach.errors import OutputError
+from coach.formats import to_text
+from coach.timeline import Timeline
+
+if TYPE_CHECKING:
+    from mutagen.id3 import ID3
+
+DEFAULT_ARTIST = "Walking coach"
+DEFAULT_ALBUM = "Walking coach sessions"
+
+
+@dataclass(frozen=True)
+class TagInfo:
+    """What goes in the tag besides the timeline. ``date`` is ISO (``2026-11-23``)."""
+
+    artist: str = DEFAULT_ARTIST
+    album: str = DEFAULT_ALBUM
+    date: str | None = None
+    cover_png: bytes | None = None  # None: the generated cover
+
+
+def _ms(at_s: float) -> int:
+    return max(0, round(at_s * 1000))
+
+
+def build_id3(timeline: Timeline, info: TagInfo) -> ID3:
+    """A mutagen ``ID3`` holding every frame for ``timeline``."""
+    from mutagen.id3 import (
+        APIC,
+        CHAP,
+        CTOC,
+        ID3,
+        SYLT,
+        TALB,
+        TDRC,
+        TIT2,
+        TPE1,
+        USLT,
+        CTOCFlags,
+        Encoding,
+        PictureType,
+    )
+
+    from coach.cover import cover_png
+
+    utf8 = Encoding.UTF8
+    tags = ID3()
+    tags.add(TIT2(encoding=utf8, text=timeline.title))
+    tags.add(TPE1(encoding=utf8, text=info.artist))
+    tags.add(TALB(encoding=utf8, text=info.album))
+    if info.date:
+        tags.add(TDRC(encoding=utf8, text=info.date))
+    tags.add(APIC(encoding=utf8, mime="image/png", type=PictureType.COVER_FRONT,
+                  desc="Cover", data=info.cover_png or cover_png()))
+    chapter_ids = [f"chp{i}" for i in range(len(timeline.sections))]
+    for element_id, section in zip(chapter_ids, timeline.sections, strict=True):
+        tags.add(CHAP(element_id=element_id, start_time=_ms(section.start_s),
+                      end_time=_ms(section.end_s),
+                      sub_frames=[TIT2(encoding=utf8, text=section.title)]))
+    tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                  child_element_ids=chapter_ids,
+                  sub_frames=[TIT2(encoding=utf8, text=timeline.title)]))
+    tags.add(SYLT(encoding=utf8, lang="eng", format=2, type=1, desc="cues",
+                  text=[(cue.text, _ms(cue.at_s)) for cue in timeline.cues]))
+    tags.add(USLT(encoding=utf8, lang="eng", desc="script", text=to_text(timeline)))
+    return tags
+
+
+def id3_bytes(timeline: Timeline, info: TagInfo) -> bytes:
+    """The ID3v2.4 tag for ``timeline`` as bytes, to stand at the head of an MP3."""
+    buffer = io.BytesIO()
+    build_id3(timeline, info).save(buffer, v2_version=4, padding=lambda _info: 0)
+    return buffer.getvalue()
+
+
+def tag_wav(path: str | os.PathLike[str], timeline: Timeline, info: TagInfo) -> None:
+    """Add the same tag to a finished WAV file (as its ``id3`` chunk)."""
+    from mutagen import MutagenError
+    from mutagen.wave import WAVE
+
+    try:
+        wav = WAVE(os.fspath(path))
+        if wav.tags is None:
+            wav.add_tags()
+        assert wav.tags is not None
+        for frame in build_id3(timeline, info).values():  # into the WAV's own id3 chunk
+            wav.tags.add(frame)
+        wav.save(v2_version=4)
+    except MutagenError as err:
+        raise OutputError(f"could not tag {os.fspath(path)}: {err}") from err
