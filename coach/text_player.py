@@ -14,7 +14,7 @@ from typing import TextIO
 
 from coach.clock import Clock
 from coach.durations import format_clock
-from coach.keys import KeySource
+from coach.keys import KeySource, NoKeys
 from coach.player import PAIN_LINES, QUIT_LINES
 from coach.timeline import Timeline
 
@@ -38,8 +38,9 @@ def play_text(timeline: Timeline, clock: Clock, out: TextIO, keys: KeySource,
               why: str) -> tuple[float, str | None]:
     """Print ``timeline`` in real time; return (seconds walked, ended reason or None)."""
     print(no_audio_explanation(why), file=out, flush=True)
-    print("Keys (on a terminal): space pause/resume · n next section · r repeat · q end · "
-          "p pain · Ctrl-C stop", file=out, flush=True)
+    if not isinstance(keys, NoKeys):
+        print("Keys: space pause/resume · n next section · r repeat · q end · p pain",
+              file=out, flush=True)
     lines = sorted([_Line(s.start_s, f"== {s.title} ==", True) for s in timeline.sections]
                    + [_Line(c.at_s, c.text, False) for c in timeline.cues],
                    key=lambda line: (line.at_s, not line.section_start))

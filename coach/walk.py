@@ -163,23 +163,37 @@ def _device_sink(device: str | None) -> AudioSink:
 
 def _prepare_audio(routine: Routine, options: WalkOptions, out: TextIO
                    ) -> tuple[Timeline, Player]:
-    """Compile with measured phrase lengths and warm every phrase the walk can say."""
-    from coach.compiler import compile_routine
-    from coach.phrase_cache import PhraseCache
-    from coach.render import SessionRenderer
-    from coach.speech import open_engine
+    """The export's session (measured phrases, same renderer) plus the player's own lines."""
+    import numpy as np
 
-    engine = open_engine(routine.speech.engine)
-    cache = PhraseCache(engine, routine.speech, sample_rate_hz=SAMPLE_RATE_HZ,
-                        pronunciations=routine.pronunciations)
-    draft = compile_routine(routine)
-    texts = sorted({c.text for c in draft.cues} | set(PLAYER_LINES))
-    cache.warm(texts, progress=ProgressLine(out))
-    timeline = compile_routine(routine, speech_s=cache.speech_s)
-    cache.warm(sorted({c.text for c in timeline.cues}))
-    renderer = SessionRenderer(timeline, cache.clip, sample_rate_hz=SAMPLE_RATE_HZ,
-                               metronome=options.metronome)
-    return timeline, Player(timeline, renderer, cache.clip, SAMPLE_RATE_HZ)
+    from coach.export import prepare_session
+    from coach.phrase_cache import PhraseCache
+    from coach.render import normalise_speech
+
+    engines: dict[str | None, Any] = {}
+    progress = ProgressLine(out)
+    timeline, renderer = prepare_session(routine, routine.speech, metronome=options.metronome,
+                                         sample_rate_hz=SAMPLE_RATE_HZ, warm_progress=progress,
+                                         engines=engines)
+    cache = PhraseCache(engines[routine.speech.engine], routine.speech,
+                        sample_rate_hz=SAMPLE_RATE_HZ, pronunciations=routine.pronunciations)
+    cache.warm(PLAYER_LINES)
+    progress.done()
+
+    def say(text: str) -> _Said:
+        clip = cache.clip(text)
+        return _Said(normalise_speech(np.asarray(clip.samples, np.float32) / 32768.0),
+                     clip.sample_rate_hz)
+
+    return timeline, Player(timeline, renderer, say, SAMPLE_RATE_HZ)
+
+
+@dataclass(frozen=True)
+class _Said:
+    """A player's line, at the session's loudness (float32)."""
+
+    samples: Any
+    sample_rate_hz: int
 
 
 def play_live(player: Player, sink: AudioSink, clock: Clock, keys: KeySource,
@@ -264,9 +278,15 @@ class ProgressLine:
         if not self._shown and self.clock.now() - self._start_s < self.after_s:
             return
         self._shown = True
-        end = "\n" if done >= total else ""
-        self.out.write(f"\rPreparing speech {done}/{total}{end}")
+        self.out.write(f"\rPreparing speech {done}/{total}")
         self.out.flush()
+
+    def done(self) -> None:
+        """End the progress line (if one was shown)."""
+        if self._shown:
+            self.out.write(" done.\n")
+            self.out.flush()
+            self._shown = False
 
 
 def record_walk(outcome: WalkOutcome, history: Any = None) -> None:
