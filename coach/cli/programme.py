@@ -1,0 +1,261 @@
+"""Programme commands: log, history, plan, progress (and the schedule group)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import click
+
+from coach.errors import UsageError
+
+if TYPE_CHECKING:
+    from coach.history import WalkRecord
+    from coach.programme import ProgrammeState
+
+SAFETY = ("This is guidance, not medical advice: talk to your doctor before you start, and "
+          "slow down or stop if your pain grows or you feel dizzy.")
+HISTORY_FIELDS = ("id", "routine", "started_at", "planned_min", "walked_min", "completed",
+                  "ended_reason", "pain_before", "pain_after", "pain_next_morning", "effort",
+                  "note")
+
+
+def register(group: click.Group) -> None:
+    from coach.cli.schedule import schedule
+
+    for command in (log, history, plan, progress, schedule):
+        group.add_command(command)
+
+
+def local_now() -> datetime:
+    """The one place the CLI reads the wall clock (the library never does)."""
+    return datetime.now().astimezone()
+
+
+def parse_when(text: str | None) -> datetime:
+    if text is None:
+        return local_now()
+    try:
+        when = datetime.fromisoformat(text.strip().replace(" ", "T", 1))
+    except ValueError:
+        raise UsageError(f"--when must look like 2026-03-02 or 2026-03-02 07:30, got {text!r}"
+                         ) from None
+    return when if when.tzinfo is not None else when.astimezone()
+
+
+@click.command()
+@click.argument("routine", required=False, metavar="[ROUTINE]")
+@click.option("--minutes", "-m", type=float, help="Minutes you walked.")
+@click.option("--planned", type=float, help="Minutes you meant to walk (default: --minutes).")
+@click.option("--when", help="When you started, local time: 2026-03-02 07:30 (default: now).")
+@click.option("--pain-before", type=int, help="Back pain before the walk, 0 (none) to 10.")
+@click.option("--pain-after", type=int, help="Back pain after the walk, 0 to 10.")
+@click.option("--effort", type=click.Choice(["easy", "conversational", "breathless"]),
+              help="Talk test: could you talk in full sentences?")
+@click.option("--stopped", metavar="REASON",
+              help="You ended early, and why: pain, dizzy, tired, weather ...")
+@click.option("--flare", is_flag=True, help="You are in a flare-up (switches the plan to the "
+              "flare-up track).")
+@click.option("--note", default="", help="Anything worth remembering.")
+@click.option("--morning-pain", type=int,
+              help="Add next-morning pain (0-10) to your last walk, or to --id.")
+@click.option("--id", "session_id", type=int, help="The walk --morning-pain is for "
+              "(see `coach history`).")
+def log(routine: str | None, minutes: float | None, planned: float | None, when: str | None,
+        pain_before: int | None, pain_after: int | None, effort: str | None,
+        stopped: str | None, flare: bool, note: str, morning_pain: int | None,
+        session_id: int | None) -> None:
+    """Record a walk you did without the coach, or the next morning's pain.
+
+    Pain is a whole number from 0 (none) to 10 (worst). The plan uses it:
+    a rise of 2 points or a worse next morning holds your walk length.
+
+    \b
+    Examples:
+      coach log gentle-start --minutes 8 --pain-before 3 --pain-after 3
+      coach log figure-8 -m 5 --when "2026-03-02 07:30" --effort easy
+      coach log heel-toe -m 4 --planned 10 --stopped pain --pain-after 6
+      coach log --morning-pain 2              (for your last walk)
+      coach log --morning-pain 4 --id 12
+    """
+    from coach.history import History, WalkRecord
+
+    with History() as hist:
+        if morning_pain is not None and routine is None:
+            target = session_id
+            if target is None:
+                last = hist.last()
+                if last is None or last.id is None:
+                    raise UsageError("no walks logged yet: log a walk first")
+                target = last.id
+            hist.set_next_morning_pain(target, morning_pain)
+            walk = hist.get(target)
+            click.echo(f"Next-morning pain {morning_pain} added to walk {target} "
+                       f"({walk.routine}, {walk.started_at:%a %d %b %H:%M}).")
+            return
+        if routine is None or minutes is None:
+            raise UsageError("give the routine and the minutes walked, e.g. "
+                             "`coach log gentle-start --minutes 8` (or --morning-pain N)")
+        rec = WalkRecord(routine=routine, started_at=parse_when(when),
+                         planned_min=minutes if planned is None else planned,
+                         walked_min=minutes, completed=stopped is None,
+                         ended_reason="flare-up" if flare and not stopped else stopped,
+                         pain_before=pain_before, pain_after=pain_after,
+                         pain_next_morning=morning_pain, effort=effort, note=note)
+        new_id = hist.record(rec)
+    click.echo(f"Logged walk {new_id}: {routine}, {minutes:g} minutes"
+               f"{'' if stopped is None else f' (stopped: {stopped})'}.")
+    if flare:
+        click.echo("Flare-up noted: the plan switches to short, gentle walks until the pain "
+                   "settles. If the pain is severe or new symptoms appear, seek care.")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (a list of walks).")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header row.")
+@click.option("--since", help="Only walks on or after this day (YYYY-MM-DD).")
+def history(as_json: bool, as_csv: bool, since: str | None) -> None:
+    """Show the walks you have done: a table, JSON or CSV.
+
+    \b
+    Examples:
+      coach history
+      coach history --since 2026-03-01
+      coach history --csv > walks.csv
+      coach history --json | jq '.[].walked_min'
+    """
+    from coach.history import History
+
+    if as_json and as_csv:
+        raise UsageError("choose one of --json and --csv")
+    with History() as hist:
+        records = hist.sessions(parse_when(since) if since else None)
+    rows = [_row(r) for r in records]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif as_csv:
+        import csv
+        import io
+
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, HISTORY_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        click.echo(format_history(records))
+
+
+def _row(rec: WalkRecord) -> dict[str, object]:
+    row = {f: getattr(rec, f) for f in HISTORY_FIELDS}
+    row["started_at"] = rec.started_at.isoformat()
+    return row
+
+
+def format_history(records: list[WalkRecord]) -> str:
+    if not records:
+        return "No walks logged yet. Walk with `coach walk`, or log one with `coach log`."
+    lines = ["  id  started           routine          walked/plan  pain b/a/m  effort  note"]
+    for r in records:
+        pains = "/".join("-" if p is None else str(p)
+                         for p in (r.pain_before, r.pain_after, r.pain_next_morning))
+        status = "" if r.completed else f" stopped: {r.ended_reason or '?'}"
+        lines.append(f"{r.id:>4}  {r.started_at:%Y-%m-%d %H:%M}  {r.routine[:15]:<15}  "
+                     f"{r.walked_min:5.1f}/{r.planned_min:<5.1f}  {pains:<10}  "
+                     f"{r.effort or '-':<6}  {r.note}{status}")
+    return "\n".join(lines)
+
+
+@click.command()
+@click.option("--minutes", type=float, help="Intake: minutes of walking comfortable today.")
+@click.option("--days", type=int, help="Intake: days a week you can walk (1-7).")
+@click.option("--figure-8/--no-figure-8", "figure8", default=None,
+              help="Add short figure-8 walks twice a day, morning and evening.")
+@click.option("--restart", is_flag=True, help="Forget the saved programme and start again.")
+def plan(minutes: float | None, days: int | None, figure8: bool | None, restart: bool) -> None:
+    """Your walking programme: this week and the next session, with the reason for its length.
+
+    The first time, it asks how many minutes are comfortable today and how
+    many days a week you can walk (or give them as options). The programme
+    begins at 5-10 minutes and builds gently toward 30 minutes, five days a
+    week, holding or stepping back when your logged pain says so.
+
+    \b
+    Examples:
+      coach plan
+      coach plan --minutes 8 --days 3 --figure-8
+      coach plan --no-figure-8
+      coach plan --restart --minutes 5 --days 2
+    """
+    from dataclasses import replace
+
+    from coach.history import History
+    from coach.programme import load_state, make_state, save_state
+
+    today = local_now().date()
+    state = None if restart else load_state()
+    if state is None:
+        if minutes is None:
+            minutes = click.prompt("How many minutes can you walk comfortably today?",
+                                   type=float, default=10.0)
+        if days is None:
+            days = click.prompt("How many days a week can you walk?", type=int, default=3)
+        if figure8 is None:
+            figure8 = click.confirm("Add short figure-8 walks, morning and evening?",
+                                    default=False)
+        state = make_state(minutes, days, figure8, today)
+        click.echo(f"Programme saved to {save_state(state)}.\n{SAFETY}\n")
+    elif minutes is not None or days is not None:
+        raise UsageError(f"a programme already runs since {state.started_on}; add --restart "
+                         "to start again with new answers")
+    elif figure8 is not None and figure8 != state.intake.figure8_twice_daily:
+        state = replace(state, intake=replace(state.intake, figure8_twice_daily=figure8))
+        save_state(state)
+    with History() as hist:
+        records = hist.sessions()
+    click.echo(describe_plan(state, records, today))
+
+
+def describe_plan(state: ProgrammeState, records: list[WalkRecord], today: date) -> str:
+    from coach.programme import next_session, upcoming_sessions
+
+    nxt = next_session(state, records, today)
+    total_min = nxt.routine.duration_s / 60
+    lines = [f"Week {nxt.week} of your programme (started {state.started_on:%a %d %b %Y}).",
+             "", "Next session:",
+             f"  {nxt.routine.title} ({total_min:.0f} min with the stretches)",
+             f"  Why this length: {nxt.reason}", "", "The next 7 days (if the walks go well):"]
+    for s in upcoming_sessions(state, records, today, 1):
+        assert s.day is not None
+        lines.append(f"  {s.day:%a %d %b}  {s.walk_min:>3g} min  {s.routine.title}")
+    lines += ["", "Walk it: coach walk    Log it: coach log ROUTINE --minutes N --pain-after N"]
+    return "\n".join(lines)
+
+
+@click.command()
+@click.option("--plot", type=click.Path(dir_okay=False), metavar="FILE.png",
+              help="Draw a picture (needs the 'plot' extra: matplotlib).")
+def progress(plot: str | None) -> None:
+    """Minutes walked each week against the plan, and how your pain is trending.
+
+    \b
+    Examples:
+      coach progress
+      coach progress --plot progress.png
+    """
+    from pathlib import Path
+
+    from coach.history import History
+    from coach.programme import load_state
+    from coach.progress import format_table, plot_progress, weekly_progress
+
+    with History() as hist:
+        records = hist.sessions()
+    rows = weekly_progress(load_state(), records, local_now().date())
+    if plot:
+        click.echo(f"Wrote {plot_progress(rows, Path(plot))}")
+    elif not rows:
+        click.echo("Nothing yet: start a programme with `coach plan` or log a walk.")
+    else:
+        click.echo(format_table(rows), nl=False)

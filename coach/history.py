@@ -1,0 +1,210 @@
+"""The walk history: one SQLite row per session, written in transactions.
+
+The database lives in the user data folder (``history.sqlite3``). It runs in
+WAL mode with full synchronous writes, so a process killed in the middle of a
+write loses only that write: every record already committed survives and the
+file always opens. A ``schema`` table holds the schema version.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from coach import paths
+from coach.errors import OutputError, UsageError
+
+SCHEMA_VERSION = 1
+EFFORTS = ("easy", "conversational", "breathless")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS schema (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    routine TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    started_utc TEXT NOT NULL,
+    planned_min REAL NOT NULL,
+    walked_min REAL NOT NULL,
+    completed INTEGER NOT NULL,
+    ended_reason TEXT,
+    pain_before INTEGER,
+    pain_after INTEGER,
+    pain_next_morning INTEGER,
+    effort TEXT,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS sessions_started ON sessions (started_utc);
+"""
+
+_COLUMNS = ("id, routine, started_at, planned_min, walked_min, completed, ended_reason, "
+            "pain_before, pain_after, pain_next_morning, effort, note")
+
+
+@dataclass(frozen=True)
+class WalkRecord:
+    """One walk, done with the coach or logged by hand."""
+
+    routine: str
+    started_at: datetime  # timezone-aware
+    planned_min: float
+    walked_min: float
+    completed: bool
+    ended_reason: str | None = None
+    pain_before: int | None = None
+    pain_after: int | None = None
+    pain_next_morning: int | None = None
+    effort: str | None = None  # talk test: easy | conversational | breathless
+    note: str = ""
+    id: int | None = None
+
+
+def check_pain(pain: int | None, what: str = "pain") -> int | None:
+    """Pain is a whole number from 0 (none) to 10 (worst imaginable)."""
+    if pain is None:
+        return None
+    if isinstance(pain, bool) or not isinstance(pain, int) or not 0 <= pain <= 10:
+        raise UsageError(f"{what} must be a whole number from 0 to 10, got {pain!r}")
+    return pain
+
+
+def check_record(rec: WalkRecord) -> None:
+    """Raise :class:`UsageError` naming the first field that makes no sense."""
+    if not rec.routine:
+        raise UsageError("a walk needs a routine name")
+    if rec.started_at.tzinfo is None or rec.started_at.utcoffset() is None:
+        raise UsageError("started_at must carry a time zone")
+    for name in ("planned_min", "walked_min"):
+        value = getattr(rec, name)
+        if not value >= 0:
+            raise UsageError(f"{name.replace('_min', ' minutes')} must be 0 or more, got {value}")
+    check_pain(rec.pain_before, "pain before")
+    check_pain(rec.pain_after, "pain after")
+    check_pain(rec.pain_next_morning, "next-morning pain")
+    if rec.effort is not None and rec.effort not in EFFORTS:
+        raise UsageError(f"effort must be one of {', '.join(EFFORTS)}, got {rec.effort!r}")
+
+
+def default_path() -> Path:
+    return paths.data_dir() / "history.sqlite3"
+
+
+class History:
+    """The walk history database. Use as a context manager or call :meth:`close`."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = Path(path) if path is not None else default_path()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._migrate()
+        except sqlite3.DatabaseError as err:
+            raise OutputError(f"{self.path}: cannot open the walk history: {err}") from err
+        except OSError as err:
+            raise OutputError(f"{self.path}: cannot create the walk history: {err}") from err
+
+    def _migrate(self) -> None:
+        with _transaction(self._db):
+            for statement in _SCHEMA.strip().split(";"):
+                if statement.strip():
+                    self._db.execute(statement)
+            row = self._db.execute("SELECT version FROM schema").fetchone()
+            if row is None:
+                self._db.execute("INSERT INTO schema (version) VALUES (?)", (SCHEMA_VERSION,))
+            elif row[0] > SCHEMA_VERSION:
+                raise OutputError(f"{self.path}: written by a newer coach "
+                                  f"(schema {row[0]}, this one knows {SCHEMA_VERSION})")
+
+    def record(self, rec: WalkRecord) -> int:
+        """Store one walk in its own transaction; returns its id."""
+        check_record(rec)
+        started_utc = rec.started_at.astimezone(timezone.utc).isoformat()
+        with _transaction(self._db):
+            cur = self._db.execute(
+                "INSERT INTO sessions (routine, started_at, started_utc, planned_min, "
+                "walked_min, completed, ended_reason, pain_before, pain_after, "
+                "pain_next_morning, effort, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (rec.routine, rec.started_at.isoformat(), started_utc, float(rec.planned_min),
+                 float(rec.walked_min), int(rec.completed), rec.ended_reason, rec.pain_before,
+                 rec.pain_after, rec.pain_next_morning, rec.effort, rec.note))
+            session_id = cur.lastrowid
+        assert session_id is not None
+        return session_id
+
+    def set_next_morning_pain(self, session_id: int, pain: int) -> None:
+        """Add the pain felt the morning after a walk."""
+        check_pain(pain, "next-morning pain")
+        with _transaction(self._db):
+            cur = self._db.execute("UPDATE sessions SET pain_next_morning = ? WHERE id = ?",
+                                   (pain, session_id))
+            if cur.rowcount != 1:
+                raise UsageError(f"no walk with id {session_id} in the history")
+
+    def sessions(self, since: datetime | None = None) -> list[WalkRecord]:
+        """Every walk (oldest first), or those started at or after ``since``."""
+        if since is None:
+            rows = self._db.execute(f"SELECT {_COLUMNS} FROM sessions "
+                                    "ORDER BY started_utc, id").fetchall()
+        else:
+            if since.tzinfo is None:
+                raise UsageError("since must carry a time zone")
+            rows = self._db.execute(
+                f"SELECT {_COLUMNS} FROM sessions WHERE started_utc >= ? "
+                "ORDER BY started_utc, id",
+                (since.astimezone(timezone.utc).isoformat(),)).fetchall()
+        return [_to_record(row) for row in rows]
+
+    def get(self, session_id: int) -> WalkRecord:
+        row = self._db.execute(f"SELECT {_COLUMNS} FROM sessions WHERE id = ?",
+                               (session_id,)).fetchone()
+        if row is None:
+            raise UsageError(f"no walk with id {session_id} in the history")
+        return _to_record(row)
+
+    def last(self) -> WalkRecord | None:
+        row = self._db.execute(f"SELECT {_COLUMNS} FROM sessions "
+                               "ORDER BY started_utc DESC, id DESC LIMIT 1").fetchone()
+        return None if row is None else _to_record(row)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+class _transaction:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if exc_type is None:
+            self._db.execute("COMMIT")
+        else:
+            self._db.execute("ROLLBACK")
+
+
+def _to_record(row: tuple[Any, ...]) -> WalkRecord:
+    (sid, routine, started_at, planned, walked, completed, reason, before, after, morning,
+     effort, note) = row
+    return WalkRecord(routine=routine, started_at=datetime.fromisoformat(started_at),
+                      planned_min=float(planned), walked_min=float(walked),
+                      completed=bool(completed), ended_reason=reason, pain_before=before,
+                      pain_after=after, pain_next_morning=morning, effort=effort,
+                      note=note or "", id=sid)

@@ -1,0 +1,257 @@
+"""The multi-week walking programme: intake, plan state and the next session.
+
+Pure apart from :func:`load_state` / :func:`save_state`: no clock inside, the
+day is passed in. The dose comes from :mod:`coach.progression` (the rules);
+this module turns a dose into a :class:`coach.model.Routine` built from the
+technique ids, and projects the coming weeks for export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from coach import paths
+from coach.errors import UsageError
+from coach.history import WalkRecord
+from coach.model import Repeat, Routine, Segment, total_duration_s
+from coach.progression import Standing, replay
+
+START_MIN, START_MAX = 5, 10
+TARGET_DAYS = 5
+#: Which weekdays (Monday = 0) to walk for a number of days a week: spread out.
+WALK_DAYS = {1: (0,), 2: (0, 3), 3: (0, 2, 4), 4: (0, 1, 3, 4), 5: (0, 1, 2, 3, 4),
+             6: (0, 1, 2, 3, 4, 5), 7: (0, 1, 2, 3, 4, 5, 6)}
+FIGURE8_MIN, FIGURE8_MAX = 3, 10
+FLARE_WALK_MIN = 5
+COOL_DOWN_SHORT_S, COOL_DOWN_LONG_S = 180, 270  # 4 of the 6 stretch holds; all of them
+
+
+@dataclass(frozen=True)
+class Intake:
+    """What the walker told us on the first day."""
+
+    comfortable_min: float  # minutes of walking comfortable today
+    days_per_week: int
+    figure8_twice_daily: bool = False
+
+
+@dataclass(frozen=True)
+class ProgrammeState:
+    intake: Intake
+    started_on: date
+
+    @property
+    def start_min(self) -> int:
+        """Begin with 5-10 minutes: what is comfortable, within that range."""
+        return max(START_MIN, min(START_MAX, int(self.intake.comfortable_min)))
+
+
+@dataclass(frozen=True)
+class PlannedSession:
+    routine: Routine
+    reason: str
+    week: int
+    day: date | None = None
+    kind: str = "walk"  # walk | flare-up | figure-8
+    walk_min: float = 0.0  # minutes of walking (the dose), without the stretches
+
+
+def make_state(comfortable_min: float, days_per_week: int, figure8_twice_daily: bool,
+               today: date) -> ProgrammeState:
+    """Check the intake answers and start a programme on ``today``."""
+    if not 0 < comfortable_min <= 180:
+        raise UsageError(f"comfortable minutes must be between 1 and 180, got {comfortable_min}")
+    if not 1 <= days_per_week <= 7:
+        raise UsageError(f"days per week must be 1 to 7, got {days_per_week}")
+    return ProgrammeState(Intake(float(comfortable_min), int(days_per_week),
+                                 bool(figure8_twice_daily)), today)
+
+
+def state_path() -> Path:
+    return paths.config_dir() / "programme.yaml"
+
+
+def load_state(path: Path | None = None) -> ProgrammeState | None:
+    """The saved programme, or None when there is none yet."""
+    import yaml
+
+    path = path or state_path()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        raise UsageError(f"{path}: cannot read the programme ({err}); "
+                         "run `coach plan --restart` to start again") from None
+    try:
+        started = raw["started_on"]
+        if not isinstance(started, date):
+            started = date.fromisoformat(str(started))
+        return make_state(float(raw["comfortable_min"]), int(raw["days_per_week"]),
+                          bool(raw.get("figure8_twice_daily", False)), started)
+    except (TypeError, KeyError, ValueError) as err:
+        raise UsageError(f"{path}: the programme file is damaged ({err!s}); "
+                         "run `coach plan --restart` to start again") from None
+
+
+def save_state(state: ProgrammeState, path: Path | None = None) -> Path:
+    import yaml
+
+    from coach.atomic import write_atomic
+
+    path = path or state_path()
+    data: dict[str, Any] = {"version": 1, "started_on": state.started_on.isoformat(),
+                            "comfortable_min": state.intake.comfortable_min,
+                            "days_per_week": state.intake.days_per_week,
+                            "figure8_twice_daily": state.intake.figure8_twice_daily}
+    write_atomic(path, "# coach walking programme (from `coach plan`)\n"
+                 + yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def week_of(state: ProgrammeState, day: date) -> int:
+    return max(0, (day - state.started_on).days) // 7 + 1
+
+
+def days_per_week(state: ProgrammeState, standing: Standing) -> int:
+    """Walking days a week: the intake's, plus one every second step up, toward five."""
+    days = state.intake.days_per_week
+    if days >= TARGET_DAYS:
+        return days
+    return min(TARGET_DAYS, days + standing.step // 2)
+
+
+def is_main_walk(rec: WalkRecord) -> bool:
+    return "figure-8" not in rec.routine
+
+
+def next_session(state: ProgrammeState, history_records: Sequence[WalkRecord],
+                 today: date) -> PlannedSession:
+    """Today's main walk: its dose follows the progression rules."""
+    st = replay(history_records, state.start_min, today)
+    week = week_of(state, today)
+    done_today = any(is_main_walk(r) and r.started_at.date() == today for r in history_records)
+    note = " Today's walk is already logged; this is the next one." if done_today else ""
+    if st.track == "flare":
+        return PlannedSession(flare_routine(), f"{st.reason}{note}", week, today, "flare-up",
+                              FLARE_WALK_MIN)
+    rotation = sum(1 for r in history_records if is_main_walk(r))
+    routine = walk_routine(st.minutes, rotation, week)
+    return PlannedSession(routine, f"{st.reason}{note}", week, today, "walk", st.minutes)
+
+
+def figure8_session(state: ProgrammeState, history_records: Sequence[WalkRecord],
+                    today: date, slot: str) -> PlannedSession:
+    st = replay(history_records, state.start_min, today)
+    minutes = FIGURE8_MIN if st.track == "flare" else min(FIGURE8_MAX, FIGURE8_MIN + st.step)
+    why = ("gentle during the flare-up" if st.track == "flare"
+           else "grows a minute with each step of the main walk")
+    return PlannedSession(figure8_routine(minutes, slot), f"Figure-8, {minutes} minutes: {why}.",
+                          week_of(state, today), today, "figure-8", minutes + 1)
+
+
+def upcoming_sessions(state: ProgrammeState, history: Sequence[WalkRecord], today: date,
+                      weeks: int) -> list[PlannedSession]:
+    """The sessions of the next ``weeks`` weeks, if every walk goes as planned.
+
+    Each projected walk is assumed done with low, steady pain, so the doses show
+    the fastest the rules allow; real pain logs will slow it down.
+    """
+    if weeks < 1:
+        raise UsageError(f"weeks must be 1 or more, got {weeks}")
+    walks = list(history)
+    out: list[PlannedSession] = []
+    for offset in range(weeks * 7):
+        day = today + timedelta(days=offset)
+        st = replay(walks, state.start_min, day)
+        if state.intake.figure8_twice_daily:
+            out.append(figure8_session(state, walks, day, "morning"))
+        done = any(is_main_walk(r) and r.started_at.date() == day for r in walks)
+        if not done and day.weekday() in WALK_DAYS[days_per_week(state, st)]:
+            session = next_session(state, walks, day)
+            if offset:
+                session = replace(session, reason=f"{session.reason} (projected)")
+            out.append(session)
+            walks.append(_assumed_walk(session, day))
+        if state.intake.figure8_twice_daily:
+            out.append(figure8_session(state, walks, day, "evening"))
+    return out
+
+
+def _assumed_walk(session: PlannedSession, day: date) -> WalkRecord:
+    minutes = session.routine.duration_s / 60
+    return WalkRecord(routine=session.routine.id,
+                      started_at=datetime.combine(day, time(12), timezone.utc),
+                      planned_min=minutes, walked_min=minutes, completed=True,
+                      pain_before=2, pain_after=2, note="projected")
+
+
+# -- routines built from the technique ids -----------------------------------------
+
+def cool_down_s(walk_min: float) -> int:
+    """Stretching time after a walk: one round and a bit for short walks, two for longer."""
+    return COOL_DOWN_SHORT_S if walk_min < 15 else COOL_DOWN_LONG_S
+
+
+def walk_routine(minutes: int, rotation: int, week: int) -> Routine:
+    """``minutes`` of walking (warm-up, form, one technique of the day), then stretches.
+
+    The technique rotates walk by walk: plain heel-toe walking (with pace
+    changes from 15 minutes), backward walking (from 10-minute walks, up to 10
+    minutes of it), side-steps (from 8-minute walks). The cool-down stretches
+    come after the walking minutes (:func:`cool_down_s`).
+    """
+    warm_s = max(60, min(300, round(minutes * 60 * 0.2 / 60) * 60))
+    main_s = minutes * 60 - warm_s
+    pace = "slow" if minutes < 10 else "easy" if minutes < 20 else "moderate"
+    segs: list[Segment | Repeat] = [Segment("warm-up", warm_s, title="Warm-up", pace="slow")]
+    if minutes >= 8:
+        segs.append(Segment("posture-check", 60, title="Posture check", pace="easy"))
+        main_s -= 60
+    extra: Segment | Repeat | None = None
+    kind = rotation % 3
+    label = ""
+    if kind == 1 and minutes >= 10:
+        extra = Segment("backward", min(600, max(120, round(main_s * 0.3 / 60) * 60)),
+                        title="Backward walking", pace="slow")
+        label = " with backward walking"
+    elif kind == 2 and minutes >= 8:
+        extra = Segment("side-step", min(300, max(120, round(main_s * 0.2 / 60) * 60)),
+                        title="Side-steps", pace="slow")
+        label = " with side-steps"
+    elif kind == 0 and minutes >= 15:
+        times = max(1, min(4, int(main_s * 0.4 // 180)))
+        extra = Repeat(times, (Segment("heel-toe", 120, title="Easy", pace="easy"),
+                               Segment("pace-change", 60, title="Brisk", pace="brisk")))
+        label = " with pace changes"
+    extra_s = 0 if extra is None else round(total_duration_s((extra,)))
+    segs.append(Segment("heel-toe", main_s - extra_s, title="Heel-toe walking", pace=pace))
+    if extra is not None:
+        segs.append(extra)
+    segs.append(Segment("cool-down", cool_down_s(minutes), title="Cool-down stretches"))
+    return Routine(id=f"week-{week}-walk", title=f"Week {week}: {minutes}-minute walk{label}",
+                   segments=tuple(segs), source="<programme>",
+                   description="Today's walk from your programme, then stretches.")
+
+
+def flare_routine() -> Routine:
+    """Five gentle minutes on flat ground while a flare-up settles, then stretches."""
+    segs = (Segment("warm-up", 120, title="Very easy start", pace="slow"),
+            Segment("posture-check", 60, title="Relaxed posture", pace="slow"),
+            Segment("heel-toe", 120, title="Gentle walking", pace="slow"),
+            Segment("cool-down", COOL_DOWN_SHORT_S, title="Gentle stretches"))
+    return Routine(id="flare-up", title="Flare-up: short and gentle", segments=segs,
+                   source="<programme>",
+                   description="Short, gentle walk on flat ground; no pushing.")
+
+
+def figure8_routine(minutes: int, slot: str) -> Routine:
+    segs = (Segment("warm-up", 60, title="Warm-up", pace="slow"),
+            Segment("figure-8", minutes * 60, title="Figure-8 walking", pace="slow"))
+    return Routine(id="figure-8", title=f"Figure-8 walk ({slot})", segments=segs,
+                   source="<programme>", description="Small steps in a figure-8, pelvis level.")
+

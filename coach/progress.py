@@ -1,0 +1,159 @@
+"""How the weeks went: minutes walked against the plan, and the pain trend.
+
+:func:`weekly_progress` is pure (the day is passed in). :func:`plot_progress`
+draws it with matplotlib, an optional extra imported only when asked for.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from coach.errors import UsageError
+from coach.history import WalkRecord
+from coach.programme import (
+    WALK_DAYS,
+    ProgrammeState,
+    days_per_week,
+    figure8_session,
+    is_main_walk,
+    next_session,
+)
+from coach.progression import replay
+
+TREND_POINTS = 1.0  # a change of a point or more in average pain is a trend
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    week: int
+    starts: date
+    walks: int
+    walked_min: float
+    planned_min: float | None  # None without a programme
+    pain_after: float | None  # average of the logged scores
+    pain_morning: float | None
+
+
+def week_starts(first: date) -> date:
+    return first - timedelta(days=first.weekday())
+
+
+def planned_minutes(state: ProgrammeState, records: Sequence[WalkRecord], day: date) -> float:
+    """What the programme asked for on ``day``, given the walks logged before it."""
+    before = [r for r in records if r.started_at.date() < day]
+    st = replay(before, state.start_min, day)
+    minutes = 0.0
+    if day.weekday() in WALK_DAYS[days_per_week(state, st)]:
+        minutes += next_session(state, before, day).routine.duration_s / 60
+    if state.intake.figure8_twice_daily:
+        minutes += 2 * figure8_session(state, before, day, "morning").routine.duration_s / 60
+    return minutes
+
+
+def weekly_progress(state: ProgrammeState | None, records: Sequence[WalkRecord],
+                    today: date) -> list[WeekRow]:
+    """One row per week (Monday to Sunday) from the start of the programme or the first walk."""
+    firsts = [r.started_at.date() for r in records]
+    if state is not None:
+        firsts.append(state.started_on)
+    if not firsts:
+        return []
+    first = week_starts(min(firsts))
+    rows: list[WeekRow] = []
+    monday = first
+    while monday <= today:
+        days = [monday + timedelta(days=i) for i in range(7)]
+        these = [r for r in records if monday <= r.started_at.date() < monday + timedelta(days=7)]
+        planned = None
+        if state is not None:
+            planned = sum(planned_minutes(state, records, d) for d in days
+                          if state.started_on <= d)
+        rows.append(WeekRow(
+            week=len(rows) + 1, starts=monday, walks=len(these),
+            walked_min=round(sum(r.walked_min for r in these), 1),
+            planned_min=None if planned is None else round(planned, 1),
+            pain_after=_mean([r.pain_after for r in these if is_main_walk(r)]),
+            pain_morning=_mean([r.pain_next_morning for r in these])))
+        monday += timedelta(days=7)
+    return rows
+
+
+def pain_trend(rows: Sequence[WeekRow]) -> str:
+    """'falling', 'steady', 'rising' or 'not enough pain scores yet'."""
+    pains = [r.pain_after for r in rows if r.pain_after is not None]
+    if len(pains) < 2:
+        return "not enough pain scores yet"
+    half = len(pains) // 2
+    early, late = sum(pains[:half]) / half, sum(pains[half:]) / (len(pains) - half)
+    if late <= early - TREND_POINTS:
+        return "falling"
+    if late >= early + TREND_POINTS:
+        return "rising"
+    return "steady"
+
+
+def format_table(rows: Sequence[WeekRow]) -> str:
+    head = "week  from        walks  walked  planned    %  pain after  next morning"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        planned = "" if r.planned_min is None else f"{r.planned_min:7.0f}"
+        pct = ("" if not r.planned_min else f"{100 * r.walked_min / r.planned_min:4.0f}")
+        lines.append(f"{r.week:>4}  {r.starts:%Y-%m-%d}  {r.walks:>5}  {r.walked_min:6.0f}  "
+                     f"{planned:>7}  {pct:>4}  {_score(r.pain_after):>10}  "
+                     f"{_score(r.pain_morning):>12}")
+    lines.append(f"\nPain after walks: {pain_trend(rows)}.")
+    return "\n".join(lines) + "\n"
+
+
+def plot_progress(rows: Sequence[WeekRow], path: Path) -> Path:
+    """Bars of minutes walked, the plan as a line, pain on a second panel; PNG, atomic."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise UsageError("the progress picture needs matplotlib: "
+                         "pip install 'walking-coach[plot]' (or use `coach progress` "
+                         "without --plot for a table)") from None
+    from coach.atomic import write_atomic
+
+    if not rows:
+        raise UsageError("nothing to plot yet: log a walk first (`coach log`)")
+    weeks = [r.week for r in rows]
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 6), sharex=True)
+    try:
+        top.bar(weeks, [r.walked_min for r in rows], color="#4c8cbf", label="walked")
+        if any(r.planned_min is not None for r in rows):
+            top.plot(weeks, [r.planned_min or 0 for r in rows], "k--o", label="plan")
+        top.set_ylabel("minutes per week")
+        top.legend(loc="upper left")
+        for values, style, label in (([r.pain_after for r in rows], "r-o", "after walks"),
+                                     ([r.pain_morning for r in rows], "m:s", "next morning")):
+            xs = [w for w, v in zip(weeks, values, strict=True) if v is not None]
+            if xs:
+                bottom.plot(xs, [v for v in values if v is not None], style, label=label)
+        bottom.set_ylim(0, 10)
+        bottom.set_ylabel("pain (0-10)")
+        bottom.set_xlabel("week")
+        bottom.legend(loc="upper left")
+        fig.suptitle(f"Walking progress (pain {pain_trend(rows)})")
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=100)
+    finally:
+        plt.close(fig)
+    write_atomic(path, buf.getvalue())
+    return path
+
+
+def _mean(values: Sequence[int | None]) -> float | None:
+    got = [v for v in values if v is not None]
+    return round(sum(got) / len(got), 1) if got else None
+
+
+def _score(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"

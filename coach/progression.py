@@ -1,0 +1,172 @@
+"""The progression rules: replay the logged walks to find today's dose (pure).
+
+The walk length climbs a ladder of steps from the starting length (5-10
+minutes) to 30 minutes. Replaying the history walk by walk, oldest first:
+
+* **Flare-up**: a walk with any pain score of 7 or more (before, after or the
+  next morning), or one ended with the reason ``flare-up``, switches to the
+  flare-up track. Pain has *settled* after two flare-track walks in a row whose
+  logged pain is all 4 or less and did not rise by 2 or more; then the plan
+  returns to the build track one step below where it was before the flare-up.
+* **Pain rise**: pain after a walk 2 or more points above pain before it, the
+  next morning worse than before the walk, or a walk ended early because of
+  pain: hold the current length (the run of good walks starts again). Two such
+  walks in a row: step back one step.
+* **Good walk**: completed, at least 80% of the planned length walked, pain
+  after logged and no rise as above. Three good walks in a row: one step up,
+  but never more than one step up in 7 days.
+* **Break**: 14 days or more without a walk: one step back.
+
+Walks that are none of these (too short, or no pain logged) change nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from coach.history import WalkRecord
+
+TARGET_MIN = 30
+FLARE_PAIN = 7
+SETTLED_PAIN = 4
+RISE_POINTS = 2
+GOOD_TO_STEP_UP = 3
+BAD_TO_STEP_BACK = 2
+SETTLED_TO_RETURN = 2
+BREAK_DAYS = 14
+STEP_UP_EVERY_DAYS = 7
+DONE_FRACTION = 0.8
+FLARE_REASON = "flare-up"
+
+
+def ladder(start_min: int) -> tuple[int, ...]:
+    """Walk lengths in minutes, from ``start_min`` up to 30 in steps of about 20%."""
+    steps = [start_min]
+    while steps[-1] < TARGET_MIN:
+        nxt = steps[-1] + max(2, round(steps[-1] * 0.2))
+        steps.append(TARGET_MIN if nxt > TARGET_MIN - 2 else nxt)
+    return tuple(steps)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where the replay ends: the step, the track and why."""
+
+    steps: tuple[int, ...]
+    step: int = 0
+    track: str = "build"  # build | flare
+    good_run: int = 0
+    bad_run: int = 0
+    settled_run: int = 0
+    step_before_flare: int = 0
+    reason: str = "Starting gently."
+    last_walk: date | None = None
+    stepped_up_on: date | None = None
+
+    @property
+    def minutes(self) -> int:
+        return self.steps[self.step]
+
+
+def pain_rose(rec: WalkRecord) -> str | None:
+    """Why this walk counts as a pain rise, or None."""
+    if (rec.pain_before is not None and rec.pain_after is not None
+            and rec.pain_after - rec.pain_before >= RISE_POINTS):
+        return f"pain rose from {rec.pain_before} to {rec.pain_after} during it"
+    baseline = rec.pain_before if rec.pain_before is not None else rec.pain_after
+    if (rec.pain_next_morning is not None and baseline is not None
+            and rec.pain_next_morning > baseline):
+        return f"the next morning was worse ({rec.pain_next_morning}, before {baseline})"
+    if not rec.completed and (rec.ended_reason or "").lower() == "pain":
+        return "it was stopped early because of pain"
+    return None
+
+
+def is_flare(rec: WalkRecord) -> bool:
+    pains = [p for p in (rec.pain_before, rec.pain_after, rec.pain_next_morning) if p is not None]
+    return (rec.ended_reason or "").lower() == FLARE_REASON or any(p >= FLARE_PAIN for p in pains)
+
+
+def is_settled(rec: WalkRecord) -> bool:
+    pains = [p for p in (rec.pain_before, rec.pain_after, rec.pain_next_morning) if p is not None]
+    return bool(pains) and max(pains) <= SETTLED_PAIN and pain_rose(rec) is None
+
+
+def replay(walks: Sequence[WalkRecord], start_min: int, today: date) -> Standing:
+    """Apply the rules to ``walks`` (any order) and a break up to ``today``."""
+    st = Standing(steps=ladder(start_min))
+    for rec in sorted(walks, key=lambda r: r.started_at):
+        day = rec.started_at.date()
+        if st.last_walk is not None and (day - st.last_walk).days >= BREAK_DAYS:
+            st = _step(st, -1, f"after a break of {(day - st.last_walk).days} days")
+        st = _apply(st, rec)
+        st = replace(st, last_walk=day)
+    if st.last_walk is not None and (today - st.last_walk).days >= BREAK_DAYS:
+        st = _step(st, -1, f"your last walk was {(today - st.last_walk).days} days ago")
+    return st
+
+
+def _step(st: Standing, by: int, why: str) -> Standing:
+    new = max(0, min(len(st.steps) - 1, st.step + by))
+    if new == st.step:
+        verb = "Staying at" if by < 0 else "Keeping"
+        reason = f"{verb} {st.steps[new]} minutes: {why}."
+    elif by > 0:
+        reason = f"Up from {st.steps[st.step]} to {st.steps[new]} minutes: {why}."
+    else:
+        reason = f"Back from {st.steps[st.step]} to {st.steps[new]} minutes: {why}."
+    return replace(st, step=new, good_run=0, bad_run=0, reason=reason)
+
+
+def _apply(st: Standing, rec: WalkRecord) -> Standing:
+    when = rec.started_at.strftime("%a %d %b")
+    if is_flare(rec):
+        before = st.step if st.track == "build" else st.step_before_flare
+        return replace(st, track="flare", settled_run=0, step_before_flare=before,
+                       good_run=0, bad_run=0,
+                       reason=f"Flare-up track: the walk on {when} reported a flare-up "
+                              f"(pain {FLARE_PAIN}+ or flagged). Short, gentle walks until "
+                              "the pain settles.")
+    if st.track == "flare":
+        if not is_settled(rec):
+            return replace(st, settled_run=0,
+                           reason=f"Flare-up track: pain has not settled yet (walk on {when}).")
+        run = st.settled_run + 1
+        if run < SETTLED_TO_RETURN:
+            return replace(st, settled_run=run,
+                           reason=f"Flare-up track: pain settling ({run} calm walk of "
+                                  f"{SETTLED_TO_RETURN} needed).")
+        back = replace(st, track="build", step=st.step_before_flare, settled_run=0)
+        return _step(back, -1, f"pain settled over {SETTLED_TO_RETURN} calm walks after a "
+                               "flare-up, so you restart one step lower")
+    why = pain_rose(rec)
+    if why is not None:
+        bad = st.bad_run + 1
+        if bad >= BAD_TO_STEP_BACK:
+            return _step(st, -1, f"on {when} {why}, the second pain rise in a row")
+        return replace(st, bad_run=bad, good_run=0,
+                       reason=f"Holding at {st.minutes} minutes: on {when} {why}.")
+    good = (rec.completed and rec.pain_after is not None
+            and rec.walked_min >= DONE_FRACTION * st.minutes)
+    if not good:
+        return st
+    run = st.good_run + 1
+    if st.step == len(st.steps) - 1:
+        return replace(st, good_run=run, bad_run=0,
+                       reason=f"At the {TARGET_MIN}-minute target: keep it steady and "
+                              "comfortable.")
+    day = rec.started_at.date()
+    if run >= GOOD_TO_STEP_UP:
+        if st.stepped_up_on is None or (day - st.stepped_up_on).days >= STEP_UP_EVERY_DAYS:
+            up = _step(st, +1, f"{run} good walks in a row without a pain rise")
+            return replace(up, stepped_up_on=day)
+        return replace(st, good_run=run, bad_run=0,
+                       reason=f"Staying at {st.minutes} minutes: {run} good walks in a row, "
+                              f"but the length goes up at most once in {STEP_UP_EVERY_DAYS} "
+                              "days.")
+    return replace(st, good_run=run, bad_run=0,
+                   reason=f"Staying at {st.minutes} minutes: {run} good walk"
+                          f"{'s' if run != 1 else ''} so far at this length "
+                          f"({GOOD_TO_STEP_UP} in a row to step up).")

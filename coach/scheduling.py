@@ -1,0 +1,307 @@
+"""Walks at set wall-clock times: schedules, a Scheduler, missed runs.
+
+A :class:`WalkSchedule` says "routine R at 07:30 on these weekdays" in local
+wall-clock time. :class:`WalkScheduler` is a ``schedule.Scheduler`` holding one
+:class:`WalkJob` per schedule, but it never asks the system clock: an injected
+:class:`Clock` gives the instant and the current time zone, and every due time
+is worked out in that zone with :mod:`zoneinfo`. So a walk set for 07:30 stays
+at 07:30 across daylight-saving changes and when the computer moves to another
+time zone.
+
+The caller owns the loop: :meth:`WalkScheduler.run_pending` never sleeps and
+:attr:`WalkScheduler.idle_seconds` says how long to wait. Each job remembers the
+instant up to which it has been handled, so a due time is acted on at most once.
+When :meth:`run_pending` finds a due time later than the grace window (the
+computer slept through it), it reports it as missed instead of starting it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from pathlib import Path
+from typing import Any, Protocol
+
+import schedule
+
+from coach import paths
+from coach.errors import UsageError
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DAY_SETS = {"daily": tuple(range(7)), "weekdays": tuple(range(5)), "weekends": (5, 6)}
+GRACE_S = 15 * 60.0
+MAX_WAIT_S = 30.0  # a sleeping computer stops the waiting clock: look again often
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current instant, timezone-aware."""
+
+    def zone(self) -> tzinfo:
+        """The local time zone walks are set in (may change while running)."""
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+    def zone(self) -> tzinfo:
+        fixed = datetime.now().astimezone().tzinfo
+        assert fixed is not None
+        return local_zoneinfo() or fixed
+
+
+def local_zoneinfo() -> tzinfo | None:
+    """The system zone as a ZoneInfo (knows future DST changes), when it can be found."""
+    import os
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = os.environ.get("TZ")
+    if not name:
+        try:
+            link = os.readlink("/etc/localtime")
+            name = link.split("zoneinfo/", 1)[1] if "zoneinfo/" in link else ""
+        except OSError:
+            name = ""
+    try:
+        return ZoneInfo(name.lstrip(":")) if name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class WalkSchedule:
+    id: str
+    routine: str
+    at: time  # local wall-clock time
+    days: tuple[int, ...] = DAY_SETS["daily"]  # Monday = 0
+
+    def describe(self) -> str:
+        return f"{self.id}: {self.routine} at {self.at:%H:%M} on {format_days(self.days)}"
+
+
+@dataclass(frozen=True)
+class Firing:
+    """One due time, acted on: ``fired`` (start it now) or ``missed`` (too late)."""
+
+    schedule: WalkSchedule
+    due: datetime  # in the local zone at the time it was handled
+    status: str
+    late_s: float
+
+
+# -- parsing and storage -------------------------------------------------------------
+
+def parse_time(text: str) -> time:
+    m = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", text)
+    if not m or int(m[1]) > 23 or int(m[2]) > 59:
+        raise UsageError(f"time must be HH:MM on a 24-hour clock, like 07:30, got {text!r}")
+    return time(int(m[1]), int(m[2]))
+
+
+def parse_days(text: str) -> tuple[int, ...]:
+    """``mon,wed,fri``, ``daily``, ``weekdays`` or ``weekends``."""
+    key = text.strip().lower()
+    if key in DAY_SETS:
+        return DAY_SETS[key]
+    days: set[int] = set()
+    for part in filter(None, (p.strip() for p in key.split(","))):
+        index = next((i for i, full in enumerate(FULL_DAY_NAMES)
+                      if len(part) >= 3 and full.startswith(part)), None)
+        if index is None:
+            raise UsageError(f"unknown day {part!r}: use mon,tue,wed,thu,fri,sat,sun, "
+                             "daily, weekdays or weekends")
+        days.add(index)
+    if not days:
+        raise UsageError("give at least one day, e.g. --days mon,wed,fri")
+    return tuple(sorted(days))
+
+
+def format_days(days: Sequence[int]) -> str:
+    for name, group in DAY_SETS.items():
+        if tuple(days) == group:
+            return name
+    return ",".join(DAY_NAMES[d] for d in days)
+
+
+def schedules_path() -> Path:
+    return paths.config_dir() / "schedules.yaml"
+
+
+def load_schedules(path: Path | None = None) -> list[WalkSchedule]:
+    import yaml
+
+    path = path or schedules_path()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        items = raw.get("schedules", []) if isinstance(raw, dict) else None
+        if not isinstance(items, list):
+            raise ValueError("expected a 'schedules:' list")
+        return [WalkSchedule(str(it["id"]), str(it["routine"]), parse_time(str(it["at"])),
+                             parse_days(str(it.get("days", "daily")))) for it in items]
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, KeyError,
+            TypeError) as err:
+        raise UsageError(f"{path}: cannot read the schedules ({err})") from None
+
+
+def save_schedules(entries: Sequence[WalkSchedule], path: Path | None = None) -> Path:
+    import yaml
+
+    from coach.atomic import write_atomic
+
+    path = path or schedules_path()
+    data: dict[str, Any] = {"schedules": [
+        {"id": e.id, "routine": e.routine, "at": f"{e.at:%H:%M}", "days": format_days(e.days)}
+        for e in entries]}
+    write_atomic(path, "# coach walk schedules (edit with `coach schedule ...`)\n"
+                 + yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def add_schedule(entries: Sequence[WalkSchedule], routine: str, at: time,
+                 days: tuple[int, ...] = DAY_SETS["daily"],
+                 schedule_id: str | None = None) -> list[WalkSchedule]:
+    ids = {e.id for e in entries}
+    if schedule_id is None:
+        base = f"{routine.rsplit('/', 1)[-1].removesuffix('.yaml')}-{at:%H%M}"
+        schedule_id, n = base, 2
+        while schedule_id in ids:
+            schedule_id, n = f"{base}-{n}", n + 1
+    elif schedule_id in ids:
+        raise UsageError(f"there is already a schedule called {schedule_id!r}")
+    return [*entries, WalkSchedule(schedule_id, routine, at, days)]
+
+
+def remove_schedule(entries: Sequence[WalkSchedule], schedule_id: str) -> list[WalkSchedule]:
+    kept = [e for e in entries if e.id != schedule_id]
+    if len(kept) == len(entries):
+        known = ", ".join(e.id for e in entries) or "none yet"
+        raise UsageError(f"no schedule called {schedule_id!r} (known: {known})")
+    return kept
+
+
+# -- due times in wall-clock time ------------------------------------------------------
+
+def local_due(day: date, at: time, zone: tzinfo) -> datetime:
+    """``at`` on ``day`` in ``zone``. A time skipped by a DST change falls after the gap;
+    a time that happens twice is taken the first time (fold 0)."""
+    return datetime.combine(day, at, zone)  # zoneinfo reads a skipped time with the old offset
+
+
+def due_times(entry: WalkSchedule, after: datetime, until: datetime,
+              zone: tzinfo) -> Iterator[datetime]:
+    """Every due time in ``(after, until]``, in order, as local datetimes."""
+    after, until = after.astimezone(timezone.utc), until.astimezone(timezone.utc)
+    day = after.astimezone(zone).date() - timedelta(days=1)
+    last = until.astimezone(zone).date() + timedelta(days=1)
+    while day <= last:
+        if day.weekday() in entry.days:
+            due = local_due(day, entry.at, zone)
+            if after < due <= until:
+                yield due
+        day += timedelta(days=1)
+
+
+def next_due(entry: WalkSchedule, after: datetime, zone: tzinfo) -> datetime:
+    return next(due_times(entry, after, after + timedelta(days=8), zone))
+
+
+class WalkJob(schedule.Job):
+    """A schedule.Job whose due time comes from :func:`next_due`, never from the OS clock."""
+
+    def __init__(self, entry: WalkSchedule, scheduler: WalkScheduler):
+        super().__init__(1, scheduler)
+        self.unit = "days"
+        self.at_time = entry.at
+        self.entry = entry
+        self.tags.add(entry.id)
+        self.handled_until = scheduler.clock.now()
+        self.job_func = None  # the scheduler's callbacks act; see WalkScheduler
+        self._clock = scheduler.clock
+        self._schedule_next_run()
+
+    def _schedule_next_run(self) -> None:
+        due = next_due(self.entry, self.handled_until, self._clock.zone())
+        self.next_run = due.astimezone(timezone.utc)
+
+    @property
+    def should_run(self) -> bool:
+        assert self.next_run is not None
+        return self._clock.now() >= self.next_run
+
+    def __repr__(self) -> str:
+        return f"WalkJob({self.entry.describe()}, next {self.next_run})"
+
+
+class WalkScheduler(schedule.Scheduler):
+    """Holds one :class:`WalkJob` per schedule; see the module docstring."""
+
+    def __init__(self, clock: Clock, on_fire: Callable[[Firing], None],
+                 on_missed: Callable[[Firing], None], grace_s: float = GRACE_S):
+        super().__init__()
+        self.clock = clock
+        self.on_fire = on_fire
+        self.on_missed = on_missed
+        self.grace_s = grace_s
+
+    def add(self, entry: WalkSchedule) -> WalkJob:
+        job = WalkJob(entry, self)
+        self.jobs.append(job)
+        return job
+
+    def run_pending(self) -> list[Firing]:  # type: ignore[override]
+        """Act on every due time since the last call; returns what was done."""
+        now = self.clock.now()
+        zone = self.clock.zone()
+        done: list[Firing] = []
+        for job in sorted(self.walk_jobs()):
+            dues = list(due_times(job.entry, job.handled_until, now, zone))
+            job.handled_until = max(job.handled_until, now)
+            for i, due in enumerate(dues):
+                late_s = (now - due).total_seconds()
+                last = i == len(dues) - 1
+                firing = Firing(job.entry, due, "fired" if last and late_s <= self.grace_s
+                                else "missed", late_s)
+                done.append(firing)
+            job._schedule_next_run()
+        for firing in sorted(done, key=lambda f: f.due.astimezone(timezone.utc)):
+            if firing.status == "fired":
+                for job in self.walk_jobs():
+                    if job.entry == firing.schedule:
+                        job.last_run = now
+                self.on_fire(firing)
+            else:
+                self.on_missed(firing)
+        return done
+
+    def walk_jobs(self) -> list[WalkJob]:
+        return [job for job in self.jobs if isinstance(job, WalkJob)]
+
+    @property
+    def idle_seconds(self) -> float | None:
+        nxt = self.next_run
+        return None if nxt is None else (nxt - self.clock.now()).total_seconds()
+
+
+def make_scheduler(entries: Sequence[WalkSchedule], clock: Clock,
+                   on_fire: Callable[[Firing], None], on_missed: Callable[[Firing], None],
+                   grace_s: float = GRACE_S) -> WalkScheduler:
+    scheduler = WalkScheduler(clock, on_fire, on_missed, grace_s)
+    for entry in entries:
+        scheduler.add(entry)
+    return scheduler
+
+
+def serve(scheduler: WalkScheduler, sleep: Callable[[float], None],
+          keep_going: Callable[[], bool], max_wait_s: float = MAX_WAIT_S) -> None:
+    """The foreground loop: act on what is due, then wait (at most ``max_wait_s``)."""
+    while keep_going():
+        scheduler.run_pending()
+        idle = scheduler.idle_seconds
+        wait = max_wait_s if idle is None else min(max_wait_s, idle)
+        sleep(max(0.5, wait))

@@ -1,0 +1,136 @@
+"""coach schedule ... through CliRunner; the daemon driven by a fake clock."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta, timezone, tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from click.testing import CliRunner
+
+import coach.cli.schedule as schedule_cli
+import coach.scheduling
+from coach.cli import main
+from coach.scheduling import load_schedules
+
+
+def run(*args: str, input: str | None = None, code: int = 0):
+    result = CliRunner().invoke(main, list(args), input=input)
+    assert result.exit_code == code, result.output
+    return result
+
+
+def test_figure8_is_morning_and_evening_by_default() -> None:
+    out = run("schedule", "figure-8").output
+    assert "07:30" in out and "19:00" in out
+    assert [(e.id, e.at) for e in load_schedules()] == [("figure-8-morning", time(7, 30)),
+                                                         ("figure-8-evening", time(19, 0))]
+    run("schedule", "figure-8", "--morning", "06:45")  # replaces, never doubles
+    assert [e.at for e in load_schedules()] == [time(6, 45), time(19, 0)]
+
+
+def test_add_list_remove() -> None:
+    assert "No schedules yet" in run("schedule", "list").output
+    run("schedule", "add", "brisk-30", "--at", "18:15", "--days", "mon,wed,fri")
+    run("schedule", "add", "plan", "--at", "8:00", "--days", "weekdays", "--id", "morning")
+    listing = run("schedule", "list").output
+    assert "brisk-30-1815: brisk-30 at 18:15 on mon,wed,fri" in listing
+    assert "morning: plan at 08:00 on weekdays" in listing and "(next: " in listing
+    run("schedule", "remove", "brisk-30-1815")
+    assert [e.id for e in load_schedules()] == ["morning"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["schedule", "add", "brisk-31", "--at", "07:00"], "did you mean 'brisk-30'"),
+    (["schedule", "add", "figure-8", "--at", "7pm"], "HH:MM"),
+    (["schedule", "add", "figure-8", "--at", "07:00", "--days", "someday"], "unknown day"),
+    (["schedule", "add", "./missing.yaml", "--at", "07:00"], "no such routine file"),
+    (["schedule", "remove", "nothing"], "no schedule called"),
+    (["schedule", "run"], "no schedules yet"),
+    (["schedule", "ics", "-o", "walks.ics"], "no schedules yet"),
+])
+def test_bad_schedule_input(args: list[str], message: str) -> None:
+    result = run(*args, code=2)
+    assert result.output.startswith("coach: ") and message in result.output
+
+
+def test_ics_is_written_and_cron_and_systemd_lines_printed(tmp_path: Path) -> None:
+    run("schedule", "figure-8")
+    run("schedule", "add", "brisk-30", "--at", "18:15", "--days", "sat")
+    out = run("schedule", "ics", "-o", str(tmp_path / "walks.ics"), "--alarm", "20").output
+    cal = icalendar.Calendar.from_ical((tmp_path / "walks.ics").read_bytes())
+    events = {str(e["uid"]): e for e in cal.walk("VEVENT")}
+    assert sorted(events) == ["brisk-30-1815@coach", "figure-8-evening@coach",
+                              "figure-8-morning@coach"]
+    brisk = events["brisk-30-1815@coach"]
+    assert brisk["rrule"]["BYDAY"] == ["SA"]
+    assert brisk.decoded("dtend") - brisk.decoded("dtstart") == timedelta(minutes=30)
+    assert brisk.walk("VALARM")[0].decoded("trigger") == timedelta(minutes=-20)
+    assert "30 7 * * *  coach walk figure-8  # figure-8-morning" in out
+    assert "15 18 * * 6  coach walk brisk-30" in out
+    assert "OnCalendar=Sat *-*-* 18:15:00" in out
+
+
+@dataclass
+class DaemonClock:
+    instant: datetime
+    tz: tzinfo = ZoneInfo("Europe/London")
+
+    def now(self) -> datetime:
+        return self.instant
+
+    def zone(self) -> tzinfo:
+        return self.tz
+
+
+def test_the_daemon_exports_the_day_fires_on_time_and_reports_a_missed_walk(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Monday 1 June 2026, 07:00 BST. The laptop sleeps 08:00-20:00 BST: the 19:00 walk
+    # is missed; 07:30 fires on time. The text script stands in for the MP3 exporter.
+    clock = DaemonClock(datetime(2026, 6, 1, 6, tzinfo=timezone.utc))
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        clock.instant += timedelta(seconds=seconds)
+        if datetime(2026, 6, 1, 7, tzinfo=timezone.utc) <= clock.instant < datetime(
+                2026, 6, 1, 19, tzinfo=timezone.utc):
+            clock.instant = datetime(2026, 6, 1, 19, tzinfo=timezone.utc)
+        if clock.instant >= datetime(2026, 6, 1, 20, tzinfo=timezone.utc):
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(coach.scheduling, "SystemClock", lambda: clock)
+    monkeypatch.setattr("time.sleep", sleep)
+    monkeypatch.setattr("coach.cli.programme.local_now", lambda: clock.instant.astimezone(clock.tz))
+    monkeypatch.setitem(sys.modules, "coach.export", None)  # text scripts, fast
+    run("schedule", "figure-8")
+    out = run("schedule", "run", "--export-to", str(tmp_path / "phone")).output
+    assert sorted(p.name for p in (tmp_path / "phone").iterdir()) == [
+        "2026-06-01-0730-figure-8.txt", "2026-06-01-1900-figure-8.txt"]
+    assert "07:30 Time for figure-8 (figure-8-morning)." in out
+    assert "Missed figure-8 due Mon 19:00 (1.0 h ago" in out
+    assert out.count("Time for") == 1 and out.rstrip().endswith("Stopped.")
+    assert max(sleeps) <= 30
+
+
+def test_start_session_is_the_one_place_a_walk_starts(monkeypatch: pytest.MonkeyPatch,
+                                                      coach_home: Path) -> None:
+    # With no live player installed, the session is exported as a script instead.
+    monkeypatch.setitem(sys.modules, "coach.walk", None)
+    monkeypatch.setitem(sys.modules, "coach.player", None)
+    monkeypatch.setitem(sys.modules, "coach.export", None)
+    routine = schedule_cli.routine_for("figure-8")
+    schedule_cli.start_session(routine)
+    (script,) = (coach_home / "data" / "scheduled").iterdir()
+    assert script.name.endswith("-figure-8.txt") and "figure" in script.read_text().lower()
+
+
+def test_plan_schedules_resolve_to_the_programme_session() -> None:
+    with pytest.raises(Exception, match="coach plan"):
+        schedule_cli.routine_for("plan")
+    run("plan", "--minutes", "6", "--days", "3", "--no-figure-8")
+    assert schedule_cli.routine_for("plan").title.endswith("6-minute walk")
