@@ -74,13 +74,16 @@ class WalkOutcome:
     pain_after: int | None = None
 
 
-def todays_routine_ref() -> str:
+def todays_routine() -> Routine:
     """The routine to walk when none is named: today's session from the programme.
 
-    TODO(integrator): ask coach.programme for today's session; until it is wired,
-    the gentlest built-in routine.
+    TODO(integrator): return coach.programme's next session (``next_session``
+    with the saved state and the history) when a programme is set up; until
+    that is wired, the gentlest built-in routine.
     """
-    return "gentle-start"
+    from coach.library import resolve_routine
+
+    return resolve_routine("gentle-start")
 
 
 def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(), *,
@@ -98,7 +101,7 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(), *,
 
     clock = clock or MonotonicClock()
     out = out or sys.stdout
-    now = now or (lambda: datetime.now(timezone.utc))
+    now = now or (lambda: datetime.now(timezone.utc).astimezone())
     pain_before = options.pain_before
     if pain_before is None and ask_pain is not None:
         pain_before = ask_pain("before")
@@ -293,10 +296,14 @@ def record_walk(outcome: WalkOutcome, history: Any = None) -> None:
     """Add the walk to the history (the user's own unless one is given)."""
     from coach.history import History, WalkRecord
 
-    history = history if history is not None else History()
-    history.record(WalkRecord(
+    record = WalkRecord(
         routine=outcome.routine, started_at=outcome.started_at,
         planned_min=round(outcome.planned_s / 60.0, 2),
         walked_min=round(outcome.walked_s / 60.0, 2), completed=outcome.completed,
         ended_reason=outcome.ended_reason, pain_before=outcome.pain_before,
-        pain_after=outcome.pain_after))
+        pain_after=outcome.pain_after)
+    if history is not None:
+        history.record(record)
+        return
+    with History() as own:
+        own.record(record)

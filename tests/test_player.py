@@ -82,7 +82,10 @@ def assert_stream(run: Run, parts: list[np.ndarray]) -> None:
     """The stream is exactly ``parts`` in a row, then only silence."""
     want = np.concatenate(parts)
     assert len(run.stream) >= len(want)
-    np.testing.assert_array_equal(run.stream[:len(want)], want)
+    got = run.stream[:len(want)]
+    if not np.array_equal(got, want):
+        first = int(np.flatnonzero(got != want)[0])
+        raise AssertionError(f"stream differs from sample {first} ({first / SR:.3f} s) on")
     assert not run.stream[len(want):].any()
 
 

@@ -59,9 +59,9 @@ def walk(routine: str | None, text: bool, device: str | None, engine: str | None
     import dataclasses
 
     from coach.library import resolve_routine
-    from coach.walk import WalkOptions, todays_routine_ref, walk_routine
+    from coach.walk import WalkOptions, todays_routine, walk_routine
 
-    chosen = resolve_routine(routine if routine is not None else todays_routine_ref())
+    chosen = resolve_routine(routine) if routine is not None else todays_routine()
     changes = {k: v for k, v in (("engine", engine), ("voice", voice), ("rate_wpm", rate))
                if v is not None}
     speech = dataclasses.replace(chosen.speech, **changes)  # type: ignore[arg-type]
