@@ -17,6 +17,7 @@ import contextlib
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -87,9 +88,18 @@ class DeviceSink:
         self.period_ms = period_ms
         self.description = ""
         self.pulled_samples = 0
+        self.started_at_s: float | None = None  # time.monotonic() at start()
+        self.first_pull_at_s: float | None = None  # ... when the device first asked
         self._device: Any = None
         self._error: BaseException | None = None
         self._lock = threading.Lock()
+
+    @property
+    def start_delay_s(self) -> float | None:
+        """How long the device took from start() to asking for its first block."""
+        if self.started_at_s is None or self.first_pull_at_s is None:
+            return None
+        return self.first_pull_at_s - self.started_at_s
 
     @property
     def latency_s(self) -> float:
@@ -133,10 +143,12 @@ class DeviceSink:
             self.open()
         feed = self._feed(pull)
         next(feed)
+        self.started_at_s = time.monotonic()
         self._device.start(feed)
 
     def _feed(self, pull: BlockSource) -> Generator[bytes, int, None]:
         frames = yield b""
+        self.first_pull_at_s = time.monotonic()
         while True:
             try:
                 block = np.asarray(pull(frames), dtype="<f4")
