@@ -55,12 +55,15 @@ def play_text(timeline: Timeline, clock: Clock, out: TextIO, keys: KeySource,
     try:
         while True:
             now = clock.now()
-            pos_s = (paused_at if paused_at is not None else now) - origin_s
-            while shown < len(lines) and lines[shown].at_s <= pos_s:
+            at_clock_s = paused_at if paused_at is not None else now
+            pos_s = at_clock_s - origin_s
+            # due when its clock time has come (the same sum the wake-up uses)
+            while shown < len(lines) and origin_s + lines[shown].at_s <= at_clock_s:
                 _show(out, lines[shown])
                 last_cue = last_cue if lines[shown].section_start else lines[shown].text
                 shown += 1
-            if pos_s >= timeline.duration_s:
+            if origin_s + timeline.duration_s <= at_clock_s:
+                pos_s = timeline.duration_s
                 break
             for key in keys.poll():
                 if key == " ":
@@ -88,8 +91,9 @@ def play_text(timeline: Timeline, clock: Clock, out: TextIO, keys: KeySource,
             if reason is not None:
                 break
             wake_s = tick_base_s + (int((now - tick_base_s) / TICK_S) + 1) * TICK_S
-            if paused_at is None and shown < len(lines):
-                wake_s = min(wake_s, origin_s + lines[shown].at_s)
+            if paused_at is None:
+                next_s = lines[shown].at_s if shown < len(lines) else timeline.duration_s
+                wake_s = min(wake_s, origin_s + next_s)
             clock.sleep_until(wake_s)
     except KeyboardInterrupt:
         reason = "interrupted"
