@@ -108,36 +108,42 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(), *,
     speech = options.speech or routine.speech
     routine = dataclasses.replace(routine, speech=speech)
 
-    no_audio = "you asked for text (--text)" if options.text else None
-    player: Player | None = None
-    if no_audio is None:
-        try:
-            sink = sink or _device_sink(options.device)
-            sink.open()
-            timeline, player = _prepare_audio(routine, options, out)
-        except _no_audio_errors() as err:
-            no_audio = str(err)
-            if sink is not None:
-                sink.close()
+    live = "you asked for text (--text)" if options.text else _open_audio(routine, options,
+                                                                           sink, out)
     started_at = now()
     with _keys_for(keys) as key_source:
-        if player is not None and sink is not None:
+        if not isinstance(live, str):
+            timeline, player, sink = live
             print(f"Playing on {sink.description}. {KEYS_HELP}", file=out, flush=True)
             walked_s, reason = play_live(player, sink, clock, key_source, StatusView(out))
-            audio = True
         else:
             from coach.compiler import compile_routine
 
             timeline = compile_routine(routine)
-            walked_s, reason = play_text(timeline, clock, out, key_source, why=no_audio or "")
-            audio = False
+            walked_s, reason = play_text(timeline, clock, out, key_source, why=live)
     pain_after = options.pain_after
     if pain_after is None and ask_pain is not None and reason != "interrupted":
         pain_after = ask_pain("after")
     outcome = WalkOutcome(routine.id, started_at, timeline.duration_s, walked_s, reason is None,
-                          reason, audio, pain_before, pain_after)
+                          reason, not isinstance(live, str), pain_before, pain_after)
     record_walk(outcome, history)
     return outcome
+
+
+def _open_audio(routine: Routine, options: WalkOptions, sink: AudioSink | None, out: TextIO
+                ) -> tuple[Timeline, Player, AudioSink] | str:
+    """The device, claimed first, and the prepared session; or why there is no audio."""
+    sink = sink or _device_sink(options.device)
+    try:
+        sink.open()
+        timeline, player = _prepare_audio(routine, options, out)
+    except _no_audio_errors() as err:
+        sink.close()
+        return str(err)
+    except BaseException:
+        sink.close()
+        raise
+    return timeline, player, sink
 
 
 def _no_audio_errors() -> tuple[type[BaseException], ...]:

@@ -77,13 +77,14 @@ def pulse(tmp_path_factory):
 
 
 def short_routine() -> Routine:
-    """42 s: three sections (chimes between them), short reminders for many cues."""
+    """42 s: three sections (chimes between them), short lines for many cues."""
     every = Reminder(2.5, ("Tall back.", "Shoulders soft.", "Eyes ahead.", "Breathe easy.",
                            "Relax your hands."), offset_s=2.0)
     return Routine("pulse-check", "Pulse check", (
         Segment("walk", 16.0, title="First part", reminders=(every,)),
-        Segment("heel-toe", 14.0, title="Second part", reminders=(every,)),
-        Segment("walk", 12.0, title="Third part", reminders=(every,))))
+        Segment("heel-toe", 14.0, title="Second part", reminders=(every,),
+                intro=("Next part.",)),
+        Segment("walk", 12.0, title="Third part", reminders=(every,), intro=("Next part.",))))
 
 
 def onset(x: np.ndarray, lo: int, hi: int) -> int | None:
