@@ -174,7 +174,7 @@ class Player:
             i = bisect.bisect_right(self._section_starts, self.position_samples)
             target = self._section_starts[i] if i < len(self._section_starts) else self._total
             self.position_samples = min(target, self._total)
-            self._sayings = deque(s for s in self._sayings if s.done)  # keep "Paused." going
+            self._sayings.clear()  # a repeat under way is cut short too
 
     def repeat(self) -> None:
         """Say the last cue again, after the one being spoken (if any)."""

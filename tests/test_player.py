@@ -235,3 +235,15 @@ def test_blocks_of_any_size_give_the_same_stream(forty):
         done += k
         i += 1
     np.testing.assert_array_equal(one, np.concatenate(parts))
+
+
+def test_skip_cuts_a_repeat_short(forty):
+    cue = next(c for c in forty.cues if c.speech_s > 1.5 and c.at_s > 60)
+    press_s = tick_at(LEAD_S + cue.end_s + 0.1)
+    run = walk(forty, [(press_s, "r"), (press_s + 0.5, "n")])
+    p = round(press_s * SR) - LEAD
+    cut = round(0.5 * SR)
+    s = round(forty.sections[1].start_s * SR)
+    total = run.renderer.total_samples
+    assert_stream(run, [silence(LEAD), session(run, 0, p), said(cue.text)[:cut],
+                        session(run, s, total)])
