@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 import numpy as np
 
+from coach.atomic import write_atomic
 from coach.errors import OutputError, UsageError
 from coach.formats import to_lrc
 from coach.tags import TagInfo, id3_bytes, tag_wav
@@ -130,7 +131,7 @@ def export_many(sessions: Iterable[tuple[Timeline, Renderer]], out_dir: str | os
         written.append(file)
         entries.append((timeline.duration_s, timeline.title, file.name))
     playlist_path = folder / playlist
-    write_text_atomic(playlist_path, to_m3u8(entries))
+    write_atomic(playlist_path, to_m3u8(entries))
     written.append(playlist_path)
     return written
 
@@ -147,20 +148,6 @@ def to_m3u8(entries: Iterable[tuple[float, str, str]]) -> str:
 def slug(text: str) -> str:
     """A file-name-safe form of ``text`` (``"My Walk!"`` -> ``"my-walk"``)."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "session"
-
-
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file and a rename."""
-    dest = Path(path)
-    try:
-        with _staged(dest) as (f, tmp):
-            f.write(text.encode("utf-8"))
-            with hold_interrupts():
-                _sync(f)
-                f.close()
-                os.replace(tmp, dest)
-    except OSError as err:
-        raise OutputError(f"could not write {dest}: {err.strerror or err}") from err
 
 
 @contextlib.contextmanager
@@ -199,11 +186,22 @@ def _staged(dest: Path) -> Iterator[tuple[BinaryIO, str]]:
         raise OutputError(f"could not write in {dest.parent}: {err.strerror or err}") from err
     f = os.fdopen(fd, "w+b")
     try:
+        os.chmod(tmp, _file_mode(dest))  # mkstemp makes 0600; give the usual mode
         yield f, tmp
     finally:
         f.close()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+
+
+def _file_mode(dest: Path) -> int:
+    """The mode a plain ``open(dest, "w")`` would give (or the replaced file's)."""
+    try:
+        return dest.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def _sync(f: BinaryIO) -> None:

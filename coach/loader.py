@@ -229,11 +229,16 @@ def _check_placeholders(r: Reader, node: yaml.Node | None) -> None:
         if not isinstance(item, yaml.ScalarNode):
             continue
         try:
-            names = [f for _, f, _, _ in string.Formatter().parse(str(item.value)) if f is not None]
+            fields = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(
+                str(item.value)) if f is not None]
         except ValueError as err:
             r.error(item, f"bad placeholder in text: {err} (write {{{{ for a literal brace)")
             continue
-        for name in names:
+        for name, spec, conv in fields:
+            if spec or conv:
+                r.error(item, f"placeholder {{{name}}} takes no format or conversion; "
+                        "write it plainly")
+                continue
             if name not in PLACEHOLDERS:
                 r.error(item, f"unknown placeholder {{{name}}}{suggest(name, PLACEHOLDERS)}; "
                         f"known: {', '.join('{' + p + '}' for p in PLACEHOLDERS)}")

@@ -20,6 +20,7 @@ import json
 import os
 import re
 import tempfile
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -66,7 +67,8 @@ class PhraseCache:
     """Clips for phrases, at ``sample_rate_hz``: from memory, the disk, or the engine.
 
     :meth:`speech_s` fits the compiler's ``SpeechTimer``: the measured length
-    of the phrase as it will be heard.
+    of the phrase as it will be heard. Safe to share between threads (a live
+    player warming ahead while the renderer reads).
     """
 
     def __init__(self, engine: SpeechEngine, settings: SpeechSettings,
@@ -80,6 +82,7 @@ class PhraseCache:
         self.respell = Respeller(pronunciations)
         self._clips: OrderedDict[str, Clip] = OrderedDict()
         self._durations_s: dict[str, float] = {}
+        self._lock = threading.RLock()
 
     def key(self, text: str) -> str:
         """The cache key of ``text``: a hash of every input that shapes its audio."""
@@ -103,23 +106,25 @@ class PhraseCache:
     def clip(self, text: str) -> Clip:
         """The clip of ``text`` at :attr:`sample_rate_hz`, trimmed to its speech."""
         key = self.key(text)
-        clip = self._clips.get(key)
-        if clip is not None:
-            self._clips.move_to_end(key)
+        with self._lock:
+            clip = self._clips.get(key)
+            if clip is not None:
+                self._clips.move_to_end(key)
+                return clip
+            clip = self._fetch(key, text)
+            self._clips[key] = clip
+            total = sum(len(c.samples) for c in self._clips.values())
+            while total > MEMORY_SAMPLES and len(self._clips) > 1:
+                total -= len(self._clips.popitem(last=False)[1].samples)
             return clip
-        clip = self._fetch(key, text)
-        self._clips[key] = clip
-        total = sum(len(c.samples) for c in self._clips.values())
-        while total > MEMORY_SAMPLES and len(self._clips) > 1:
-            total -= len(self._clips.popitem(last=False)[1].samples)
-        return clip
 
     def speech_s(self, text: str) -> float:
         """How long ``text`` takes to say, in seconds (synthesised if need be)."""
         key = self.key(text)
-        if key not in self._durations_s:
-            self.clip(text)
-        return self._durations_s[key]
+        with self._lock:
+            if key not in self._durations_s:
+                self._fetch(key, text)
+            return self._durations_s[key]
 
     def warm(self, texts: Iterable[str],
              progress: Callable[[int, int], None] | None = None) -> None:
@@ -127,8 +132,9 @@ class PhraseCache:
         unique = list(dict.fromkeys(texts))
         for done, text in enumerate(unique, 1):
             key = self.key(text)
-            if key not in self._durations_s:
-                self._fetch(key, text)
+            with self._lock:
+                if key not in self._durations_s:
+                    self._fetch(key, text)
             if progress is not None:
                 progress(done, len(unique))
 
@@ -167,3 +173,17 @@ class PhraseCache:
         finally:
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
+
+
+def open_phrase_cache(settings: SpeechSettings,
+                      pronunciations: tuple[tuple[str, str], ...] = (),
+                      sample_rate_hz: int = 22050,
+                      cache_dir: Path | None = None) -> PhraseCache:
+    """A cache over the engine ``settings.engine`` names (None: the platform's default).
+
+    The usual way in: ``open_phrase_cache(routine.speech, routine.pronunciations)``.
+    """
+    from coach.speech import open_engine
+
+    return PhraseCache(open_engine(settings.engine), settings, cache_dir=cache_dir,
+                       sample_rate_hz=sample_rate_hz, pronunciations=pronunciations)

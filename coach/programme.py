@@ -130,9 +130,13 @@ def is_main_walk(rec: WalkRecord) -> bool:
 
 
 def next_session(state: ProgrammeState, history_records: Sequence[WalkRecord],
-                 today: date) -> PlannedSession:
-    """Today's main walk: its dose follows the progression rules."""
-    st = replay(history_records, state.start_min, today)
+                 today: date, standing: Standing | None = None) -> PlannedSession:
+    """Today's main walk: its dose follows the progression rules.
+
+    ``standing`` is ``replay(history_records, state.start_min, today)`` when the
+    caller already has it.
+    """
+    st = standing or replay(history_records, state.start_min, today)
     week = week_of(state, today)
     done_today = any(is_main_walk(r) and r.started_at.date() == today for r in history_records)
     note = " Today's walk is already logged; this is the next one." if done_today else ""
@@ -145,8 +149,9 @@ def next_session(state: ProgrammeState, history_records: Sequence[WalkRecord],
 
 
 def figure8_session(state: ProgrammeState, history_records: Sequence[WalkRecord],
-                    today: date, slot: str) -> PlannedSession:
-    st = replay(history_records, state.start_min, today)
+                    today: date, slot: str, standing: Standing | None = None) -> PlannedSession:
+    """A figure-8 walk (morning or evening ``slot``), a minute longer per step of the plan."""
+    st = standing or replay(history_records, state.start_min, today)
     minutes = FIGURE8_MIN if st.track == "flare" else min(FIGURE8_MAX, FIGURE8_MIN + st.step)
     why = ("gentle during the flare-up" if st.track == "flare"
            else "grows a minute with each step of the main walk")
@@ -169,16 +174,17 @@ def upcoming_sessions(state: ProgrammeState, history: Sequence[WalkRecord], toda
         day = today + timedelta(days=offset)
         st = replay(walks, state.start_min, day)
         if state.intake.figure8_twice_daily:
-            out.append(figure8_session(state, walks, day, "morning"))
+            out.append(figure8_session(state, walks, day, "morning", st))
         done = any(is_main_walk(r) and r.started_at.date() == day for r in walks)
         if not done and day.weekday() in WALK_DAYS[days_per_week(state, st)]:
-            session = next_session(state, walks, day)
+            session = next_session(state, walks, day, st)
             if offset:
                 session = replace(session, reason=f"{session.reason} (projected)")
             out.append(session)
             walks.append(_assumed_walk(session, day))
+            st = replay(walks, state.start_min, day)
         if state.intake.figure8_twice_daily:
-            out.append(figure8_session(state, walks, day, "evening"))
+            out.append(figure8_session(state, walks, day, "evening", st))
     return out
 
 

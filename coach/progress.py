@@ -48,9 +48,9 @@ def planned_minutes(state: ProgrammeState, records: Sequence[WalkRecord], day: d
     st = replay(before, state.start_min, day)
     minutes = 0.0
     if day.weekday() in WALK_DAYS[days_per_week(state, st)]:
-        minutes += next_session(state, before, day).routine.duration_s / 60
+        minutes += next_session(state, before, day, st).routine.duration_s / 60
     if state.intake.figure8_twice_daily:
-        minutes += 2 * figure8_session(state, before, day, "morning").routine.duration_s / 60
+        minutes += 2 * figure8_session(state, before, day, "morning", st).routine.duration_s / 60
     return minutes
 
 

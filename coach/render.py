@@ -19,12 +19,13 @@ length of the session.
 from __future__ import annotations
 
 import math
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from typing import Protocol
 
 import numpy as np
 
+from coach.clip import Clip
 from coach.cuesounds import CueSounds, resample
 from coach.timeline import Cue, Timeline
 
@@ -43,17 +44,10 @@ DEFAULT_SPM = 90.0
 CLIP_CACHE_SAMPLES = 2_000_000
 
 
-class ClipLike(Protocol):
-    """What ``clip_for`` returns (``coach.speech.Clip`` fits)."""
-
-    samples: np.ndarray  # int16 mono
-    sample_rate_hz: int
-
-
 class SessionRenderer:
     """Renders one timeline; see the module docstring for the guarantees."""
 
-    def __init__(self, timeline: Timeline, clip_for: Callable[[str], ClipLike],
+    def __init__(self, timeline: Timeline, clip_for: Callable[[str], Clip],
                  sample_rate_hz: int = 22050, metronome: bool = False,
                  cue_sounds: CueSounds | bool = True):
         self.timeline = timeline
@@ -69,6 +63,7 @@ class SessionRenderer:
         self.sounds = cue_sounds
         self._clips: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cached_samples = 0
+        self._lock = threading.RLock()  # a player may render and query from two threads
 
         starts = np.array([self.cue_start_sample(c) for c in timeline.cues], np.int64)
         self._order = np.argsort(starts, kind="stable")
@@ -83,6 +78,10 @@ class SessionRenderer:
         self._duck_ramp = max(1, round(DUCK_RAMP_S * sample_rate_hz))
 
     # -- public ------------------------------------------------------------------
+    def prepare(self) -> None:
+        """Load every clip once to index where speech sounds (else done on first use)."""
+        self._extents()
+
     def cue_start_sample(self, cue: Cue) -> int:
         """The sample where ``cue``'s speech begins."""
         return self._sample(cue.at_s)
@@ -128,21 +127,26 @@ class SessionRenderer:
 
     def _clip(self, text: str) -> np.ndarray:
         """The normalised float32 clip for ``text`` (bounded LRU cache)."""
-        clip = self._clips.get(text)
-        if clip is not None:
-            self._clips.move_to_end(text)
+        with self._lock:
+            clip = self._clips.get(text)
+            if clip is not None:
+                self._clips.move_to_end(text)
+                return clip
+            raw = self._clip_for(text)
+            clip = normalise_speech(resample(np.asarray(raw.samples, np.float32) / 32768.0,
+                                             raw.sample_rate_hz, self.sample_rate_hz))
+            self._clips[text] = clip
+            self._cached_samples += len(clip)
+            while self._cached_samples > CLIP_CACHE_SAMPLES and len(self._clips) > 1:
+                _, old = self._clips.popitem(last=False)
+                self._cached_samples -= len(old)
             return clip
-        raw = self._clip_for(text)
-        clip = normalise_speech(resample(np.asarray(raw.samples, np.float32) / 32768.0,
-                                         raw.sample_rate_hz, self.sample_rate_hz))
-        self._clips[text] = clip
-        self._cached_samples += len(clip)
-        while self._cached_samples > CLIP_CACHE_SAMPLES and len(self._clips) > 1:
-            _, old = self._clips.popitem(last=False)
-            self._cached_samples -= len(old)
-        return clip
 
     def _extents(self) -> tuple[np.ndarray, np.ndarray]:
+        with self._lock:
+            return self._extents_locked()
+
+    def _extents_locked(self) -> tuple[np.ndarray, np.ndarray]:
         if self._ends is None or self._reach is None:
             cues = self.timeline.cues
             lengths: dict[str, int] = {}

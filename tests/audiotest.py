@@ -7,30 +7,24 @@ the export tests also run with the real speech engine.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from coach.clip import Clip
 from coach.timeline import CadencePoint, Cue, Section, Timeline
 
 RATE_HZ = 22050
 
 
-@dataclass(frozen=True)
-class ToneClip:
-    samples: np.ndarray
-    sample_rate_hz: int
-
-
-def tone_clip(text: str, sample_rate_hz: int = RATE_HZ) -> ToneClip:
+def tone_clip(text: str, sample_rate_hz: int = RATE_HZ) -> Clip:
     """A clip that depends only on ``text``: length and pitch vary with it."""
     n = round(sample_rate_hz * (0.3 + 0.03 * len(text)))
     t = np.arange(n) / sample_rate_hz
     freq = 180.0 + 7.0 * (sum(text.encode()) % 60)
     env = np.minimum(1.0, t / 0.01) * np.minimum(1.0, (t[-1] - t) / 0.01)
     amp = 3000 + 250 * (len(text) % 20)  # uneven levels: the renderer evens them out
-    return ToneClip((np.sin(2 * np.pi * freq * t) * env * amp).astype(np.int16), sample_rate_hz)
+    return Clip((np.sin(2 * np.pi * freq * t) * env * amp).astype(np.int16), sample_rate_hz)
 
 
 def tone_seconds(text: str) -> float:
@@ -78,7 +72,7 @@ def decode(path: str | Path, sample_rate_hz: int = RATE_HZ) -> np.ndarray:
     return np.asarray(decoded.samples, np.float32)
 
 
-def onset_s(audio: np.ndarray, from_s: float, to_s: float, threshold: float = 0.02,
+def onset_s(audio: np.ndarray, from_s: float, to_s: float, threshold: float = 0.005,
             sample_rate_hz: int = RATE_HZ) -> float | None:
     """First moment in [from_s, to_s) where the 1 ms RMS passes ``threshold``."""
     window = max(1, sample_rate_hz // 1000)

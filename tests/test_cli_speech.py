@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from coach.cli import main
+from coach.cli.speech import SpeechOverrides
+from coach.model import SpeechSettings
 
 
 def run(*args: str):
@@ -44,3 +47,54 @@ def test_a_language_without_voices_says_so():
     result = run("voices", "--language", "xx")
     assert result.exit_code == 0
     assert "No voices for language 'xx'" in result.output
+
+
+def cues(*args: str) -> list[dict]:
+    import json
+
+    result = run("compile", "flare-up", "-f", "json", "-q", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)["cues"]
+
+
+def test_compile_times_cues_by_their_synthesised_speech():
+    from coach.library import resolve_routine
+    from coach.phrase_cache import open_phrase_cache
+
+    measured = cues()
+    routine = resolve_routine("flare-up")
+    cache = open_phrase_cache(routine.speech, routine.pronunciations)  # the same folder
+    assert all(cache.path(cue["text"]).is_file() for cue in measured)  # compile cached them
+    for cue in measured:
+        assert cue["speech_s"] == pytest.approx(cache.speech_s(cue["text"]), abs=0.002)
+
+
+def test_compile_rate_option_changes_the_measured_lengths():
+    normal = {c["text"]: c["speech_s"] for c in cues()}
+    fast = {c["text"]: c["speech_s"] for c in cues("--rate", "240")}
+    shared = set(normal) & set(fast)
+    assert len(shared) > 3
+    assert all(fast[t] < 0.85 * normal[t] for t in shared)
+
+
+def test_compile_estimate_uses_no_engine():
+    from coach.compiler import compile_routine
+    from coach.library import resolve_routine
+
+    estimated = cues("--estimate")
+    expected = compile_routine(resolve_routine("flare-up")).cues
+    assert [c["speech_s"] for c in estimated] == [c.speech_s for c in expected]
+
+
+def test_compile_rejects_a_rate_out_of_range_and_an_unknown_voice():
+    assert run("compile", "flare-up", "--rate", "20").exit_code == 2
+    result = run("compile", "flare-up", "--voice", "no-such-voice")
+    assert result.exit_code == 2
+    assert "unknown voice 'no-such-voice'" in result.output
+
+
+def test_overrides_replace_only_what_was_given():
+    base = SpeechSettings(voice="en-us", rate_wpm=150, volume=0.8)
+    assert SpeechOverrides().apply(base) == base
+    assert SpeechOverrides(rate_wpm=200, engine="pyttsx3").apply(base) == SpeechSettings(
+        engine="pyttsx3", voice="en-us", rate_wpm=200, volume=0.8)

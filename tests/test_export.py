@@ -105,6 +105,18 @@ def test_no_temporary_files_are_left(exported):
     assert sorted(p.name for p in exported.parent.iterdir()) == ["walk.lrc", "walk.mp3"]
 
 
+def test_files_get_the_usual_mode_not_the_temporary_one(exported, tmp_path):
+    mask = os.umask(0)
+    os.umask(mask)
+    assert exported.stat().st_mode & 0o777 == 0o666 & ~mask
+    assert exported.with_suffix(".lrc").stat().st_mode & 0o777 == 0o666 & ~mask
+    kept = tmp_path / "mine.mp3"
+    kept.write_bytes(b"old")
+    kept.chmod(0o640)
+    export_session(TIMELINE, renderer(), kept)
+    assert kept.stat().st_mode & 0o777 == 0o640
+
+
 def test_wav_export_is_sample_exact(tmp_path):
     r = renderer()
     path = export_session(TIMELINE, r, tmp_path / "walk.wav", fmt="wav")
@@ -228,3 +240,86 @@ def test_sigkill_part_way_leaves_no_file_and_the_next_export_works(tmp_path):
     assert all(name.startswith(".walk.") for name in leftovers), leftovers
     export_session(TIMELINE, renderer(), dest)
     assert len(decode(dest)) == round(TIMELINE.duration_s * RATE_HZ)
+
+
+SHORT_ROUTINE = b"""
+title: Short test walk
+cadence: 100
+segments:
+  - technique: walk
+    duration: 50s
+  - technique: walk
+    duration: 35s
+    title: Brisker part
+    pace: brisk
+"""
+
+
+@pytest.fixture(scope="module")
+def spoken(tmp_path_factory):
+    """A short routine voiced by the real speech engine, exported with every sound on."""
+    from coach.export import prepare_session
+    from coach.library import resolve_routine
+
+    folder = tmp_path_factory.mktemp("spoken")
+    source = folder / "short.yaml"
+    source.write_bytes(SHORT_ROUTINE)
+    timeline, r = prepare_session(resolve_routine(str(source)), metronome=True)
+    path = export_session(timeline, r, folder / "short.mp3")
+    return timeline, r, path
+
+
+def test_real_speech_lands_on_time(spoken):
+    """The must-show figure: decoded length and every cue's onset, with real TTS."""
+    timeline, r, path = spoken
+    audio = decode(path)
+    assert abs(len(audio) / RATE_HZ - timeline.duration_s) <= 0.05
+    speech_only = SessionRenderer(timeline, r._clip_for, RATE_HZ, cue_sounds=False)
+    bare = path.with_name("speech-only.mp3")
+    export_session(timeline, speech_only, bare)
+    errors = onset_errors_s(decode(bare), speech_only)
+    assert len(errors) == len(timeline.cues) >= 5
+    assert max(abs(e) for e in errors) <= 0.030, errors
+    for cue, measured in zip(timeline.cues, errors, strict=True):
+        assert cue.speech_s > 0.2, cue  # real, measured lengths
+        assert measured >= -0.030
+
+
+def test_real_speech_tags_and_lrc(spoken):
+    timeline, _r, path = spoken
+    tags = ID3(str(path))
+    assert list(tags.getall("SYLT")[0].text) == [(c.text, round(c.at_s * 1000))
+                                                 for c in timeline.cues]
+    assert len(tags.getall("CHAP")) == len(timeline.sections) == 2
+    assert path.with_suffix(".lrc").read_text(encoding="utf-8") == to_lrc(timeline)
+
+
+def test_ctrl_c_while_encoding_leaves_nothing(tmp_path):
+    class Interrupted(SessionRenderer):
+        def blocks(self, block_samples=8192, start_sample=0):
+            for i, block in enumerate(super().blocks(block_samples, start_sample)):
+                if i == 5:
+                    raise KeyboardInterrupt
+                yield block
+
+    with pytest.raises(KeyboardInterrupt):
+        export_session(TIMELINE, Interrupted(TIMELINE, tone_clip, RATE_HZ), tmp_path / "x.mp3")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_during_the_rename_waits_for_the_files(tmp_path, monkeypatch):
+    """SIGINT arriving mid-rename is held: both files land whole, then it is raised."""
+    real_replace = os.replace
+
+    def replace_with_a_ctrl_c(src, dst):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.01)
+        real_replace(src, dst)
+
+    monkeypatch.setattr("coach.export.os.replace", replace_with_a_ctrl_c)
+    dest = tmp_path / "walk.mp3"
+    with pytest.raises(KeyboardInterrupt):
+        export_session(TIMELINE, renderer(), dest)
+    assert len(decode(dest)) == round(TIMELINE.duration_s * RATE_HZ)
+    assert dest.with_suffix(".lrc").read_text(encoding="utf-8") == to_lrc(TIMELINE)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["walk.lrc", "walk.mp3"]

@@ -98,6 +98,8 @@ def test_unknown_key_suggests():
      b"        duration: 3h\n", "limit is 4 hours"),
     (b"title: x\nsegments:\n  - technique: walk\n    duration: 1m\n    say: 'Hi {name}'\n",
      "unknown placeholder {name}"),
+    (b"title: x\nsegments:\n  - technique: walk\n    duration: 1m\n    say: 'Hi {rep:s} {reps!r}'\n",
+     "takes no format"),
     (b"title: x\ntitle: y\nsegments:\n  - technique: walk\n    duration: 1m\n", "given twice"),
     (b"title: x\nsegments:\n  - technique: walk\n    duration: 1m\n  - technique: walk\n",
      "missing required key 'duration'"),

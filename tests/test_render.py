@@ -7,10 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from coach.clip import Clip
 from coach.cuesounds import CueSounds
 from coach.render import CLIP_CACHE_SAMPLES, DUCK_GAIN, SPEECH_RMS, SessionRenderer
 from coach.timeline import CadencePoint, Section
-from tests.audiotest import RATE_HZ, ToneClip, make_timeline, sample_timeline, tone_clip
+from tests.audiotest import RATE_HZ, make_timeline, sample_timeline, tone_clip
 
 TIMELINE = sample_timeline()
 
@@ -166,7 +167,7 @@ def test_metronome_is_ducked_under_speech():
 
 def test_speech_is_brought_to_one_loudness():
     sections = (Section("A", "walk", 0.0, 20.0),)
-    quiet = ToneClip((tone_clip("quiet one").samples // 20), RATE_HZ)
+    quiet = Clip((tone_clip("quiet one").samples // 20), RATE_HZ)
     loud = tone_clip("a loud one, much louder")
     clips = {"quiet": quiet, "loud": loud}
     timeline = make_timeline([(1.0, "quiet", "technique"), (8.0, "loud", "technique")],
@@ -198,9 +199,9 @@ def test_memory_for_clips_stays_bounded_on_a_long_session():
     timeline = make_timeline(cues, sections, 900.0)
     calls: list[str] = []
 
-    def clip_for(text: str) -> ToneClip:
+    def clip_for(text: str) -> Clip:
         calls.append(text)
-        return ToneClip(np.full(2 * RATE_HZ, 1000, np.int16), RATE_HZ)
+        return Clip(np.full(2 * RATE_HZ, 1000, np.int16), RATE_HZ)
 
     r = SessionRenderer(timeline, clip_for, RATE_HZ, cue_sounds=False)
     assert 299 * 2 * RATE_HZ > 4 * CLIP_CACHE_SAMPLES

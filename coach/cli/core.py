@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from coach.cli.speech import SpeechOverrides, speech_options
 from coach.errors import RoutineError, UsageError
 
 if TYPE_CHECKING:
@@ -102,10 +103,17 @@ def show(routine: str) -> None:
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "lrc", "srt"]),
               default="text", show_default=True, help="Output format.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print warnings about moved cues.")
-def compile_cmd(routine: str, fmt: str, quiet: bool) -> None:
+@click.option("--estimate", is_flag=True,
+              help="Time speech by words per minute instead of synthesising it.")
+@speech_options
+def compile_cmd(routine: str, fmt: str, quiet: bool, estimate: bool,
+                speech: SpeechOverrides) -> None:
     """Print the spoken timeline of a session: every cue at its time.
 
     The JSON form is a stable interface for other tools (see the README).
+    Each cue's speech_s is the measured length of its synthesised speech
+    (cached, so only new phrases take time), or with --estimate a
+    words-per-minute guess.
 
     \b
     Examples:
@@ -115,19 +123,30 @@ def compile_cmd(routine: str, fmt: str, quiet: bool) -> None:
     """
     from coach.formats import render
 
-    timeline = compile_for_cli(routine)
+    timeline = compile_for_cli(routine, speech, estimate)
     if not quiet:
         for warning in timeline.warnings:
             click.echo(f"warning: {warning}", err=True)
     click.echo(render(timeline, fmt), nl=False)
 
 
-def compile_for_cli(ref: str) -> Timeline:
-    """Resolve and compile a routine with the best speech timing available."""
+def compile_for_cli(ref: str, speech: SpeechOverrides | None = None,
+                    estimate: bool = False) -> Timeline:
+    """Resolve and compile a routine, timing its cues by their synthesised speech."""
+    import dataclasses
+
     from coach.compiler import compile_routine
     from coach.library import resolve_routine
 
-    return compile_routine(resolve_routine(ref))
+    routine = resolve_routine(ref)
+    if speech is not None:
+        routine = dataclasses.replace(routine, speech=speech.apply(routine.speech))
+    if estimate:
+        return compile_routine(routine)
+    from coach.phrase_cache import open_phrase_cache
+
+    cache = open_phrase_cache(routine.speech, routine.pronunciations)
+    return compile_routine(routine, speech_s=cache.speech_s)
 
 
 @click.command()

@@ -1,14 +1,60 @@
-"""Speech commands: voices."""
+"""Speech commands (voices) and the speech options other commands share."""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 import click
+
+if TYPE_CHECKING:
+    from coach.model import SpeechSettings
 
 ENGINE_HELP = "Speech engine: espeak (the default on Linux) or pyttsx3."
 
 
 def register(group: click.Group) -> None:
     group.add_command(voices)
+
+
+@dataclasses.dataclass(frozen=True)
+class SpeechOverrides:
+    """Speech settings given on the command line; ``None`` keeps the routine's own."""
+
+    engine: str | None = None
+    voice: str | None = None
+    language: str | None = None
+    rate_wpm: int | None = None
+    volume: float | None = None
+
+    def apply(self, settings: SpeechSettings) -> SpeechSettings:
+        given = {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
+        return dataclasses.replace(settings, **given)
+
+
+def speech_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --engine/--voice/--language/--rate/--volume; the command gets ``speech``.
+
+    ``speech`` is a :class:`SpeechOverrides`: ``speech.apply(routine.speech)``.
+    """
+    @functools.wraps(f)
+    def wrapper(*args: Any, engine: str | None, voice: str | None, language: str | None,
+                rate: int | None, volume: float | None, **kwargs: Any) -> Any:
+        return f(*args, speech=SpeechOverrides(engine, voice, language, rate, volume), **kwargs)
+
+    for option in reversed((
+        click.option("--engine", metavar="NAME", help=ENGINE_HELP),
+        click.option("--voice", metavar="ID", help="Voice (see `coach voices`)."),
+        click.option("--language", metavar="CODE", help="Language of the voice, e.g. en-gb."),
+        click.option("--rate", type=click.IntRange(80, 450), metavar="WPM",
+                     help="Speech rate in words per minute (80-450)."),
+        click.option("--volume", type=click.FloatRange(0.05, 1.0), metavar="0-1",
+                     help="Speech volume, 0.05 to 1."),
+    )):
+        wrapper = option(wrapper)
+    return wrapper
 
 
 @click.command()
@@ -18,7 +64,7 @@ def register(group: click.Group) -> None:
 def voices(engine: str | None, language: str | None) -> None:
     """List the voices the speech engine offers.
 
-    Put a voice's ID under `speech: voice:` in a routine to use it.
+    Put a voice's ID as `voice:` in a routine, or pass it as --voice, to use it.
 
     \b
     Examples:

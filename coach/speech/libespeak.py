@@ -1,0 +1,176 @@
+"""libespeak-ng through ctypes: synchronous mode, PCM collected in memory.
+
+The library and its data come from the ``espeakng-loader`` wheel, so no system
+package is needed; without the wheel a system libespeak-ng is used. espeak-ng
+keeps process-wide state, so it is initialised once per process
+(:meth:`_Espeak.get`) and every synthesis holds one lock.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import threading
+
+import numpy as np
+
+from coach.clip import Clip
+from coach.errors import EngineError, UsageError
+from coach.model import SpeechSettings
+from coach.speech.base import ATTEMPTS, VoiceInfo, package_version, rate_wpm, synthesize_checked
+
+
+def espeak_paths() -> tuple[str, str | None]:
+    """(library, data folder) of libespeak-ng: the wheel's, else the system's.
+
+    The wheel comes first: its library and data belong together and are what
+    the tests ran against. A system library uses its own built-in data path.
+    """
+    try:
+        import espeakng_loader
+    except ImportError:
+        found = ctypes.util.find_library("espeak-ng")
+        if found is None:
+            raise EngineError("libespeak-ng not found: install the espeakng-loader "
+                              "package or your system's espeak-ng") from None
+        return found, None
+    return espeakng_loader.get_library_path(), espeakng_loader.get_data_path()
+
+
+class _EspeakVoice(ctypes.Structure):
+    _fields_ = (("name", ctypes.c_char_p), ("languages", ctypes.c_void_p),
+                ("identifier", ctypes.c_char_p), ("gender", ctypes.c_ubyte),
+                ("age", ctypes.c_ubyte), ("variant", ctypes.c_ubyte),
+                ("xx1", ctypes.c_ubyte), ("score", ctypes.c_int), ("spare", ctypes.c_void_p))
+
+
+_SYNTH_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short),
+                                   ctypes.c_int, ctypes.c_void_p)
+_OUTPUT_SYNCHRONOUS = 2
+_INITIALIZE_DONT_EXIT = 0x8000
+_POS_CHARACTER = 1
+_CHARS_UTF8 = 1
+_PARAM_RATE, _PARAM_VOLUME = 1, 2
+
+
+def _languages(ptr: int | None) -> tuple[str, ...]:
+    """espeak's language list: (priority byte, NUL-terminated name)*, then a 0 byte."""
+    out: list[str] = []
+    while ptr and ctypes.string_at(ptr, 1) != b"\0":
+        lang = ctypes.string_at(ptr + 1)
+        out.append(lang.decode("utf-8", "replace"))
+        ptr += 2 + len(lang)
+    return tuple(out)
+
+
+def load_library() -> tuple[ctypes.CDLL, str | None]:
+    """libespeak-ng loaded (not initialised) with its prototypes, and its data folder."""
+    lib_path, data_path = espeak_paths()
+    try:
+        lib = ctypes.CDLL(lib_path)
+    except OSError as err:
+        raise EngineError(f"cannot load libespeak-ng from {lib_path}: {err}") from err
+    lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+    lib.espeak_Info.restype = ctypes.c_char_p
+    lib.espeak_Info.argtypes = [ctypes.c_void_p]
+    lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+    lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+    lib.espeak_Synth.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
+                                 ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]
+    lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_EspeakVoice))
+    lib.espeak_ListVoices.argtypes = [ctypes.c_void_p]
+    return lib, data_path
+
+
+def library_version() -> str:
+    """libespeak-ng's version ("1.52.0"), read without initialising it."""
+    return str(load_library()[0].espeak_Info(None).decode())
+
+
+class _Espeak:
+    """The process's one initialised libespeak-ng (synchronous output, PCM to memory)."""
+
+    _lock = threading.Lock()
+    _instance: _Espeak | None = None
+
+    @classmethod
+    def get(cls) -> _Espeak:
+        with cls._lock:
+            if cls._instance is None:
+                cls._instance = cls()
+            return cls._instance
+
+    def __init__(self) -> None:
+        lib, data_path = load_library()
+        data = data_path.encode() if data_path else None
+        self.sample_rate_hz = lib.espeak_Initialize(_OUTPUT_SYNCHRONOUS, 500, data,
+                                                    _INITIALIZE_DONT_EXIT)
+        if self.sample_rate_hz <= 0:
+            raise EngineError(f"libespeak-ng failed to start (data folder {data_path})")
+        self.version = lib.espeak_Info(None).decode()
+        self._lib = lib
+        self._chunks: list[np.ndarray] = []
+        self._callback = _SYNTH_CALLBACK(self._collect)  # kept alive as long as we are
+        lib.espeak_SetSynthCallback(self._callback)
+        self._voice: str | None = None
+
+    def _collect(self, wav: ctypes._Pointer[ctypes.c_short], n: int, _events: int) -> int:
+        if wav and n > 0:
+            self._chunks.append(np.ctypeslib.as_array(wav, shape=(n,)).copy())
+        return 0
+
+    def synthesize(self, text: str, voice: str, rate: int, volume: float) -> Clip:
+        raw = text.encode("utf-8") + b"\0"
+        with self._lock:
+            if voice != self._voice:
+                if self._lib.espeak_SetVoiceByName(voice.encode("utf-8")) != 0:
+                    raise UsageError(f"unknown voice {voice!r} (see `coach voices`)")
+                self._voice = voice
+            self._lib.espeak_SetParameter(_PARAM_RATE, rate, 0)
+            self._lib.espeak_SetParameter(_PARAM_VOLUME, round(volume * 100), 0)
+            self._chunks = []
+            status = self._lib.espeak_Synth(raw, len(raw), 0, _POS_CHARACTER, 0,
+                                            _CHARS_UTF8, None, None)
+            chunks, self._chunks = self._chunks, []
+        if status != 0:
+            raise EngineError(f"espeak-ng failed on {text!r} (status {status})")
+        samples = np.concatenate(chunks) if chunks else np.zeros(0, np.int16)
+        return Clip(samples, self.sample_rate_hz)
+
+    def voices(self) -> list[VoiceInfo]:
+        with self._lock:
+            listed = self._lib.espeak_ListVoices(None)
+            out = []
+            i = 0
+            while listed[i]:
+                v = listed[i].contents
+                out.append(VoiceInfo(id=(v.identifier or b"").decode(),
+                                     name=(v.name or b"").decode(),
+                                     languages=_languages(v.languages)))
+                i += 1
+        return out
+
+
+class EspeakEngine:
+    """libespeak-ng through ctypes: fast, in memory, the Linux default."""
+
+    name = "espeak"
+
+    def __init__(self, attempts: int = ATTEMPTS) -> None:
+        self._espeak = _Espeak.get()
+        self._attempts = attempts
+
+    @property
+    def version(self) -> str:
+        return f"espeak-ng {self._espeak.version} (espeakng-loader " \
+               f"{package_version('espeakng-loader')})"
+
+    def synthesize(self, text: str, settings: SpeechSettings) -> Clip:
+        return synthesize_checked(self.name, text, settings, self._attempt, self._attempts)
+
+    def _attempt(self, text: str, settings: SpeechSettings) -> Clip:
+        return self._espeak.synthesize(text, settings.voice or settings.language,
+                                       rate_wpm(settings), settings.volume)
+
+    def voices(self) -> list[VoiceInfo]:
+        return self._espeak.voices()

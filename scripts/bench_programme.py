@@ -1,0 +1,80 @@
+"""Print how fast the programme side is: history writes/reads, scheduler, plan, progress.
+
+Run: python scripts/bench_programme.py   (numbers only; nothing fails on timing)
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from coach.history import History, WalkRecord
+from coach.programme import make_state, upcoming_sessions
+from coach.progress import weekly_progress
+from coach.scheduling import WalkSchedule, make_scheduler, parse_days
+
+
+def timed(label: str, fn, n: int = 1) -> float:
+    start = time.perf_counter()
+    fn()
+    took = time.perf_counter() - start
+    print(f"{label:<48} {took * 1000:9.1f} ms   ({took / n * 1e6:9.1f} us each, n={n})")
+    return took
+
+
+class Clock:
+    def __init__(self, instant: datetime):
+        self.instant = instant
+
+    def now(self) -> datetime:
+        return self.instant
+
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo("Europe/London")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        base = datetime(2026, 1, 1, 8, tzinfo=timezone.utc)
+        records = [WalkRecord("week-1-walk", base + timedelta(days=i), 20, 20, True,
+                              pain_before=2, pain_after=2) for i in range(365)]
+        with History(Path(tmp) / "h.sqlite3") as hist:
+            timed("history: 365 writes (one transaction each)",
+                  lambda: [hist.record(r) for r in records], 365)
+            timed("history: read 365 walks", hist.sessions, 1)
+            stored = hist.sessions()
+    state = make_state(6, 3, True, date(2026, 1, 1))
+    timed("programme: upcoming_sessions, 16 weeks, empty", lambda: upcoming_sessions(
+        state, [], date(2026, 1, 1), 16), 1)
+    timed("programme: upcoming_sessions, 4 weeks, 365 walks", lambda: upcoming_sessions(
+        state, stored, date(2027, 1, 1), 4), 1)
+    timed("progress: weekly_progress over a year of walks", lambda: weekly_progress(
+        state, stored, date(2026, 12, 31)), 1)
+
+    entries = [WalkSchedule("m", "figure-8", datetime(2026, 1, 1, 7, 30).time()),
+               WalkSchedule("e", "figure-8", datetime(2026, 1, 1, 19).time()),
+               WalkSchedule("b", "brisk-30", datetime(2026, 1, 1, 18, 15).time(),
+                            parse_days("mon,wed,fri"))]
+    clock = Clock(datetime(2026, 1, 1, tzinfo=timezone.utc))
+    fired: list[object] = []
+    sched = make_scheduler(entries, clock, fired.append, fired.append)
+    ticks = 0
+
+    def year() -> None:
+        nonlocal ticks
+        end = clock.instant + timedelta(days=30)
+        while clock.instant < end:
+            sched.run_pending()
+            idle = sched.idle_seconds or 30.0
+            clock.instant += timedelta(seconds=max(0.5, min(30.0, idle)))
+            ticks += 1
+
+    took = timed("scheduler: 30 simulated days, 30 s polling", year, 1)
+    print(f"{'':<48} {ticks} ticks, {len(fired)} walks, {took / ticks * 1e6:.1f} us per tick")
+
+
+if __name__ == "__main__":
+    main()
