@@ -7,7 +7,8 @@ A short routine is played live through the real renderer, the real TTS and
 the real sound device path (miniaudio -> PulseAudio); parec records the sink's
 monitor; every cue's speech onset in the recording is compared with the
 timeline after removing the one constant start offset. Prints p50/p99/max and
-the start offset (run with -s to see them).
+the start offset (run with -s to see them). For longer measurements set
+COACH_LIVE_ROUTINE to a routine id or path (e.g. figure-8: 12 minutes).
 """
 
 from __future__ import annotations
@@ -100,7 +101,11 @@ def test_cues_heard_on_time_through_pulseaudio(pulse, tmp_path):
 
     assert SAMPLE_RATE_HZ == SR
     assert [d.name for d in list_devices()] == ["Null Output"]
-    timeline, player = _prepare_audio(short_routine(), WalkOptions(), io.StringIO())
+    from coach.library import resolve_routine
+
+    ref = os.environ.get("COACH_LIVE_ROUTINE")
+    routine = resolve_routine(ref) if ref else short_routine()
+    timeline, player = _prepare_audio(routine, WalkOptions(), io.StringIO())
     renderer = player._renderer
     lead = player._lead_in_left
     reference = np.concatenate([np.zeros(lead, np.float32),
