@@ -20,7 +20,7 @@ from coach import __version__
 from coach.errors import CoachError, RoutineError
 
 #: Modules under coach.cli that define ``register(group)``.
-COMMAND_MODULES = ("core", "speech", "programme", "export")
+COMMAND_MODULES = ("core", "speech", "programme", "export", "live")
 
 
 class CoachGroup(click.Group):

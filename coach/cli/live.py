@@ -1,0 +1,108 @@
+"""Live commands: ``coach walk`` (a guided walk, spoken now) and ``coach devices``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+ROUTINE_HELP = "A built-in routine id (see `coach routines`), your own routine id, or a YAML path."
+
+
+def register(group: click.Group) -> None:
+    group.add_command(walk)
+    group.add_command(devices)
+
+
+@click.command()
+@click.argument("routine", required=False, metavar="[ROUTINE]")
+@click.option("--text", is_flag=True, help="Print each cue at its time instead of speaking it.")
+@click.option("--device", metavar="NUMBER|NAME",
+              help="Sound output to use (see `coach devices`); default: the system's.")
+@click.option("--engine", metavar="NAME", help="Speech engine (default: the routine's choice).")
+@click.option("--voice", metavar="NAME", help="Voice of the speech engine.")
+@click.option("--rate", type=click.IntRange(80, 400), metavar="WPM",
+              help="Speaking rate in words per minute (default 160).")
+@click.option("--cadence", is_flag=True,
+              help="Add a step metronome where the routine sets a cadence.")
+@click.option("--pain-before", type=click.IntRange(0, 10), metavar="0-10",
+              help="Your back pain before the walk (asked on a terminal if not given).")
+@click.option("--pain-after", type=click.IntRange(0, 10), metavar="0-10",
+              help="Your back pain after the walk (asked on a terminal if not given).")
+def walk(routine: str | None, text: bool, device: str | None, engine: str | None,
+         voice: str | None, rate: int | None, cadence: bool, pain_before: int | None,
+         pain_after: int | None) -> None:
+    """Walk a routine now, with a voice guiding you through it.
+
+    ROUTINE is a built-in routine id (see `coach routines`), your own routine
+    id, or a YAML path; without it, today's session is walked. Speech is
+    prepared first, then the session plays through your speaker or earphones.
+
+    \b
+    While it plays:
+      space  pause / resume        n  next section
+      r      repeat the last cue   q  end the walk
+      p      pain: end gently with advice
+      Ctrl-C stop at once
+
+    With no sound device (or --text) each cue is printed at its time instead.
+    The walk is recorded in your history, with your pain before and after.
+
+    \b
+    Examples:
+      coach walk gentle-start
+      coach walk figure-8 --pain-before 3
+      coach walk brisk-30 --cadence --rate 150
+      coach walk heel-toe --text
+      coach walk --device 1
+    """
+    import dataclasses
+
+    from coach.library import resolve_routine
+    from coach.walk import WalkOptions, todays_routine, walk_routine
+
+    chosen = resolve_routine(routine) if routine is not None else todays_routine()
+    changes = {k: v for k, v in (("engine", engine), ("voice", voice), ("rate_wpm", rate))
+               if v is not None}
+    speech = dataclasses.replace(chosen.speech, **changes)  # type: ignore[arg-type]
+    options = WalkOptions(text=text, device=device, metronome=cadence, speech=speech,
+                          pain_before=pain_before, pain_after=pain_after)
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    outcome = walk_routine(chosen, options, ask_pain=ask_pain if interactive else None)
+    done = "completed" if outcome.completed else f"ended early ({outcome.ended_reason})"
+    click.echo(f"Walked {outcome.walked_s / 60:.1f} of {outcome.planned_s / 60:.1f} minutes, "
+               f"{done}. Saved in your history.")
+    if outcome.ended_reason == "interrupted":
+        sys.exit(130)
+
+
+def ask_pain(when: str) -> int | None:
+    """Ask for a 0-10 pain score on the terminal; Enter skips."""
+    while True:
+        answer = click.prompt(f"Back pain {when} the walk, 0 (none) to 10 (worst); "
+                              "Enter to skip", default="", show_default=False)
+        if not answer.strip():
+            return None
+        if answer.strip().isdigit() and 0 <= int(answer) <= 10:
+            return int(answer)
+        click.echo("Please type a whole number from 0 to 10, or just press Enter.")
+
+
+@click.command()
+def devices() -> None:
+    """List the sound outputs `coach walk --device` can use.
+
+    \b
+    Examples:
+      coach devices
+      coach walk gentle-start --device 1
+    """
+    from coach.audio_out import list_devices
+
+    found = list_devices()
+    if not found:
+        click.echo("No sound outputs found: `coach walk` will show sessions as text "
+                   "(or use `coach export` to make an MP3).")
+        return
+    for dev in found:
+        click.echo(f"{dev.index}: {dev.name}  ({dev.backend})")

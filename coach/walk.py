@@ -1,0 +1,315 @@
+"""A live walk from start to finish: prepare, play, show, record.
+
+:func:`walk_routine` is the one entry point (the CLI and the scheduler call
+it). It compiles the routine with measured phrase lengths, warms the phrase
+cache, opens the sound device *before* the first cue, plays the session
+through a :class:`~coach.player.Player` while a status line shows where the
+walk is, and records the walk in the history. With no sound device (or when
+asked) it prints the session as text instead (:mod:`coach.text_player`).
+
+The loop here only polls keys and refreshes the screen on an absolute tick
+grid; the timing of what is heard is set by the sample counter alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Protocol, TextIO
+
+from coach.clock import Clock, MonotonicClock
+from coach.durations import format_clock
+from coach.keys import KeySource, NoKeys, TerminalKeys
+from coach.model import Routine, SpeechSettings
+from coach.player import PLAYER_LINES, Player, PlayEvent, State, Status
+from coach.timeline import Timeline
+
+SAMPLE_RATE_HZ = 22050
+TICK_S = 0.25  # how often keys are read and the status line redrawn
+KEYS_HELP = "Keys: space pause/resume · n next section · r repeat · q end · p pain"
+PainQuestion = Callable[[str], "int | None"]
+
+
+class AudioSink(Protocol):
+    """A sound output fed by pulling blocks (see :class:`coach.audio_out.DeviceSink`)."""
+
+    description: str
+
+    @property
+    def latency_s(self) -> float: ...
+
+    def open(self) -> None: ...
+
+    def start(self, pull: Callable[[int], Any]) -> None: ...
+
+    def raise_if_failed(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class WalkOptions:
+    text: bool = False  # print the session instead of playing it
+    device: str | None = None
+    metronome: bool = False
+    speech: SpeechSettings | None = None  # None: the routine's own
+    pain_before: int | None = None
+    pain_after: int | None = None
+
+
+@dataclass(frozen=True)
+class WalkOutcome:
+    routine: str
+    started_at: datetime
+    planned_s: float
+    walked_s: float
+    completed: bool
+    ended_reason: str | None  # None when completed; quit, pain, interrupted
+    audio: bool
+    pain_before: int | None = None
+    pain_after: int | None = None
+
+
+def todays_routine() -> Routine:
+    """The routine to walk when none is named: today's session from the programme.
+
+    TODO(integrator): return coach.programme's next session (``next_session``
+    with the saved state and the history) when a programme is set up; until
+    that is wired, the gentlest built-in routine.
+    """
+    from coach.library import resolve_routine
+
+    return resolve_routine("gentle-start")
+
+
+def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(), *,
+                 clock: Clock | None = None, keys: KeySource | None = None,
+                 out: TextIO | None = None, sink: AudioSink | None = None,
+                 history: Any = None, ask_pain: PainQuestion | None = None,
+                 now: Callable[[], datetime] | None = None) -> WalkOutcome:
+    """Walk ``routine`` live (or as text) and record it; see the module docstring.
+
+    ``history`` is a :class:`coach.history.History` (default: the user's);
+    ``ask_pain(when)`` asks for a 0-10 score before/after when none was given.
+    ``keys`` defaults to the terminal's (none when stdin is not a terminal).
+    """
+    from coach.text_player import play_text
+
+    clock = clock or MonotonicClock()
+    out = out or sys.stdout
+    now = now or (lambda: datetime.now(timezone.utc).astimezone())
+    pain_before = options.pain_before
+    if pain_before is None and ask_pain is not None:
+        pain_before = ask_pain("before")
+    speech = options.speech or routine.speech
+    routine = dataclasses.replace(routine, speech=speech)
+
+    live = "you asked for text (--text)" if options.text else _open_audio(routine, options,
+                                                                           sink, out)
+    started_at = now()
+    with _keys_for(keys) as key_source:
+        if not isinstance(live, str):
+            timeline, player, sink = live
+            print(f"Playing on {sink.description}. {KEYS_HELP}", file=out, flush=True)
+            walked_s, reason = play_live(player, sink, clock, key_source, StatusView(out))
+        else:
+            from coach.compiler import compile_routine
+
+            timeline = compile_routine(routine)
+            walked_s, reason = play_text(timeline, clock, out, key_source, why=live)
+    pain_after = options.pain_after
+    if pain_after is None and ask_pain is not None and reason != "interrupted":
+        pain_after = ask_pain("after")
+    outcome = WalkOutcome(routine.id, started_at, timeline.duration_s, walked_s, reason is None,
+                          reason, not isinstance(live, str), pain_before, pain_after)
+    record_walk(outcome, history)
+    return outcome
+
+
+def _open_audio(routine: Routine, options: WalkOptions, sink: AudioSink | None, out: TextIO
+                ) -> tuple[Timeline, Player, AudioSink] | str:
+    """The device, claimed first, and the prepared session; or why there is no audio."""
+    sink = sink or _device_sink(options.device)
+    try:
+        sink.open()
+        timeline, player = _prepare_audio(routine, options, out)
+    except _no_audio_errors() as err:
+        sink.close()
+        return str(err)
+    except BaseException:
+        sink.close()
+        raise
+    return timeline, player, sink
+
+
+def _no_audio_errors() -> tuple[type[BaseException], ...]:
+    """What makes the walk fall back to text: no device, or no working voice."""
+    from coach.audio_out import NoAudioDevice
+    from coach.errors import EngineError
+
+    return (NoAudioDevice, EngineError)
+
+
+@contextlib.contextmanager
+def _keys_for(keys: KeySource | None) -> Iterator[KeySource]:
+    """The given key source, or the terminal's (cbreak only while the walk plays)."""
+    if keys is not None:
+        yield keys
+        return
+    with TerminalKeys() as terminal:
+        yield terminal if terminal.active else NoKeys()
+
+
+def _device_sink(device: str | None) -> AudioSink:
+    from coach.audio_out import DeviceSink
+
+    return DeviceSink(device, SAMPLE_RATE_HZ)
+
+
+def _prepare_audio(routine: Routine, options: WalkOptions, out: TextIO
+                   ) -> tuple[Timeline, Player]:
+    """The export's session (measured phrases, same renderer) plus the player's own lines."""
+    import numpy as np
+
+    from coach.export import prepare_session
+    from coach.phrase_cache import PhraseCache
+    from coach.render import normalise_speech
+
+    engines: dict[str | None, Any] = {}
+    progress = ProgressLine(out)
+    timeline, renderer = prepare_session(routine, routine.speech, metronome=options.metronome,
+                                         sample_rate_hz=SAMPLE_RATE_HZ, warm_progress=progress,
+                                         engines=engines)
+    cache = PhraseCache(engines[routine.speech.engine], routine.speech,
+                        sample_rate_hz=SAMPLE_RATE_HZ, pronunciations=routine.pronunciations)
+    cache.warm(PLAYER_LINES)
+    progress.done()
+
+    def say(text: str) -> _Said:
+        clip = cache.clip(text)
+        return _Said(normalise_speech(np.asarray(clip.samples, np.float32) / 32768.0),
+                     clip.sample_rate_hz)
+
+    return timeline, Player(timeline, renderer, say, SAMPLE_RATE_HZ)
+
+
+@dataclass(frozen=True)
+class _Said:
+    """A player's line, at the session's loudness (float32)."""
+
+    samples: Any
+    sample_rate_hz: int
+
+
+def play_live(player: Player, sink: AudioSink, clock: Clock, keys: KeySource,
+              view: StatusView) -> tuple[float, str | None]:
+    """Play until the player ends; return (seconds walked, ended reason or None)."""
+    try:
+        sink.start(player.next_block)
+        start_s = clock.now()
+        tick = 0
+        while True:
+            sink.raise_if_failed()
+            for key in keys.poll():
+                player.handle_key(key)
+            view.update(player.status(), player.take_events(), player.sample_rate_hz)
+            if player.state is State.ENDED:
+                break
+            tick += 1
+            clock.sleep_until(start_s + tick * TICK_S)
+        clock.sleep_until(clock.now() + sink.latency_s)  # let the device play the tail
+    except KeyboardInterrupt:
+        player.stop("interrupted")
+    finally:
+        sink.close()
+        view.finish()
+    return player.played_samples / player.sample_rate_hz, player.ended_reason
+
+
+class StatusView:
+    """Prints each line as it is said; on a terminal, a status line below them."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.tty = bool(getattr(out, "isatty", lambda: False)())
+        self._shown = ""
+
+    def update(self, status: Status, events: list[PlayEvent], sample_rate_hz: int) -> None:
+        for event in events:
+            self._line(f"[{format_clock(event.session_sample / sample_rate_hz)}] {event.text}")
+        if self.tty:
+            line = status_line(status)
+            if line != self._shown:
+                self.out.write("\r\x1b[K" + line)
+                self.out.flush()
+                self._shown = line
+
+    def _line(self, text: str) -> None:
+        if self.tty and self._shown:
+            self.out.write("\r\x1b[K")
+            self._shown = ""
+        print(text, file=self.out, flush=True)
+
+    def finish(self) -> None:
+        if self.tty and self._shown:
+            self.out.write("\n")
+            self.out.flush()
+
+
+def status_line(status: Status) -> str:
+    """``Warm-up · 03:10 / 21:50 left · next 04:00 Tall back.`` (and the state)."""
+    parts = [status.section or "Walk",
+             f"{format_clock(status.elapsed_s)} / {format_clock(status.remaining_s)} left"]
+    if status.next_cue is not None:
+        text = status.next_cue.text
+        text = text if len(text) <= 40 else text[:39] + "…"
+        parts.append(f"next {format_clock(status.next_cue.at_s)} {text}")
+    if status.state is State.PAUSED:
+        parts.insert(0, "PAUSED")
+    return " · ".join(parts)
+
+
+class ProgressLine:
+    """``Preparing speech 12/40`` on one line, shown only when it takes a while."""
+
+    def __init__(self, out: TextIO, after_s: float = 0.5, clock: Clock | None = None) -> None:
+        self.out = out
+        self.clock = clock or MonotonicClock()
+        self.after_s = after_s
+        self._start_s = self.clock.now()
+        self._shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self._shown and self.clock.now() - self._start_s < self.after_s:
+            return
+        self._shown = True
+        self.out.write(f"\rPreparing speech {done}/{total}")
+        self.out.flush()
+
+    def done(self) -> None:
+        """End the progress line (if one was shown)."""
+        if self._shown:
+            self.out.write(" done.\n")
+            self.out.flush()
+            self._shown = False
+
+
+def record_walk(outcome: WalkOutcome, history: Any = None) -> None:
+    """Add the walk to the history (the user's own unless one is given)."""
+    from coach.history import History, WalkRecord
+
+    record = WalkRecord(
+        routine=outcome.routine, started_at=outcome.started_at,
+        planned_min=round(outcome.planned_s / 60.0, 2),
+        walked_min=round(outcome.walked_s / 60.0, 2), completed=outcome.completed,
+        ended_reason=outcome.ended_reason, pain_before=outcome.pain_before,
+        pain_after=outcome.pain_after)
+    if history is not None:
+        history.record(record)
+        return
+    with History() as own:
+        own.record(record)

@@ -1,0 +1,249 @@
+"""The live player on a fake clock and a recording fake sink.
+
+Every test plays a whole session in milliseconds and compares the produced
+stream, sample for sample, with what the session renderer says belongs there:
+key presses must move the rest of the session by exactly the expected amount.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from coach.compiler import compile_routine
+from coach.keys import NoKeys
+from coach.model import Routine, Segment
+from coach.player import PAIN_LINES, PAUSED_LINE, QUIT_LINES, RESUMING_LINE, Player, State
+from coach.walk import TICK_S, StatusView, play_live, status_line
+from tests.livefakes import (
+    SR,
+    FakeClock,
+    RecordingSink,
+    ScriptedKeys,
+    make_renderer,
+    tone_clip,
+    tone_speech_s,
+)
+
+LEAD_S = 0.5
+LEAD = round(LEAD_S * SR)
+
+
+@pytest.fixture(scope="module")
+def forty(small_techniques):
+    """A 40-minute walk in three sections (compiled with the tone clip lengths)."""
+    routine = Routine("forty", "Forty minutes", (
+        Segment("walk", 600, title="Easy start"),
+        Segment("walk", 1500, title="Main walk", pace="brisk"),
+        Segment("cool-down", 300, title="Stretches")))
+    tl = compile_routine(routine, tone_speech_s, techniques=small_techniques)
+    assert tl.duration_s == pytest.approx(2400)
+    assert len(tl.cues) > 40
+    return tl
+
+
+@dataclass
+class Run:
+    player: Player
+    stream: np.ndarray
+    text: str
+    walked_s: float
+    reason: str | None
+    renderer: object
+    clock: FakeClock
+    sink: RecordingSink
+
+
+def walk(tl, script=(), keys=None) -> Run:
+    clock = FakeClock()
+    sink = RecordingSink(clock)
+    renderer = make_renderer(tl, tone_clip)
+    player = Player(tl, renderer, tone_clip, SR, lead_in_s=LEAD_S)
+    out = io.StringIO()
+    keys = keys if keys is not None else ScriptedKeys(clock, list(script))
+    walked_s, reason = play_live(player, sink, clock, keys, StatusView(out))
+    assert sink.closed
+    return Run(player, sink.stream, out.getvalue(), walked_s, reason, renderer, clock, sink)
+
+
+def said(text: str) -> np.ndarray:
+    return tone_clip(text).samples.astype(np.float32) / 32768.0
+
+
+def silence(n: int) -> np.ndarray:
+    return np.zeros(n, np.float32)
+
+
+def assert_stream(run: Run, parts: list[np.ndarray]) -> None:
+    """The stream is exactly ``parts`` in a row, then only silence."""
+    want = np.concatenate(parts)
+    assert len(run.stream) >= len(want)
+    got = run.stream[:len(want)]
+    if not np.array_equal(got, want):
+        first = int(np.flatnonzero(got != want)[0])
+        raise AssertionError(f"stream differs from sample {first} ({first / SR:.3f} s) on")
+    assert not run.stream[len(want):].any()
+
+
+def cue_starts_in_stream(run: Run) -> list[tuple[int, str]]:
+    return [(e.stream_sample, e.text) for e in run.player.log]
+
+
+def session(run: Run, a: int, b: int) -> np.ndarray:
+    return run.renderer.render(a, b - a)
+
+
+def tick_at(t_s: float) -> float:
+    """The first key-poll tick at or after ``t_s``."""
+    return math.ceil(t_s / TICK_S) * TICK_S
+
+
+def test_forty_minute_walk_plays_every_cue_on_its_sample(forty):
+    run = walk(forty, keys=NoKeys())
+    total = run.renderer.total_samples
+    assert_stream(run, [silence(LEAD), session(run, 0, total)])
+    assert run.reason is None and run.player.state is State.ENDED
+    assert run.walked_s == pytest.approx(forty.duration_s)
+    # every cue announced, in order, with its time
+    lines = [line for line in run.text.splitlines() if line.startswith("[")]
+    assert [line.split("] ", 1)[1] for line in lines] == [c.text for c in forty.cues]
+    assert run.clock.now() - 1000.0 < forty.duration_s + 2  # no extra waiting
+
+
+def test_pause_freezes_the_session_and_resume_continues_exactly(forty):
+    pause_s, resume_s = 301.25, 400.0
+    run = walk(forty, [(pause_s, " "), (resume_s, " ")])
+    p_stream, r_stream = round(pause_s * SR), round(resume_s * SR)
+    p = p_stream - LEAD  # session position when paused
+    total = run.renderer.total_samples
+    paused, resuming = said(PAUSED_LINE), said(RESUMING_LINE)
+    assert_stream(run, [silence(LEAD), session(run, 0, p), paused,
+                        silence(r_stream - p_stream - len(paused)), resuming,
+                        session(run, p, total)])
+    # every cue after the pause starts exactly (pause + "Resuming.") later
+    shift = r_stream - p_stream + len(resuming)
+    starts = [(LEAD + run.renderer.cue_start_sample(c) + (shift if
+               run.renderer.cue_start_sample(c) >= p else 0), c.text) for c in forty.cues]
+    events = cue_starts_in_stream(run)
+    assert [e for e in events if e[1] not in (PAUSED_LINE, RESUMING_LINE)] == starts
+    assert (p_stream, PAUSED_LINE) in events and (r_stream, RESUMING_LINE) in events
+    assert run.walked_s == pytest.approx(forty.duration_s)
+
+
+def test_skip_jumps_to_the_next_section_start(forty):
+    skip_s = 100.0
+    run = walk(forty, [(skip_s, "n")])
+    p = round(skip_s * SR) - LEAD
+    s = round(forty.sections[1].start_s * SR)
+    total = run.renderer.total_samples
+    assert_stream(run, [silence(LEAD), session(run, 0, p), session(run, s, total)])
+    skipped = [c for c in forty.cues if p <= run.renderer.cue_start_sample(c) < s]
+    assert skipped
+    texts_heard = [t for _, t in cue_starts_in_stream(run)]
+    assert len(texts_heard) == len(forty.cues) - len(skipped)
+    assert run.walked_s == pytest.approx(forty.duration_s - (s - p) / SR)
+    assert run.reason is None  # the rest was walked to the end
+
+
+def test_repeat_in_a_gap_says_the_last_cue_now_and_delays_the_rest(forty):
+    cue = forty.cues[5]
+    gap_s = tick_at(LEAD_S + cue.end_s + 0.1)
+    nxt = forty.cues[6]
+    assert gap_s < LEAD_S + nxt.at_s, "need a gap after cue 5"
+    run = walk(forty, [(gap_s, "r")])
+    p = round(gap_s * SR) - LEAD
+    total = run.renderer.total_samples
+    assert_stream(run, [silence(LEAD), session(run, 0, p), said(cue.text),
+                        session(run, p, total)])
+
+
+def test_repeat_while_a_cue_is_spoken_waits_for_its_end(forty):
+    cue = next(c for c in forty.cues if c.speech_s > 1.5 and c.at_s > 60)
+    k = forty.cues.index(cue)
+    press_s = tick_at(LEAD_S + cue.at_s + 0.3)
+    run = walk(forty, [(press_s, "r")])
+    end = run.renderer.cue_end_sample(cue)
+    assert round(press_s * SR) - LEAD < end
+    total = run.renderer.total_samples
+    assert_stream(run, [silence(LEAD), session(run, 0, end), said(cue.text),
+                        session(run, end, total)])
+    later = forty.cues[k + 1]
+    at = run.renderer.cue_start_sample(later)
+    [event] = [e for e in run.player.log if e.kind == "cue" and e.session_sample == at]
+    assert event.stream_sample == LEAD + at + len(said(cue.text))
+
+
+@pytest.mark.parametrize(("key", "reason", "lines"), [("q", "quit", QUIT_LINES),
+                                                      ("p", "pain", PAIN_LINES)])
+def test_quit_and_pain_end_with_their_spoken_lines(forty, key, reason, lines):
+    at_s = 700.0
+    run = walk(forty, [(at_s, key)])
+    p = round(at_s * SR) - LEAD
+    assert_stream(run, [silence(LEAD), session(run, 0, p), *(said(t) for t in lines)])
+    assert run.reason == reason
+    assert run.walked_s == pytest.approx(p / SR)
+    assert [t for _, t in cue_starts_in_stream(run)][-len(lines):] == list(lines)
+
+
+def test_unknown_keys_change_nothing(forty):
+    run = walk(forty, [(10.0, "x"), (20.0, "Z"), (30.0, "\n")])
+    assert_stream(run, [silence(LEAD), session(run, 0, run.renderer.total_samples)])
+
+
+def test_ctrl_c_stops_at_once_and_closes_the_device(forty):
+    clock = FakeClock()
+    sink = RecordingSink(clock)
+    player = Player(forty, make_renderer(forty, tone_clip), tone_clip, SR, lead_in_s=LEAD_S)
+
+    class Interrupting:
+        def poll(self):
+            if clock.now() - 1000.0 >= 50:
+                raise KeyboardInterrupt
+            return []
+
+    walked_s, reason = play_live(player, sink, clock, Interrupting(), StatusView(io.StringIO()))
+    assert reason == "interrupted" and sink.closed
+    assert walked_s == pytest.approx(50 - LEAD_S)
+    assert not player.next_block(100).any()
+
+
+def test_paused_status_line_shows_section_times_and_next_cue(forty):
+    player = Player(forty, make_renderer(forty, tone_clip), tone_clip, SR, lead_in_s=0)
+    player.next_block(round(620 * SR))
+    player.pause()
+    line = status_line(player.status())
+    assert line.startswith("PAUSED · Main walk · 10:20 / 29:40 left · next ")
+    nxt = player.status().next_cue
+    assert nxt is not None and nxt.at_s >= 620 and nxt.text[:20] in line
+
+
+def test_blocks_of_any_size_give_the_same_stream(forty):
+    renderer = make_renderer(forty, tone_clip)
+    a = Player(forty, renderer, tone_clip, SR, lead_in_s=LEAD_S)
+    b = Player(forty, renderer, tone_clip, SR, lead_in_s=LEAD_S)
+    n = round(200 * SR)
+    one = a.next_block(n)
+    sizes = [1, 7, 4096, 333, 100_000]
+    parts, done, i = [], 0, 0
+    while done < n:
+        k = min(sizes[i % len(sizes)], n - done)
+        parts.append(b.next_block(k))
+        done += k
+        i += 1
+    np.testing.assert_array_equal(one, np.concatenate(parts))
+
+
+def test_skip_cuts_a_repeat_short(forty):
+    cue = next(c for c in forty.cues if c.speech_s > 1.5 and c.at_s > 60)
+    press_s = tick_at(LEAD_S + cue.end_s + 0.1)
+    run = walk(forty, [(press_s, "r"), (press_s + 0.5, "n")])
+    p = round(press_s * SR) - LEAD
+    cut = round(0.5 * SR)
+    s = round(forty.sections[1].start_s * SR)
+    total = run.renderer.total_samples
+    assert_stream(run, [silence(LEAD), session(run, 0, p), said(cue.text)[:cut],
+                        session(run, s, total)])

@@ -1,0 +1,91 @@
+"""walk_routine end to end on a fake clock and a recording sink, with the real TTS,
+the real renderer and a real history database."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+
+import numpy as np
+import pytest
+
+from coach.audio_out import NoAudioDevice
+from coach.history import History
+from coach.library import resolve_routine
+from coach.player import QUIT_LINES
+from coach.walk import WalkOptions, status_line, walk_routine
+from tests.livefakes import FakeClock, RecordingSink, ScriptedKeys
+
+STARTED = datetime(2026, 11, 23, 7, 30, tzinfo=timezone.utc)
+
+
+class DeadSink(RecordingSink):
+    def open(self) -> None:
+        raise NoAudioDevice("no sound output could be opened (test)")
+
+
+def walk(ref, options=None, script=(), sink_cls=RecordingSink, tmp_path=None,
+         ask_pain=None):
+    options = options or WalkOptions()
+    clock = FakeClock()
+    sink = sink_cls(clock)
+    out = io.StringIO()
+    with History(tmp_path / "history.sqlite3") as history:
+        outcome = walk_routine(resolve_routine(ref), options, clock=clock,
+                               keys=ScriptedKeys(clock, list(script)), out=out, sink=sink,
+                               history=history, ask_pain=ask_pain, now=lambda: STARTED)
+        records = history.sessions()
+    return outcome, sink, out.getvalue(), records
+
+
+def test_a_live_walk_plays_and_is_recorded(tmp_path):
+    asked = []
+
+    def ask(when):
+        asked.append(when)
+        return {"before": 4, "after": 3}[when]
+
+    outcome, sink, text, records = walk("flare-up", WalkOptions(), [(120.0, "q")],
+                                        tmp_path=tmp_path, ask_pain=ask)
+    assert asked == ["before", "after"]
+    assert sink.opened and sink.closed
+    assert text.startswith("Playing on recording fake sink.")
+    assert "[00:01] " in text and QUIT_LINES[0] in text
+    assert outcome.audio and outcome.ended_reason == "quit" and not outcome.completed
+    stream = sink.stream
+    assert np.abs(stream).max() > 0.1  # real speech was played
+    [rec] = records
+    assert (rec.routine, rec.completed, rec.ended_reason, rec.pain_before, rec.pain_after) == (
+        "flare-up", False, "quit", 4, 3)
+    assert rec.started_at == STARTED
+    assert rec.walked_min == pytest.approx((120.0 - 1.0) / 60, abs=0.01)  # less the lead-in
+    assert rec.planned_min == pytest.approx(8.5)
+
+
+def test_no_device_falls_back_to_text_and_says_why(tmp_path):
+    outcome, sink, text, records = walk("flare-up", WalkOptions(pain_before=2), [(30.0, "p")],
+                                        sink_cls=DeadSink, tmp_path=tmp_path)
+    assert text.splitlines()[0].startswith(
+        "No audio: no sound output could be opened (test). Showing the session as text")
+    assert sink.closed and not sink.blocks
+    assert not outcome.audio and outcome.ended_reason == "pain"
+    assert records[0].pain_before == 2 and records[0].ended_reason == "pain"
+
+
+def test_text_on_request_never_opens_the_device(tmp_path):
+    outcome, sink, text, records = walk("flare-up", WalkOptions(text=True), tmp_path=tmp_path)
+    assert not sink.opened
+    assert text.startswith("No audio: you asked for text (--text).")
+    assert outcome.completed and records[0].completed
+    assert records[0].walked_min == pytest.approx(8.5)
+
+
+def test_status_line_while_playing(tmp_path):
+    from coach.player import State, Status
+    from coach.timeline import Cue
+
+    cue = Cue(75.0, "Shoulders relaxed and down, away from your ears, please.", "posture", 2,
+              0, 2.0)
+    line = status_line(Status(State.PLAYING, "Warm-up", 61.0, 539.0, cue))
+    assert line == "Warm-up · 01:01 / 08:59 left · next 01:15 Shoulders relaxed and down, away " \
+                   "from y…"
