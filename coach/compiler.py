@@ -226,6 +226,7 @@ class _Compiler:
     # -- the passes ------------------------------------------------------------
     def run(self) -> Timeline:
         if self.plans:
+            self.pin_session_opening()
             self.pin_closing()
             for plan in self.plans:
                 self.pin_countdown(plan)
@@ -239,6 +240,26 @@ class _Compiler:
             self.place_floating()
         return self.timeline()
 
+    def pin_session_opening(self) -> None:
+        """The welcome and the spoken safety reminder, first of all. In a session
+        too short for both, the welcome gives way: the safety line is said."""
+        first = self.plans[0]
+        minutes = max(1, round(self.total_ms / 60_000))
+        title = self.routine.title.replace("{", "{{").replace("}", "}}")
+        welcome = self.fill(WELCOME.format(title=title, minutes=plural(minutes, "minute")), 0,
+                            first)
+        lines = [("technique", welcome), ("safety", OPENING_SAFETY)]
+        lengths = [self.speech_ms(text) for _, text in lines]
+        if LEAD_IN_MS + sum(lengths) + GAP_MS > first.end_ms:
+            self.drop(LEAD_IN_MS, welcome, "technique", "the first section is too short")
+            lines, lengths = lines[1:], lengths[1:]
+        at = LEAD_IN_MS
+        for (kind, text), length in zip(lines, lengths, strict=True):
+            if not self.fits(at, length, first):
+                self.drop(at, text, kind, "the first section is too short")
+                continue
+            at = self.put(at, text, kind, first, speech_ms=length) + GAP_MS
+
     def pin_closing(self) -> None:
         last = self.plans[-1]
         lines = [CLOSING]
@@ -247,8 +268,9 @@ class _Compiler:
         lengths = [self.speech_ms(t) for t in lines]
         at = last.end_ms - sum(lengths) - GAP_MS * (len(lines) - 1) - 300
         for text, length in zip(lines, lengths, strict=True):
-            if at < last.start_ms:
+            if at < last.start_ms or self.earliest(at, length + GAP_MS) != at:
                 self.drop(at, text, "technique", "the last section is too short")
+                at += length + GAP_MS
                 continue
             at = self.put(at, text, "technique", last, speech_ms=length) + GAP_MS
 
@@ -259,7 +281,7 @@ class _Compiler:
             return
         words, lengths, step = self.countdown_words(n)
         start = plan.end_ms - step * n
-        if start < plan.start_ms + 10_000:
+        if start < plan.start_ms + 10_000 or self.earliest(start, step * n) != start:
             self.drop(start, " ".join(words), "countdown", "the section is too short for it")
             return
         self.put_countdown(start, words, lengths, step, plan)
@@ -282,12 +304,6 @@ class _Compiler:
         """Say the section's opening lines back to back; returns when they end."""
         seg, tech = plan.segment, plan.technique
         lines: list[tuple[str, str]] = []
-        if plan.index == 0:
-            minutes = max(1, round(self.total_ms / 60_000))
-            title = self.routine.title.replace("{", "{{").replace("}", "}}")  # filled again below
-            lines.append(("technique", WELCOME.format(title=title, minutes=plural(minutes,
-                                                                                   "minute"))))
-            lines.append(("safety", OPENING_SAFETY))
         intro = seg.intro if seg.intro is not None else tech.intro
         if plan.rep > 1:
             intro = intro[:1]
@@ -323,7 +339,9 @@ class _Compiler:
         steps = [(r, s) for r in range(1, tech.rounds + 1) for s in tech.stretches]
         done = 0
         cursor = t + GAP_MS
-        limit = self._closing_start(plan)
+        words, lengths, step = self.countdown_words(3)
+        release_ms = self.speech_ms(RELEASE)
+        reminder_ms = self.speech_ms(HOLD_REMINDER)
         for rnd, stretch in steps:
             say = stretch.say[(rnd - 1) % len(stretch.say)]
             text = f"{stretch.name}. {self.fill(say, cursor, plan)}"
@@ -331,31 +349,24 @@ class _Compiler:
                 text = f"Round {rnd} of {tech.rounds}. {text}"
             say_ms = self.speech_ms(text)
             hold_ms = round(stretch.hold_s * 1000)
-            release_ms = self.speech_ms(RELEASE)
             start = self.earliest(cursor, say_ms + GAP_MS)
-            hold_end = start + say_ms + hold_ms
-            if hold_end + release_ms > limit:
+            said_end = start + say_ms
+            count_at = max(said_end + hold_ms - 3 * step, said_end + GAP_MS)
+            hold_end = count_at + 3 * step
+            span = hold_end + release_ms + GAP_MS - start
+            # the whole stretch (say, hold, count, release) must fit in one free stretch
+            if hold_end + release_ms > plan.end_ms or self.earliest(start, span) != start:
                 break
-            said_end = self.put(start, text, "technique", plan, speech_ms=say_ms)
-            words, lengths, step = self.countdown_words(3)
-            count_at = max(hold_end - 3 * step, said_end + GAP_MS)
-            reminder_ms = self.speech_ms(HOLD_REMINDER)
+            self.put(start, text, "technique", plan, speech_ms=say_ms)
             reminder_at = min(hold_end - 10_000, count_at - reminder_ms - GAP_MS)
             if hold_ms >= 20_000 and reminder_at >= said_end + GAP_MS:
                 self.put(reminder_at, HOLD_REMINDER, "technique", plan, speech_ms=reminder_ms)
             self.put_countdown(count_at, words, lengths, step, plan)
-            hold_end = max(hold_end, count_at + 3 * step)
             cursor = self.put(hold_end, RELEASE, "technique", plan, speech_ms=release_ms) + GAP_MS
             done += 1
         if done < len(steps):
             self.warnings.append(f"{format_clock(plan.start_ms / 1000)} {plan.title!r} is too "
                                  f"short for every stretch: kept {done} of {len(steps)}")
-
-    def _closing_start(self, plan: _Plan) -> int:
-        """Where the lines pinned at the end of ``plan`` begin (its end if none)."""
-        pinned = [p.at_ms - GAP_MS for p in self.placed
-                  if plan.end_ms - 30_000 < p.at_ms < plan.end_ms]
-        return min(pinned, default=plan.end_ms)
 
     def want(self, at_ms: int, text: str, kind: str, plan: _Plan) -> None:
         self.floating.append((-PRIORITY[kind], at_ms, len(self.floating), text, kind, plan))

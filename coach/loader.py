@@ -25,7 +25,7 @@ from coach.model import (
 from coach.yamlsrc import Reader, compose, suggest
 
 MAX_SESSION_S = 4 * 3600
-MIN_SESSION_S = 60  # room for the welcome and the spoken safety line
+MIN_SESSION_S = 10  # room for the spoken safety line
 MAX_SECTIONS = 400
 PLACEHOLDERS = ("minutes_left", "section_minutes_left", "rep", "reps", "section")
 REMINDER_KINDS = ("posture", "encouragement", "pace", "safety", "technique")
@@ -81,7 +81,7 @@ def load_routine(data: bytes, source: str, routine_id: str,
                     "the limit is 4 hours")
         elif total < MIN_SESSION_S:
             r.error(keys["segments"], f"the session lasts {total:g} seconds; it needs at "
-                    "least 1 minute (the coach opens every walk with a safety reminder)")
+                    f"least {MIN_SESSION_S} (the coach opens every walk with a safety reminder)")
         elif _count_sections(segments) > MAX_SECTIONS:
             r.error(keys["segments"], f"too many sections (over {MAX_SECTIONS})")
     r.raise_if_any()

@@ -153,6 +153,17 @@ def next_session(state: ProgrammeState, history_records: Sequence[WalkRecord],
     return PlannedSession(routine, f"{st.reason}{note}", week, today, "walk", st.minutes)
 
 
+def todays_session(today: date) -> PlannedSession | None:
+    """Today's session from the saved programme and history; None without a programme."""
+    from coach.history import History
+
+    state = load_state()
+    if state is None:
+        return None
+    with History() as hist:
+        return next_session(state, hist.sessions(), today)
+
+
 def figure8_session(state: ProgrammeState, history_records: Sequence[WalkRecord],
                     today: date, slot: str, standing: Standing | None = None) -> PlannedSession:
     """A figure-8 walk (morning or evening ``slot``), a minute longer per step of the plan."""

@@ -18,7 +18,7 @@ import dataclasses
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any, Protocol, TextIO
 
 from coach.clock import Clock, MonotonicClock
@@ -74,16 +74,20 @@ class WalkOutcome:
     pain_after: int | None = None
 
 
-def todays_routine() -> Routine:
-    """The routine to walk when none is named: today's session from the programme.
+def todays_routine(today: date | None = None) -> tuple[Routine, str]:
+    """The routine to walk when none is named, and a line saying why.
 
-    TODO(integrator): return coach.programme's next session (``next_session``
-    with the saved state and the history) when a programme is set up; until
-    that is wired, the gentlest built-in routine.
+    Today's session from the programme when one is set up (``coach plan``),
+    else the gentlest built-in routine.
     """
     from coach.library import resolve_routine
+    from coach.programme import todays_session
 
-    return resolve_routine("gentle-start")
+    session = todays_session(today or date.today())
+    if session is None:
+        return resolve_routine("gentle-start"), (
+            "No programme yet (`coach plan` sets one up): walking gentle-start.")
+    return session.routine, f"Today's session: {session.routine.title}. {session.reason}"
 
 
 def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(), *,

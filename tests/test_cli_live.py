@@ -21,7 +21,7 @@ TINY = """\
 title: Tiny walk
 segments:
   - technique: walk
-    duration: 12s
+    duration: 18s
 """
 
 
@@ -54,15 +54,16 @@ def test_walk_without_a_sound_card_prints_the_session_and_records_it(no_sound_en
     assert lines[0].startswith("No audio: no sound output could be opened")
     assert "Showing the session as text instead" in lines[0]
     assert lines[1] == "[00:00] == Walking =="
-    assert lines[2].startswith("[00:01] Welcome. Today's walk is Tiny walk")
-    assert lines[-1] == "Walked 0.2 of 0.2 minutes, completed. Saved in your history."
-    assert took_s >= 12  # printed in real time, not all at once
+    assert lines[2].startswith("[00:01] Welcome. Today's walk: Tiny walk")
+    assert lines[3].startswith("[00:05] This is guidance, not medical advice.")
+    assert lines[-1] == "Walked 0.3 of 0.3 minutes, completed. Saved in your history."
+    assert took_s >= 18  # printed in real time, not all at once
     history = json.loads(coach(no_sound_env, "history", "--json").stdout)
     assert len(history) == 1
     walk = history[0]
     assert (walk["routine"], walk["completed"], walk["pain_before"], walk["pain_after"]) == (
         "tiny", True, 3, 2)
-    assert walk["walked_min"] == pytest.approx(0.2)
+    assert walk["walked_min"] == pytest.approx(0.3)
 
 
 def test_ctrl_c_ends_cleanly_and_records_an_early_end(no_sound_env):

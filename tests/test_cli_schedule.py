@@ -145,9 +145,9 @@ def test_the_daemon_exports_the_day_fires_on_time_and_reports_a_missed_walk(
 
 def test_start_session_exports_into_a_new_scheduled_folder(
         monkeypatch: pytest.MonkeyPatch, coach_home: Path) -> None:
-    # No live player yet: the session is written as an MP3 into DATA/scheduled, a
+    # Without a live player the session is written as an MP3 into DATA/scheduled, a
     # folder that does not exist before the first scheduled walk.
-    assert schedule_cli.live_player() is None
+    monkeypatch.setattr(schedule_cli, "live_player", lambda: None)
     monkeypatch.setattr("coach.cli.programme.local_now",
                         lambda: datetime(2026, 6, 1, 7, 30, tzinfo=timezone.utc))
     assert not (coach_home / "data" / "scheduled").exists()
@@ -171,6 +171,12 @@ def test_start_session_plays_with_the_live_player_when_there_is_one(
     monkeypatch.setattr(schedule_cli, "live_player", lambda: lambda r: played.append(r.id))
     schedule_cli.start_session(schedule_cli.routine_for("figure-8"))
     assert played == ["figure-8"] and not (coach_home / "data" / "scheduled").exists()
+
+
+def test_scheduled_sessions_play_through_the_live_walk() -> None:
+    from coach.walk import walk_routine
+
+    assert schedule_cli.live_player() is walk_routine
 
 
 def test_plan_schedules_resolve_to_the_programme_session() -> None:

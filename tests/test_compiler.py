@@ -183,3 +183,9 @@ def test_safety_lines_not_repeated_back_to_back_but_segment_safety_always(small_
     assert said == [0, 3]  # again only after more than five minutes
     flat = [c for c in tl.cues if c.text == "Flat ground only."]
     assert len(flat) == 1 and flat[0].kind == "safety" and flat[0].section == 1
+
+
+def test_a_very_short_session_still_says_its_safety_line(small_techniques):
+    tl = compile_routine(routine(Segment("walk", 12)), techniques=small_techniques)
+    assert tl.cues[0].kind == "safety" and tl.cues[0].at_s == LEAD_IN_MS / 1000
+    assert any("dropped technique cue" in w and "Welcome" in w for w in tl.warnings)

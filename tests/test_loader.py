@@ -155,9 +155,9 @@ def test_technique_errors_collected():
     assert len(info.value.problems) == 2
 
 
-def test_a_session_needs_at_least_a_minute():
-    (msg,) = problems(b"title: x\nsegments:\n  - technique: walk\n    duration: 30s\n")
-    assert msg.startswith("walk.yaml:3:3: the session lasts 30 seconds; it needs at least 1 minute")
+def test_a_session_needs_room_for_the_safety_line():
+    (msg,) = problems(b"title: x\nsegments:\n  - technique: walk\n    duration: 5s\n")
+    assert msg.startswith("walk.yaml:3:3: the session lasts 5 seconds; it needs at least 10")
 
 
 def test_bad_indentation_is_named_plainly():

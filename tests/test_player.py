@@ -242,8 +242,9 @@ def test_skip_cuts_a_repeat_short(forty):
     press_s = tick_at(LEAD_S + cue.end_s + 0.1)
     run = walk(forty, [(press_s, "r"), (press_s + 0.5, "n")])
     p = round(press_s * SR) - LEAD
-    cut = round(0.5 * SR)
-    s = round(forty.sections[1].start_s * SR)
+    # the fake device pulls round(t * SR) samples by time t: the cut is what it pulled
+    cut = round((press_s + 0.5) * SR) - round(press_s * SR)
+    s = round(forty.sections[cue.section + 1].start_s * SR)
     total = run.renderer.total_samples
     assert_stream(run, [silence(LEAD), session(run, 0, p), said(cue.text)[:cut],
                         session(run, s, total)])

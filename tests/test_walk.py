@@ -89,3 +89,20 @@ def test_status_line_while_playing(tmp_path):
     line = status_line(Status(State.PLAYING, "Warm-up", 61.0, 539.0, cue))
     assert line == "Warm-up · 01:01 / 08:59 left · next 01:15 Shoulders relaxed and down, away " \
                    "from y…"
+
+
+def test_with_no_routine_named_the_walk_is_todays_programme_session():
+    from datetime import date
+
+    from click.testing import CliRunner
+
+    from coach.cli import main
+    from coach.walk import todays_routine
+
+    routine, why = todays_routine(date(2026, 11, 23))
+    assert routine.id == "gentle-start" and "coach plan" in why
+    assert CliRunner().invoke(main, ["plan", "--minutes", "7", "--days", "3",
+                                     "--no-figure-8"]).exit_code == 0
+    routine, why = todays_routine(date.today())
+    assert routine.title.endswith("7-minute walk")
+    assert why.startswith(f"Today's session: {routine.title}.")

@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from coach.cli.speech import SpeechOverrides, speech_options
+
 ROUTINE_HELP = "A built-in routine id (see `coach routines`), your own routine id, or a YAML path."
 
 
@@ -19,19 +21,15 @@ def register(group: click.Group) -> None:
 @click.option("--text", is_flag=True, help="Print each cue at its time instead of speaking it.")
 @click.option("--device", metavar="NUMBER|NAME",
               help="Sound output to use (see `coach devices`); default: the system's.")
-@click.option("--engine", metavar="NAME", help="Speech engine (default: the routine's choice).")
-@click.option("--voice", metavar="NAME", help="Voice of the speech engine.")
-@click.option("--rate", type=click.IntRange(80, 400), metavar="WPM",
-              help="Speaking rate in words per minute (default 160).")
 @click.option("--cadence", is_flag=True,
               help="Add a step metronome where the routine sets a cadence.")
 @click.option("--pain-before", type=click.IntRange(0, 10), metavar="0-10",
               help="Your back pain before the walk (asked on a terminal if not given).")
 @click.option("--pain-after", type=click.IntRange(0, 10), metavar="0-10",
               help="Your back pain after the walk (asked on a terminal if not given).")
-def walk(routine: str | None, text: bool, device: str | None, engine: str | None,
-         voice: str | None, rate: int | None, cadence: bool, pain_before: int | None,
-         pain_after: int | None) -> None:
+@speech_options
+def walk(routine: str | None, text: bool, device: str | None, cadence: bool,
+         pain_before: int | None, pain_after: int | None, speech: SpeechOverrides) -> None:
     """Walk a routine now, with a voice guiding you through it.
 
     ROUTINE is a built-in routine id (see `coach routines`), your own routine
@@ -56,16 +54,16 @@ def walk(routine: str | None, text: bool, device: str | None, engine: str | None
       coach walk heel-toe --text
       coach walk --device 1
     """
-    import dataclasses
-
     from coach.library import resolve_routine
     from coach.walk import WalkOptions, todays_routine, walk_routine
 
-    chosen = resolve_routine(routine) if routine is not None else todays_routine()
-    changes = {k: v for k, v in (("engine", engine), ("voice", voice), ("rate_wpm", rate))
-               if v is not None}
-    speech = dataclasses.replace(chosen.speech, **changes)  # type: ignore[arg-type]
-    options = WalkOptions(text=text, device=device, metronome=cadence, speech=speech,
+    if routine is not None:
+        chosen = resolve_routine(routine)
+    else:
+        chosen, why = todays_routine()
+        click.echo(why)
+    options = WalkOptions(text=text, device=device, metronome=cadence,
+                          speech=speech.apply(chosen.speech),
                           pain_before=pain_before, pain_after=pain_after)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     outcome = walk_routine(chosen, options, ask_pain=ask_pain if interactive else None)

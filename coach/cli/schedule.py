@@ -239,18 +239,16 @@ def _start_safely(ref: str) -> None:
 def routine_for(ref: str, day: date | None = None) -> Routine:
     """A schedule's routine: the programme's session for 'plan', else a routine reference."""
     from coach.cli.programme import local_now
-    from coach.history import History
     from coach.library import resolve_routine
 
     if ref != PLAN_REF:
         return resolve_routine(ref)
-    from coach.programme import load_state, next_session
+    from coach.programme import todays_session
 
-    state = load_state()
-    if state is None:
+    session = todays_session(day or local_now().date())
+    if session is None:
         raise UsageError("no programme yet: run `coach plan` first")
-    with History() as hist:
-        return next_session(state, hist.sessions(), day or local_now().date()).routine
+    return session.routine
 
 
 def start_session(routine: Routine) -> None:
@@ -275,11 +273,10 @@ def start_session(routine: Routine) -> None:
 
 
 def live_player() -> Callable[[Routine], object] | None:
-    """The live player for scheduled walks, or None (then sessions are exported).
+    """The live player for scheduled walks (None would export them instead)."""
+    from coach.walk import walk_routine
 
-    Integrator: once ``coach.walk`` lands, return ``coach.walk.walk_routine`` here.
-    """
-    return None
+    return walk_routine
 
 
 def local_now_stamp() -> str:
