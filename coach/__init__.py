@@ -27,6 +27,7 @@ _EXPORTS = {
     "SessionRenderer": "coach.render", "export_session": "coach.export",
     "export_many": "coach.export", "prepare_session": "coach.export",
     "History": "coach.history", "WalkRecord": "coach.history",
+    "walk_routine": "coach.walk", "WalkOptions": "coach.walk", "Player": "coach.player",
 }
 __all__ = ["__version__", *_EXPORTS]
 
@@ -48,7 +49,9 @@ if TYPE_CHECKING:
     from coach.phrase_cache import PhraseCache
     from coach.render import SessionRenderer
     from coach.speech import open_engine
+    from coach.player import Player
     from coach.timeline import Cue, Section, Timeline
+    from coach.walk import WalkOptions, walk_routine
 
 
 def __getattr__(name: str) -> Any:

@@ -179,18 +179,15 @@ def _prepare_audio(routine: Routine, options: WalkOptions, out: TextIO
     """The export's session (measured phrases, same renderer) plus the player's own lines."""
     import numpy as np
 
-    from coach.export import prepare_session
-    from coach.phrase_cache import PhraseCache
+    from coach.export import phrase_cache_for, prepare_session
     from coach.render import normalise_speech
 
     engines: dict[str | None, Any] = {}
     progress = ProgressLine(out)
     timeline, renderer = prepare_session(routine, routine.speech, metronome=options.metronome,
                                          sample_rate_hz=SAMPLE_RATE_HZ, warm_progress=progress,
-                                         engines=engines)
-    cache = PhraseCache(engines[routine.speech.engine], routine.speech,
-                        sample_rate_hz=SAMPLE_RATE_HZ, pronunciations=routine.pronunciations)
-    cache.warm(PLAYER_LINES)
+                                         engines=engines, extra_phrases=PLAYER_LINES)
+    cache = phrase_cache_for(routine, routine.speech, SAMPLE_RATE_HZ, engines)
     progress.done()
 
     def say(text: str) -> _Said:
