@@ -47,9 +47,9 @@ if TYPE_CHECKING:
     from coach.loader import load_routine, load_technique
     from coach.model import Routine, SpeechSettings, Technique
     from coach.phrase_cache import PhraseCache
+    from coach.player import Player
     from coach.render import SessionRenderer
     from coach.speech import open_engine
-    from coach.player import Player
     from coach.timeline import Cue, Section, Timeline
     from coach.walk import WalkOptions, walk_routine
 
