@@ -77,9 +77,7 @@ def play_text(timeline: Timeline, clock: Clock, out: TextIO, keys: KeySource,
                 elif key == "n":
                     target_s = _next_section_s(timeline, pos_s)
                     skipped_s += target_s - pos_s
-                    origin_s -= target_s - pos_s
-                    if paused_at is not None:
-                        paused_at = now
+                    origin_s -= target_s - pos_s  # also right while paused: pos follows
                     shown = bisect.bisect_left(starts, target_s)
                 elif key == "r" and last_cue is not None:
                     print(f"[{format_clock(pos_s)}] {last_cue}", file=out, flush=True)

@@ -89,6 +89,18 @@ def test_skip_goes_to_the_next_section(timeline):
     assert walked_s == pytest.approx(timeline.duration_s - (start - 30.0))
 
 
+def test_skip_while_paused_lands_on_the_next_section_and_stays_paused(timeline):
+    # pause at 10 s, press n 60 s later, resume 30 s after that
+    lines, walked_s, reason = run(timeline, [(10.0, " "), (70.0, "n"), (100.0, " ")])
+    cues = cue_lines(lines)
+    start = timeline.sections[1].start_s
+    # nothing of section two is printed while still paused; it starts on resuming
+    later = [(at, text) for at, text in cues if at > 10.0]
+    first = next(c for c in timeline.cues if c.section == 1)
+    assert later[0] == (pytest.approx(100.0 + first.at_s - start), f"[10:00] {first.text}")
+    assert walked_s == pytest.approx(timeline.duration_s - (start - 10.0))
+
+
 @pytest.mark.parametrize(("key", "reason", "said"), [("q", "quit", QUIT_LINES),
                                                      ("p", "pain", PAIN_LINES)])
 def test_quit_and_pain_print_their_lines_and_stop(timeline, key, reason, said):
