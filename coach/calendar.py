@@ -7,6 +7,7 @@ display alarm some minutes before each walk, so a phone calendar reminds them.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -114,4 +115,4 @@ def systemd_units(entries: Sequence[WalkSchedule], command: str = "coach walk"
 
 def _command(command: str, entry: WalkSchedule) -> str:
     """``coach walk ROUTINE``; a schedule of the programme ('plan') walks today's session."""
-    return command if entry.routine == "plan" else f"{command} {entry.routine}"
+    return command if entry.routine == "plan" else f"{command} {shlex.quote(entry.routine)}"

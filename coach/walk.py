@@ -23,6 +23,7 @@ from typing import Any, Protocol, TextIO
 
 from coach.clock import Clock, MonotonicClock
 from coach.durations import format_clock
+from coach.errors import CoachError
 from coach.keys import KeySource, NoKeys, TerminalKeys
 from coach.model import Routine, SpeechSettings
 from coach.player import PLAYER_LINES, Player, PlayEvent, State, Status
@@ -115,11 +116,16 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(), *,
     live = "you asked for text (--text)" if options.text else _open_audio(routine, options,
                                                                            sink, out)
     started_at = now()
+    failure: CoachError | None = None
     with _keys_for(keys) as key_source:
         if not isinstance(live, str):
             timeline, player, sink = live
             print(f"Playing on {sink.description}. {KEYS_HELP}", file=out, flush=True)
-            walked_s, reason = play_live(player, sink, clock, key_source, StatusView(out))
+            try:
+                walked_s, reason = play_live(player, sink, clock, key_source, StatusView(out))
+            except CoachError as err:  # e.g. the earphones were unplugged: keep the walk
+                failure = err
+                walked_s, reason = player.played_samples / player.sample_rate_hz, "device"
         else:
             from coach.compiler import compile_routine
 
@@ -131,6 +137,8 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(), *,
     outcome = WalkOutcome(routine.id, started_at, timeline.duration_s, walked_s, reason is None,
                           reason, not isinstance(live, str), pain_before, pain_after)
     record_walk(outcome, history)
+    if failure is not None:
+        raise failure
     return outcome
 
 

@@ -104,3 +104,13 @@ def test_unknown_device_falls_back_to_text_with_the_reason(no_sound_env, tmp_pat
     proc.communicate(timeout=30)
     assert first.startswith("No audio: no sound outputs found, so --device 'speakers' cannot "
                             "be used.")
+
+
+def test_pain_prompt_takes_only_0_to_10_and_never_crashes():
+    from click.testing import CliRunner
+
+    from coach.cli.live import ask_pain
+
+    with CliRunner().isolation(input="²\n11\nlots\n5\n") as streams:
+        assert ask_pain("after") == 5
+    assert streams[0].getvalue().count(b"Please type a whole number") == 3

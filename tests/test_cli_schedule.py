@@ -184,3 +184,27 @@ def test_plan_schedules_resolve_to_the_programme_session() -> None:
         schedule_cli.routine_for("plan")
     run("plan", "--minutes", "6", "--days", "3", "--no-figure-8")
     assert schedule_cli.routine_for("plan").title.endswith("6-minute walk")
+
+
+def test_a_routine_file_is_scheduled_by_its_absolute_path(tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "my walks"
+    folder.mkdir()
+    (folder / "lunch.yaml").write_text(
+        "title: Lunch\nsegments:\n  - technique: walk\n    duration: 10m\n")
+    monkeypatch.chdir(folder)
+    run("schedule", "add", "./lunch.yaml", "--at", "12:30")
+    (entry,) = load_schedules()
+    assert entry.routine == str(folder / "lunch.yaml")
+    monkeypatch.chdir(tmp_path)  # the daemon, cron or systemd run from elsewhere
+    assert schedule_cli.routine_for(entry.routine).title == "Lunch"
+    out = run("schedule", "ics", "-o", str(tmp_path / "w.ics")).output
+    assert f"walk '{folder / 'lunch.yaml'}'" in out  # quoted for the shell: the path has a space
+
+
+def test_one_failing_session_does_not_stop_the_daemon(monkeypatch, capsys) -> None:
+    def broken(_routine):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(schedule_cli, "start_session", broken)
+    schedule_cli._start_safely("figure-8")
+    assert "the figure-8 session failed: RuntimeError: boom" in capsys.readouterr().err

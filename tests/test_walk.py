@@ -106,3 +106,25 @@ def test_with_no_routine_named_the_walk_is_todays_programme_session():
     routine, why = todays_routine(date.today())
     assert routine.title.endswith("7-minute walk")
     assert why.startswith(f"Today's session: {routine.title}.")
+
+
+class UnpluggedSink(RecordingSink):
+    """A device that fails (earphones unplugged) once 90 s have played."""
+
+    def raise_if_failed(self) -> None:
+        if self.pulled >= 90 * self.sample_rate_hz:
+            from coach.errors import OutputError
+
+            raise OutputError("the sound device stopped (test)")
+
+
+def test_a_device_failure_mid_walk_still_records_the_walk(tmp_path):
+    from coach.errors import OutputError
+
+    with pytest.raises(OutputError, match="stopped"):
+        walk("flare-up", WalkOptions(pain_before=3), sink_cls=UnpluggedSink, tmp_path=tmp_path)
+    with History(tmp_path / "history.sqlite3") as history:
+        [rec] = history.sessions()
+    assert (rec.routine, rec.completed, rec.ended_reason, rec.pain_before) == (
+        "flare-up", False, "device", 3)
+    assert rec.walked_min == pytest.approx((90 - 1.0) / 60, abs=0.02)

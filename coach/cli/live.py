@@ -81,8 +81,12 @@ def ask_pain(when: str) -> int | None:
                               "Enter to skip", default="", show_default=False)
         if not answer.strip():
             return None
-        if answer.strip().isdigit() and 0 <= int(answer) <= 10:
-            return int(answer)
+        try:
+            score = int(answer.strip())
+        except ValueError:
+            score = -1
+        if 0 <= score <= 10:
+            return score
         click.echo("Please type a whole number from 0 to 10, or just press Enter.")
 
 

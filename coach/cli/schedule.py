@@ -36,20 +36,23 @@ def schedule() -> None:
     """
 
 
-def _check_ref(ref: str) -> None:
+def _check_ref(ref: str) -> str:
+    """The reference to store: a known routine id, 'plan', or an absolute path (a
+    relative one would break when the daemon, cron or systemd runs elsewhere)."""
     from coach.library import looks_like_path, routine_ids
     from coach.yamlsrc import suggest
 
     if ref == PLAN_REF:
-        return
+        return ref
     if looks_like_path(ref):
         if not Path(ref).is_file():
             raise UsageError(f"{ref}: no such routine file")
-        return
+        return str(Path(ref).resolve())
     known = routine_ids()
     if ref not in known:
         raise UsageError(f"unknown routine {ref!r}{suggest(ref, known)} "
                          f"(see `coach routines`, or use '{PLAN_REF}' for the programme)")
+    return ref
 
 
 @schedule.command("add")
@@ -75,7 +78,7 @@ def add(routine: str, at_: str, days: str, schedule_id: str | None) -> None:
         save_schedules,
     )
 
-    _check_ref(routine)
+    routine = _check_ref(routine)
     entries = add_schedule(load_schedules(), routine, parse_time(at_), parse_days(days),
                            schedule_id)
     save_schedules(entries)
@@ -234,6 +237,8 @@ def _start_safely(ref: str) -> None:
         start_session(routine_for(ref))
     except CoachError as err:
         click.echo(f"coach: {err}", err=True)
+    except Exception as err:  # noqa: BLE001 - a bug in one session must not stop the daemon
+        click.echo(f"coach: the {ref} session failed: {type(err).__name__}: {err}", err=True)
 
 
 def routine_for(ref: str, day: date | None = None) -> Routine:
