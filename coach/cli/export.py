@@ -13,7 +13,11 @@ from coach.cli.speech import SpeechOverrides, speech_options
 from coach.errors import UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from coach.model import Routine
+    from coach.render import SessionRenderer
+    from coach.timeline import Timeline
 
 AUDIO_SUFFIXES = (".mp3", ".wav")
 #: The compiler's note on a cue it moved ("01:20 moved encouragement cue '...' 4.8 s later: ...").
@@ -58,7 +62,13 @@ def export(ctx: click.Context, routines: tuple[str, ...], output: str, bitrate: 
     """
     from click.core import ParameterSource
 
-    from coach.export import encoder_for, export_many, export_session, prepare_session
+    from coach.export import (
+        SAMPLE_RATE_HZ,
+        encoder_for,
+        export_many,
+        export_session,
+        prepare_session,
+    )
     from coach.library import resolve_routine
     from coach.tags import TagInfo
 
@@ -81,29 +91,35 @@ def export(ctx: click.Context, routines: tuple[str, ...], output: str, bitrate: 
         hints = {routine.id: ref for routine, ref in zip(resolved, routines, strict=True)}
     tag_info = TagInfo(date=datetime.date.today().isoformat())
     engines: dict = {}
-    prepared = []
-    for routine in resolved:
+
+    def prepare(routine: Routine, progress: Callable[[int, int], None] | None = None
+                ) -> tuple[Timeline, SessionRenderer]:
+        return prepare_session(routine, speech.apply(routine.speech), metronome=cadence,
+                               warm_progress=progress, engines=engines)
+
+    timelines = []
+    for routine in resolved:  # synthesise every phrase first (to the disk cache) ...
         with click.progressbar(length=1, label=f"Preparing speech for {routine.id}",
                                file=sys.stderr, show_pos=True) as bar:
             def warmed(done: int, total: int, bar=bar) -> None:
                 bar.length = total
                 bar.update(done - bar.pos)
 
-            prepared.append(prepare_session(routine, speech.apply(routine.speech),
-                                            metronome=cadence, warm_progress=warmed,
-                                            engines=engines))
-    sessions = [(timeline.routine, timeline.warnings) for timeline, _ in prepared]
+            timelines.append(prepare(routine, warmed)[0])  # the renderer is let go
+    sessions = [(timeline.routine, timeline.warnings) for timeline in timelines]
     for line in summarise_warnings(sessions, hints):
         click.echo(line, err=True)
-    total = sum(renderer.total_samples for _, renderer in prepared)
-    count = "1 session" if len(prepared) == 1 else f"{len(prepared)} sessions"
+    total = sum(round(t.duration_s * SAMPLE_RATE_HZ) for t in timelines)
+    count = "1 session" if len(timelines) == 1 else f"{len(timelines)} sessions"
     label = f"Writing {count} to {target}" if to_folder else f"Writing {target.name}"
+    # ... then render one session at a time from the warm cache: memory stays flat
+    # however many weeks of sessions are written.
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         if to_folder:
-            written = export_many(prepared, target, bitrate, fmt, bar.update, tag_info,
-                                  names=names)
+            written = export_many((prepare(r) for r in resolved), target, bitrate, fmt,
+                                  bar.update, tag_info, names=names)
         else:
-            timeline, renderer = prepared[0]
+            timeline, renderer = prepare(resolved[0])
             written = [export_session(timeline, renderer, target, bitrate, fmt, bar.update,
                                       tag_info)]
     for path in written:
