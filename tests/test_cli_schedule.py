@@ -143,21 +143,6 @@ def test_the_daemon_exports_the_day_fires_on_time_and_reports_a_missed_walk(
     assert max(sleeps) <= 30
 
 
-def test_start_session_exports_into_a_new_scheduled_folder(
-        monkeypatch: pytest.MonkeyPatch, coach_home: Path) -> None:
-    # Without a live player the session is written as an MP3 into DATA/scheduled, a
-    # folder that does not exist before the first scheduled walk.
-    monkeypatch.setattr(schedule_cli, "live_player", lambda: None)
-    monkeypatch.setattr("coach.cli.programme.local_now",
-                        lambda: datetime(2026, 6, 1, 7, 30, tzinfo=timezone.utc))
-    assert not (coach_home / "data" / "scheduled").exists()
-    routine = schedule_cli.routine_for("figure-8")
-    schedule_cli.start_session(routine)
-    (mp3,) = (coach_home / "data" / "scheduled").glob("*.mp3")
-    assert mp3.name == "2026-06-01-0730-figure-8.mp3"
-    assert MP3(mp3).info.length == pytest.approx(routine.duration_s, abs=1.0)
-
-
 def test_the_daemon_export_folder_needs_an_existing_parent(tmp_path: Path) -> None:
     run("schedule", "figure-8")
     out = run("schedule", "run", "--export-to", str(tmp_path / "no" / "phone"), code=2).output
@@ -165,18 +150,11 @@ def test_the_daemon_export_folder_needs_an_existing_parent(tmp_path: Path) -> No
     assert list(tmp_path.iterdir()) == []
 
 
-def test_start_session_plays_with_the_live_player_when_there_is_one(
-        monkeypatch: pytest.MonkeyPatch, coach_home: Path) -> None:
+def test_scheduled_sessions_play_through_the_live_walk(monkeypatch: pytest.MonkeyPatch) -> None:
     played: list[str] = []
-    monkeypatch.setattr(schedule_cli, "live_player", lambda: lambda r: played.append(r.id))
+    monkeypatch.setattr("coach.walk.walk_routine", lambda r: played.append(r.id))
     schedule_cli.start_session(schedule_cli.routine_for("figure-8"))
-    assert played == ["figure-8"] and not (coach_home / "data" / "scheduled").exists()
-
-
-def test_scheduled_sessions_play_through_the_live_walk() -> None:
-    from coach.walk import walk_routine
-
-    assert schedule_cli.live_player() is walk_routine
+    assert played == ["figure-8"]
 
 
 def test_plan_schedules_resolve_to_the_programme_session() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -257,37 +256,11 @@ def routine_for(ref: str, day: date | None = None) -> Routine:
 
 
 def start_session(routine: Routine) -> None:
-    """THE one place a scheduled session starts.
-
-    Plays it with :func:`live_player` when there is one, else exports the
-    session into ``DATA/scheduled`` so it can be played elsewhere.
-    """
-    play = live_player()
-    if play is not None:
-        play(routine)
-        return
-    from coach import paths
-
-    folder = paths.data_dir() / "scheduled"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise OutputError(f"could not create {folder}: {err.strerror or err}") from None
-    path = export_session(routine, folder, local_now_stamp())
-    click.echo(f"No live player yet; wrote the session to {path}")
-
-
-def live_player() -> Callable[[Routine], object] | None:
-    """The live player for scheduled walks (None would export them instead)."""
+    """THE one place a scheduled session starts: played live, as `coach walk` plays it
+    (spoken on the sound device, or printed as text where there is none)."""
     from coach.walk import walk_routine
 
-    return walk_routine
-
-
-def local_now_stamp() -> str:
-    from coach.cli.programme import local_now
-
-    return f"{local_now():%Y-%m-%d-%H%M}"
+    walk_routine(routine)
 
 
 def export_day(entries: list[WalkSchedule], day: date, folder: Path) -> list[Path]:
@@ -351,6 +324,8 @@ def ics(output: str, alarm: int) -> None:
     zone = local_zoneinfo()
     if not isinstance(zone, ZoneInfo):
         zone = ZoneInfo("UTC")
+        click.echo("note: could not tell this computer's time zone, so the calendar uses UTC; "
+                   "set TZ (e.g. TZ=Europe/London) and run this again", err=True)
     now = local_now()
     path = write_ics(target, entries, now.date(), zone, now, minutes, alarm)
     click.echo(f"Wrote {path} ({len(entries)} repeating walks, reminders {alarm} min before).")
