@@ -78,10 +78,6 @@ class SessionRenderer:
         self._duck_ramp = max(1, round(DUCK_RAMP_S * sample_rate_hz))
 
     # -- public ------------------------------------------------------------------
-    def prepare(self) -> None:
-        """Load every clip once to index where speech sounds (else done on first use)."""
-        self._extents()
-
     def cue_start_sample(self, cue: Cue) -> int:
         """The sample where ``cue``'s speech begins."""
         return self._sample(cue.at_s)

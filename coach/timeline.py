@@ -107,17 +107,3 @@ class Timeline:
         if self.cadence is not None:
             out["cadence"] = [{"at_s": p.at_s, "spm": p.spm} for p in self.cadence]
         return out
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Timeline:
-        sections = tuple(
-            Section(s["title"], s["technique"], s["start_s"], s["end_s"]) for s in data["sections"]
-        )
-        cues = tuple(
-            Cue(c["at_s"], c["text"], c["kind"], c["priority"], c["section"], c["speech_s"])
-            for c in data["cues"]
-        )
-        cadence = None
-        if "cadence" in data:
-            cadence = tuple(CadencePoint(p["at_s"], p["spm"]) for p in data["cadence"])
-        return cls(data["routine"], data["title"], data["duration_s"], sections, cues, cadence)
