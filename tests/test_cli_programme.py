@@ -224,3 +224,14 @@ def test_progress_plot_as_svg_with_whole_week_ticks(tmp_path: Path, clock: datet
     x_ticks = labels[labels.index("walked") + 1:labels.index("programme week")]
     assert x_ticks == ["1", "2", "3"]
     assert not any("." in label for label in labels)  # no 0.75 / 1.25 week ticks
+
+
+@pytest.mark.parametrize("args", [["history"], ["log", "gentle-start", "-m", "5"], ["progress"]])
+def test_a_history_that_is_not_a_database_is_one_line_and_exit_1(coach_home: Path,
+                                                                  args: list[str]) -> None:
+    db_path = coach_home / "data" / "history.sqlite3"
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    db_path.write_bytes(b"not a database at all\n" * 100)
+    out = run(*args, code=1).output
+    assert out == (f"coach: could not open the walk history in {db_path}: "
+                   "file is not a database\n")
