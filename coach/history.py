@@ -98,18 +98,27 @@ def default_path() -> Path:
 class History:
     """The walk history database. Use as a context manager or call :meth:`close`."""
 
-    def __init__(self, path: Path | None = None):
+    def __init__(self, path: Path | None = None, busy_timeout_s: float = 10.0):
         self.path = Path(path) if path is not None else default_path()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._migrate()
-        except sqlite3.DatabaseError as err:
-            raise OutputError(f"{self.path}: cannot open the walk history: {err}") from err
         except OSError as err:
-            raise OutputError(f"{self.path}: cannot create the walk history: {err}") from err
+            raise OutputError(f"could not create the folder for the walk history "
+                              f"{self.path}: {err.strerror or err}") from err
+        with self._failing_as("open the walk history"):
+            self._db = sqlite3.connect(self.path, timeout=busy_timeout_s, isolation_level=None)
+        try:
+            with self._failing_as("open the walk history"):
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=FULL")
+                self._migrate()
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _failing_as(self, action: str) -> _sqlite_failure:
+        """Turn any sqlite error inside the block into one :class:`OutputError` line."""
+        return _sqlite_failure(f"could not {action} in {self.path}")
 
     def _migrate(self) -> None:
         with _transaction(self._db):
@@ -127,7 +136,7 @@ class History:
         """Store one walk in its own transaction; returns its id."""
         check_record(rec)
         started_utc = rec.started_at.astimezone(timezone.utc).isoformat()
-        with _transaction(self._db):
+        with self._failing_as("save the walk"), _transaction(self._db):
             cur = self._db.execute(
                 "INSERT INTO sessions (routine, started_at, started_utc, planned_min, "
                 "walked_min, completed, ended_reason, pain_before, pain_after, "
@@ -142,7 +151,7 @@ class History:
     def set_next_morning_pain(self, session_id: int, pain: int) -> None:
         """Add the pain felt the morning after a walk."""
         check_pain(pain, "next-morning pain")
-        with _transaction(self._db):
+        with self._failing_as("save the next-morning pain"), _transaction(self._db):
             cur = self._db.execute("UPDATE sessions SET pain_next_morning = ? WHERE id = ?",
                                    (pain, session_id))
             if cur.rowcount != 1:
@@ -150,28 +159,30 @@ class History:
 
     def sessions(self, since: datetime | None = None) -> list[WalkRecord]:
         """Every walk (oldest first), or those started at or after ``since``."""
-        if since is None:
-            rows = self._db.execute(f"SELECT {_COLUMNS} FROM sessions "
-                                    "ORDER BY started_utc, id").fetchall()
-        else:
+        args: tuple[str, ...] = ()
+        where = ""
+        if since is not None:
             if since.tzinfo is None:
                 raise UsageError("since must carry a time zone")
-            rows = self._db.execute(
-                f"SELECT {_COLUMNS} FROM sessions WHERE started_utc >= ? "
-                "ORDER BY started_utc, id",
-                (since.astimezone(timezone.utc).isoformat(),)).fetchall()
+            where = "WHERE started_utc >= ? "
+            args = (since.astimezone(timezone.utc).isoformat(),)
+        with self._failing_as("read the walks"):
+            rows = self._db.execute(f"SELECT {_COLUMNS} FROM sessions {where}"
+                                    "ORDER BY started_utc, id", args).fetchall()
         return [_to_record(row) for row in rows]
 
     def get(self, session_id: int) -> WalkRecord:
-        row = self._db.execute(f"SELECT {_COLUMNS} FROM sessions WHERE id = ?",
-                               (session_id,)).fetchone()
+        with self._failing_as("read the walk"):
+            row = self._db.execute(f"SELECT {_COLUMNS} FROM sessions WHERE id = ?",
+                                   (session_id,)).fetchone()
         if row is None:
             raise UsageError(f"no walk with id {session_id} in the history")
         return _to_record(row)
 
     def last(self) -> WalkRecord | None:
-        row = self._db.execute(f"SELECT {_COLUMNS} FROM sessions "
-                               "ORDER BY started_utc DESC, id DESC LIMIT 1").fetchone()
+        with self._failing_as("read the last walk"):
+            row = self._db.execute(f"SELECT {_COLUMNS} FROM sessions "
+                                   "ORDER BY started_utc DESC, id DESC LIMIT 1").fetchone()
         return None if row is None else _to_record(row)
 
     def close(self) -> None:
@@ -197,9 +208,33 @@ class _transaction:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         if exc_type is None:
-            self._db.execute("COMMIT")
-        else:
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.Error:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+        elif self._db.in_transaction:  # sqlite may have rolled back already (disk full)
             self._db.execute("ROLLBACK")
+
+
+class _sqlite_failure:
+    """Re-raise a sqlite error as one line: ``{what}: database is locked``."""
+
+    def __init__(self, what: str):
+        self._what = what
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if isinstance(exc, sqlite3.Error):
+            raise OutputError(f"{self._what}: {_one_line(exc)}") from exc
+
+
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split()) or type(err).__name__
 
 
 def _to_record(row: tuple[Any, ...]) -> WalkRecord:

@@ -6,10 +6,15 @@ into a queue. The terminal settings are restored on exit, also when the walk
 ends with Ctrl-C or an error. Without a terminal on stdin there are no keys and
 the walk still plays. Anything with ``poll() -> list[str]`` can stand in for it
 (tests script their key presses).
+
+Escape sequences (arrows, F1-F12, Home ...: ESC ``[`` ... or ESC ``O`` ...) are
+dropped whole, so their letters never reach the player (F1 is ESC O P, and P
+means pain).
 """
 
 from __future__ import annotations
 
+import codecs
 import os
 import queue
 import select
@@ -97,15 +102,64 @@ class TerminalKeys:
                 return keys
 
     def _read(self) -> None:
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="ignore")
+        sequences = EscapeFilter()
         while not self._stop.is_set():
             try:
-                ready, _, _ = select.select([self._fd], [], [], 0.1)
+                ready, _, _ = select.select([self._fd], [], [], ESCAPE_WAIT_S)
                 if not ready:
+                    sequences.pause()
                     continue
                 data = os.read(self._fd, 32)
             except OSError:
                 return
             if not data:  # end of input: no more keys
                 return
-            for ch in data.decode(errors="ignore"):
-                self._keys.put(ch)
+            for key in sequences.feed(decoder.decode(data)):
+                self._keys.put(key)
+
+
+ESCAPE_WAIT_S = 0.1  # a terminal sends a whole sequence at once; a pause ends one
+
+
+class EscapeFilter:
+    """Passes plain key presses through and swallows terminal escape sequences.
+
+    ESC ``[`` starts a CSI sequence: parameter and intermediate characters up
+    to one final character from ``@`` to ``~`` (the Linux console's F1-F5 are
+    ESC ``[[`` plus one letter). ESC ``O`` starts an SS3 sequence: optional
+    digits and ``;``, then one final character. ESC followed by anything else
+    (the Escape key, or Alt with a key) drops the ESC alone. Sequences may be
+    split over several reads; :meth:`pause` (no input for a while) ends any
+    unfinished one, so a lone Escape key press cannot eat the next key.
+    """
+
+    def __init__(self) -> None:
+        self._state = ""  # "", "esc", "csi", "csi[", "ss3"
+
+    def pause(self) -> None:
+        self._state = ""
+
+    def feed(self, text: str) -> list[str]:
+        keys: list[str] = []
+        for ch in text:
+            if self._state == "":
+                if ch == "\x1b":
+                    self._state = "esc"
+                else:
+                    keys.append(ch)
+            elif self._state == "esc":
+                if ch == "[":
+                    self._state = "csi["
+                elif ch == "O":
+                    self._state = "ss3"
+                elif ch != "\x1b":  # ESC ESC: the second may start a sequence
+                    self._state = ""
+                    keys.append(ch)
+            elif self._state == "csi[" and ch == "[":  # Linux console: ESC [ [ A
+                self._state = "ss3"
+            elif self._state in ("csi[", "csi"):
+                self._state = "" if "@" <= ch <= "~" else "csi"
+            elif not (ch.isdigit() or ch == ";"):  # ss3: the final character
+                self._state = ""
+        return keys

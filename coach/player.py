@@ -47,8 +47,10 @@ PAIN_LINES = (
 #: Every line the player itself may say; warm these in the phrase cache.
 PLAYER_LINES = (PAUSED_LINE, RESUMING_LINE, *QUIT_LINES, *PAIN_LINES)
 
-#: What each key does (space, n, r, q, p).
-KEY_COMMANDS = {" ": "toggle_pause", "n": "skip", "r": "repeat", "q": "quit", "p": "pain"}
+#: What each key does (space, n, r, q, p, either case). Exact keys, no case
+#: folding; coach.keys drops terminal sequences such as F1 (ESC O P) before here.
+KEY_COMMANDS = {" ": "toggle_pause", "n": "skip", "N": "skip", "r": "repeat", "R": "repeat",
+                "q": "quit", "Q": "quit", "p": "pain", "P": "pain"}
 
 
 class SessionSource(Protocol):
@@ -137,7 +139,7 @@ class Player:
     # -- commands -------------------------------------------------------
     def handle_key(self, key: str) -> bool:
         """Run the command bound to ``key``; False if the key means nothing."""
-        name = KEY_COMMANDS.get(key.lower() if key != " " else key)
+        name = KEY_COMMANDS.get(key)
         if name is None:
             return False
         getattr(self, name)()

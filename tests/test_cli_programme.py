@@ -27,7 +27,7 @@ def test_programme_commands_are_registered() -> None:
         assert name in main.commands
 
 
-def test_log_then_history_as_table_json_and_csv() -> None:
+def test_log_then_history_as_table_json_and_csv(clock: datetime) -> None:
     out = run("log", "gentle-start", "-m", "8", "--pain-before", "3", "--pain-after", "4",
               "--when", "2026-03-02 07:30", "--effort", "conversational", "--note", "windy").output
     assert "Logged walk 1: gentle-start, 8 minutes" in out
@@ -45,7 +45,7 @@ def test_log_then_history_as_table_json_and_csv() -> None:
     assert [r["id"] for r in since] == [2]
 
 
-def test_morning_pain_goes_to_the_last_walk_or_the_given_one() -> None:
+def test_morning_pain_goes_to_the_last_walk_or_the_given_one(clock: datetime) -> None:
     run("log", "gentle-start", "-m", "8", "--when", "2026-03-02 07:30")
     run("log", "gentle-start", "-m", "8", "--when", "2026-03-04 07:30")
     assert "added to walk 2" in run("log", "--morning-pain", "2").output
@@ -99,6 +99,23 @@ def test_a_walk_cannot_be_logged_in_the_future(clock: datetime) -> None:
     logged = json.loads(run("history", "--json").output)
     assert logged[0]["started_at"] == NOW.isoformat()
 
+
+@pytest.mark.parametrize("option, text", [
+    ("--when", "0001-01-01"), ("--when", "0001-01-01 00:00"), ("--since", "0001-01-01"),
+])
+def test_dates_outside_what_can_be_stored_are_one_line(clock: datetime, option: str,
+                                                       text: str) -> None:
+    command = ["log", "gentle-start", "-m", "8"] if option == "--when" else ["history"]
+    out = run(*command, option, text, code=2).output
+    assert out == f"coach: {option} {text} is outside the dates coach can store\n"
+
+
+def test_a_walk_more_than_a_year_ago_cannot_be_logged(clock: datetime) -> None:
+    out = run("log", "gentle-start", "-m", "8", "--when", "2025-03-18 12:00", code=2).output
+    assert out == ("coach: --when 2025-03-18 12:00 is more than a year ago (now is 2026-03-20); "
+                   "log recent walks\n")
+    run("log", "gentle-start", "-m", "8", "--when", "2025-03-19 12:00")  # exactly 366 days
+    assert len(json.loads(run("history", "--json", "--since", "0002-01-01").output)) == 1
 
 @pytest.mark.parametrize("routine", ["week-3-walk", "flare-up", "figure-8", "gentle-start"])
 def test_programme_and_library_ids_can_be_logged(routine: str) -> None:
@@ -177,7 +194,7 @@ def test_a_logged_flare_switches_the_plan() -> None:
     assert "Flare-up: short and gentle" in plan and "Flare-up track" in plan
 
 
-def test_progress_table_and_plot(tmp_path: Path) -> None:
+def test_progress_table_and_plot(tmp_path: Path, clock: datetime) -> None:
     assert "Nothing yet" in run("progress").output
     run("log", "gentle-start", "-m", "8", "--pain-after", "3", "--when", "2026-03-02 07:30")
     run("log", "gentle-start", "-m", "9", "--pain-after", "2", "--when", "2026-03-10 07:30")
@@ -224,3 +241,14 @@ def test_progress_plot_as_svg_with_whole_week_ticks(tmp_path: Path, clock: datet
     x_ticks = labels[labels.index("walked") + 1:labels.index("programme week")]
     assert x_ticks == ["1", "2", "3"]
     assert not any("." in label for label in labels)  # no 0.75 / 1.25 week ticks
+
+
+@pytest.mark.parametrize("args", [["history"], ["log", "gentle-start", "-m", "5"], ["progress"]])
+def test_a_history_that_is_not_a_database_is_one_line_and_exit_1(coach_home: Path,
+                                                                  args: list[str]) -> None:
+    db_path = coach_home / "data" / "history.sqlite3"
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    db_path.write_bytes(b"not a database at all\n" * 100)
+    out = run(*args, code=1).output
+    assert out == (f"coach: could not open the walk history in {db_path}: "
+                   "file is not a database\n")

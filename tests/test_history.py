@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from coach.errors import UsageError
+from coach.errors import OutputError, UsageError
 from coach.history import History, WalkRecord
 
 LONDON = ZoneInfo("Europe/London")
@@ -96,6 +96,107 @@ def test_schema_version_is_recorded(tmp_path: Path) -> None:
     assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     db.close()
 
+
+
+def open_fds_to(path: Path) -> list[str]:
+    """Which of this process's file descriptors point at ``path`` (Linux /proc)."""
+    fd_dir = Path("/proc/self/fd")
+    found = []
+    for fd in fd_dir.iterdir():
+        try:
+            if Path(fd.readlink()) == path.resolve():
+                found.append(fd.name)
+        except OSError:  # the descriptor iterdir itself used is gone
+            pass
+    return found
+
+
+def test_a_file_that_is_not_a_database_is_one_line_and_left_closed(tmp_path: Path) -> None:
+    db_path = tmp_path / "h.sqlite3"
+    db_path.write_text("these are my walking notes, not a database\n" * 200)
+    with pytest.raises(OutputError) as caught:
+        History(db_path)
+    assert str(caught.value) == (f"could not open the walk history in {db_path}: "
+                                 "file is not a database")
+    assert isinstance(caught.value.__cause__, sqlite3.DatabaseError)
+    assert open_fds_to(db_path) == []
+
+
+def test_a_corrupted_header_is_refused(tmp_path: Path) -> None:
+    db_path = tmp_path / "h.sqlite3"
+    with History(db_path) as history:
+        history.record(walk(2))
+    with db_path.open("r+b") as f:  # overwrite "SQLite format 3\0" and the page size
+        f.write(b"\xff" * 32)
+    with pytest.raises(OutputError, match=r"could not open the walk history in .*h\.sqlite3: "
+                       r"file is not a database$"):
+        History(db_path)
+    assert open_fds_to(db_path) == []
+
+
+def test_a_newer_schema_is_refused_and_the_file_left_closed(tmp_path: Path) -> None:
+    db_path = tmp_path / "h.sqlite3"
+    History(db_path).close()
+    db = sqlite3.connect(db_path)
+    db.execute("UPDATE schema SET version = 99")
+    db.commit()
+    db.close()
+    with pytest.raises(OutputError, match="written by a newer coach"):
+        History(db_path)
+    assert open_fds_to(db_path) == []
+
+
+def test_a_folder_where_the_database_should_be(tmp_path: Path) -> None:
+    db_path = tmp_path / "h.sqlite3"
+    db_path.mkdir()  # root may write anywhere, but nobody can open a folder as a database
+    with pytest.raises(OutputError) as caught:
+        History(db_path)
+    assert str(caught.value) == (f"could not open the walk history in {db_path}: "
+                                 "unable to open database file")
+
+
+def test_a_file_where_the_data_folder_should_be(tmp_path: Path) -> None:
+    (tmp_path / "data").write_text("")
+    with pytest.raises(OutputError, match=r"could not create the folder for the walk history "
+                       r".*data/h\.sqlite3: "):
+        History(tmp_path / "data" / "h.sqlite3")
+
+
+def test_writes_to_a_locked_database_fail_with_one_line(tmp_path: Path) -> None:
+    db_path = tmp_path / "h.sqlite3"
+    with History(db_path, busy_timeout_s=0.05) as history:
+        sid = history.record(walk(2))
+        other = sqlite3.connect(db_path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another coach in the middle of a write
+        with pytest.raises(OutputError) as caught:
+            history.record(walk(3))
+        assert str(caught.value) == f"could not save the walk in {db_path}: database is locked"
+        with pytest.raises(OutputError, match=r"^could not save the next-morning pain in "
+                           r".*h\.sqlite3: database is locked$"):
+            history.set_next_morning_pain(sid, 4)
+        assert [r.id for r in history.sessions()] == [sid]  # WAL: reading still works
+        other.execute("ROLLBACK")
+        other.close()
+        history.set_next_morning_pain(sid, 4)  # the connection is usable again
+        history.record(walk(3))
+        assert [r.pain_next_morning for r in history.sessions()] == [4, None]
+
+
+def test_reads_from_a_damaged_database_fail_with_one_line(tmp_path: Path) -> None:
+    db_path = tmp_path / "h.sqlite3"
+    with History(db_path) as history:
+        sid = history.record(walk(2))
+        other = sqlite3.connect(db_path)
+        other.execute("DROP TABLE sessions")  # damaged by some other program
+        other.commit()
+        other.close()
+        for read, action in ((history.sessions, "read the walks"),
+                             (lambda: history.get(sid), "read the walk"),
+                             (history.last, "read the last walk")):
+            with pytest.raises(OutputError) as caught:
+                read()
+            assert str(caught.value) == (f"could not {action} in {db_path}: "
+                                         "no such table: sessions")
 
 WRITER = """
 import sys

@@ -7,7 +7,7 @@ import os
 import termios
 import time
 
-from coach.keys import NoKeys, TerminalKeys
+from coach.keys import ESCAPE_WAIT_S, EscapeFilter, NoKeys, TerminalKeys
 
 
 def wait_for(keys: TerminalKeys, n: int) -> list[str]:
@@ -34,6 +34,40 @@ def test_keys_from_a_pty_in_cbreak_mode_and_terminal_restored():
     finally:
         os.close(master)
         os.close(slave)
+
+
+# F1-F4 (xterm), arrows, F5/Delete, Shift+F1, Linux console F1, application-mode arrow
+SEQUENCES = (b"\x1bOP", b"\x1bOQ", b"\x1bOR", b"\x1bOS", b"\x1b[A", b"\x1b[D", b"\x1b[15~",
+             b"\x1b[3~", b"\x1b[1;2P", b"\x1b[[A", b"\x1bOA")
+
+
+def test_escape_sequences_from_a_pty_yield_no_keys():
+    master, slave = os.openpty()
+    try:
+        with os.fdopen(os.dup(slave), "r") as stream, TerminalKeys(stream) as keys:
+            os.write(master, b"".join(SEQUENCES))
+            os.write(master, b"n")  # a real key after them, so we know they were read
+            assert wait_for(keys, 1) == ["n"]
+            os.write(master, b"\x1b[1")  # a sequence split over two reads
+            time.sleep(ESCAPE_WAIT_S / 4)
+            os.write(master, b"5~r")
+            assert wait_for(keys, 1) == ["r"]
+            os.write(master, b"\x1b")  # the Escape key alone does not eat the next key
+            time.sleep(ESCAPE_WAIT_S * 3)
+            os.write(master, b"q")
+            assert wait_for(keys, 1) == ["q"]
+            time.sleep(ESCAPE_WAIT_S * 2)
+            assert keys.poll() == []
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+def test_escape_filter_keeps_plain_keys_between_sequences():
+    sequences = EscapeFilter()
+    text = "".join(s.decode() for s in SEQUENCES)
+    assert sequences.feed(f"P{text}p {text}Q\x1b\x1bOPq") == ["P", "p", " ", "Q", "q"]
+    assert [k for ch in f"{text}R" for k in sequences.feed(ch)] == ["R"]  # byte by byte
 
 
 def test_terminal_restored_when_the_walk_is_interrupted():

@@ -178,7 +178,9 @@ def test_repeat_while_a_cue_is_spoken_waits_for_its_end(forty):
 
 
 @pytest.mark.parametrize(("key", "reason", "lines"), [("q", "quit", QUIT_LINES),
-                                                      ("p", "pain", PAIN_LINES)])
+                                                      ("p", "pain", PAIN_LINES),
+                                                      ("Q", "quit", QUIT_LINES),
+                                                      ("P", "pain", PAIN_LINES)])
 def test_quit_and_pain_end_with_their_spoken_lines(forty, key, reason, lines):
     at_s = 700.0
     run = walk(forty, [(at_s, key)])
@@ -190,8 +192,19 @@ def test_quit_and_pain_end_with_their_spoken_lines(forty, key, reason, lines):
 
 
 def test_unknown_keys_change_nothing(forty):
-    run = walk(forty, [(10.0, "x"), (20.0, "Z"), (30.0, "\n")])
+    run = walk(forty, [(10.0, "x"), (20.0, "Z"), (30.0, "\n"), (40.0, "\x1b"), (50.0, "O"),
+                       (60.0, "[")])
     assert_stream(run, [silence(LEAD), session(run, 0, run.renderer.total_samples)])
+
+
+def test_handle_key_maps_exact_keys_only(forty):
+    player = Player(forty, make_renderer(forty, tone_clip), tone_clip, SR, lead_in_s=LEAD_S)
+    for key in ("o", "O", "\x1b", "[", "~", "pp", ""):
+        assert player.handle_key(key) is False
+    assert player.state is State.PLAYING
+    assert player.handle_key("N") is True and player.position_samples > 0  # skipped ahead
+    assert player.handle_key(" ") is True and player.state is State.PAUSED
+    assert player.handle_key("P") is True and player.ended_reason == "pain"
 
 
 def test_ctrl_c_stops_at_once_and_closes_the_device(forty):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 import click
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 SAFETY = ("This is guidance, not medical advice: talk to your doctor before you start, and "
           "slow down or stop if your pain grows or you feel dizzy.")
+MAX_LOG_AGE_DAYS = 366  # a walk log is for recent walks, not a diary from years ago
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 HISTORY_FIELDS = ("id", "routine", "started_at", "planned_min", "walked_min", "completed",
                   "ended_reason", "pain_before", "pain_after", "pain_next_morning", "effort",
@@ -40,17 +41,28 @@ def stdin_is_terminal() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
 
-def parse_when(text: str, option: str, now: datetime) -> datetime:
-    """A local date or date and time given to ``option``; never later than ``now``."""
+def parse_when(text: str, option: str, now: datetime, max_age_days: int | None = None
+               ) -> datetime:
+    """A local date or date and time given to ``option``; never later than ``now``.
+
+    With ``max_age_days``, also never further back than that many days.
+    """
     try:
         when = datetime.fromisoformat(text.strip().replace(" ", "T", 1))
     except ValueError:
         raise UsageError(f"{option} must look like 2026-03-02 or 2026-03-02 07:30, got {text!r}"
                          ) from None
-    when = when if when.tzinfo is not None else when.astimezone()  # local wall time
+    try:
+        when = when if when.tzinfo is not None else when.astimezone()  # local wall time
+        when.astimezone(timezone.utc)  # the history compares in UTC: it must exist there
+    except (ValueError, OverflowError):
+        raise UsageError(f"{option} {text} is outside the dates coach can store") from None
     if when > now:
         raise UsageError(f"{option} {text} is in the future (now is {now:%Y-%m-%d %H:%M}); "
                          "log walks you have done")
+    if max_age_days is not None and now - when > timedelta(days=max_age_days):
+        raise UsageError(f"{option} {text} is more than a year ago (now is {now:%Y-%m-%d}); "
+                         "log recent walks")
     return when
 
 
@@ -132,8 +144,8 @@ def log(routine: str | None, minutes: float | None, planned: float | None, when:
         check_minutes(planned, "--planned")
         check_routine_id(routine)
         now = local_now()
-        rec = WalkRecord(routine=routine,
-                         started_at=now if when is None else parse_when(when, "--when", now),
+        started_at = now if when is None else parse_when(when, "--when", now, MAX_LOG_AGE_DAYS)
+        rec = WalkRecord(routine=routine, started_at=started_at,
                          planned_min=minutes if planned is None else planned,
                          walked_min=minutes, completed=stopped is None,
                          ended_reason="flare-up" if flare and not stopped else stopped,
