@@ -15,7 +15,7 @@ from typing import TextIO
 from coach.clock import Clock
 from coach.durations import format_clock
 from coach.keys import KeySource, NoKeys
-from coach.player import PAIN_LINES, QUIT_LINES
+from coach.player import KEY_COMMANDS, PAIN_LINES, QUIT_LINES
 from coach.timeline import Timeline
 
 TICK_S = 0.25  # how often keys are read while waiting
@@ -66,7 +66,8 @@ def play_text(timeline: Timeline, clock: Clock, out: TextIO, keys: KeySource,
                 pos_s = timeline.duration_s
                 break
             for key in keys.poll():
-                if key == " ":
+                command = KEY_COMMANDS.get(key)
+                if command == "toggle_pause":
                     if paused_at is None:
                         paused_at = now
                         print("Paused.", file=out, flush=True)
@@ -74,16 +75,16 @@ def play_text(timeline: Timeline, clock: Clock, out: TextIO, keys: KeySource,
                         origin_s += now - paused_at
                         paused_at = None
                         print("Resuming.", file=out, flush=True)
-                elif key == "n":
+                elif command == "skip":
                     target_s = _next_section_s(timeline, pos_s)
                     skipped_s += target_s - pos_s
                     origin_s -= target_s - pos_s  # also right while paused: pos follows
                     shown = bisect.bisect_left(starts, target_s)
-                elif key == "r" and last_cue is not None:
+                elif command == "repeat" and last_cue is not None:
                     print(f"[{format_clock(pos_s)}] {last_cue}", file=out, flush=True)
-                elif key in ("q", "p"):
-                    reason = "quit" if key == "q" else "pain"
-                    for text in QUIT_LINES if key == "q" else PAIN_LINES:
+                elif command in ("quit", "pain"):
+                    reason = command
+                    for text in QUIT_LINES if command == "quit" else PAIN_LINES:
                         print(text, file=out, flush=True)
                     break
             if reason is not None:

@@ -102,7 +102,9 @@ def test_skip_while_paused_lands_on_the_next_section_and_stays_paused(timeline):
 
 
 @pytest.mark.parametrize(("key", "reason", "said"), [("q", "quit", QUIT_LINES),
-                                                     ("p", "pain", PAIN_LINES)])
+                                                     ("p", "pain", PAIN_LINES),
+                                                     ("Q", "quit", QUIT_LINES),
+                                                     ("P", "pain", PAIN_LINES)])
 def test_quit_and_pain_print_their_lines_and_stop(timeline, key, reason, said):
     lines, walked_s, got = run(timeline, [(250.0, key)])
     assert got == reason and walked_s == pytest.approx(250.0)
