@@ -15,24 +15,43 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "CoachError": "coach.errors", "RoutineError": "coach.errors", "UsageError": "coach.errors",
-    "EngineError": "coach.errors", "OutputError": "coach.errors", "ExitStatus": "coach.errors",
-    "Routine": "coach.model", "Technique": "coach.model", "SpeechSettings": "coach.model",
-    "Timeline": "coach.timeline", "Cue": "coach.timeline", "Section": "coach.timeline",
-    "load_routine": "coach.loader", "load_technique": "coach.loader",
-    "resolve_routine": "coach.library", "routine_ids": "coach.library",
-    "load_techniques": "coach.library",
-    "compile_routine": "coach.compiler", "estimate_speech_s": "coach.compiler",
-    "open_engine": "coach.speech", "PhraseCache": "coach.phrase_cache",
-    "SessionRenderer": "coach.render", "export_session": "coach.export",
-    "export_many": "coach.export", "prepare_session": "coach.export",
-    "History": "coach.history", "WalkRecord": "coach.history",
-    "walk_routine": "coach.walk", "WalkOptions": "coach.walk", "Player": "coach.player",
+    "CoachError": "coach.errors",
+    "RoutineError": "coach.errors",
+    "UsageError": "coach.errors",
+    "EngineError": "coach.errors",
+    "OutputError": "coach.errors",
+    "ExitStatus": "coach.errors",
+    "Routine": "coach.routines.model",
+    "Technique": "coach.routines.model",
+    "SpeechSettings": "coach.routines.model",
+    "Timeline": "coach.compiler.timeline",
+    "Cue": "coach.compiler.timeline",
+    "Section": "coach.compiler.timeline",
+    "load_routine": "coach.routines.loader",
+    "load_technique": "coach.routines.loader",
+    "resolve_routine": "coach.routines.library",
+    "routine_ids": "coach.routines.library",
+    "load_techniques": "coach.routines.library",
+    "compile_routine": "coach.compiler.compile",
+    "estimate_speech_s": "coach.compiler.compile",
+    "open_engine": "coach.speech",
+    "PhraseCache": "coach.speech.phrase_cache",
+    "SessionRenderer": "coach.audio.render",
+    "export_session": "coach.export.writer",
+    "export_many": "coach.export.writer",
+    "prepare_session": "coach.export.writer",
+    "History": "coach.programme.history",
+    "WalkRecord": "coach.programme.history",
+    "walk_routine": "coach.live.walk",
+    "WalkOptions": "coach.live.walk",
+    "Player": "coach.live.player",
 }
 __all__ = ["__version__", *_EXPORTS]
 
 if TYPE_CHECKING:
-    from coach.compiler import compile_routine, estimate_speech_s
+    from coach.audio.render import SessionRenderer
+    from coach.compiler.compile import compile_routine, estimate_speech_s
+    from coach.compiler.timeline import Cue, Section, Timeline
     from coach.errors import (
         CoachError,
         EngineError,
@@ -41,17 +60,15 @@ if TYPE_CHECKING:
         RoutineError,
         UsageError,
     )
-    from coach.export import export_many, export_session, prepare_session
-    from coach.history import History, WalkRecord
-    from coach.library import load_techniques, resolve_routine, routine_ids
-    from coach.loader import load_routine, load_technique
-    from coach.model import Routine, SpeechSettings, Technique
-    from coach.phrase_cache import PhraseCache
-    from coach.player import Player
-    from coach.render import SessionRenderer
+    from coach.export.writer import export_many, export_session, prepare_session
+    from coach.live.player import Player
+    from coach.live.walk import WalkOptions, walk_routine
+    from coach.programme.history import History, WalkRecord
+    from coach.routines.library import load_techniques, resolve_routine, routine_ids
+    from coach.routines.loader import load_routine, load_technique
+    from coach.routines.model import Routine, SpeechSettings, Technique
     from coach.speech import open_engine
-    from coach.timeline import Cue, Section, Timeline
-    from coach.walk import WalkOptions, walk_routine
+    from coach.speech.phrase_cache import PhraseCache
 
 
 def __getattr__(name: str) -> Any:

@@ -34,8 +34,8 @@ BLOCK_SAMPLES = 8192
 
 def routine_of(minutes: int):  # type: ignore[no-untyped-def]
     """brisk-30, repeated to ``minutes`` (a multiple of 30)."""
-    from coach.library import resolve_routine
-    from coach.model import Repeat
+    from coach.routines.library import resolve_routine
+    from coach.routines.model import Repeat
 
     base = resolve_routine(BASE_ROUTINE)
     if minutes == 30:
@@ -47,7 +47,7 @@ def routine_of(minutes: int):  # type: ignore[no-untyped-def]
 
 def export_once(minutes: int, out: Path) -> tuple[float, object, object]:
     """Prepare (warm cache) and export; returns (export seconds, timeline, renderer)."""
-    from coach.export import export_session, prepare_session
+    from coach.export.writer import export_session, prepare_session
 
     timeline, renderer = prepare_session(routine_of(minutes))
     t0 = time.perf_counter()
@@ -56,7 +56,7 @@ def export_once(minutes: int, out: Path) -> tuple[float, object, object]:
 
 
 def bare_lameenc_s(blocks: list[bytes], sample_rate_hz: int) -> float:
-    """lameenc alone on the same int16 PCM, same settings as coach.encoder."""
+    """lameenc alone on the same int16 PCM, same settings as coach.audio.encoder."""
     import lameenc
 
     t0 = time.perf_counter()
@@ -75,9 +75,9 @@ def bare_lameenc_s(blocks: list[bytes], sample_rate_hz: int) -> float:
 
 def cold_synthesis(runs: int, home: Path) -> tuple[float, float, int]:
     """Median x realtime of synthesising the session's phrases into an empty cache."""
-    from coach.compiler import compile_routine
-    from coach.phrase_cache import PhraseCache
+    from coach.compiler.compile import compile_routine
     from coach.speech import open_engine
+    from coach.speech.phrase_cache import PhraseCache
 
     routine = routine_of(30)
     engine = open_engine(routine.speech.engine)
@@ -101,9 +101,8 @@ def rss_child(minutes: int) -> None:
     ``minutes == 0``: only load what an export loads, to show the floor.
     """
     if minutes == 0:
-        import coach.export
-        import coach.render
-        import coach.tags  # noqa: F401
+        import coach.audio.render
+        import coach.export.tags  # noqa: F401
         from coach.speech import open_engine
 
         routine = routine_of(30)
@@ -159,7 +158,7 @@ def main() -> None:
         print(f"cold synthesis: {phrases} phrases, {audio_s:.1f} s of speech: "
               f"{speed:,.0f}x realtime (goal >= 400x)")
 
-        from coach.export import prepare_session
+        from coach.export.writer import prepare_session
 
         for minutes in (30, 120):  # warm the phrase cache the children will use
             prepare_session(routine_of(minutes))
@@ -171,7 +170,7 @@ def main() -> None:
             print(f"  {minutes:3d}-minute session: {rss:6.1f} MB  (export {seconds:.2f} s)")
         print("  goal: flat, <= 100 MB")
 
-        from coach.encoder import to_pcm16
+        from coach.audio.encoder import to_pcm16
 
         exports, bares, ratios = [], [], []
         for run in range(args.runs):  # paired runs: load from elsewhere hits both alike

@@ -11,10 +11,10 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from coach.history import History, WalkRecord
-from coach.programme import make_state, upcoming_sessions
-from coach.progress import weekly_progress
-from coach.scheduling import WalkSchedule, make_scheduler, parse_days
+from coach.programme.history import History, WalkRecord
+from coach.programme.plan import make_state, upcoming_sessions
+from coach.programme.progress import weekly_progress
+from coach.scheduling.scheduler import WalkSchedule, make_scheduler, parse_days
 
 
 def timed(label: str, fn, n: int = 1) -> float:

@@ -18,7 +18,7 @@ import sys
 import time
 
 from coach.errors import EngineError
-from coach.model import SpeechSettings
+from coach.routines.model import SpeechSettings
 from coach.speech import EspeakEngine, Pyttsx3Engine
 
 PHRASES = ["Walk tall.", "Slow down and walk tall. Let your arms swing.", "Two"]

@@ -18,11 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from coach.compiler import compile_routine
-from coach.library import builtin_routine_ids, resolve_routine
-from coach.model import SpeechSettings
-from coach.phrase_cache import PhraseCache
+from coach.compiler.compile import compile_routine
+from coach.routines.library import builtin_routine_ids, resolve_routine
+from coach.routines.model import SpeechSettings
 from coach.speech import ENGINES, SpeechEngine, default_engine_name, open_engine
+from coach.speech.phrase_cache import PhraseCache
 
 
 def cue_texts() -> list[str]:

@@ -22,9 +22,9 @@ GOLDEN = ROOT / "tests" / "golden"
 def golden_timelines() -> dict[str, dict]:
     """NAME -> timeline JSON (with warnings), compiled the way the goldens are."""
     sys.path.insert(0, str(ROOT))
-    from coach.compiler import compile_routine
-    from coach.library import builtin_routine_ids, load_techniques, resolve_routine
-    from coach.loader import load_routine
+    from coach.compiler.compile import compile_routine
+    from coach.routines.library import builtin_routine_ids, load_techniques, resolve_routine
+    from coach.routines.loader import load_routine
 
     out: dict[str, dict] = {}
     for rid in builtin_routine_ids():

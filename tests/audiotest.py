@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from coach.clip import Clip
-from coach.timeline import CadencePoint, Cue, Section, Timeline
+from coach.audio.clip import Clip
+from coach.compiler.timeline import CadencePoint, Cue, Section, Timeline
 
 RATE_HZ = 22050
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from coach.loader import load_technique
-from coach.model import Technique
+from coach.routines.loader import load_technique
+from coach.routines.model import Technique
 
 WALK = b"""
 id: walk
@@ -42,7 +42,7 @@ def coach_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     """Every test gets its own empty COACH_HOME: no test touches the real one."""
     home = tmp_path_factory.mktemp("coach-home")
     monkeypatch.setenv("COACH_HOME", str(home))
-    from coach.library import _load_techniques
+    from coach.routines.library import _load_techniques
 
     _load_techniques.cache_clear()
     return home

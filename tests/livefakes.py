@@ -116,7 +116,7 @@ def tone_speech_s(text: str) -> float:
 
 
 class StandInRenderer:
-    """Used only until coach.render lands: each clip at round(at_s * rate), no chimes."""
+    """Used only until coach.audio.render lands: each clip at round(at_s * rate), no chimes."""
 
     def __init__(self, timeline, clip_for, sample_rate_hz: int = SR, metronome: bool = False):
         self.timeline = timeline
@@ -146,7 +146,7 @@ class StandInRenderer:
 
 def make_renderer(timeline, clip_for, sample_rate_hz: int = SR):
     try:
-        from coach.render import SessionRenderer
+        from coach.audio.render import SessionRenderer
     except ImportError:
         return StandInRenderer(timeline, clip_for, sample_rate_hz)
     return SessionRenderer(timeline, clip_for, sample_rate_hz=sample_rate_hz)

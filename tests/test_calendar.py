@@ -11,15 +11,15 @@ import icalendar
 import pytest
 from dateutil.rrule import rrulestr
 
-from coach.calendar import (
+from coach.errors import OutputError
+from coach.scheduling.calendar import (
     build_calendar,
     coach_command,
     crontab_lines,
     systemd_units,
     write_ics,
 )
-from coach.errors import OutputError
-from coach.scheduling import WalkSchedule, due_times, parse_days
+from coach.scheduling.scheduler import WalkSchedule, due_times, parse_days
 
 LONDON = ZoneInfo("Europe/London")
 STAMP = datetime(2026, 10, 20, 9, tzinfo=timezone.utc)

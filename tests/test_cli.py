@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from coach.cli import main
-from coach.library import builtin_routine_ids
+from coach.routines.library import builtin_routine_ids
 
 BUILTINS = ["gentle-start", "figure-8", "heel-toe", "backward", "side-step", "brisk-30",
             "flare-up"]

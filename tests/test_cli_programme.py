@@ -124,7 +124,7 @@ def test_programme_and_library_ids_can_be_logged(routine: str) -> None:
 
 def test_log_accepts_every_id_the_programme_makes(clock: datetime) -> None:
     from coach.cli.programme import check_routine_id
-    from coach.programme import figure8_routine, flare_routine, make_state, upcoming_sessions
+    from coach.programme.plan import figure8_routine, flare_routine, make_state, upcoming_sessions
 
     state = make_state(8, 3, True, date(2026, 1, 5))
     made = {s.routine.id for s in upcoming_sessions(state, [], date(2026, 3, 20), 2)}
@@ -206,7 +206,7 @@ def test_progress_table_and_plot(tmp_path: Path, clock: datetime) -> None:
 
 
 def test_progress_weeks_are_the_plan_weeks(clock: datetime) -> None:
-    from coach.programme import make_state, save_state
+    from coach.programme.plan import make_state, save_state
 
     save_state(make_state(8, 3, False, date(2026, 3, 4)))  # a Wednesday: week 3 from 18 March
     run("log", "gentle-start", "-m", "8", "--pain-after", "2", "--when", "2026-03-02 07:30")

@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from mutagen.mp3 import MP3
 
 import coach.cli.schedule as schedule_cli
-import coach.scheduling
-from coach.calendar import coach_command
+import coach.scheduling.scheduler
 from coach.cli import main
-from coach.scheduling import load_schedules
+from coach.scheduling.calendar import coach_command
+from coach.scheduling.scheduler import load_schedules
 
 
 def run(*args: str, input: str | None = None, code: int = 0):
@@ -126,7 +126,7 @@ def test_the_daemon_exports_the_day_fires_on_time_and_reports_a_missed_walk(
         if clock.instant >= datetime(2026, 6, 1, 20, tzinfo=timezone.utc):
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(coach.scheduling, "SystemClock", lambda: clock)
+    monkeypatch.setattr(coach.scheduling.scheduler, "SystemClock", lambda: clock)
     monkeypatch.setattr("time.sleep", sleep)
     monkeypatch.setattr("coach.cli.programme.local_now", lambda: clock.instant.astimezone(clock.tz))
     run("schedule", "figure-8")
@@ -152,7 +152,7 @@ def test_the_daemon_export_folder_needs_an_existing_parent(tmp_path: Path) -> No
 
 def test_scheduled_sessions_play_through_the_live_walk(monkeypatch: pytest.MonkeyPatch) -> None:
     played: list[str] = []
-    monkeypatch.setattr("coach.walk.walk_routine", lambda r: played.append(r.id))
+    monkeypatch.setattr("coach.live.walk.walk_routine", lambda r: played.append(r.id))
     schedule_cli.start_session(schedule_cli.routine_for("figure-8"))
     assert played == ["figure-8"]
 

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from coach.cli import main
 from coach.cli.speech import SpeechOverrides
-from coach.model import SpeechSettings
+from coach.routines.model import SpeechSettings
 
 
 def run(*args: str):
@@ -58,8 +58,8 @@ def cues(*args: str) -> list[dict]:
 
 
 def test_compile_times_cues_by_their_synthesised_speech():
-    from coach.library import resolve_routine
-    from coach.phrase_cache import open_phrase_cache
+    from coach.routines.library import resolve_routine
+    from coach.speech.phrase_cache import open_phrase_cache
 
     measured = cues()
     routine = resolve_routine("flare-up")
@@ -78,8 +78,8 @@ def test_compile_rate_option_changes_the_measured_lengths():
 
 
 def test_compile_estimate_uses_no_engine():
-    from coach.compiler import compile_routine
-    from coach.library import resolve_routine
+    from coach.compiler.compile import compile_routine
+    from coach.routines.library import resolve_routine
 
     estimated = cues("--estimate")
     expected = compile_routine(resolve_routine("flare-up")).cues

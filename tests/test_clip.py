@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from coach.clip import SILENCE_LEVEL, Clip
+from coach.audio.clip import SILENCE_LEVEL, Clip
 
 
 def tone(freq_hz: float, seconds: float, rate_hz: int, amplitude: int = 10000) -> np.ndarray:

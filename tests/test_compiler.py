@@ -5,9 +5,9 @@ from __future__ import annotations
 import hypothesis.strategies as st
 from hypothesis import HealthCheck, given, settings
 
-from coach.compiler import LEAD_IN_MS, compile_routine, estimate_speech_s
-from coach.model import Reminder, Repeat, Routine, Segment
-from coach.timeline import PRIORITY, Timeline
+from coach.compiler.compile import LEAD_IN_MS, compile_routine, estimate_speech_s
+from coach.compiler.timeline import PRIORITY, Timeline
+from coach.routines.model import Reminder, Repeat, Routine, Segment
 
 
 def routine(*segments, **kw) -> Routine:
@@ -165,7 +165,7 @@ def test_generated_routines_keep_every_guarantee(small_techniques, r, scale):
 def test_each_round_of_stretches_can_say_its_own_side(small_techniques):
     from dataclasses import replace
 
-    from coach.model import Stretch
+    from coach.routines.model import Stretch
 
     cool = small_techniques["cool-down"]
     sided = replace(cool, stretches=(Stretch("Lunge", ("Left foot forward.", "Right foot forward.")),))

@@ -20,11 +20,11 @@ import yaml
 from click.testing import CliRunner
 
 from coach.cli import main
-from coach.compiler import compile_routine
-from coach.durations import parse_duration
-from coach.library import load_techniques, resolve_routine
-from coach.loader import PLACEHOLDERS, load_routine
-from coach.model import Routine
+from coach.compiler.compile import compile_routine
+from coach.routines.durations import parse_duration
+from coach.routines.library import load_techniques, resolve_routine
+from coach.routines.loader import PLACEHOLDERS, load_routine
+from coach.routines.model import Routine
 
 DATA = resources.files("coach").joinpath("data")
 
@@ -360,8 +360,7 @@ def test_coach_compile_and_check_accept_the_builtin(rid: str) -> None:
 ])
 def test_schema_keys_match_what_the_loader_accepts(kind: str, part: str | None,
                                                    keys: str) -> None:
-    from coach import loader
-
+    import coach.routines.loader as loader
     accepted: dict[str, bool] = getattr(loader, keys)
     schema = _schema(kind)
     obj = schema if part is None else schema["$defs"][part]
@@ -370,7 +369,7 @@ def test_schema_keys_match_what_the_loader_accepts(kind: str, part: str | None,
 
 
 def test_schema_enums_match_the_loader() -> None:
-    from coach.loader import PACE_NAMES, REMINDER_KINDS
+    from coach.routines.loader import PACE_NAMES, REMINDER_KINDS
 
     routine = _schema("routine")
     assert set(routine["$defs"]["pace"]["enum"]) == set(PACE_NAMES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 import zlib
 
-from coach.cover import cover_png
+from coach.export.cover import cover_png
 
 
 def test_cover_is_a_valid_png():

@@ -8,7 +8,7 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from coach.cuesounds import SOUND_NAMES, CueSounds, read_wav, resample
+from coach.audio.cuesounds import SOUND_NAMES, CueSounds, read_wav, resample
 from scripts import make_cue_sounds
 
 
@@ -40,7 +40,7 @@ def test_load_resamples_to_the_renderer_rate():
 
 
 def test_chime_fits_before_the_first_words_of_a_section():
-    from coach.compiler import CHIME_MS
+    from coach.compiler.compile import CHIME_MS
 
     assert len(CueSounds.load(22050).chime) / 22050 < CHIME_MS / 1000
 

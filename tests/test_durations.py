@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coach.durations import format_clock, format_duration, parse_duration
+from coach.routines.durations import format_clock, format_duration, parse_duration
 
 
 @pytest.mark.parametrize("text, seconds", [

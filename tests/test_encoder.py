@@ -9,7 +9,7 @@ import wave
 import numpy as np
 import pytest
 
-from coach.encoder import (
+from coach.audio.encoder import (
     DECODER_DELAY_SAMPLES,
     ENCODER_DELAY_SAMPLES,
     Mp3Encoder,

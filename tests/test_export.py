@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 from mutagen.id3 import ID3
 
+from coach.audio.render import SessionRenderer
 from coach.errors import OutputError, UsageError
-from coach.export import export_many, export_session, hold_interrupts, slug, to_m3u8
-from coach.formats import to_lrc
-from coach.render import SessionRenderer
+from coach.export.formats import to_lrc
+from coach.export.writer import export_many, export_session, hold_interrupts, slug, to_m3u8
 from tests.audiotest import RATE_HZ, decode, onset_s, sample_timeline, tone_clip
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -206,10 +206,10 @@ def test_hold_interrupts_delivers_ctrl_c_afterwards():
 
 CHILD = """
 import sys
-from coach.export import export_session
-from coach.render import SessionRenderer
+from coach.export.writer import export_session
+from coach.audio.render import SessionRenderer
 from tests.audiotest import RATE_HZ, make_timeline, tone_clip
-from coach.timeline import Section
+from coach.compiler.timeline import Section
 sections = (Section("Long walk", "walk", 0.0, 3600.0),)
 cues = [(1.5 + 20.0 * i, f"Cue number {i}.", "technique") for i in range(170)]
 timeline = make_timeline(cues, sections, 3600.0)
@@ -258,8 +258,8 @@ segments:
 @pytest.fixture(scope="module")
 def spoken(tmp_path_factory):
     """A short routine voiced by the real speech engine, exported with every sound on."""
-    from coach.export import prepare_session
-    from coach.library import resolve_routine
+    from coach.export.writer import prepare_session
+    from coach.routines.library import resolve_routine
 
     folder = tmp_path_factory.mktemp("spoken")
     source = folder / "short.yaml"
@@ -316,7 +316,7 @@ def test_ctrl_c_during_the_rename_waits_for_the_files(tmp_path, monkeypatch):
         time.sleep(0.01)
         real_replace(src, dst)
 
-    monkeypatch.setattr("coach.export.os.replace", replace_with_a_ctrl_c)
+    monkeypatch.setattr("coach.export.writer.os.replace", replace_with_a_ctrl_c)
     dest = tmp_path / "walk.mp3"
     with pytest.raises(KeyboardInterrupt):
         export_session(TIMELINE, renderer(), dest)
@@ -327,8 +327,8 @@ def test_ctrl_c_during_the_rename_waits_for_the_files(tmp_path, monkeypatch):
 
 def test_prepare_session_warms_extra_phrases_in_the_same_pass(tmp_path):
     """A live player's own lines are cached with the cues, on one shared engine."""
-    from coach.export import phrase_cache_for, prepare_session
-    from coach.library import resolve_routine
+    from coach.export.writer import phrase_cache_for, prepare_session
+    from coach.routines.library import resolve_routine
 
     source = tmp_path / "short.yaml"
     source.write_bytes(SHORT_ROUTINE)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hypothesis.strategies as st
 from hypothesis import HealthCheck, given, settings
 
-from coach.compiler import compile_routine
+from coach.compiler.compile import compile_routine
 from coach.errors import RoutineError
-from coach.loader import load_routine
+from coach.routines.loader import load_routine
 from tests.test_loader import GOOD, TECHS
 
 SEEDS = [GOOD, b"title: x\nsegments:\n  - technique: walk\n    duration: 1m\n"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.library import builtin_routine_ids
+from coach.routines.library import builtin_routine_ids
 from scripts.regen_golden import GOLDEN, golden_timelines
 
 NAMES = sorted(set(builtin_routine_ids()) | {p.stem for p in GOLDEN.glob("*.yaml")})

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from coach.errors import OutputError, UsageError
-from coach.history import History, WalkRecord
+from coach.programme.history import History, WalkRecord
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -202,7 +202,7 @@ WRITER = """
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from coach.history import History, WalkRecord
+from coach.programme.history import History, WalkRecord
 history = History(Path(sys.argv[1]))
 i = 0
 while True:

@@ -7,7 +7,7 @@ import os
 import termios
 import time
 
-from coach.keys import ESCAPE_WAIT_S, EscapeFilter, NoKeys, TerminalKeys
+from coach.live.keys import ESCAPE_WAIT_S, EscapeFilter, NoKeys, TerminalKeys
 
 
 def wait_for(keys: TerminalKeys, n: int) -> list[str]:

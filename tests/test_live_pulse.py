@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coach.model import Reminder, Routine, Segment
+from coach.routines.model import Reminder, Routine, Segment
 
 SR = 22050
 LIMIT_MS = 20.0  # every cue within this of plan
@@ -94,14 +94,14 @@ def onset(x: np.ndarray, lo: int, hi: int) -> int | None:
 
 
 def test_cues_heard_on_time_through_pulseaudio(pulse, tmp_path):
-    from coach.audio_out import DeviceSink, list_devices
+    from coach.audio.device import DeviceSink, list_devices
     from coach.clock import MonotonicClock
-    from coach.keys import NoKeys
-    from coach.walk import SAMPLE_RATE_HZ, StatusView, WalkOptions, _prepare_audio, play_live
+    from coach.live.keys import NoKeys
+    from coach.live.walk import SAMPLE_RATE_HZ, StatusView, WalkOptions, _prepare_audio, play_live
 
     assert SAMPLE_RATE_HZ == SR
     assert [d.name for d in list_devices()] == ["Null Output"]
-    from coach.library import resolve_routine
+    from coach.routines.library import resolve_routine
 
     ref = os.environ.get("COACH_LIVE_ROUTINE")
     routine = resolve_routine(ref) if ref else short_routine()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from coach.errors import RoutineError
-from coach.loader import load_routine, load_technique
-from coach.model import Repeat, Segment
+from coach.routines.loader import load_routine, load_technique
+from coach.routines.model import Repeat, Segment
 
 TECHS = ("walk", "cool-down", "heel-toe")
 

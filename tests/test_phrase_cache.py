@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coach.clip import Clip
+from coach.audio.clip import Clip
 from coach.errors import OutputError
-from coach.model import SpeechSettings
-from coach.phrase_cache import PhraseCache, Respeller
+from coach.routines.model import SpeechSettings
 from coach.speech import EspeakEngine
+from coach.speech.phrase_cache import PhraseCache, Respeller
 
 PHRASE = "Stand tall and let your shoulders drop."
 SETTINGS = SpeechSettings(rate_wpm=160)
@@ -202,8 +202,8 @@ def test_an_empty_table_leaves_text_alone():
 
 
 def test_measured_lengths_feed_the_compiler(cache):
-    from coach.compiler import compile_routine
-    from coach.library import resolve_routine
+    from coach.compiler.compile import compile_routine
+    from coach.routines.library import resolve_routine
 
     timeline = compile_routine(resolve_routine("flare-up"), speech_s=cache.speech_s)
     assert timeline.cues

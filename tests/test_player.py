@@ -14,11 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from coach.compiler import compile_routine
-from coach.keys import NoKeys
-from coach.model import Routine, Segment
-from coach.player import PAIN_LINES, PAUSED_LINE, QUIT_LINES, RESUMING_LINE, Player, State
-from coach.walk import TICK_S, StatusView, play_live, status_line
+from coach.compiler.compile import compile_routine
+from coach.live.keys import NoKeys
+from coach.live.player import PAIN_LINES, PAUSED_LINE, QUIT_LINES, RESUMING_LINE, Player, State
+from coach.live.walk import TICK_S, StatusView, play_live, status_line
+from coach.routines.model import Routine, Segment
 from tests.livefakes import (
     SR,
     FakeClock,

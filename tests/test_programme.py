@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from coach.errors import UsageError
-from coach.history import WalkRecord
-from coach.model import Repeat, Routine, Segment
-from coach.programme import (
+from coach.programme.history import WalkRecord
+from coach.programme.plan import (
     cool_down_s,
     figure8_routine,
     flare_routine,
@@ -22,6 +21,7 @@ from coach.programme import (
     upcoming_sessions,
     walk_routine,
 )
+from coach.routines.model import Repeat, Routine, Segment
 
 TECHNIQUES = {"warm-up", "posture-check", "heel-toe", "backward", "side-step", "figure-8",
               "incline", "pace-change", "rest", "cool-down"}
@@ -152,7 +152,7 @@ def test_upcoming_sessions_add_figure8_morning_and_evening() -> None:
 
 
 def test_every_programme_routine_compiles_with_the_builtin_techniques() -> None:
-    from coach.compiler import compile_routine
+    from coach.compiler.compile import compile_routine
 
     routines = [walk_routine(m, r, 1) for m in range(5, 31) for r in range(3)]
     routines += [flare_routine(), figure8_routine(3, "morning"), figure8_routine(10, "evening")]

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from coach.errors import UsageError
-from coach.history import WalkRecord
-from coach.programme import make_state, upcoming_sessions
-from coach.progress import format_table, pain_trend, plot_progress, weekly_progress
+from coach.programme.history import WalkRecord
+from coach.programme.plan import make_state, upcoming_sessions
+from coach.programme.progress import format_table, pain_trend, plot_progress, weekly_progress
 
 MONDAY = date(2026, 3, 2)
 

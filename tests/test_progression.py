@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coach.history import WalkRecord
-from coach.progression import TARGET_MIN, ladder, replay
+from coach.programme.history import WalkRecord
+from coach.programme.progression import TARGET_MIN, ladder, replay
 
 START = date(2026, 3, 2)  # a Monday
 

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coach.clip import Clip
-from coach.cuesounds import CueSounds
-from coach.render import CLIP_CACHE_SAMPLES, DUCK_GAIN, SPEECH_RMS, SessionRenderer
-from coach.timeline import CadencePoint, Section
+from coach.audio.clip import Clip
+from coach.audio.cuesounds import CueSounds
+from coach.audio.render import CLIP_CACHE_SAMPLES, DUCK_GAIN, SPEECH_RMS, SessionRenderer
+from coach.compiler.timeline import CadencePoint, Section
 from tests.audiotest import RATE_HZ, make_timeline, sample_timeline, tone_clip
 
 TIMELINE = sample_timeline()

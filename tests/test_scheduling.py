@@ -11,7 +11,7 @@ import pytest
 import schedule
 
 from coach.errors import UsageError
-from coach.scheduling import (
+from coach.scheduling.scheduler import (
     Firing,
     WalkSchedule,
     WalkScheduler,

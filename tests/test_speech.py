@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coach.clip import SILENCE_LEVEL, Clip
+from coach.audio.clip import SILENCE_LEVEL, Clip
 from coach.errors import EngineError, UsageError
-from coach.model import SpeechSettings
+from coach.routines.model import SpeechSettings
 from coach.speech import (
     ATTEMPTS,
     EspeakEngine,

@@ -8,7 +8,7 @@ import wave
 import pytest
 from mutagen.id3 import ID3
 
-from coach.tags import DEFAULT_ARTIST, TagInfo, id3_bytes, tag_wav
+from coach.export.tags import DEFAULT_ARTIST, TagInfo, id3_bytes, tag_wav
 from tests.audiotest import sample_timeline
 
 TIMELINE = sample_timeline()

@@ -6,11 +6,11 @@ import io
 
 import pytest
 
-from coach.compiler import compile_routine
-from coach.keys import NoKeys
-from coach.model import Routine, Segment
-from coach.player import PAIN_LINES, QUIT_LINES
-from coach.text_player import no_audio_explanation, play_text
+from coach.compiler.compile import compile_routine
+from coach.live.keys import NoKeys
+from coach.live.player import PAIN_LINES, QUIT_LINES
+from coach.live.text_player import no_audio_explanation, play_text
+from coach.routines.model import Routine, Segment
 from tests.livefakes import FakeClock, ScriptedKeys
 
 T0 = 1000.0

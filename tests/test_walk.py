@@ -9,11 +9,11 @@ from datetime import datetime, timezone
 import numpy as np
 import pytest
 
-from coach.audio_out import NoAudioDevice
-from coach.history import History
-from coach.library import resolve_routine
-from coach.player import QUIT_LINES
-from coach.walk import WalkOptions, status_line, walk_routine
+from coach.audio.device import NoAudioDevice
+from coach.live.player import QUIT_LINES
+from coach.live.walk import WalkOptions, status_line, walk_routine
+from coach.programme.history import History
+from coach.routines.library import resolve_routine
 from tests.livefakes import FakeClock, RecordingSink, ScriptedKeys
 
 STARTED = datetime(2026, 11, 23, 7, 30, tzinfo=timezone.utc)
@@ -81,8 +81,8 @@ def test_text_on_request_never_opens_the_device(tmp_path):
 
 
 def test_status_line_while_playing(tmp_path):
-    from coach.player import State, Status
-    from coach.timeline import Cue
+    from coach.compiler.timeline import Cue
+    from coach.live.player import State, Status
 
     cue = Cue(75.0, "Shoulders relaxed and down, away from your ears, please.", "posture", 2,
               0, 2.0)
@@ -97,7 +97,7 @@ def test_with_no_routine_named_the_walk_is_todays_programme_session():
     from click.testing import CliRunner
 
     from coach.cli import main
-    from coach.walk import todays_routine
+    from coach.live.walk import todays_routine
 
     routine, why = todays_routine(date(2026, 11, 23))
     assert routine.id == "gentle-start" and "coach plan" in why

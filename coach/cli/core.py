@@ -11,7 +11,7 @@ from coach.cli.speech import SpeechOverrides, speech_options
 from coach.errors import RoutineError, UsageError
 
 if TYPE_CHECKING:
-    from coach.timeline import Timeline
+    from coach.compiler.timeline import Timeline
 
 ROUTINE_HELP = "A built-in routine id (see `coach routines`), your own routine id, or a YAML path."
 
@@ -35,8 +35,8 @@ def routines() -> None:
     Your own routines go in the folder printed at the bottom.
     """
     from coach import paths
-    from coach.durations import format_clock
-    from coach.library import builtin_routine_ids, resolve_routine, routine_sources
+    from coach.routines.durations import format_clock
+    from coach.routines.library import builtin_routine_ids, resolve_routine, routine_sources
 
     rows = []
     builtin = set(builtin_routine_ids())
@@ -64,7 +64,7 @@ def techniques() -> None:
     Example:
       coach techniques
     """
-    from coach.library import load_techniques
+    from coach.routines.library import load_techniques
 
     techs = load_techniques()
     width = max(len(t) for t in techs)
@@ -82,9 +82,9 @@ def show(routine: str) -> None:
       coach show gentle-start
       coach show ./my-walk.yaml
     """
-    from coach.compiler import compile_routine
-    from coach.durations import format_clock
-    from coach.library import resolve_routine
+    from coach.compiler.compile import compile_routine
+    from coach.routines.durations import format_clock
+    from coach.routines.library import resolve_routine
 
     r = resolve_routine(routine)
     timeline = compile_routine(r)
@@ -124,7 +124,7 @@ def compile_cmd(routine: str, fmt: str, quiet: bool, estimate: bool,
       coach compile brisk-30 --format json > brisk.json
       coach compile heel-toe --format srt > heel-toe.srt
     """
-    from coach.formats import render
+    from coach.export.formats import render
 
     timeline = compile_for_cli(routine, speech, estimate)
     if not quiet:
@@ -138,15 +138,15 @@ def compile_for_cli(ref: str, speech: SpeechOverrides | None = None,
     """Resolve and compile a routine, timing its cues by their synthesised speech."""
     import dataclasses
 
-    from coach.compiler import compile_routine
-    from coach.library import resolve_routine
+    from coach.compiler.compile import compile_routine
+    from coach.routines.library import resolve_routine
 
     routine = resolve_routine(ref)
     if speech is not None:
         routine = dataclasses.replace(routine, speech=speech.apply(routine.speech))
     if estimate:
         return compile_routine(routine)
-    from coach.phrase_cache import open_phrase_cache
+    from coach.speech.phrase_cache import open_phrase_cache
 
     cache = open_phrase_cache(routine.speech, routine.pronunciations)
     return compile_routine(routine, speech_s=cache.speech_s)
@@ -167,10 +167,10 @@ def check(files: tuple[str, ...]) -> None:
     from pathlib import Path
 
     from coach.cli import report
-    from coach.compiler import compile_routine, plural
-    from coach.durations import format_clock
-    from coach.library import load_techniques, read_user_file
-    from coach.loader import load_routine
+    from coach.compiler.compile import compile_routine, plural
+    from coach.routines.durations import format_clock
+    from coach.routines.library import load_techniques, read_user_file
+    from coach.routines.loader import load_routine
 
     techs = load_techniques()
     failed = False

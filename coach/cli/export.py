@@ -15,9 +15,9 @@ from coach.errors import UsageError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from coach.model import Routine
-    from coach.render import SessionRenderer
-    from coach.timeline import Timeline
+    from coach.audio.render import SessionRenderer
+    from coach.compiler.timeline import Timeline
+    from coach.routines.model import Routine
 
 AUDIO_SUFFIXES = (".mp3", ".wav")
 #: The compiler's note on a cue it moved ("01:20 moved encouragement cue '...' 4.8 s later: ...").
@@ -62,15 +62,15 @@ def export(ctx: click.Context, routines: tuple[str, ...], output: str, bitrate: 
     """
     from click.core import ParameterSource
 
-    from coach.export import (
+    from coach.export.tags import TagInfo
+    from coach.export.writer import (
         SAMPLE_RATE_HZ,
         encoder_for,
         export_many,
         export_session,
         prepare_session,
     )
-    from coach.library import resolve_routine
-    from coach.tags import TagInfo
+    from coach.routines.library import resolve_routine
 
     if not program and ctx.get_parameter_source("weeks") is not ParameterSource.DEFAULT:
         raise UsageError("--weeks goes with --program (the sessions of your programme)")
@@ -164,7 +164,7 @@ def summarise_warnings(sessions: list[tuple[str, tuple[str, ...]]],
     moved cues become one note per routine. ``hints`` maps a routine id to
     the name to give `coach compile` for the details.
     """
-    from coach.compiler import moved_by_s
+    from coach.compiler.compile import moved_by_s
 
     hints = hints or {}
     by_routine: dict[str, dict[str, None]] = {}
@@ -184,8 +184,8 @@ def summarise_warnings(sessions: list[tuple[str, tuple[str, ...]]],
 
 def _programme_routines(weeks: int) -> tuple[list[Routine], list[str]]:
     """The programme's sessions for the next ``weeks`` weeks, and a file stem for each."""
-    from coach.history import History
-    from coach.programme import load_state, upcoming_sessions
+    from coach.programme.history import History
+    from coach.programme.plan import load_state, upcoming_sessions
 
     state = load_state()
     if state is None:

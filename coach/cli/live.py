@@ -54,8 +54,8 @@ def walk(routine: str | None, text: bool, device: str | None, cadence: bool,
       coach walk heel-toe --text
       coach walk --device 1
     """
-    from coach.library import resolve_routine
-    from coach.walk import WalkOptions, todays_routine, walk_routine
+    from coach.live.walk import WalkOptions, todays_routine, walk_routine
+    from coach.routines.library import resolve_routine
 
     if routine is not None:
         chosen = resolve_routine(routine)
@@ -99,7 +99,7 @@ def devices() -> None:
       coach devices
       coach walk gentle-start --device 1
     """
-    from coach.audio_out import list_devices
+    from coach.audio.device import list_devices
 
     found = list_devices()
     if not found:

@@ -12,8 +12,8 @@ import click
 from coach.errors import UsageError
 
 if TYPE_CHECKING:
-    from coach.history import WalkRecord
-    from coach.programme import ProgrammeState
+    from coach.programme.history import WalkRecord
+    from coach.programme.plan import ProgrammeState
 
 SAFETY = ("This is guidance, not medical advice: talk to your doctor before you start, and "
           "slow down or stop if your pain grows or you feel dizzy.")
@@ -67,7 +67,7 @@ def parse_when(text: str, option: str, now: datetime, max_age_days: int | None =
 
 
 def check_minutes(value: float | None, option: str) -> None:
-    from coach.history import MAX_WALK_MIN
+    from coach.programme.history import MAX_WALK_MIN
 
     if value is not None and not 0 <= value <= MAX_WALK_MIN:
         raise UsageError(f"{option} must be from 0 to {MAX_WALK_MIN} minutes, got {value:g}")
@@ -75,9 +75,9 @@ def check_minutes(value: float | None, option: str) -> None:
 
 def check_routine_id(routine: str) -> None:
     """A routine coach knows, or one the programme made; else suggest the closest id."""
-    from coach.library import routine_ids
-    from coach.programme import is_programme_id
-    from coach.yamlsrc import suggest
+    from coach.programme.plan import is_programme_id
+    from coach.routines.library import routine_ids
+    from coach.routines.yamlsrc import suggest
 
     known = routine_ids()
     if routine in known or is_programme_id(routine):
@@ -122,7 +122,7 @@ def log(routine: str | None, minutes: float | None, planned: float | None, when:
       coach log --morning-pain 2              (for your last walk)
       coach log --morning-pain 4 --id 12
     """
-    from coach.history import History, WalkRecord
+    from coach.programme.history import History, WalkRecord
 
     with History() as hist:
         if morning_pain is not None and routine is None:
@@ -173,7 +173,7 @@ def history(as_json: bool, as_csv: bool, since: str | None) -> None:
       coach history --csv > walks.csv
       coach history --json | jq '.[].walked_min'
     """
-    from coach.history import History
+    from coach.programme.history import History
 
     if as_json and as_csv:
         raise UsageError("choose one of --json and --csv")
@@ -239,8 +239,8 @@ def plan(minutes: float | None, days: int | None, figure8: bool | None, restart:
     """
     from dataclasses import replace
 
-    from coach.history import History
-    from coach.programme import load_state, make_state, save_state
+    from coach.programme.history import History
+    from coach.programme.plan import load_state, make_state, save_state
 
     today = local_now().date()
     state = None if restart else load_state()
@@ -276,7 +276,7 @@ def _ask_intake(minutes: float | None, days: int | None) -> tuple[float, int]:
 
 
 def describe_plan(state: ProgrammeState, records: list[WalkRecord], today: date) -> str:
-    from coach.programme import next_session, upcoming_sessions
+    from coach.programme.plan import next_session, upcoming_sessions
 
     nxt = next_session(state, records, today)
     total_min = nxt.routine.duration_s / 60
@@ -304,10 +304,10 @@ def progress(plot: str | None) -> None:
     """
     from pathlib import Path
 
-    from coach.atomic import check_output_file
-    from coach.history import History
-    from coach.programme import load_state
-    from coach.progress import format_table, plot_progress, weekly_progress
+    from coach.files import check_output_file
+    from coach.programme.history import History
+    from coach.programme.plan import load_state
+    from coach.programme.progress import format_table, plot_progress, weekly_progress
 
     target = None if plot is None else check_output_file(Path(plot), PLOT_SUFFIXES)
     with History() as hist:

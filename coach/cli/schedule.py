@@ -12,8 +12,8 @@ import click
 from coach.errors import CoachError, OutputError, UsageError
 
 if TYPE_CHECKING:
-    from coach.model import Routine
-    from coach.scheduling import Firing, WalkSchedule
+    from coach.routines.model import Routine
+    from coach.scheduling.scheduler import Firing, WalkSchedule
 
 PLAN_REF = "plan"  # a schedule for "whatever the programme says today"
 
@@ -38,8 +38,8 @@ def schedule() -> None:
 def _check_ref(ref: str) -> str:
     """The reference to store: a known routine id, 'plan', or an absolute path (a
     relative one would break when the daemon, cron or systemd runs elsewhere)."""
-    from coach.library import looks_like_path, routine_ids
-    from coach.yamlsrc import suggest
+    from coach.routines.library import looks_like_path, routine_ids
+    from coach.routines.yamlsrc import suggest
 
     if ref == PLAN_REF:
         return ref
@@ -69,7 +69,7 @@ def add(routine: str, at_: str, days: str, schedule_id: str | None) -> None:
       coach schedule add brisk-30 --at 18:15 --days mon,wed,fri
       coach schedule add plan --at 12:30 --days weekdays --id lunch
     """
-    from coach.scheduling import (
+    from coach.scheduling.scheduler import (
         add_schedule,
         load_schedules,
         parse_days,
@@ -98,7 +98,7 @@ def figure8(morning: str, evening: str, days: str) -> None:
       coach schedule figure-8
       coach schedule figure-8 --morning 06:45 --evening 20:00
     """
-    from coach.scheduling import (
+    from coach.scheduling.scheduler import (
         WalkSchedule,
         load_schedules,
         parse_days,
@@ -124,7 +124,7 @@ def list_cmd() -> None:
       coach schedule list
     """
     from coach.cli.programme import local_now
-    from coach.scheduling import SystemClock, load_schedules, next_due
+    from coach.scheduling.scheduler import SystemClock, load_schedules, next_due
 
     entries = load_schedules()
     if not entries:
@@ -145,7 +145,7 @@ def remove(schedule_id: str) -> None:
     Example:
       coach schedule remove figure-8-evening
     """
-    from coach.scheduling import load_schedules, remove_schedule, save_schedules
+    from coach.scheduling.scheduler import load_schedules, remove_schedule, save_schedules
 
     save_schedules(remove_schedule(load_schedules(), schedule_id))
     click.echo(f"Removed {schedule_id}.")
@@ -172,7 +172,7 @@ def run(export_to: str | None, grace: float) -> None:
     import time as systime
 
     from coach.cli.programme import local_now
-    from coach.scheduling import SystemClock, load_schedules, make_scheduler, serve
+    from coach.scheduling.scheduler import SystemClock, load_schedules, make_scheduler, serve
 
     entries = load_schedules()
     if not entries:
@@ -214,7 +214,7 @@ def run(export_to: str | None, grace: float) -> None:
 
 def export_folder(folder: Path) -> Path:
     """The --export-to folder: made if missing, but only inside an existing folder."""
-    from coach.atomic import no_folder
+    from coach.files import no_folder
 
     folder = folder.expanduser()
     if folder.is_dir():
@@ -243,11 +243,11 @@ def _start_safely(ref: str) -> None:
 def routine_for(ref: str, day: date | None = None) -> Routine:
     """A schedule's routine: the programme's session for 'plan', else a routine reference."""
     from coach.cli.programme import local_now
-    from coach.library import resolve_routine
+    from coach.routines.library import resolve_routine
 
     if ref != PLAN_REF:
         return resolve_routine(ref)
-    from coach.programme import todays_session
+    from coach.programme.plan import todays_session
 
     session = todays_session(day or local_now().date())
     if session is None:
@@ -258,7 +258,7 @@ def routine_for(ref: str, day: date | None = None) -> Routine:
 def start_session(routine: Routine) -> None:
     """THE one place a scheduled session starts: played live, as `coach walk` plays it
     (spoken on the sound device, or printed as text where there is none)."""
-    from coach.walk import walk_routine
+    from coach.live.walk import walk_routine
 
     walk_routine(routine)
 
@@ -281,8 +281,8 @@ def export_day(entries: list[WalkSchedule], day: date, folder: Path) -> list[Pat
 
 def export_session(routine: Routine, folder: Path, stem: str) -> Path:
     """The session as an MP3 named ``STEM-ROUTINE.mp3`` in ``folder`` (which must exist)."""
-    from coach.export import export_session as write_mp3
-    from coach.export import prepare_session
+    from coach.export.writer import export_session as write_mp3
+    from coach.export.writer import prepare_session
 
     timeline, renderer = prepare_session(routine)
     return write_mp3(timeline, renderer, folder / f"{stem}-{routine.id}.mp3")
@@ -306,10 +306,10 @@ def ics(output: str, alarm: int) -> None:
     """
     from zoneinfo import ZoneInfo
 
-    from coach.atomic import check_output_file
-    from coach.calendar import coach_command, crontab_lines, systemd_units, write_ics
     from coach.cli.programme import local_now
-    from coach.scheduling import load_schedules, local_zoneinfo
+    from coach.files import check_output_file
+    from coach.scheduling.calendar import coach_command, crontab_lines, systemd_units, write_ics
+    from coach.scheduling.scheduler import load_schedules, local_zoneinfo
 
     target = check_output_file(Path(output), (".ics",))
     entries = load_schedules()

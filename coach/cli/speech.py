@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from coach.model import SpeechSettings
+    from coach.routines.model import SpeechSettings
 
 ENGINE_HELP = "Speech engine: espeak (the default on Linux) or pyttsx3."
 

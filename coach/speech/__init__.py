@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sys
 
-from coach.clip import Clip
+from coach.audio.clip import Clip
 from coach.errors import UsageError
 from coach.speech.base import (
     ATTEMPTS,

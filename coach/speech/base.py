@@ -16,9 +16,9 @@ from typing import Protocol
 
 import numpy as np
 
-from coach.clip import Clip
+from coach.audio.clip import Clip
 from coach.errors import EngineError, UsageError
-from coach.model import SpeechSettings
+from coach.routines.model import SpeechSettings
 
 #: A clip whose peak stays below this (about -36 dBFS) is silent: the engine failed.
 MIN_PEAK = 500

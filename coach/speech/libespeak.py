@@ -14,9 +14,9 @@ import threading
 
 import numpy as np
 
-from coach.clip import Clip
+from coach.audio.clip import Clip
 from coach.errors import EngineError, UsageError
-from coach.model import SpeechSettings
+from coach.routines.model import SpeechSettings
 from coach.speech.base import ATTEMPTS, VoiceInfo, package_version, rate_wpm, synthesize_checked
 
 

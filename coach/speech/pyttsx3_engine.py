@@ -20,9 +20,9 @@ from typing import IO, TYPE_CHECKING
 
 import numpy as np
 
-from coach.clip import Clip
+from coach.audio.clip import Clip
 from coach.errors import EngineError, UsageError
-from coach.model import SpeechSettings
+from coach.routines.model import SpeechSettings
 from coach.speech.base import ATTEMPTS, VoiceInfo, package_version, rate_wpm, synthesize_checked
 from coach.speech.libespeak import espeak_paths, library_version
 

@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from coach import paths
-from coach.clip import Clip
+from coach.audio.clip import Clip
 from coach.errors import OutputError
-from coach.model import SpeechSettings
+from coach.routines.model import SpeechSettings
 
 if TYPE_CHECKING:
     from coach.speech import SpeechEngine

@@ -19,9 +19,9 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from coach.compiler.timeline import Timeline
 from coach.errors import OutputError
-from coach.formats import to_text
-from coach.timeline import Timeline
+from coach.export.formats import to_text
 
 if TYPE_CHECKING:
     from mutagen.id3 import ID3
@@ -62,7 +62,7 @@ def build_id3(timeline: Timeline, info: TagInfo) -> ID3:
         PictureType,
     )
 
-    from coach.cover import cover_png
+    from coach.export.cover import cover_png
 
     utf8 = Encoding.UTF8
     tags = ID3()

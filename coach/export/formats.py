@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from coach.durations import format_clock
-from coach.timeline import Timeline
+from coach.compiler.timeline import Timeline
+from coach.routines.durations import format_clock
 
 FORMATS = ("text", "json", "lrc", "srt")
 

@@ -29,7 +29,7 @@ from typing import Protocol
 
 import numpy as np
 
-from coach.timeline import Cue, Timeline
+from coach.compiler.timeline import Cue, Timeline
 
 PAUSED_LINE = "Paused."
 RESUMING_LINE = "Resuming."
@@ -48,7 +48,7 @@ PAIN_LINES = (
 PLAYER_LINES = (PAUSED_LINE, RESUMING_LINE, *QUIT_LINES, *PAIN_LINES)
 
 #: What each key does (space, n, r, q, p, either case). Exact keys, no case
-#: folding; coach.keys drops terminal sequences such as F1 (ESC O P) before here.
+#: folding; coach.live.keys drops terminal sequences such as F1 (ESC O P) before here.
 KEY_COMMANDS = {" ": "toggle_pause", "n": "skip", "N": "skip", "r": "repeat", "R": "repeat",
                 "q": "quit", "Q": "quit", "p": "pain", "P": "pain"}
 

@@ -1,6 +1,6 @@
 """Timeline -> PCM: the one renderer behind every sink (device, MP3, WAV).
 
-:class:`SessionRenderer` turns a :class:`~coach.timeline.Timeline` into float32
+:class:`SessionRenderer` turns a :class:`~coach.compiler.timeline.Timeline` into float32
 mono samples at one rate. Each speech clip starts exactly at
 ``round(cue.at_s * sample_rate_hz)``; a chime marks every section change after
 the first, a tick sits under each countdown number, and an optional step
@@ -25,9 +25,9 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from coach.clip import Clip
-from coach.cuesounds import CueSounds, resample
-from coach.timeline import Cue, Timeline
+from coach.audio.clip import Clip
+from coach.audio.cuesounds import CueSounds, resample
+from coach.compiler.timeline import Cue, Timeline
 
 #: Speech is brought to this RMS (over its voiced frames), about -20 dBFS...
 SPEECH_RMS = 0.1

@@ -11,7 +11,7 @@ from collections.abc import Collection
 
 import yaml
 
-from coach.model import (
+from coach.routines.model import (
     PACES,
     Reminder,
     Repeat,
@@ -22,7 +22,7 @@ from coach.model import (
     Technique,
     total_duration_s,
 )
-from coach.yamlsrc import Reader, compose, suggest
+from coach.routines.yamlsrc import Reader, compose, suggest
 
 MAX_SESSION_S = 4 * 3600
 MIN_SESSION_S = 10  # room for the spoken safety line

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 from coach import paths
 from coach.errors import UsageError
-from coach.loader import load_routine, load_technique
-from coach.model import Routine, Technique
-from coach.yamlsrc import suggest
+from coach.routines.loader import load_routine, load_technique
+from coach.routines.model import Routine, Technique
+from coach.routines.yamlsrc import suggest
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -43,7 +43,7 @@ def _data_dir() -> Traversable:
 def read_user_file(path: Path) -> bytes:
     """Read a file the user named, refusing huge files before reading them."""
     from coach.errors import RoutineError
-    from coach.yamlsrc import MAX_FILE_BYTES
+    from coach.routines.yamlsrc import MAX_FILE_BYTES
 
     try:
         size = path.stat().st_size

@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from coach.durations import parse_duration
 from coach.errors import Problem, RoutineError
+from coach.routines.durations import parse_duration
 
 MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 20_000
@@ -238,7 +238,7 @@ class Reader:
 
 
 def _fmt(seconds: float) -> str:
-    from coach.durations import format_duration
+    from coach.routines.durations import format_duration
 
     return format_duration(seconds)
 

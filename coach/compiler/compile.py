@@ -28,9 +28,9 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from coach.durations import format_clock
-from coach.model import PACES, Repeat, Routine, Segment, Technique
-from coach.timeline import PRIORITY, CadencePoint, Cue, Section, SpeechTimer, Timeline
+from coach.compiler.timeline import PRIORITY, CadencePoint, Cue, Section, SpeechTimer, Timeline
+from coach.routines.durations import format_clock
+from coach.routines.model import PACES, Repeat, Routine, Segment, Technique
 
 LEAD_IN_MS = 1500  # silence before the first word of a session
 CHIME_MS = 800  # after a section change the chime plays first
@@ -83,7 +83,7 @@ def compile_routine(routine: Routine, speech_s: SpeechTimer | None = None,
                     techniques: Mapping[str, Technique] | None = None) -> Timeline:
     """Compile ``routine`` into a timeline (see the module docstring)."""
     if techniques is None:
-        from coach.library import load_techniques
+        from coach.routines.library import load_techniques
 
         techniques = load_techniques()
     if speech_s is None:

@@ -138,7 +138,7 @@ def schedules_path() -> Path:
 
 
 def load_schedules(path: Path | None = None) -> list[WalkSchedule]:
-    from coach.configfile import read_yaml
+    from coach.config import read_yaml
 
     path = path or schedules_path()
     raw = read_yaml(path, "schedules") or {}
@@ -155,7 +155,7 @@ def load_schedules(path: Path | None = None) -> list[WalkSchedule]:
 def save_schedules(entries: Sequence[WalkSchedule], path: Path | None = None) -> Path:
     import yaml
 
-    from coach.atomic import write_atomic
+    from coach.files import write_atomic
 
     path = path or schedules_path()
     data: dict[str, Any] = {"schedules": [

@@ -60,8 +60,14 @@ def _enumerate() -> tuple[list[AudioDevice], list[Any]]:
             infos = context.get_playbacks()
     except miniaudio.MiniaudioError:
         return [], []
+    infos = [info for info in infos if not _plays_into_nothing(str(info["name"]))]
     devices = [AudioDevice(i, str(info["name"]), context.backend) for i, info in enumerate(infos)]
     return devices, [info["id"] for info in infos]
+
+
+def _plays_into_nothing(name: str) -> bool:
+    """ALSA's ``null`` PCM is listed like an output but discards everything."""
+    return name.startswith("Discard all samples")
 
 
 def _real_backends() -> list[Any]:

@@ -3,9 +3,9 @@
 :func:`walk_routine` is the one entry point (the CLI and the scheduler call
 it). It compiles the routine with measured phrase lengths, warms the phrase
 cache, opens the sound device *before* the first cue, plays the session
-through a :class:`~coach.player.Player` while a status line shows where the
+through a :class:`~coach.live.player.Player` while a status line shows where the
 walk is, and records the walk in the history. With no sound device (or when
-asked) it prints the session as text instead (:mod:`coach.text_player`).
+asked) it prints the session as text instead (:mod:`coach.live.text_player`).
 
 The loop here only polls keys and refreshes the screen on an absolute tick
 grid; the timing of what is heard is set by the sample counter alone.
@@ -22,12 +22,12 @@ from datetime import date, datetime, timezone
 from typing import Any, Protocol, TextIO
 
 from coach.clock import Clock, MonotonicClock
-from coach.durations import format_clock
+from coach.compiler.timeline import Timeline
 from coach.errors import CoachError
-from coach.keys import KeySource, NoKeys, TerminalKeys
-from coach.model import Routine, SpeechSettings
-from coach.player import PLAYER_LINES, Player, PlayEvent, State, Status
-from coach.timeline import Timeline
+from coach.live.keys import KeySource, NoKeys, TerminalKeys
+from coach.live.player import PLAYER_LINES, Player, PlayEvent, State, Status
+from coach.routines.durations import format_clock
+from coach.routines.model import Routine, SpeechSettings
 
 SAMPLE_RATE_HZ = 22050
 TICK_S = 0.25  # how often keys are read and the status line redrawn
@@ -36,7 +36,7 @@ PainQuestion = Callable[[str], "int | None"]
 
 
 class AudioSink(Protocol):
-    """A sound output fed by pulling blocks (see :class:`coach.audio_out.DeviceSink`)."""
+    """A sound output fed by pulling blocks (see :class:`coach.audio.device.DeviceSink`)."""
 
     description: str
 
@@ -81,8 +81,8 @@ def todays_routine(today: date | None = None) -> tuple[Routine, str]:
     Today's session from the programme when one is set up (``coach plan``),
     else the gentlest built-in routine.
     """
-    from coach.library import resolve_routine
-    from coach.programme import todays_session
+    from coach.programme.plan import todays_session
+    from coach.routines.library import resolve_routine
 
     session = todays_session(today or date.today())
     if session is None:
@@ -98,11 +98,11 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(), *,
                  now: Callable[[], datetime] | None = None) -> WalkOutcome:
     """Walk ``routine`` live (or as text) and record it; see the module docstring.
 
-    ``history`` is a :class:`coach.history.History` (default: the user's);
+    ``history`` is a :class:`coach.programme.history.History` (default: the user's);
     ``ask_pain(when)`` asks for a 0-10 score before/after when none was given.
     ``keys`` defaults to the terminal's (none when stdin is not a terminal).
     """
-    from coach.text_player import play_text
+    from coach.live.text_player import play_text
 
     clock = clock or MonotonicClock()
     out = out or sys.stdout
@@ -127,7 +127,7 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(), *,
                 failure = err
                 walked_s, reason = player.played_samples / player.sample_rate_hz, "device"
         else:
-            from coach.compiler import compile_routine
+            from coach.compiler.compile import compile_routine
 
             timeline = compile_routine(routine)
             walked_s, reason = play_text(timeline, clock, out, key_source, why=live)
@@ -160,7 +160,7 @@ def _open_audio(routine: Routine, options: WalkOptions, sink: AudioSink | None, 
 
 def _no_audio_errors() -> tuple[type[BaseException], ...]:
     """What makes the walk fall back to text: no device, or no working voice."""
-    from coach.audio_out import NoAudioDevice
+    from coach.audio.device import NoAudioDevice
     from coach.errors import EngineError
 
     return (NoAudioDevice, EngineError)
@@ -177,7 +177,7 @@ def _keys_for(keys: KeySource | None) -> Iterator[KeySource]:
 
 
 def _device_sink(device: str | None) -> AudioSink:
-    from coach.audio_out import DeviceSink
+    from coach.audio.device import DeviceSink
 
     return DeviceSink(device, SAMPLE_RATE_HZ)
 
@@ -187,8 +187,8 @@ def _prepare_audio(routine: Routine, options: WalkOptions, out: TextIO
     """The export's session (measured phrases, same renderer) plus the player's own lines."""
     import numpy as np
 
-    from coach.export import phrase_cache_for, prepare_session
-    from coach.render import normalise_speech
+    from coach.audio.render import normalise_speech
+    from coach.export.writer import phrase_cache_for, prepare_session
 
     engines: dict[str | None, Any] = {}
     progress = ProgressLine(out)
@@ -309,7 +309,7 @@ class ProgressLine:
 
 def record_walk(outcome: WalkOutcome, history: Any = None) -> None:
     """Add the walk to the history (the user's own unless one is given)."""
-    from coach.history import History, WalkRecord
+    from coach.programme.history import History, WalkRecord
 
     record = WalkRecord(
         routine=outcome.routine, started_at=outcome.started_at,

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from coach.history import WalkRecord
+from coach.programme.history import WalkRecord
 
 TARGET_MIN = 30
 FLARE_PAIN = 7

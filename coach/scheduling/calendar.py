@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from coach.atomic import write_atomic
-from coach.scheduling import WalkSchedule
+from coach.files import write_atomic
+from coach.scheduling.scheduler import WalkSchedule
 
 ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 SYSTEMD_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

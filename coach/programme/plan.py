@@ -1,8 +1,8 @@
 """The multi-week walking programme: intake, plan state and the next session.
 
 Pure apart from :func:`load_state` / :func:`save_state`: no clock inside, the
-day is passed in. The dose comes from :mod:`coach.progression` (the rules);
-this module turns a dose into a :class:`coach.model.Routine` built from the
+day is passed in. The dose comes from :mod:`coach.programme.progression` (the rules);
+this module turns a dose into a :class:`coach.routines.model.Routine` built from the
 technique ids, and projects the coming weeks for export.
 """
 
@@ -17,9 +17,9 @@ from typing import Any
 
 from coach import paths
 from coach.errors import UsageError
-from coach.history import WalkRecord
-from coach.model import Repeat, Routine, Segment, total_duration_s
-from coach.progression import Standing, replay
+from coach.programme.history import WalkRecord
+from coach.programme.progression import Standing, replay
+from coach.routines.model import Repeat, Routine, Segment, total_duration_s
 
 START_MIN, START_MAX = 5, 10
 TARGET_DAYS = 5
@@ -79,7 +79,7 @@ def state_path() -> Path:
 
 def load_state(path: Path | None = None) -> ProgrammeState | None:
     """The saved programme, or None when there is none yet."""
-    from coach.configfile import read_yaml
+    from coach.config import read_yaml
 
     path = path or state_path()
     raw = read_yaml(path, "programme", "run `coach plan --restart` to start again")
@@ -100,7 +100,7 @@ def load_state(path: Path | None = None) -> ProgrammeState | None:
 def save_state(state: ProgrammeState, path: Path | None = None) -> Path:
     import yaml
 
-    from coach.atomic import write_atomic
+    from coach.files import write_atomic
 
     path = path or state_path()
     data: dict[str, Any] = {"version": 1, "started_on": state.started_on.isoformat(),
@@ -155,7 +155,7 @@ def next_session(state: ProgrammeState, history_records: Sequence[WalkRecord],
 
 def todays_session(today: date) -> PlannedSession | None:
     """Today's session from the saved programme and history; None without a programme."""
-    from coach.history import History
+    from coach.programme.history import History
 
     state = load_state()
     if state is None:

@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from coach.errors import UsageError
-from coach.history import WalkRecord
-from coach.programme import (
+from coach.programme.history import WalkRecord
+from coach.programme.plan import (
     WALK_DAYS,
     ProgrammeState,
     days_per_week,
@@ -22,7 +22,7 @@ from coach.programme import (
     is_main_walk,
     next_session,
 )
-from coach.progression import replay
+from coach.programme.progression import replay
 
 TREND_POINTS = 1.0  # a change of a point or more in average pain is a trend
 
@@ -137,7 +137,7 @@ def plot_progress(rows: Sequence[WeekRow], path: Path) -> Path:
         raise UsageError("the progress picture needs matplotlib: "
                          "pip install 'walking-coach[plot]' (or use `coach progress` "
                          "without --plot for a table)") from None
-    from coach.atomic import write_atomic
+    from coach.files import write_atomic
 
     if not rows:
         raise UsageError("nothing to plot yet: log a walk first (`coach log`)")

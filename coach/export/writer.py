@@ -26,17 +26,17 @@ from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 import numpy as np
 
-from coach.atomic import write_atomic
+from coach.compiler.timeline import Timeline
 from coach.errors import OutputError, UsageError
-from coach.formats import to_lrc
-from coach.tags import TagInfo, id3_bytes, tag_wav
-from coach.timeline import Timeline
+from coach.export.formats import to_lrc
+from coach.export.tags import TagInfo, id3_bytes, tag_wav
+from coach.files import write_atomic
 
 if TYPE_CHECKING:
-    from coach.model import Routine, SpeechSettings
-    from coach.phrase_cache import PhraseCache
-    from coach.render import SessionRenderer
+    from coach.audio.render import SessionRenderer
+    from coach.routines.model import Routine, SpeechSettings
     from coach.speech import SpeechEngine
+    from coach.speech.phrase_cache import PhraseCache
 
 FORMATS = ("mp3", "wav")
 SAMPLE_RATE_HZ = 22050
@@ -47,7 +47,7 @@ Progress = Callable[[int], None]
 
 
 class Renderer(Protocol):
-    """What an export needs of :class:`coach.render.SessionRenderer`."""
+    """What an export needs of :class:`coach.audio.render.SessionRenderer`."""
 
     sample_rate_hz: int
     total_samples: int
@@ -214,7 +214,7 @@ def encoder_for(fmt: str, bitrate_kbps: int, sample_rate_hz: int = SAMPLE_RATE_H
     Cheap, so callers can make one up front to refuse a bad request before
     any speech work.
     """
-    from coach.encoder import Mp3Encoder, WavEncoder
+    from coach.audio.encoder import Mp3Encoder, WavEncoder
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -246,8 +246,8 @@ def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
     calls (or to :func:`phrase_cache_for`) to open each engine once. Raises
     :class:`coach.errors.EngineError` when the engine cannot speak.
     """
-    from coach.compiler import compile_routine
-    from coach.render import SessionRenderer
+    from coach.audio.render import SessionRenderer
+    from coach.compiler.compile import compile_routine
 
     settings = speech or routine.speech
     cache = phrase_cache_for(routine, settings, sample_rate_hz, engines)
@@ -265,8 +265,8 @@ def phrase_cache_for(routine: Routine, settings: SpeechSettings,
     With the same ``engines`` dict the engine is opened once and shared; the
     phrases themselves are shared through the cache folder on disk.
     """
-    from coach.phrase_cache import PhraseCache
     from coach.speech import open_engine
+    from coach.speech.phrase_cache import PhraseCache
 
     engines = {} if engines is None else engines
     if settings.engine not in engines:

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from coach.clock import Clock
-from coach.durations import format_clock
-from coach.keys import KeySource, NoKeys
-from coach.player import KEY_COMMANDS, PAIN_LINES, QUIT_LINES
-from coach.timeline import Timeline
+from coach.compiler.timeline import Timeline
+from coach.live.keys import KeySource, NoKeys
+from coach.live.player import KEY_COMMANDS, PAIN_LINES, QUIT_LINES
+from coach.routines.durations import format_clock
 
 TICK_S = 0.25  # how often keys are read while waiting
 

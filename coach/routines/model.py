@@ -1,6 +1,6 @@
 """Typed, frozen model of routines and techniques (the validated YAML).
 
-Built by :mod:`coach.loader` from YAML; consumed by :mod:`coach.compiler`.
+Built by :mod:`coach.routines.loader` from YAML; consumed by :mod:`coach.compiler.compile`.
 Durations are seconds (float). Nothing here does I/O.
 """
 

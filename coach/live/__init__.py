@@ -1,0 +1,1 @@
+"""Live: a session played on the sound device (or printed as text) with keys."""

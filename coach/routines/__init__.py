@@ -1,0 +1,1 @@
+"""Routines and techniques: the YAML a walker writes, validated into frozen models (pure)."""
