@@ -3,8 +3,8 @@
 The public API, imported lazily so ``import coach`` (and ``coach --help``) stays
 instant::
 
-    from coach import resolve_routine, compile_routine
-    timeline = compile_routine(resolve_routine("figure-8"))
+    from coach import resolve_routine, compile_with_library
+    timeline = compile_with_library(resolve_routine("figure-8"))
 """
 
 from __future__ import annotations
@@ -34,6 +34,10 @@ _EXPORTS = {
     "load_techniques": "coach.routines.library",
     "compile_routine": "coach.compiler.compile",
     "estimate_speech_s": "coach.compiler.compile",
+    "compile_with_library": "coach.session",
+    "load_lines": "coach.routines.library",
+    "CoachLines": "coach.routines.lines",
+    "CompileWarning": "coach.compiler.timeline",
     "open_engine": "coach.speech",
     "PhraseCache": "coach.speech.phrase_cache",
     "SessionRenderer": "coach.audio.render",
@@ -51,7 +55,7 @@ __all__ = ["__version__", *_EXPORTS]
 if TYPE_CHECKING:
     from coach.audio.render import SessionRenderer
     from coach.compiler.compile import compile_routine, estimate_speech_s
-    from coach.compiler.timeline import Cue, Section, Timeline
+    from coach.compiler.timeline import CompileWarning, Cue, Section, Timeline
     from coach.errors import (
         CoachError,
         EngineError,
@@ -64,9 +68,11 @@ if TYPE_CHECKING:
     from coach.live.player import Player
     from coach.live.walk import WalkOptions, walk_routine
     from coach.programme.history import History, WalkRecord
-    from coach.routines.library import load_techniques, resolve_routine, routine_ids
+    from coach.routines.library import load_lines, load_techniques, resolve_routine, routine_ids
+    from coach.routines.lines import CoachLines
     from coach.routines.loader import load_routine, load_technique
     from coach.routines.model import Routine, SpeechSettings, Technique
+    from coach.session import compile_with_library
     from coach.speech import open_engine
     from coach.speech.phrase_cache import PhraseCache
 

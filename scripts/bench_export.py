@@ -75,14 +75,14 @@ def bare_lameenc_s(blocks: list[bytes], sample_rate_hz: int) -> float:
 
 def cold_synthesis(runs: int, home: Path) -> tuple[float, float, int]:
     """Median x realtime of synthesising the session's phrases into an empty cache."""
-    from coach.compiler.compile import compile_routine
+    from coach.session import compile_with_library
     from coach.speech import open_engine
     from coach.speech.phrase_cache import PhraseCache
 
     routine = routine_of(30)
     engine = open_engine(routine.speech.engine)
     engine.synthesize("Warming up the engine.", routine.speech)  # library load, not measured
-    texts = sorted({c.text for c in compile_routine(routine).cues})
+    texts = sorted({c.text for c in compile_with_library(routine).cues})
     speeds, audio_s = [], 0.0
     for run in range(runs):
         cache = PhraseCache(engine, routine.speech, cache_dir=home / f"cold-{run}",

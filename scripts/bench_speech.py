@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from coach.compiler.compile import compile_routine
 from coach.routines.library import builtin_routine_ids, resolve_routine
 from coach.routines.model import SpeechSettings
+from coach.session import compile_with_library
 from coach.speech import ENGINES, SpeechEngine, default_engine_name, open_engine
 from coach.speech.phrase_cache import PhraseCache
 
@@ -28,7 +28,7 @@ from coach.speech.phrase_cache import PhraseCache
 def cue_texts() -> list[str]:
     texts: dict[str, None] = {}
     for rid in builtin_routine_ids():
-        for cue in compile_routine(resolve_routine(rid)).cues:
+        for cue in compile_with_library(resolve_routine(rid)).cues:
             texts[cue.text] = None
     return list(texts)
 

@@ -15,6 +15,11 @@ import json
 import sys
 from pathlib import Path
 
+from coach.routines.library import load_lines
+from coach.session import compile_with_library
+
+LINES = load_lines()
+
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
 
@@ -28,17 +33,17 @@ def golden_timelines() -> dict[str, dict]:
 
     out: dict[str, dict] = {}
     for rid in builtin_routine_ids():
-        out[rid] = _golden(compile_routine(resolve_routine(rid)))
+        out[rid] = _golden(compile_with_library(resolve_routine(rid)))
     techniques = load_techniques()
     for path in sorted(GOLDEN.glob("*.yaml")):
         routine = load_routine(path.read_bytes(), path.name, path.stem, techniques)
-        out[path.stem] = _golden(compile_routine(routine, techniques=techniques))
+        out[path.stem] = _golden(compile_routine(routine, techniques=techniques, lines=LINES))
     return out
 
 
 def _golden(timeline) -> dict:  # type: ignore[no-untyped-def]
     data = timeline.to_json()
-    data["warnings"] = list(timeline.warnings)
+    data["warnings"] = [str(w) for w in timeline.warnings]
     return data
 
 

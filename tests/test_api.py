@@ -18,5 +18,5 @@ def test_import_coach_stays_light():
 
 
 def test_the_documented_example_works():
-    timeline = coach.compile_routine(coach.resolve_routine("figure-8"))
+    timeline = coach.compile_with_library(coach.resolve_routine("figure-8"))
     assert timeline.routine == "figure-8" and timeline.cues

@@ -78,11 +78,11 @@ def test_compile_rate_option_changes_the_measured_lengths():
 
 
 def test_compile_estimate_uses_no_engine():
-    from coach.compiler.compile import compile_routine
     from coach.routines.library import resolve_routine
+    from coach.session import compile_with_library
 
     estimated = cues("--estimate")
-    expected = compile_routine(resolve_routine("flare-up")).cues
+    expected = compile_with_library(resolve_routine("flare-up")).cues
     assert [c["speech_s"] for c in estimated] == [c.speech_s for c in expected]
 
 

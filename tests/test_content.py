@@ -20,11 +20,11 @@ import yaml
 from click.testing import CliRunner
 
 from coach.cli import main
-from coach.compiler.compile import compile_routine
 from coach.routines.durations import parse_duration
 from coach.routines.library import load_techniques, resolve_routine
 from coach.routines.loader import PLACEHOLDERS, load_routine
 from coach.routines.model import Routine
+from coach.session import compile_with_library
 
 DATA = resources.files("coach").joinpath("data")
 
@@ -314,9 +314,9 @@ def test_library_loads_every_technique_as_written() -> None:
 
 
 def _check_compiles_cleanly(routine: Routine) -> None:
-    timeline = compile_routine(routine)
+    timeline = compile_with_library(routine)
     assert timeline.duration_s == pytest.approx(routine.duration_s)
-    problems = [w for w in timeline.warnings if "dropped" in w or "too short" in w]
+    problems = [w for w in timeline.warnings if w.action in ("dropped", "shortened")]
     assert not problems, f"{routine.id}: {problems}"
     spoken = {cue.section for cue in timeline.cues}
     assert spoken == set(range(len(timeline.sections))), "a section with nothing said"

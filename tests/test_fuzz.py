@@ -7,8 +7,11 @@ from hypothesis import HealthCheck, given, settings
 
 from coach.compiler.compile import compile_routine
 from coach.errors import RoutineError
+from coach.routines.library import load_lines
 from coach.routines.loader import load_routine
 from tests.test_loader import GOOD, TECHS
+
+LINES = load_lines()
 
 SEEDS = [GOOD, b"title: x\nsegments:\n  - technique: walk\n    duration: 1m\n"]
 YAML_BITS = [b":", b"-", b" ", b"\n", b"'", b'"', b"&a", b"*a", b"!!", b"[", b"]", b"{", b"}",
@@ -25,7 +28,7 @@ def assert_only_routine_errors(data: bytes, small_techniques) -> None:
         return
     techs = dict(small_techniques)
     techs.setdefault("heel-toe", techs["walk"])
-    compile_routine(routine, techniques=techs)
+    compile_routine(routine, techniques=techs, lines=LINES)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

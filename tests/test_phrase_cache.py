@@ -202,10 +202,10 @@ def test_an_empty_table_leaves_text_alone():
 
 
 def test_measured_lengths_feed_the_compiler(cache):
-    from coach.compiler.compile import compile_routine
     from coach.routines.library import resolve_routine
+    from coach.session import compile_with_library
 
-    timeline = compile_routine(resolve_routine("flare-up"), speech_s=cache.speech_s)
+    timeline = compile_with_library(resolve_routine("flare-up"), speech_s=cache.speech_s)
     assert timeline.cues
     for cue in timeline.cues[:12]:
         assert cue.speech_s == pytest.approx(cache.speech_s(cue.text), abs=0.002)

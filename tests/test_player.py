@@ -18,6 +18,7 @@ from coach.compiler.compile import compile_routine
 from coach.live.keys import NoKeys
 from coach.live.player import PAIN_LINES, PAUSED_LINE, QUIT_LINES, RESUMING_LINE, Player, State
 from coach.live.walk import TICK_S, StatusView, play_live, status_line
+from coach.routines.library import load_lines
 from coach.routines.model import Routine, Segment
 from tests.livefakes import (
     SR,
@@ -28,6 +29,8 @@ from tests.livefakes import (
     tone_clip,
     tone_speech_s,
 )
+
+LINES = load_lines()
 
 LEAD_S = 0.5
 LEAD = round(LEAD_S * SR)
@@ -40,7 +43,7 @@ def forty(small_techniques):
         Segment("walk", 600, title="Easy start"),
         Segment("walk", 1500, title="Main walk", pace="brisk"),
         Segment("cool-down", 300, title="Stretches")))
-    tl = compile_routine(routine, tone_speech_s, techniques=small_techniques)
+    tl = compile_routine(routine, tone_speech_s, techniques=small_techniques, lines=LINES)
     assert tl.duration_s == pytest.approx(2400)
     assert len(tl.cues) > 40
     return tl

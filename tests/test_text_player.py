@@ -10,8 +10,11 @@ from coach.compiler.compile import compile_routine
 from coach.live.keys import NoKeys
 from coach.live.player import PAIN_LINES, QUIT_LINES
 from coach.live.text_player import no_audio_explanation, play_text
+from coach.routines.library import load_lines
 from coach.routines.model import Routine, Segment
 from tests.livefakes import FakeClock, ScriptedKeys
+
+LINES = load_lines()
 
 T0 = 1000.0
 
@@ -40,7 +43,7 @@ def timeline(small_techniques):
     routine = Routine("t", "Twenty", (Segment("walk", 600, title="Walk one"),
                                       Segment("walk", 300, title="Walk two"),
                                       Segment("cool-down", 300, title="Stretch")))
-    return compile_routine(routine, techniques=small_techniques)
+    return compile_routine(routine, techniques=small_techniques, lines=LINES)
 
 
 def run(timeline, script=(), keys=None):

@@ -82,12 +82,12 @@ def show(routine: str) -> None:
       coach show gentle-start
       coach show ./my-walk.yaml
     """
-    from coach.compiler.compile import compile_routine
     from coach.routines.durations import format_clock
     from coach.routines.library import resolve_routine
+    from coach.session import compile_with_library
 
     r = resolve_routine(routine)
-    timeline = compile_routine(r)
+    timeline = compile_with_library(r)
     click.echo(f"{r.title} ({r.id}), {format_clock(r.duration_s)}")
     if r.description:
         click.echo(click.wrap_text(r.description, initial_indent="  ", subsequent_indent="  "))
@@ -138,18 +138,18 @@ def compile_for_cli(ref: str, speech: SpeechOverrides | None = None,
     """Resolve and compile a routine, timing its cues by their synthesised speech."""
     import dataclasses
 
-    from coach.compiler.compile import compile_routine
     from coach.routines.library import resolve_routine
+    from coach.session import compile_with_library
 
     routine = resolve_routine(ref)
     if speech is not None:
         routine = dataclasses.replace(routine, speech=speech.apply(routine.speech))
     if estimate:
-        return compile_routine(routine)
+        return compile_with_library(routine)
     from coach.speech.phrase_cache import open_phrase_cache
 
     cache = open_phrase_cache(routine.speech, routine.pronunciations)
-    return compile_routine(routine, speech_s=cache.speech_s)
+    return compile_with_library(routine, cache.speech_s)
 
 
 @click.command()
@@ -169,15 +169,15 @@ def check(files: tuple[str, ...]) -> None:
     from coach.cli import report
     from coach.compiler.compile import compile_routine, plural
     from coach.routines.durations import format_clock
-    from coach.routines.library import load_techniques, read_user_file
+    from coach.routines.library import load_lines, load_techniques, read_user_file
     from coach.routines.loader import load_routine
 
-    techs = load_techniques()
+    techs, lines = load_techniques(), load_lines()
     failed = False
     for name in files:
         try:
             routine = load_routine(read_user_file(Path(name)), name, Path(name).stem, techs)
-            timeline = compile_routine(routine, techniques=techs)
+            timeline = compile_routine(routine, techniques=techs, lines=lines)
         except (RoutineError, UsageError) as err:
             report(err)
             failed = True

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from coach.audio.render import SessionRenderer
-    from coach.compiler.timeline import Timeline
+    from coach.compiler.timeline import CompileWarning, Timeline
     from coach.routines.model import Routine
 
 AUDIO_SUFFIXES = (".mp3", ".wav")
@@ -156,7 +156,7 @@ def output_target(output: str, fmt: str | None, several: str | None
     return target, False, fmt
 
 
-def summarise_warnings(sessions: list[tuple[str, tuple[str, ...]]],
+def summarise_warnings(sessions: list[tuple[str, tuple[CompileWarning, ...]]],
                        hints: dict[str, str] | None = None) -> list[str]:
     """The compiler's warnings for (routine id, warnings) pairs, once per routine id.
 
@@ -164,16 +164,14 @@ def summarise_warnings(sessions: list[tuple[str, tuple[str, ...]]],
     moved cues become one note per routine. ``hints`` maps a routine id to
     the name to give `coach compile` for the details.
     """
-    from coach.compiler.compile import moved_by_s
-
     hints = hints or {}
-    by_routine: dict[str, dict[str, None]] = {}
+    by_routine: dict[str, dict[CompileWarning, None]] = {}
     for routine_id, warnings in sessions:
         by_routine.setdefault(routine_id, {}).update(dict.fromkeys(warnings))
     lines = []
     for routine_id, distinct in by_routine.items():
-        late_s = [s for w in distinct if (s := moved_by_s(w)) is not None]
-        lines += [f"warning: {routine_id}: {w}" for w in distinct if moved_by_s(w) is None]
+        late_s = [w.moved_by_s or 0.0 for w in distinct if w.action == "moved"]
+        lines += [f"warning: {routine_id}: {w}" for w in distinct if w.action != "moved"]
         if late_s:
             cues = "1 cue" if len(late_s) == 1 else f"{len(late_s)} cues"
             hint = f" (see `coach compile {hints[routine_id]}`)" if routine_id in hints else ""

@@ -24,12 +24,19 @@ from __future__ import annotations
 
 import bisect
 import math
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from coach.compiler.timeline import PRIORITY, CadencePoint, Cue, Section, SpeechTimer, Timeline
-from coach.routines.durations import format_clock
+from coach.compiler.timeline import (
+    PRIORITY,
+    CadencePoint,
+    CompileWarning,
+    Cue,
+    Section,
+    SpeechTimer,
+    Timeline,
+)
+from coach.routines.lines import CoachLines
 from coach.routines.model import PACES, Repeat, Routine, Segment, Technique
 
 LEAD_IN_MS = 1500  # silence before the first word of a session
@@ -38,35 +45,6 @@ GAP_MS = 400  # silence between two utterances
 COUNTDOWN_GAP_MS = 100
 MAX_DELAY_MS = {"safety": 30_000, "technique": 20_000, "pace": 10_000,
                 "posture": 30_000, "encouragement": 45_000}
-
-NUMBER_WORDS = ("One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten")
-WELCOME = "Welcome. Today's walk: {title}, about {minutes}."
-OPENING_SAFETY = ("This is guidance, not medical advice. If your pain gets worse, or you "
-                  "feel dizzy or unsteady, slow down or stop.")
-PACE_LINES = {
-    "slow": "Slow, gentle pace now.",
-    "easy": "Easy pace now. Relaxed and comfortable.",
-    "moderate": "Moderate pace now. You can still talk in full sentences.",
-    "brisk": "Brisk pace now. Breathing faster, but you can still talk.",
-}
-HALFWAY = "Halfway there. About {minutes_left} minutes to go."
-FIVE_LEFT = "About five minutes left. Keep it smooth and steady."
-CLOSING = ("That's the end of today's walk. Well done for looking after your back. "
-           "When you can, note how your back feels, from 0 to 10.")
-CLOSING_STRETCH_HINT = ("If you can, finish with a few gentle stretches for your back, "
-                        "hips and legs.")
-HOLD_REMINDER = "Ten more seconds. Breathe slowly."
-RELEASE = "And release."
-
-
-_MOVED = re.compile(r"\S+ moved \w+ cue .* (\d+(?:\.\d+)?) s later")
-
-
-def moved_by_s(warning: str) -> float | None:
-    """How far a "moved" warning from this compiler moved its cue, else None."""
-    match = _MOVED.match(warning)
-    return float(match.group(1)) if match else None
-
 
 def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
@@ -79,13 +57,15 @@ def estimate_speech_s(text: str, rate_wpm: int = 160) -> float:
     return round(0.2 + words * 60.0 / rate_wpm + 0.15 * pauses, 3)
 
 
-def compile_routine(routine: Routine, speech_s: SpeechTimer | None = None,
-                    techniques: Mapping[str, Technique] | None = None) -> Timeline:
-    """Compile ``routine`` into a timeline (see the module docstring)."""
-    if techniques is None:
-        from coach.routines.library import load_techniques
+def compile_routine(routine: Routine, speech_s: SpeechTimer | None = None, *,
+                    techniques: Mapping[str, Technique], lines: CoachLines) -> Timeline:
+    """Compile ``routine`` into a timeline (see the module docstring).
 
-        techniques = load_techniques()
+    ``techniques`` maps every technique id the routine names to its technique,
+    ``lines`` are the coach's own fixed lines; both come from the library
+    (:func:`coach.session.compile_with_library` passes them), so this stays pure.
+    ``speech_s(text)`` is how long a phrase takes to say (default: an estimate).
+    """
     if speech_s is None:
         rate = routine.speech.rate_wpm
 
@@ -93,7 +73,7 @@ def compile_routine(routine: Routine, speech_s: SpeechTimer | None = None,
             return estimate_speech_s(text, rate)
 
     plans = list(_expand(routine, techniques))
-    return _Compiler(routine, plans, speech_s).run()
+    return _Compiler(routine, plans, speech_s, lines).run()
 
 
 @dataclass
@@ -167,13 +147,15 @@ class _Placed:
 
 
 class _Compiler:
-    def __init__(self, routine: Routine, plans: list[_Plan], speech_s: SpeechTimer):
+    def __init__(self, routine: Routine, plans: list[_Plan], speech_s: SpeechTimer,
+                 lines: CoachLines):
         self.routine = routine
+        self.lines = lines
         self.plans = plans
         self.speech_s = speech_s
         self.total_ms = plans[-1].end_ms if plans else 0
         self.placed: list[_Placed] = []
-        self.warnings: list[str] = []
+        self.warnings: list[CompileWarning] = []
         self.rotation: dict[str, int] = {}
         self.floating: list[tuple[int, int, int, str, str, _Plan]] = []
         self.safety_said: dict[str, int] = {}
@@ -221,7 +203,7 @@ class _Compiler:
         return start_ms >= plan.start_ms and start_ms + speech_ms <= limit
 
     def drop(self, at_ms: int, text: str, kind: str, why: str) -> None:
-        self.warnings.append(f"{format_clock(at_ms / 1000)} dropped {kind} cue {text!r}: {why}")
+        self.warnings.append(CompileWarning(at_ms / 1000, "dropped", kind, text, why))
 
     # -- the passes ------------------------------------------------------------
     def run(self) -> Timeline:
@@ -246,9 +228,9 @@ class _Compiler:
         first = self.plans[0]
         minutes = max(1, round(self.total_ms / 60_000))
         title = self.routine.title.replace("{", "{{").replace("}", "}}")
-        welcome = self.fill(WELCOME.format(title=title, minutes=plural(minutes, "minute")), 0,
-                            first)
-        lines = [("technique", welcome), ("safety", OPENING_SAFETY)]
+        welcome = self.fill(self.lines.welcome.format(
+            title=title, minutes=self.lines.count_minutes(minutes)), 0, first)
+        lines = [("technique", welcome), ("safety", self.lines.opening_safety)]
         lengths = [self.speech_ms(text) for _, text in lines]
         if LEAD_IN_MS + sum(lengths) + GAP_MS > first.end_ms:
             self.drop(LEAD_IN_MS, welcome, "technique", "the first section is too short")
@@ -262,9 +244,9 @@ class _Compiler:
 
     def pin_closing(self) -> None:
         last = self.plans[-1]
-        lines = [CLOSING]
+        lines = [self.lines.closing]
         if not last.stretches:
-            lines.append(CLOSING_STRETCH_HINT)
+            lines.append(self.lines.closing_stretch_hint)
         lengths = [self.speech_ms(t) for t in lines]
         at = last.end_ms - sum(lengths) - GAP_MS * (len(lines) - 1) - 300
         for text, length in zip(lines, lengths, strict=True):
@@ -291,7 +273,7 @@ class _Compiler:
 
         The beat is one second unless a number takes longer to say.
         """
-        words = NUMBER_WORDS[:n][::-1]
+        words = self.lines.numbers[:n][::-1]
         lengths = [self.speech_ms(w) for w in words]
         return words, lengths, max(1000, max(lengths) + COUNTDOWN_GAP_MS)
 
@@ -309,7 +291,7 @@ class _Compiler:
             intro = intro[:1]
         lines += [("technique", t) for t in intro]
         if seg.pace:
-            lines.append(("pace", PACE_LINES[seg.pace]))
+            lines.append(("pace", self.lines.pace[seg.pace]))
         lines += [("technique", t) for t in seg.say]
         if plan.rep == 1 and self.safety_due(tech.id, plan.start_ms):
             lines += [("safety", t) for t in tech.safety]
@@ -340,8 +322,8 @@ class _Compiler:
         done = 0
         cursor = t + GAP_MS
         words, lengths, step = self.countdown_words(3)
-        release_ms = self.speech_ms(RELEASE)
-        reminder_ms = self.speech_ms(HOLD_REMINDER)
+        release_ms = self.speech_ms(self.lines.release)
+        reminder_ms = self.speech_ms(self.lines.hold_reminder)
         for rnd, stretch in steps:
             say = stretch.say[(rnd - 1) % len(stretch.say)]
             text = f"{stretch.name}. {self.fill(say, cursor, plan)}"
@@ -360,13 +342,16 @@ class _Compiler:
             self.put(start, text, "technique", plan, speech_ms=say_ms)
             reminder_at = min(hold_end - 10_000, count_at - reminder_ms - GAP_MS)
             if hold_ms >= 20_000 and reminder_at >= said_end + GAP_MS:
-                self.put(reminder_at, HOLD_REMINDER, "technique", plan, speech_ms=reminder_ms)
+                self.put(reminder_at, self.lines.hold_reminder, "technique", plan,
+                         speech_ms=reminder_ms)
             self.put_countdown(count_at, words, lengths, step, plan)
-            cursor = self.put(hold_end, RELEASE, "technique", plan, speech_ms=release_ms) + GAP_MS
+            cursor = self.put(hold_end, self.lines.release, "technique", plan,
+                              speech_ms=release_ms) + GAP_MS
             done += 1
         if done < len(steps):
-            self.warnings.append(f"{format_clock(plan.start_ms / 1000)} {plan.title!r} is too "
-                                 f"short for every stretch: kept {done} of {len(steps)}")
+            self.warnings.append(CompileWarning(
+                plan.start_ms / 1000, "shortened", "section", plan.title,
+                f"too short for every stretch: kept {done} of {len(steps)}"))
 
     def want(self, at_ms: int, text: str, kind: str, plan: _Plan) -> None:
         self.floating.append((-PRIORITY[kind], at_ms, len(self.floating), text, kind, plan))
@@ -411,11 +396,11 @@ class _Compiler:
         if self.total_ms >= 8 * 60_000:
             half = self.total_ms // 2
             if not self.plan_at(half).stretches:
-                self.want(half, HALFWAY, "encouragement", self.plan_at(half))
+                self.want(half, self.lines.halfway, "encouragement", self.plan_at(half))
         if self.total_ms >= 15 * 60_000:
             at = self.total_ms - 5 * 60_000
             if not self.plan_at(at).stretches:
-                self.want(at, FIVE_LEFT, "encouragement", self.plan_at(at))
+                self.want(at, self.lines.five_left, "encouragement", self.plan_at(at))
 
     def plan_at(self, at_ms: int) -> _Plan:
         starts = [p.start_ms for p in self.plans]
@@ -432,8 +417,8 @@ class _Compiler:
                           f"within {MAX_DELAY_MS[kind] // 1000} s")
                 continue
             if late > 1000:
-                self.warnings.append(f"{format_clock(at / 1000)} moved {kind} cue {text!r} "
-                                     f"{late / 1000:.1f} s later: it clashed with another cue")
+                self.warnings.append(CompileWarning(at / 1000, "moved", kind, text,
+                                                    "it clashed with another cue", late / 1000))
             self.put(start, text, kind, plan, speech_ms=length)
 
     # -- result ----------------------------------------------------------------

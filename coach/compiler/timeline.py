@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from coach.routines.durations import format_clock
+
 #: Cue kinds, highest priority first. A countdown is pinned: never moved,
 #: dropped or talked over. Then safety > technique > pace > posture >
 #: encouragement, as DESIGN.md sets.
@@ -70,6 +72,33 @@ class CadencePoint:
 
 
 @dataclass(frozen=True)
+class CompileWarning:
+    """A cue the compiler moved or dropped, or a section it had to shorten.
+
+    ``action`` is ``moved`` (``moved_by_s`` says how far), ``dropped`` or
+    ``shortened``; ``kind`` is the cue's kind (``section`` for a shortened
+    section); ``text`` the cue's words (or the section's title); ``why`` the reason.
+    ``str()`` gives the one line the CLI prints.
+    """
+
+    at_s: float
+    action: str
+    kind: str
+    text: str
+    why: str
+    moved_by_s: float | None = None
+
+    def __str__(self) -> str:
+        at = format_clock(self.at_s)
+        if self.action == "moved":
+            return (f"{at} moved {self.kind} cue {self.text!r} {self.moved_by_s or 0:.1f} s later: "
+                    f"{self.why}")
+        if self.action == "dropped":
+            return f"{at} dropped {self.kind} cue {self.text!r}: {self.why}"
+        return f"{at} {self.text!r} is {self.why}"
+
+
+@dataclass(frozen=True)
 class Timeline:
     routine: str
     title: str
@@ -79,7 +108,7 @@ class Timeline:
     #: Present only when the routine sets a cadence somewhere.
     cadence: tuple[CadencePoint, ...] | None = None
     #: Cues the compiler moved or dropped, with the reason. Not part of JSON.
-    warnings: tuple[str, ...] = field(default=(), compare=False)
+    warnings: tuple[CompileWarning, ...] = field(default=(), compare=False)
 
     def section_at(self, at_s: float) -> int:
         """Index of the section playing at ``at_s`` (the last one at the end)."""

@@ -247,13 +247,13 @@ def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
     :class:`coach.errors.EngineError` when the engine cannot speak.
     """
     from coach.audio.render import SessionRenderer
-    from coach.compiler.compile import compile_routine
+    from coach.session import compile_with_library
 
     settings = speech or routine.speech
     cache = phrase_cache_for(routine, settings, sample_rate_hz, engines)
-    draft = compile_routine(routine)  # estimated lengths: the phrases, to synthesise first
+    draft = compile_with_library(routine)  # estimated lengths: the phrases, to synthesise first
     cache.warm([*(cue.text for cue in draft.cues), *extra_phrases], warm_progress)
-    timeline = compile_routine(routine, speech_s=cache.speech_s)
+    timeline = compile_with_library(routine, cache.speech_s)
     return timeline, SessionRenderer(timeline, cache.clip, sample_rate_hz, metronome=metronome)
 
 

@@ -127,9 +127,9 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(), *,
                 failure = err
                 walked_s, reason = player.played_samples / player.sample_rate_hz, "device"
         else:
-            from coach.compiler.compile import compile_routine
+            from coach.session import compile_with_library
 
-            timeline = compile_routine(routine)
+            timeline = compile_with_library(routine)
             walked_s, reason = play_text(timeline, clock, out, key_source, why=live)
     pain_after = options.pain_after
     if pain_after is None and ask_pain is not None and reason != "interrupted":

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from coach import paths
 from coach.errors import UsageError
+from coach.routines.lines import CoachLines, lines_from_data
 from coach.routines.loader import load_routine, load_technique
 from coach.routines.model import Routine, Technique
 from coach.routines.yamlsrc import suggest
@@ -85,6 +86,21 @@ def _load_techniques(user_dir: str) -> dict[str, Technique]:
 def load_techniques() -> dict[str, Technique]:
     """Every technique by id: built-in, then the user's (which may shadow)."""
     return dict(_load_techniques(str(paths.config_dir() / "techniques")))
+
+
+@functools.lru_cache(maxsize=8)
+def load_lines(language: str = "en") -> CoachLines:
+    """The coach's fixed lines in ``language`` (the catalogue ``data/lines/LANG.yaml``)."""
+    import yaml
+
+    known = sorted(p.name[:-5] for p in _data_dir().joinpath("lines").iterdir()
+                   if p.name.endswith(".yaml"))
+    if language not in known:
+        raise UsageError(f"no coach lines in language {language!r}{suggest(language, known)} "
+                          f"(there are: {', '.join(known)})")
+    name = f"<built-in>/lines/{language}.yaml"
+    data = yaml.safe_load(_data_dir().joinpath("lines", f"{language}.yaml").read_text("utf-8"))
+    return lines_from_data(data, name)
 
 
 def routine_sources() -> dict[str, RoutineSource]:

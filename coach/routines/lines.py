@@ -1,0 +1,82 @@
+"""The coach's own fixed lines (welcome, safety, closing, player and calendar lines).
+
+Techniques and routines carry their own cue text; these are the lines the
+coach says around every session. They are data, one catalogue per language in
+``coach/data/lines/LANG.yaml``, read by :func:`coach.routines.library.load_lines`
+and validated here into a frozen :class:`CoachLines` (pure).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from coach.errors import RoutineError
+
+PACE_KEYS = ("slow", "easy", "moderate", "brisk")
+
+
+@dataclass(frozen=True)
+class CoachLines:
+    language: str
+    welcome: str  # {title}, {minutes}
+    opening_safety: str
+    pace: Mapping[str, str]
+    halfway: str  # {minutes_left}
+    five_left: str
+    closing: str
+    closing_stretch_hint: str
+    hold_reminder: str
+    release: str
+    numbers: tuple[str, ...]  # "One" .. "Ten": countdowns
+    minute: str  # "{n} minute"
+    minutes: str  # "{n} minutes"
+    paused: str
+    resuming: str
+    quit: tuple[str, ...]
+    pain: tuple[str, ...]
+    calendar_reminder: str
+
+    def count_minutes(self, n: int) -> str:
+        """``1 minute`` / ``5 minutes`` in this language."""
+        return (self.minute if n == 1 else self.minutes).format(n=n)
+
+    @property
+    def player_lines(self) -> tuple[str, ...]:
+        """Every line the live player itself may say (warm these with the session)."""
+        return (self.paused, self.resuming, *self.quit, *self.pain)
+
+
+def lines_from_data(data: Any, name: str) -> CoachLines:
+    """Validate a parsed catalogue (``name`` for messages) into :class:`CoachLines`."""
+    if not isinstance(data, dict):
+        raise RoutineError.at(name, 1, 1, "a lines catalogue must be a mapping")
+
+    def text(key: str) -> str:
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise RoutineError.at(name, 1, 1, f"{key}: a line of text is needed")
+        return value.strip()
+
+    def texts(key: str, count: int | None = None) -> tuple[str, ...]:
+        value = data.get(key)
+        if (not isinstance(value, list) or not value
+                or not all(isinstance(v, str) and v.strip() for v in value)
+                or (count is not None and len(value) != count)):
+            size = f"{count} " if count is not None else ""
+            raise RoutineError.at(name, 1, 1, f"{key}: a list of {size}lines is needed")
+        return tuple(v.strip() for v in value)
+
+    pace = data.get("pace")
+    if not isinstance(pace, dict) or set(pace) != set(PACE_KEYS):
+        raise RoutineError.at(name, 1, 1, f"pace: one line for each of {', '.join(PACE_KEYS)}")
+    return CoachLines(
+        language=text("language"), welcome=text("welcome"),
+        opening_safety=text("opening_safety"),
+        pace={k: str(pace[k]).strip() for k in PACE_KEYS}, halfway=text("halfway"),
+        five_left=text("five_left"), closing=text("closing"),
+        closing_stretch_hint=text("closing_stretch_hint"), hold_reminder=text("hold_reminder"),
+        release=text("release"), numbers=texts("numbers", 10), minute=text("minute"),
+        minutes=text("minutes"), paused=text("paused"), resuming=text("resuming"),
+        quit=texts("quit"), pain=texts("pain"), calendar_reminder=text("calendar_reminder"))
