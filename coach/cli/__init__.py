@@ -17,7 +17,13 @@ from typing import Any
 import click
 
 from coach import __version__
+from coach.env import Environment
 from coach.errors import CoachError, RoutineError
+
+#: Commands take the outside world as their first argument: ``@pass_env``.
+#: ``main`` makes one :class:`Environment`; tests pass their own with
+#: ``CliRunner().invoke(main, args, obj=env)``.
+pass_env = click.make_pass_decorator(Environment, ensure=True)
 
 #: Modules under coach.cli that define ``register(group)``.
 COMMAND_MODULES = ("core", "speech", "programme", "export", "live")
@@ -59,7 +65,8 @@ def _set_traceback(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 @click.version_option(__version__, "--version", prog_name="coach")
 @click.option("--traceback", is_flag=True, is_eager=True, expose_value=False,
               callback=_set_traceback, help="Show the full traceback on errors.")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """A voice-guided walking coach for people with lower back pain.
 
     \b
@@ -71,6 +78,8 @@ def main() -> None:
     This is guidance, not medical advice: talk to your doctor before you
     start, and stop if pain increases or you feel dizzy.
     """
+    if not isinstance(ctx.obj, Environment):
+        ctx.obj = Environment()
 
 
 for _name in COMMAND_MODULES:
