@@ -1,0 +1,354 @@
+"""Placing the cues of a routine's sections: pinned first, then openings, then floating (pure).
+
+The compiler expands segments and repeats into sections, writes the cues each
+section asks for (opening lines, form cues, reminders, stretches with their
+countdowns, closing lines) and then places them so that no two utterances
+overlap. Times are integer milliseconds inside, so the result is exact and
+deterministic.
+
+Placement, in this order (earlier steps are never moved by later ones):
+
+1. *Pinned*: countdowns, held stretches and the session's closing line. A
+   countdown is never moved, dropped or talked over.
+2. *Openings*: each section's announcement (intro, pace, extra lines, safety)
+   said back to back from its start; the first section waits for a short
+   lead-in so Bluetooth earphones do not clip the first words.
+3. *Floating*: form cues, reminders and encouragement, by priority
+   (safety > technique > pace > posture > encouragement), then by time. Each
+   goes to the first free gap at or after its wanted time inside its section;
+   one that would be too late is dropped. Moves over a second and drops are
+   reported in ``Timeline.warnings``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from dataclasses import dataclass, field
+
+from coach.compiler.check import check_timeline
+from coach.compiler.expand import SectionPlan
+from coach.compiler.timeline import (
+    PRIORITY,
+    CadencePoint,
+    CompileWarning,
+    Cue,
+    Section,
+    SpeechTimer,
+    Timeline,
+)
+from coach.routines.lines import CoachLines
+from coach.routines.model import Routine
+
+LEAD_IN_MS = 1500  # silence before the first word of a session
+CHIME_MS = 800  # after a section change the chime plays first
+GAP_MS = 400  # silence between two utterances
+COUNTDOWN_GAP_MS = 100
+MAX_DELAY_MS = {"safety": 30_000, "technique": 20_000, "pace": 10_000,
+                "posture": 30_000, "encouragement": 45_000}
+
+
+@dataclass(order=True)
+class _Placed:
+    at_ms: int
+    end_ms: int  # includes the silence owed after it
+    cue: Cue = field(compare=False)
+
+
+class Placer:
+    """Places every cue of ``plans`` on one timeline; :meth:`run` returns it."""
+
+    def __init__(self, routine: Routine, plans: list[SectionPlan], speech_s: SpeechTimer,
+                 lines: CoachLines):
+        self.routine = routine
+        self.lines = lines
+        self.plans = plans
+        self.speech_s = speech_s
+        self.total_ms = plans[-1].end_ms if plans else 0
+        self.placed: list[_Placed] = []
+        self.warnings: list[CompileWarning] = []
+        self.rotation: dict[str, int] = {}
+        self.floating: list[tuple[int, int, int, str, str, SectionPlan]] = []
+        self.safety_said: dict[str, int] = {}
+
+    # -- helpers -------------------------------------------------------------
+    def fill(self, text: str, at_ms: int, plan: SectionPlan) -> str:
+        values = {
+            "minutes_left": max(1, round((self.total_ms - at_ms) / 60_000)),
+            "section_minutes_left": max(1, round((plan.end_ms - at_ms) / 60_000)),
+            "rep": plan.rep, "reps": plan.reps, "section": plan.title,
+        }
+        return text.format_map(values)
+
+    def speech_ms(self, text: str) -> int:
+        return max(1, math.ceil(self.speech_s(text) * 1000))
+
+    def rotate(self, key: str, pool: tuple[str, ...]) -> str:
+        k = self.rotation.get(key, 0)
+        self.rotation[key] = k + 1
+        return pool[k % len(pool)]
+
+    def earliest(self, at_ms: int, length_ms: int) -> int:
+        """First start >= at_ms where [start, start+length) touches no placed cue."""
+        t = at_ms
+        i = max(0, bisect.bisect_right([p.at_ms for p in self.placed], t) - 1)
+        for p in self.placed[i:]:
+            if p.end_ms <= t:
+                continue
+            if p.at_ms >= t + length_ms:
+                break
+            t = p.end_ms
+        return t
+
+    def put(self, at_ms: int, text: str, kind: str, plan: SectionPlan, gap_ms: int = GAP_MS,
+            speech_ms: int | None = None) -> int:
+        """Place a cue at exactly ``at_ms``; returns when it ends."""
+        speech = self.speech_ms(text) if speech_ms is None else speech_ms
+        cue = Cue(at_ms / 1000, text, kind, PRIORITY[kind], plan.index, speech / 1000)
+        bisect.insort(self.placed, _Placed(at_ms, at_ms + speech + gap_ms, cue))
+        return at_ms + speech
+
+    def fits(self, start_ms: int, speech_ms: int, plan: SectionPlan, limit_ms: int | None = None
+             ) -> bool:
+        limit = plan.end_ms if limit_ms is None else limit_ms
+        return start_ms >= plan.start_ms and start_ms + speech_ms <= limit
+
+    def drop(self, at_ms: int, text: str, kind: str, why: str) -> None:
+        self.warnings.append(CompileWarning(at_ms / 1000, "dropped", kind, text, why))
+
+    # -- the passes ------------------------------------------------------------
+    def run(self) -> Timeline:
+        if self.plans:
+            self.pin_session_opening()
+            self.pin_closing()
+            for plan in self.plans:
+                self.pin_countdown(plan)
+            for plan in self.plans:
+                opened = self.opening(plan)
+                if plan.stretches:
+                    self.pin_stretches(plan, opened)
+                else:
+                    self.want_section_cues(plan, opened)
+            self.want_session_cues()
+            self.place_floating()
+        return self.timeline()
+
+    def pin_session_opening(self) -> None:
+        """The welcome and the spoken safety reminder, first of all. In a session
+        too short for both, the welcome gives way: the safety line is said."""
+        first = self.plans[0]
+        minutes = max(1, round(self.total_ms / 60_000))
+        title = self.routine.title.replace("{", "{{").replace("}", "}}")
+        welcome = self.fill(self.lines.welcome.format(
+            title=title, minutes=self.lines.count_minutes(minutes)), 0, first)
+        lines = [("technique", welcome), ("safety", self.lines.opening_safety)]
+        lengths = [self.speech_ms(text) for _, text in lines]
+        if LEAD_IN_MS + sum(lengths) + GAP_MS > first.end_ms:
+            self.drop(LEAD_IN_MS, welcome, "technique", "the first section is too short")
+            lines, lengths = lines[1:], lengths[1:]
+        at = LEAD_IN_MS
+        for (kind, text), length in zip(lines, lengths, strict=True):
+            if not self.fits(at, length, first):
+                self.drop(at, text, kind, "the first section is too short")
+                continue
+            at = self.put(at, text, kind, first, speech_ms=length) + GAP_MS
+
+    def pin_closing(self) -> None:
+        last = self.plans[-1]
+        lines = [self.lines.closing]
+        if not last.stretches:
+            lines.append(self.lines.closing_stretch_hint)
+        lengths = [self.speech_ms(t) for t in lines]
+        at = last.end_ms - sum(lengths) - GAP_MS * (len(lines) - 1) - 300
+        for text, length in zip(lines, lengths, strict=True):
+            if at < last.start_ms or self.earliest(at, length + GAP_MS) != at:
+                self.drop(at, text, "technique", "the last section is too short")
+                at += length + GAP_MS
+                continue
+            at = self.put(at, text, "technique", last, speech_ms=length) + GAP_MS
+
+    def pin_countdown(self, plan: SectionPlan) -> None:
+        n = plan.segment.countdown_s if plan.segment.countdown_s is not None \
+            else plan.technique.countdown_s
+        if not n or plan is self.plans[-1]:
+            return
+        words, lengths, step = self.countdown_words(n)
+        start = plan.end_ms - step * n
+        if start < plan.start_ms + 10_000 or self.earliest(start, step * n) != start:
+            self.drop(start, " ".join(words), "countdown", "the section is too short for it")
+            return
+        self.put_countdown(start, words, lengths, step, plan)
+
+    def countdown_words(self, n: int) -> tuple[tuple[str, ...], list[int], int]:
+        """Words for counting down from ``n``, their lengths, and the beat between them.
+
+        The beat is one second unless a number takes longer to say.
+        """
+        words = self.lines.numbers[:n][::-1]
+        lengths = [self.speech_ms(w) for w in words]
+        return words, lengths, max(1000, max(lengths) + COUNTDOWN_GAP_MS)
+
+    def put_countdown(self, start_ms: int, words: tuple[str, ...], lengths: list[int],
+                      step_ms: int, plan: SectionPlan) -> None:
+        for k, (word, length) in enumerate(zip(words, lengths, strict=True)):
+            self.put(start_ms + k * step_ms, word, "countdown", plan, COUNTDOWN_GAP_MS, length)
+
+    def opening(self, plan: SectionPlan) -> int:
+        """Say the section's opening lines back to back; returns when they end."""
+        seg, tech = plan.segment, plan.technique
+        lines: list[tuple[str, str]] = []
+        intro = seg.intro if seg.intro is not None else tech.intro
+        if plan.rep > 1:
+            intro = intro[:1]
+        lines += [("technique", t) for t in intro]
+        if seg.pace:
+            lines.append(("pace", self.lines.pace[seg.pace]))
+        lines += [("technique", t) for t in seg.say]
+        if plan.rep == 1 and self.safety_due(tech.id, plan.start_ms):
+            lines += [("safety", t) for t in tech.safety]
+        lines += [("safety", t) for t in seg.safety]
+        t = plan.start_ms + (LEAD_IN_MS if plan.index == 0 else CHIME_MS)
+        end = t
+        for kind, raw in lines:
+            text = self.fill(raw, t, plan)
+            length = self.speech_ms(text)
+            start = self.earliest(t, length + GAP_MS)
+            if not self.fits(start, length, plan):
+                self.drop(t, text, kind, f"no room at the start of {plan.title!r}")
+                continue
+            end = self.put(start, text, kind, plan, speech_ms=length)
+            t = end + GAP_MS
+        return end
+
+    def safety_due(self, technique: str, at_ms: int) -> bool:
+        """A technique's safety lines are said when it starts, and again only if
+        it was last started over five minutes ago (not twice in a row)."""
+        last = self.safety_said.get(technique)
+        self.safety_said[technique] = at_ms
+        return last is None or at_ms - last > 5 * 60_000
+
+    def pin_stretches(self, plan: SectionPlan, t: int) -> None:
+        tech = plan.technique
+        steps = [(r, s) for r in range(1, tech.rounds + 1) for s in tech.stretches]
+        done = 0
+        cursor = t + GAP_MS
+        words, lengths, step = self.countdown_words(3)
+        release_ms = self.speech_ms(self.lines.release)
+        reminder_ms = self.speech_ms(self.lines.hold_reminder)
+        for rnd, stretch in steps:
+            say = stretch.say[(rnd - 1) % len(stretch.say)]
+            text = f"{stretch.name}. {self.fill(say, cursor, plan)}"
+            if tech.rounds > 1 and stretch is tech.stretches[0]:
+                text = f"Round {rnd} of {tech.rounds}. {text}"
+            say_ms = self.speech_ms(text)
+            hold_ms = round(stretch.hold_s * 1000)
+            start = self.earliest(cursor, say_ms + GAP_MS)
+            said_end = start + say_ms
+            count_at = max(said_end + hold_ms - 3 * step, said_end + GAP_MS)
+            hold_end = count_at + 3 * step
+            span = hold_end + release_ms + GAP_MS - start
+            # the whole stretch (say, hold, count, release) must fit in one free stretch
+            if hold_end + release_ms > plan.end_ms or self.earliest(start, span) != start:
+                break
+            self.put(start, text, "technique", plan, speech_ms=say_ms)
+            reminder_at = min(hold_end - 10_000, count_at - reminder_ms - GAP_MS)
+            if hold_ms >= 20_000 and reminder_at >= said_end + GAP_MS:
+                self.put(reminder_at, self.lines.hold_reminder, "technique", plan,
+                         speech_ms=reminder_ms)
+            self.put_countdown(count_at, words, lengths, step, plan)
+            cursor = self.put(hold_end, self.lines.release, "technique", plan,
+                              speech_ms=release_ms) + GAP_MS
+            done += 1
+        if done < len(steps):
+            self.warnings.append(CompileWarning(
+                plan.start_ms / 1000, "shortened", "section", plan.title,
+                f"too short for every stretch: kept {done} of {len(steps)}"))
+
+    def want(self, at_ms: int, text: str, kind: str, plan: SectionPlan) -> None:
+        self.floating.append((-PRIORITY[kind], at_ms, len(self.floating), text, kind, plan))
+
+    def want_section_cues(self, plan: SectionPlan, opened_ms: int) -> None:
+        seg, tech = plan.segment, plan.technique
+        form = seg.form if seg.form is not None else tech.form
+        every = round(tech.form_every_s * 1000)
+        if form:
+            at = max(opened_ms, plan.start_ms) + every
+            while at < plan.end_ms - 10_000:
+                self.want(at, self.rotate("form:" + tech.id, form), "technique", plan)
+                at += every
+        if tech.encouragement and plan.end_ms - plan.start_ms >= 120_000:
+            mid = (plan.start_ms + plan.end_ms) // 2
+            self.want(mid + 5_000, self.rotate("enc:" + tech.id, tech.encouragement),
+                      "encouragement", plan)
+        for reminder in seg.reminders:
+            step = round(reminder.every_s * 1000)
+            at = plan.start_ms + round((reminder.offset_s or reminder.every_s) * 1000)
+            while at < plan.end_ms - 5_000:
+                self.want(at, self.rotate(f"rem:{id(reminder)}", reminder.phrases),
+                          reminder.kind, plan)
+                at += step
+        if tech.closing:
+            at = plan.end_ms - 20_000 - 5_000 * len(tech.closing)
+            for line in tech.closing:
+                if at > opened_ms:
+                    self.want(at, line, "technique", plan)
+                at += 5_000
+
+    def want_session_cues(self) -> None:
+        for reminder in self.routine.reminders:
+            step = round(reminder.every_s * 1000)
+            at = round((reminder.offset_s or reminder.every_s) * 1000)
+            while at < self.total_ms - 15_000:
+                plan = self.plan_at(at)
+                if not plan.stretches:
+                    self.want(at, self.rotate(f"rem:{id(reminder)}", reminder.phrases),
+                              reminder.kind, plan)
+                at += step
+        if self.total_ms >= 8 * 60_000:
+            half = self.total_ms // 2
+            if not self.plan_at(half).stretches:
+                self.want(half, self.lines.halfway, "encouragement", self.plan_at(half))
+        if self.total_ms >= 15 * 60_000:
+            at = self.total_ms - 5 * 60_000
+            if not self.plan_at(at).stretches:
+                self.want(at, self.lines.five_left, "encouragement", self.plan_at(at))
+
+    def plan_at(self, at_ms: int) -> SectionPlan:
+        starts = [p.start_ms for p in self.plans]
+        return self.plans[max(0, bisect.bisect_right(starts, at_ms) - 1)]
+
+    def place_floating(self) -> None:
+        for _neg, at, _seq, raw, kind, plan in sorted(self.floating, key=lambda w: w[:3]):
+            text = self.fill(raw, at, plan)
+            length = self.speech_ms(text)
+            start = self.earliest(at, length + GAP_MS)
+            late = start - at
+            if not self.fits(start, length, plan) or late > MAX_DELAY_MS[kind]:
+                self.drop(at, text, kind, f"no free moment in {plan.title!r} "
+                          f"within {MAX_DELAY_MS[kind] // 1000} s")
+                continue
+            if late > 1000:
+                self.warnings.append(CompileWarning(at / 1000, "moved", kind, text,
+                                                    "it clashed with another cue", late / 1000))
+            self.put(start, text, kind, plan, speech_ms=length)
+
+    # -- result ----------------------------------------------------------------
+    def timeline(self) -> Timeline:
+        sections = tuple(
+            Section(p.title, p.technique.id, p.start_ms / 1000, p.end_ms / 1000, p.pace,
+                    p.cadence_spm)
+            for p in self.plans
+        )
+        cues = tuple(p.cue for p in self.placed)
+        cadence = None
+        if self.routine.sets_cadence:
+            points: list[CadencePoint] = []
+            for p in self.plans:
+                spm = p.cadence_spm or 0.0  # 0: the metronome is silent here
+                if not points or points[-1].spm != spm:
+                    points.append(CadencePoint(p.start_ms / 1000, spm))
+            cadence = tuple(points)
+        timeline = Timeline(self.routine.id, self.routine.title, self.total_ms / 1000,
+                            sections, cues, cadence, tuple(self.warnings))
+        check_timeline(timeline)
+        return timeline
