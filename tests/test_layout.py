@@ -21,6 +21,7 @@ Run ``python -m tests.test_layout`` for a report (sizes, layers, violations).
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,10 +167,12 @@ def _deepest(dotted: str) -> str:
     return ".".join(parts) or dotted
 
 
+@functools.cache
 def edges() -> list[Import]:
     return [imp for name in MODULES for imp in imports_of(name)]
 
 
+@functools.cache
 def coach_edges() -> list[Import]:
     return [e for e in edges() if e.target.split(".")[0] == "coach" and e.target != e.importer]
 
@@ -320,6 +323,7 @@ def test_pure_core_imports_no_io():
 
 
 # -- (d) module size, (e) top-level count -------------------------------------
+@functools.cache
 def line_counts() -> dict[str, int]:
     return {name: len(path.read_text("utf-8").splitlines()) for name, path in MODULES.items()}
 
