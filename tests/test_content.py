@@ -336,6 +336,7 @@ def test_every_technique_compiles_in_a_routine() -> None:
     _check_compiles_cleanly(routine)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rid", sorted(ROUTINE_MINUTES))
 def test_coach_compile_and_check_accept_the_builtin(rid: str, cli: Any) -> None:
     result = cli("compile", rid, "--format", "json")
