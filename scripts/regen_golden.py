@@ -47,10 +47,15 @@ def _golden(timeline) -> dict:  # type: ignore[no-untyped-def]
     return data
 
 
+def golden_bytes(data: dict) -> bytes:
+    """The exact bytes of a golden file (what the tests compare byte for byte)."""
+    return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 def main() -> None:
     for name, data in golden_timelines().items():
         path = GOLDEN / f"{name}.timeline.json"
-        path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", "utf-8")
+        path.write_bytes(golden_bytes(data))
         print(f"wrote {path.relative_to(ROOT)}")
 
 

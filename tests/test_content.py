@@ -17,9 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from coach.cli import main
 from coach.routines.durations import parse_duration
 from coach.routines.library import load_techniques, resolve_routine
 from coach.routines.loader import PLACEHOLDERS, load_routine
@@ -338,15 +336,16 @@ def test_every_technique_compiles_in_a_routine() -> None:
     _check_compiles_cleanly(routine)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rid", sorted(ROUTINE_MINUTES))
-def test_coach_compile_and_check_accept_the_builtin(rid: str) -> None:
-    result = CliRunner().invoke(main, ["compile", rid, "--format", "json"])
+def test_coach_compile_and_check_accept_the_builtin(rid: str, cli: Any) -> None:
+    result = cli("compile", rid, "--format", "json")
     assert result.exit_code == 0, result.output
     timeline = json.loads(result.stdout)
     assert timeline["routine"] == rid
     assert timeline["sections"][0]["technique"] == "warm-up"
     path = str(DATA.joinpath("routines", f"{rid}.yaml"))
-    result = CliRunner().invoke(main, ["check", path])
+    result = cli("check", path)
     assert result.exit_code == 0, result.output
 
 

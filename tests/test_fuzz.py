@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hypothesis.strategies as st
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from coach.compiler.compile import compile_routine
@@ -37,6 +38,7 @@ def test_random_bytes(small_techniques, data):
     assert_only_routine_errors(data, small_techniques)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(SEEDS), st.lists(st.tuples(st.integers(0, 400), st.integers(0, 6),
                                                   st.sampled_from(YAML_BITS)), max_size=5))

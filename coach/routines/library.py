@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -22,7 +23,10 @@ from coach.routines.model import Routine, Technique
 from coach.routines.yamlsrc import suggest
 
 if TYPE_CHECKING:
-    from importlib.resources.abc import Traversable
+    if sys.version_info >= (3, 11):
+        from importlib.resources.abc import Traversable
+    else:
+        from importlib.abc import Traversable
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,7 @@ class RoutineSource:
 
     def read(self) -> bytes:
         if self.builtin:
-            return _data_dir().joinpath("routines", f"{self.id}.yaml").read_bytes()
+            return _data_dir().joinpath("routines").joinpath(f"{self.id}.yaml").read_bytes()
         return read_user_file(Path(self.path))
 
 
@@ -75,7 +79,7 @@ def _user_ids(folder: Path) -> list[str]:
 def _load_techniques(user_dir: str) -> dict[str, Technique]:
     out: dict[str, Technique] = {}
     for tid in _builtin_ids("techniques"):
-        data = _data_dir().joinpath("techniques", f"{tid}.yaml").read_bytes()
+        data = _data_dir().joinpath("techniques").joinpath(f"{tid}.yaml").read_bytes()
         out[tid] = load_technique(data, f"<built-in>/techniques/{tid}.yaml")
     for tid in _user_ids(Path(user_dir)):
         path = Path(user_dir) / f"{tid}.yaml"
@@ -99,7 +103,8 @@ def load_lines(language: str = "en") -> CoachLines:
         raise UsageError(f"no coach lines in language {language!r}{suggest(language, known)} "
                           f"(there are: {', '.join(known)})")
     name = f"<built-in>/lines/{language}.yaml"
-    data = yaml.safe_load(_data_dir().joinpath("lines", f"{language}.yaml").read_text("utf-8"))
+    path = _data_dir().joinpath("lines").joinpath(f"{language}.yaml")
+    data = yaml.safe_load(path.read_text("utf-8"))
     return lines_from_data(data, name)
 
 

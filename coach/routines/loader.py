@@ -54,26 +54,10 @@ def load_routine(data: bytes, source: str, routine_id: str,
     segments: tuple[Segment | Repeat, ...] = ()
     if "segments" in keys:
         segments = _segments(r, keys["segments"], technique_ids, depth=0)
-    speech = SpeechSettings()
-    if "language" in keys:
-        speech = _replace(speech, language=r.text(keys["language"], "language", 20))
-    if "voice" in keys:
-        speech = _replace(speech, voice=r.text(keys["voice"], "voice", 80))
-    if "engine" in keys:
-        speech = _replace(speech, engine=r.text(keys["engine"], "engine", 40))
-    if "rate" in keys:
-        rate = r.number(keys["rate"], "rate (words per minute)", 80, 450, integer=True)
-        speech = _replace(speech, rate_wpm=None if rate is None else int(rate))
-    if "volume" in keys:
-        speech = _replace(speech, volume=r.number(keys["volume"], "volume", 0.05, 1.0))
+    speech = _speech_settings(r, keys)
     cadence = _cadence(r, keys.get("cadence"))
     reminders = _reminders(r, keys["reminders"]) if "reminders" in keys else ()
-    pronunciations: list[tuple[str, str]] = []
-    for word_node, say_node in r.pairs(keys.get("pronunciations", _EMPTY_MAP), "pronunciations"):
-        word = r.text(word_node, "pronunciation word", 60)
-        spoken = r.text(say_node, f"pronunciation of {word_node.value!r}", 200)
-        if word and spoken:
-            pronunciations.append((word, spoken))
+    pronunciations = _pronunciations(r, keys)
     if segments:
         total = total_duration_s(segments)
         if total > MAX_SESSION_S:
@@ -89,9 +73,35 @@ def load_routine(data: bytes, source: str, routine_id: str,
     return Routine(
         id=routine_id, title=title, segments=segments,
         description=_optional_text(r, keys, "description", 1000), speech=speech,
-        cadence_spm=cadence, reminders=reminders, pronunciations=tuple(pronunciations),
+        cadence_spm=cadence, reminders=reminders, pronunciations=pronunciations,
         source=source,
     )
+
+
+def _speech_settings(r: Reader, keys: dict[str, yaml.Node]) -> SpeechSettings:
+    speech = SpeechSettings()
+    if "language" in keys:
+        speech = _replace(speech, language=r.text(keys["language"], "language", 20))
+    if "voice" in keys:
+        speech = _replace(speech, voice=r.text(keys["voice"], "voice", 80))
+    if "engine" in keys:
+        speech = _replace(speech, engine=r.text(keys["engine"], "engine", 40))
+    if "rate" in keys:
+        rate = r.number(keys["rate"], "rate (words per minute)", 80, 450, integer=True)
+        speech = _replace(speech, rate_wpm=None if rate is None else int(rate))
+    if "volume" in keys:
+        speech = _replace(speech, volume=r.number(keys["volume"], "volume", 0.05, 1.0))
+    return speech
+
+
+def _pronunciations(r: Reader, keys: dict[str, yaml.Node]) -> tuple[tuple[str, str], ...]:
+    out: list[tuple[str, str]] = []
+    for word_node, say_node in r.pairs(keys.get("pronunciations", _EMPTY_MAP), "pronunciations"):
+        word = r.text(word_node, "pronunciation word", 60)
+        spoken = r.text(say_node, f"pronunciation of {word_node.value!r}", 200)
+        if word and spoken:
+            out.append((word, spoken))
+    return tuple(out)
 
 
 def load_technique(data: bytes, source: str) -> Technique:
