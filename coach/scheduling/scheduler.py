@@ -3,7 +3,7 @@
 A :class:`WalkSchedule` says "routine R at 07:30 on these weekdays" in local
 wall-clock time. :class:`WalkScheduler` is a ``schedule.Scheduler`` holding one
 :class:`WalkJob` per schedule, but it never asks the system clock: an injected
-:class:`Clock` gives the instant and the current time zone, and every due time
+:class:`coach.clock.WallClock` gives the instant and the current time zone, and every due time
 is worked out in that zone with :mod:`zoneinfo`. So a walk set for 07:30 stays
 at 07:30 across daylight-saving changes and when the computer moves to another
 time zone.
@@ -22,11 +22,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import schedule
 
 from coach import paths
+from coach.clock import Clock, WallClock
 from coach.errors import UsageError
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -34,42 +35,6 @@ FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "satur
 DAY_SETS = {"daily": tuple(range(7)), "weekdays": tuple(range(5)), "weekends": (5, 6)}
 GRACE_S = 15 * 60.0
 MAX_WAIT_S = 30.0  # a sleeping computer stops the waiting clock: look again often
-
-
-class Clock(Protocol):
-    def now(self) -> datetime:
-        """The current instant, timezone-aware."""
-
-    def zone(self) -> tzinfo:
-        """The local time zone walks are set in (may change while running)."""
-
-
-class SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(timezone.utc)
-
-    def zone(self) -> tzinfo:
-        fixed = datetime.now().astimezone().tzinfo
-        assert fixed is not None
-        return local_zoneinfo() or fixed
-
-
-def local_zoneinfo() -> tzinfo | None:
-    """The system zone as a ZoneInfo (knows future DST changes), when it can be found."""
-    import os
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    name = os.environ.get("TZ")
-    if not name:
-        try:
-            link = os.readlink("/etc/localtime")
-            name = link.split("zoneinfo/", 1)[1] if "zoneinfo/" in link else ""
-        except OSError:
-            name = ""
-    try:
-        return ZoneInfo(name.lstrip(":")) if name else None
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
 
 
 @dataclass(frozen=True)
@@ -153,18 +118,13 @@ def load_schedules(path: Path | None = None) -> list[WalkSchedule]:
 
 
 def save_schedules(entries: Sequence[WalkSchedule], path: Path | None = None) -> Path:
-    import yaml
+    from coach.config import write_yaml
 
-    from coach.files import write_atomic
-
-    path = path or schedules_path()
     data: dict[str, Any] = {"schedules": [
         {"id": e.id, "routine": e.routine, "at": f"{e.at:%H:%M}", "days": format_days(e.days)}
         for e in entries]}
-    text = ("# coach walk schedules (edit with `coach schedule ...`)\n"
-            + yaml.safe_dump(data, sort_keys=False))
-    write_atomic(path, text, make_folder=True)
-    return path
+    return write_yaml(path or schedules_path(),
+                      "# coach walk schedules (edit with `coach schedule ...`)\n", data)
 
 
 def add_schedule(entries: Sequence[WalkSchedule], routine: str, at: time,
@@ -245,7 +205,7 @@ class WalkJob(schedule.Job):
 class WalkScheduler(schedule.Scheduler):
     """Holds one :class:`WalkJob` per schedule; see the module docstring."""
 
-    def __init__(self, clock: Clock, on_fire: Callable[[Firing], None],
+    def __init__(self, clock: WallClock, on_fire: Callable[[Firing], None],
                  on_missed: Callable[[Firing], None], grace_s: float = GRACE_S):
         super().__init__()
         self.clock = clock
@@ -292,7 +252,7 @@ class WalkScheduler(schedule.Scheduler):
         return None if nxt is None else (nxt - self.clock.now()).total_seconds()
 
 
-def make_scheduler(entries: Sequence[WalkSchedule], clock: Clock,
+def make_scheduler(entries: Sequence[WalkSchedule], clock: WallClock,
                    on_fire: Callable[[Firing], None], on_missed: Callable[[Firing], None],
                    grace_s: float = GRACE_S) -> WalkScheduler:
     scheduler = WalkScheduler(clock, on_fire, on_missed, grace_s)
@@ -301,11 +261,18 @@ def make_scheduler(entries: Sequence[WalkSchedule], clock: Clock,
     return scheduler
 
 
-def serve(scheduler: WalkScheduler, sleep: Callable[[float], None],
-          keep_going: Callable[[], bool], max_wait_s: float = MAX_WAIT_S) -> None:
-    """The foreground loop: act on what is due, then wait (at most ``max_wait_s``)."""
+def wait_s(scheduler: WalkScheduler, max_wait_s: float = MAX_WAIT_S) -> float:
+    """How long to wait before the next look: until the next due time, but at most
+    ``max_wait_s`` (a sleeping computer stops the waiting clock) and at least 0.5 s."""
+    idle = scheduler.idle_seconds
+    return max(0.5, max_wait_s if idle is None else min(max_wait_s, idle))
+
+
+def serve(scheduler: WalkScheduler, clock: Clock, keep_going: Callable[[], bool],
+          max_wait_s: float = MAX_WAIT_S) -> None:
+    """The foreground loop: act on what is due, then wait on the monotonic ``clock``
+    until an absolute point (at most ``max_wait_s`` ahead)."""
     while keep_going():
+        woke_s = clock.now()
         scheduler.run_pending()
-        idle = scheduler.idle_seconds
-        wait = max_wait_s if idle is None else min(max_wait_s, idle)
-        sleep(max(0.5, wait))
+        clock.sleep_until(woke_s + wait_s(scheduler, max_wait_s))
