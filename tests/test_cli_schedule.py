@@ -14,9 +14,7 @@ import coach.cli.schedule as schedule_cli
 from coach.cli import main
 from coach.env import Environment
 from coach.programme.today import routine_for_ref
-from coach.routines.model import Routine
 from coach.scheduling.calendar import coach_command
-from coach.scheduling.daemon import WalkDaemon
 from coach.scheduling.scheduler import load_schedules
 from tests.clockfakes import FakeWall
 
@@ -127,29 +125,6 @@ def test_the_daemon_exports_the_day_fires_on_time_and_reports_a_missed_walk(
     assert env.clock.now() == pytest.approx(sum(wall.slept_s))  # absolute waits, no drift
 
 
-def daemon(started: list[str], warnings: list[str], said: list[str] | None = None,
-           ask=None, start_walk=None) -> WalkDaemon:
-    wall = FakeWall(utc(2026, 6, 1, 6), stop_at=utc(2026, 6, 1, 20))
-    return WalkDaemon(load_schedules(), wall, wall.monotonic,
-                      start_walk=start_walk or (lambda r: started.append(r.id)),
-                      say=(said if said is not None else []).append, warn=warnings.append,
-                      ask=ask)
-
-
-def test_the_daemon_plays_each_walk_at_its_time_and_offers_a_missed_one() -> None:
-    run("schedule", "figure-8")
-    started: list[str] = []
-    said: list[str] = []
-    asked: list[str] = []
-    d = daemon(started, [], said, ask=lambda q: asked.append(q) or True)
-    d.scheduler.clock.gaps.append((utc(2026, 6, 1, 7), utc(2026, 6, 1, 19)))  # type: ignore[attr-defined]
-    with pytest.raises(KeyboardInterrupt):
-        d.run()
-    assert started == ["figure-8", "figure-8"]  # on time, then the missed one when asked
-    assert asked == ["Start it now?"]
-    assert any("Missed figure-8" in line for line in said)
-
-
 def test_the_daemon_export_folder_needs_an_existing_parent(tmp_path: Path) -> None:
     run("schedule", "figure-8")
     out = run("schedule", "run", "--export-to", str(tmp_path / "no" / "phone"), code=2).output
@@ -184,12 +159,3 @@ def test_a_routine_file_is_scheduled_by_its_absolute_path(tmp_path: Path, monkey
     assert routine_for_ref(entry.routine, date.today()).title == "Lunch"
     out = run("schedule", "ics", "-o", str(tmp_path / "w.ics")).output
     assert f"walk '{folder / 'lunch.yaml'}'" in out  # quoted for the shell: the path has a space
-
-
-def test_one_failing_session_does_not_stop_the_daemon() -> None:
-    def broken(_routine: Routine) -> None:
-        raise RuntimeError("boom")
-
-    warnings: list[str] = []
-    daemon([], warnings, start_walk=broken).start_safely("figure-8")
-    assert warnings == ["coach: the figure-8 session failed: RuntimeError: boom"]
