@@ -1,7 +1,7 @@
 """Read and write coach's own small YAML files (programme, schedules); one-line errors.
 
 The only module that reads or writes them: :mod:`coach.programme.store` and
-:mod:`coach.scheduling.scheduler` go through :func:`read_yaml` and :func:`write_yaml`.
+:mod:`coach.scheduling.schedules` go through :func:`read_yaml` and :func:`write_yaml`.
 """
 
 from __future__ import annotations

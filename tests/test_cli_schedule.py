@@ -15,7 +15,7 @@ from coach.cli import main
 from coach.env import Environment
 from coach.programme.today import routine_for_ref
 from coach.scheduling.calendar import coach_command
-from coach.scheduling.scheduler import load_schedules
+from coach.scheduling.schedules import load_schedules
 from tests.clockfakes import FakeWall
 
 

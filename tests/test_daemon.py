@@ -11,7 +11,7 @@ import pytest
 
 from coach.routines.model import Routine
 from coach.scheduling.daemon import WalkDaemon
-from coach.scheduling.scheduler import WalkSchedule
+from coach.scheduling.schedules import WalkSchedule
 from tests.clockfakes import FakeWall
 
 MORNING = WalkSchedule("figure-8-morning", "figure-8", time(7, 30))

@@ -11,19 +11,16 @@ import pytest
 import schedule
 
 from coach.errors import UsageError
-from coach.scheduling.scheduler import (
-    Firing,
+from coach.scheduling.scheduler import Firing, WalkScheduler, make_scheduler, serve
+from coach.scheduling.schedules import (
     WalkSchedule,
-    WalkScheduler,
     add_schedule,
     load_schedules,
-    make_scheduler,
     parse_days,
     parse_time,
     remove_schedule,
     save_schedules,
     schedules_path,
-    serve,
 )
 from tests.clockfakes import LONDON
 from tests.clockfakes import FakeWall as FakeClock

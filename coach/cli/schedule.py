@@ -71,7 +71,7 @@ def add(routine: str, at_: str, days: str, schedule_id: str | None) -> None:
       coach schedule add brisk-30 --at 18:15 --days mon,wed,fri
       coach schedule add plan --at 12:30 --days weekdays --id lunch
     """
-    from coach.scheduling.scheduler import (
+    from coach.scheduling.schedules import (
         add_schedule,
         load_schedules,
         parse_days,
@@ -100,7 +100,7 @@ def figure8(morning: str, evening: str, days: str) -> None:
       coach schedule figure-8
       coach schedule figure-8 --morning 06:45 --evening 20:00
     """
-    from coach.scheduling.scheduler import (
+    from coach.scheduling.schedules import (
         WalkSchedule,
         load_schedules,
         parse_days,
@@ -126,7 +126,8 @@ def list_cmd(env: Environment) -> None:
     Example:
       coach schedule list
     """
-    from coach.scheduling.scheduler import load_schedules, next_due
+    from coach.scheduling.scheduler import next_due
+    from coach.scheduling.schedules import load_schedules
 
     entries = load_schedules()
     if not entries:
@@ -147,7 +148,7 @@ def remove(schedule_id: str) -> None:
     Example:
       coach schedule remove figure-8-evening
     """
-    from coach.scheduling.scheduler import load_schedules, remove_schedule, save_schedules
+    from coach.scheduling.schedules import load_schedules, remove_schedule, save_schedules
 
     save_schedules(remove_schedule(load_schedules(), schedule_id))
     click.echo(f"Removed {schedule_id}.")
@@ -174,7 +175,7 @@ def run(env: Environment, export_to: str | None, grace: float) -> None:
     """
     from coach.scheduling.daemon import WalkDaemon
     from coach.scheduling.day_export import export_folder
-    from coach.scheduling.scheduler import load_schedules
+    from coach.scheduling.schedules import load_schedules
 
     entries = load_schedules()
     if not entries:
@@ -227,7 +228,7 @@ def ics(env: Environment, output: str, alarm: int) -> None:
     from coach.files import check_output_file
     from coach.programme.today import routine_for_ref
     from coach.scheduling.calendar import coach_command, crontab_lines, systemd_units, write_ics
-    from coach.scheduling.scheduler import load_schedules
+    from coach.scheduling.schedules import load_schedules
 
     target = check_output_file(Path(output), (".ics",))
     entries = load_schedules()

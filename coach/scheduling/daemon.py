@@ -21,14 +21,8 @@ from typing import TYPE_CHECKING
 
 from coach.clock import Clock, WallClock, local_now, local_today
 from coach.errors import CoachError
-from coach.scheduling.scheduler import (
-    GRACE_S,
-    MAX_WAIT_S,
-    Firing,
-    WalkSchedule,
-    make_scheduler,
-    serve,
-)
+from coach.scheduling.scheduler import GRACE_S, MAX_WAIT_S, Firing, make_scheduler, serve
+from coach.scheduling.schedules import WalkSchedule
 
 if TYPE_CHECKING:
     from coach.routines.model import Routine

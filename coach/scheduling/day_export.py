@@ -11,7 +11,7 @@ from coach.errors import CoachError, OutputError, UsageError
 
 if TYPE_CHECKING:
     from coach.routines.model import Routine
-    from coach.scheduling.scheduler import WalkSchedule
+    from coach.scheduling.schedules import WalkSchedule
 
 
 def export_folder(folder: Path) -> Path:
