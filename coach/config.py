@@ -1,4 +1,8 @@
-"""Read coach's own small YAML files (programme, schedules) with one-line errors."""
+"""Read and write coach's own small YAML files (programme, schedules); one-line errors.
+
+The only module that reads or writes them: :mod:`coach.programme.store` and
+:mod:`coach.scheduling.schedules` go through :func:`read_yaml` and :func:`write_yaml`.
+"""
 
 from __future__ import annotations
 
@@ -35,3 +39,13 @@ def read_yaml(path: Path, what: str, hint: str = "") -> Any:
     except yaml.YAMLError as err:  # pragma: no cover - PyYAML's errors are marked
         one_line = " ".join(str(err).split())
         raise UsageError(f"{path}: cannot read the {what}: {one_line}{tail}") from None
+
+
+def write_yaml(path: Path, header: str, data: Any) -> Path:
+    """Write ``data`` as YAML under a ``# comment`` ``header``, atomically (folders made)."""
+    import yaml
+
+    from coach.files import write_atomic
+
+    write_atomic(path, header + yaml.safe_dump(data, sort_keys=False), make_folder=True)
+    return path

@@ -19,7 +19,8 @@ from coach.scheduling.calendar import (
     systemd_units,
     write_ics,
 )
-from coach.scheduling.scheduler import WalkSchedule, due_times, parse_days
+from coach.scheduling.scheduler import due_times
+from coach.scheduling.schedules import WalkSchedule, parse_days
 
 LONDON = ZoneInfo("Europe/London")
 STAMP = datetime(2026, 10, 20, 9, tzinfo=timezone.utc)

@@ -6,17 +6,21 @@ import csv
 import io
 import json
 import re
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from coach.cli import COMMAND_MODULES, main
+from coach.env import Environment
+
+ENV = Environment()  # replaced for each test by the autouse fixture `env`
 
 
 def run(*args: str, input: str | None = None, code: int = 0):
-    result = CliRunner().invoke(main, list(args), input=input)
+    result = CliRunner().invoke(main, list(args), input=input, obj=ENV)
     assert result.exit_code == code, result.output
     return result
 
@@ -78,17 +82,36 @@ def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None
 NOW = datetime(2026, 3, 20, 12, 0).astimezone()  # local time, as the CLI reads it
 
 
+@dataclass
+class FixedWall:
+    instant: datetime
+
+    def now(self) -> datetime:
+        return self.instant
+
+    def zone(self) -> tzinfo:
+        assert self.instant.tzinfo is not None
+        return self.instant.tzinfo
+
+
+@pytest.fixture(autouse=True)
+def env(monkeypatch: pytest.MonkeyPatch) -> Environment:
+    """The outside world the commands see: the real clock, no terminal (as CliRunner)."""
+    monkeypatch.setattr(f"{__name__}.ENV", Environment(stdin_isatty=False, stdout_isatty=False))
+    return ENV
+
+
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
+def clock(env: Environment) -> datetime:
     """The CLI's wall clock, fixed at Friday 20 March 2026 12:00 local time."""
-    monkeypatch.setattr("coach.cli.programme.local_now", lambda: NOW)
+    env.wall = FixedWall(NOW)
     return NOW
 
 
 @pytest.fixture
-def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+def terminal(env: Environment) -> None:
     """Someone sits at a terminal to answer the intake questions."""
-    monkeypatch.setattr("coach.cli.programme.stdin_is_terminal", lambda: True)
+    env.stdin_isatty = True
 
 
 def test_a_walk_cannot_be_logged_in_the_future(clock: datetime) -> None:
@@ -206,7 +229,8 @@ def test_progress_table_and_plot(tmp_path: Path, clock: datetime) -> None:
 
 
 def test_progress_weeks_are_the_plan_weeks(clock: datetime) -> None:
-    from coach.programme.plan import make_state, save_state
+    from coach.programme.plan import make_state
+    from coach.programme.store import save_state
 
     save_state(make_state(8, 3, False, date(2026, 3, 4)))  # a Wednesday: week 3 from 18 March
     run("log", "gentle-start", "-m", "8", "--pain-after", "2", "--when", "2026-03-02 07:30")

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -13,14 +11,16 @@ from click.testing import CliRunner
 from mutagen.mp3 import MP3
 
 import coach.cli.schedule as schedule_cli
-import coach.scheduling.scheduler
 from coach.cli import main
+from coach.env import Environment
+from coach.programme.today import routine_for_ref
 from coach.scheduling.calendar import coach_command
-from coach.scheduling.scheduler import load_schedules
+from coach.scheduling.schedules import load_schedules
+from tests.clockfakes import FakeWall
 
 
-def run(*args: str, input: str | None = None, code: int = 0):
-    result = CliRunner().invoke(main, list(args), input=input)
+def run(*args: str, input: str | None = None, code: int = 0, env: Environment | None = None):
+    result = CliRunner().invoke(main, list(args), input=input, obj=env)
     assert result.exit_code == code, result.output
     return result
 
@@ -98,49 +98,31 @@ def test_a_damaged_schedules_file_is_one_line(coach_home: Path) -> None:
     assert out.count("\n") == 1 and "schedules.yaml:3:1: cannot read the schedules" in out
 
 
-@dataclass
-class DaemonClock:
-    instant: datetime
-    tz: tzinfo = ZoneInfo("Europe/London")
-
-    def now(self) -> datetime:
-        return self.instant
-
-    def zone(self) -> tzinfo:
-        return self.tz
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=timezone.utc)  # type: ignore[misc]
 
 
 def test_the_daemon_exports_the_day_fires_on_time_and_reports_a_missed_walk(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path) -> None:
     # Monday 1 June 2026, 07:00 BST. The laptop sleeps 08:00-20:00 BST: the 19:00 walk
-    # is missed; 07:30 fires on time. The text script stands in for the MP3 exporter.
-    clock = DaemonClock(datetime(2026, 6, 1, 6, tzinfo=timezone.utc))
-    sleeps: list[float] = []
-
-    def sleep(seconds: float) -> None:
-        sleeps.append(seconds)
-        clock.instant += timedelta(seconds=seconds)
-        if datetime(2026, 6, 1, 7, tzinfo=timezone.utc) <= clock.instant < datetime(
-                2026, 6, 1, 19, tzinfo=timezone.utc):
-            clock.instant = datetime(2026, 6, 1, 19, tzinfo=timezone.utc)
-        if clock.instant >= datetime(2026, 6, 1, 20, tzinfo=timezone.utc):
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(coach.scheduling.scheduler, "SystemClock", lambda: clock)
-    monkeypatch.setattr("time.sleep", sleep)
-    monkeypatch.setattr("coach.cli.programme.local_now", lambda: clock.instant.astimezone(clock.tz))
+    # is missed; 07:30 fires on time. The one swapped object is the Environment.
+    wall = FakeWall(utc(2026, 6, 1, 6), gaps=[(utc(2026, 6, 1, 7), utc(2026, 6, 1, 19))],
+                    stop_at=utc(2026, 6, 1, 20))
+    env = Environment(wall=wall, clock=wall.monotonic, stdin_isatty=False, stdout_isatty=False)
     run("schedule", "figure-8")
-    out = run("schedule", "run", "--export-to", str(tmp_path / "phone")).output
+    out = run("schedule", "run", "--export-to", str(tmp_path / "phone"), env=env).output
     files = sorted((tmp_path / "phone").glob("*.mp3"))
     assert [p.name for p in files] == ["2026-06-01-0730-figure-8.mp3",
                                        "2026-06-01-1900-figure-8.mp3"]
-    figure8_s = schedule_cli.routine_for("figure-8").duration_s
+    assert f"Wrote {files[0]}" in out
+    figure8_s = routine_for_ref("figure-8", date(2026, 6, 1)).duration_s
     for mp3 in files:
         assert MP3(mp3).info.length == pytest.approx(figure8_s, abs=1.0)
     assert "07:30 Time for figure-8 (figure-8-morning)." in out
     assert "Missed figure-8 due Mon 19:00 (1.0 h ago" in out
     assert out.count("Time for") == 1 and out.rstrip().endswith("Stopped.")
-    assert max(sleeps) <= 30
+    assert max(wall.slept_s) <= 30
+    assert env.clock.now() == pytest.approx(sum(wall.slept_s))  # absolute waits, no drift
 
 
 def test_the_daemon_export_folder_needs_an_existing_parent(tmp_path: Path) -> None:
@@ -153,15 +135,15 @@ def test_the_daemon_export_folder_needs_an_existing_parent(tmp_path: Path) -> No
 def test_scheduled_sessions_play_through_the_live_walk(monkeypatch: pytest.MonkeyPatch) -> None:
     played: list[str] = []
     monkeypatch.setattr("coach.live.walk.walk_routine", lambda r: played.append(r.id))
-    schedule_cli.start_session(schedule_cli.routine_for("figure-8"))
+    schedule_cli.start_session(routine_for_ref("figure-8", date.today()))
     assert played == ["figure-8"]
 
 
 def test_plan_schedules_resolve_to_the_programme_session() -> None:
     with pytest.raises(Exception, match="coach plan"):
-        schedule_cli.routine_for("plan")
+        routine_for_ref("plan", date.today())
     run("plan", "--minutes", "6", "--days", "3", "--no-figure-8")
-    assert schedule_cli.routine_for("plan").title.endswith("6-minute walk")
+    assert routine_for_ref("plan", date.today()).title.endswith("6-minute walk")
 
 
 def test_a_routine_file_is_scheduled_by_its_absolute_path(tmp_path: Path, monkeypatch) -> None:
@@ -174,15 +156,6 @@ def test_a_routine_file_is_scheduled_by_its_absolute_path(tmp_path: Path, monkey
     (entry,) = load_schedules()
     assert entry.routine == str(folder / "lunch.yaml")
     monkeypatch.chdir(tmp_path)  # the daemon, cron or systemd run from elsewhere
-    assert schedule_cli.routine_for(entry.routine).title == "Lunch"
+    assert routine_for_ref(entry.routine, date.today()).title == "Lunch"
     out = run("schedule", "ics", "-o", str(tmp_path / "w.ics")).output
     assert f"walk '{folder / 'lunch.yaml'}'" in out  # quoted for the shell: the path has a space
-
-
-def test_one_failing_session_does_not_stop_the_daemon(monkeypatch, capsys) -> None:
-    def broken(_routine):
-        raise RuntimeError("boom")
-
-    monkeypatch.setattr(schedule_cli, "start_session", broken)
-    schedule_cli._start_safely("figure-8")
-    assert "the figure-8 session failed: RuntimeError: boom" in capsys.readouterr().err

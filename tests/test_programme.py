@@ -13,14 +13,12 @@ from coach.programme.plan import (
     cool_down_s,
     figure8_routine,
     flare_routine,
-    load_state,
     make_state,
     next_session,
-    save_state,
-    state_path,
     upcoming_sessions,
-    walk_routine,
+    weekly_walk_routine,
 )
+from coach.programme.store import load_state, save_state, state_path
 from coach.routines.model import Repeat, Routine, Segment
 
 TECHNIQUES = {"warm-up", "posture-check", "heel-toe", "backward", "side-step", "figure-8",
@@ -46,7 +44,7 @@ def check_routine(routine: Routine) -> list[Segment]:
 @pytest.mark.parametrize("minutes", range(5, 31))
 @pytest.mark.parametrize("rotation", range(3))
 def test_walk_routines_last_exactly_their_dose(minutes: int, rotation: int) -> None:
-    routine = walk_routine(minutes, rotation, week=2)
+    routine = weekly_walk_routine(minutes, rotation, week=2)
     segs = check_routine(routine)
     assert segs[0].technique == "warm-up" and segs[-1].technique == "cool-down"
     assert routine.duration_s - segs[-1].duration_s == minutes * 60
@@ -57,10 +55,10 @@ def test_walk_routines_last_exactly_their_dose(minutes: int, rotation: int) -> N
 
 
 def test_the_rotation_mixes_the_techniques() -> None:
-    used = {s.technique for r in range(3) for s in flat(walk_routine(20, r, 3).segments)}
+    used = {s.technique for r in range(3) for s in flat(weekly_walk_routine(20, r, 3).segments)}
     assert {"backward", "side-step", "pace-change", "heel-toe", "posture-check"} <= used
     # beginners walk plainly: no backward walking in a 6-minute walk
-    assert "backward" not in {s.technique for s in flat(walk_routine(6, 1, 1).segments)}
+    assert "backward" not in {s.technique for s in flat(weekly_walk_routine(6, 1, 1).segments)}
 
 
 def test_flare_and_figure8_routines() -> None:
@@ -154,7 +152,7 @@ def test_upcoming_sessions_add_figure8_morning_and_evening() -> None:
 def test_every_programme_routine_compiles_with_the_builtin_techniques() -> None:
     from coach.session import compile_with_library
 
-    routines = [walk_routine(m, r, 1) for m in range(5, 31) for r in range(3)]
+    routines = [weekly_walk_routine(m, r, 1) for m in range(5, 31) for r in range(3)]
     routines += [flare_routine(), figure8_routine(3, "morning"), figure8_routine(10, "evening")]
     for routine in routines:
         timeline = compile_with_library(routine)

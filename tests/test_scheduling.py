@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta, timezone, tzinfo
+from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -11,55 +11,25 @@ import pytest
 import schedule
 
 from coach.errors import UsageError
-from coach.scheduling.scheduler import (
-    Firing,
+from coach.scheduling.scheduler import Firing, WalkScheduler, make_scheduler, serve
+from coach.scheduling.schedules import (
     WalkSchedule,
-    WalkScheduler,
     add_schedule,
     load_schedules,
-    make_scheduler,
     parse_days,
     parse_time,
     remove_schedule,
     save_schedules,
     schedules_path,
-    serve,
 )
+from tests.clockfakes import LONDON
+from tests.clockfakes import FakeWall as FakeClock
 
 UTC = timezone.utc
-LONDON = ZoneInfo("Europe/London")
 
 
 def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
-
-
-@dataclass
-class FakeClock:
-    """The only fake: an instant that moves when the loop 'sleeps', and a zone."""
-
-    instant: datetime
-    tz: tzinfo = LONDON
-    gaps: list[tuple[datetime, datetime]] = field(default_factory=list)  # suspended spans
-    zone_changes: list[tuple[datetime, tzinfo]] = field(default_factory=list)
-    slept_s: list[float] = field(default_factory=list)
-
-    def now(self) -> datetime:
-        return self.instant
-
-    def zone(self) -> tzinfo:
-        return self.tz
-
-    def sleep(self, seconds: float) -> None:
-        self.slept_s.append(seconds)
-        end = self.instant + timedelta(seconds=seconds)
-        for start, wake in self.gaps:
-            if self.instant <= start < end:  # the lid closed during this wait
-                end = wake
-        for at, zone in self.zone_changes:
-            if self.instant < at <= end:
-                self.tz = zone
-        self.instant = end
 
 
 @dataclass
@@ -75,7 +45,7 @@ class Log:
 
 
 def run(clock: FakeClock, sched: WalkScheduler, until: datetime) -> None:
-    serve(sched, clock.sleep, lambda: clock.now() < until)
+    serve(sched, clock.monotonic, lambda: clock.now() < until)
 
 
 DAILY = tuple(range(7))

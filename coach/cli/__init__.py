@@ -26,7 +26,7 @@ from coach.errors import CoachError, RoutineError
 pass_env = click.make_pass_decorator(Environment, ensure=True)
 
 #: Modules under coach.cli that define ``register(group)``.
-COMMAND_MODULES = ("core", "speech", "programme", "export", "live")
+COMMAND_MODULES = ("core", "speech", "programme", "schedule", "export", "live")
 
 
 class CoachGroup(click.Group):

@@ -1,14 +1,15 @@
-"""Programme commands: log, history, plan, progress (and the schedule group)."""
+"""Programme commands: log, history, plan, progress."""
 
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 import click
 
+from coach.cli import pass_env
+from coach.env import Environment
 from coach.errors import UsageError
 
 if TYPE_CHECKING:
@@ -25,25 +26,14 @@ HISTORY_FIELDS = ("id", "routine", "started_at", "planned_min", "walked_min", "c
 
 
 def register(group: click.Group) -> None:
-    from coach.cli.schedule import schedule
-
-    for command in (log, history, plan, progress, schedule):
+    for command in (log, history, plan, progress):
         group.add_command(command)
-
-
-def local_now() -> datetime:
-    """The one place the CLI reads the wall clock (the library never does)."""
-    return datetime.now().astimezone()
-
-
-def stdin_is_terminal() -> bool:
-    """Whether there is someone at a terminal to answer questions (tests replace it)."""
-    return sys.stdin is not None and sys.stdin.isatty()
 
 
 def parse_when(text: str, option: str, now: datetime, max_age_days: int | None = None
                ) -> datetime:
-    """A local date or date and time given to ``option``; never later than ``now``.
+    """A date or date and time given to ``option``, read in ``now``'s time zone (the
+    walker's); never later than ``now``.
 
     With ``max_age_days``, also never further back than that many days.
     """
@@ -53,8 +43,9 @@ def parse_when(text: str, option: str, now: datetime, max_age_days: int | None =
         raise UsageError(f"{option} must look like 2026-03-02 or 2026-03-02 07:30, got {text!r}"
                          ) from None
     try:
-        when = when if when.tzinfo is not None else when.astimezone()  # local wall time
+        when = when if when.tzinfo is not None else when.replace(tzinfo=now.tzinfo)
         when.astimezone(timezone.utc)  # the history compares in UTC: it must exist there
+        (when - timedelta(days=1)).astimezone(timezone.utc)  # and so must the day before
     except (ValueError, OverflowError):
         raise UsageError(f"{option} {text} is outside the dates coach can store") from None
     if when > now:
@@ -105,8 +96,9 @@ def check_routine_id(routine: str) -> None:
               help="Add next-morning pain (0-10) to your last walk, or to --id.")
 @click.option("--id", "session_id", type=int, help="The walk --morning-pain is for "
               "(see `coach history`).")
-def log(routine: str | None, minutes: float | None, planned: float | None, when: str | None,
-        pain_before: int | None, pain_after: int | None, effort: str | None,
+@pass_env
+def log(env: Environment, routine: str | None, minutes: float | None, planned: float | None,
+        when: str | None, pain_before: int | None, pain_after: int | None, effort: str | None,
         stopped: str | None, flare: bool, note: str, morning_pain: int | None,
         session_id: int | None) -> None:
     """Record a walk you did without the coach, or the next morning's pain.
@@ -143,7 +135,7 @@ def log(routine: str | None, minutes: float | None, planned: float | None, when:
         check_minutes(minutes, "--minutes")
         check_minutes(planned, "--planned")
         check_routine_id(routine)
-        now = local_now()
+        now = env.now()
         started_at = now if when is None else parse_when(when, "--when", now, MAX_LOG_AGE_DAYS)
         rec = WalkRecord(routine=routine, started_at=started_at,
                          planned_min=minutes if planned is None else planned,
@@ -163,7 +155,8 @@ def log(routine: str | None, minutes: float | None, planned: float | None, when:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (a list of walks).")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header row.")
 @click.option("--since", help="Only walks on or after this day (YYYY-MM-DD).")
-def history(as_json: bool, as_csv: bool, since: str | None) -> None:
+@pass_env
+def history(env: Environment, as_json: bool, as_csv: bool, since: str | None) -> None:
     """Show the walks you have done: a table, JSON or CSV.
 
     \b
@@ -178,7 +171,7 @@ def history(as_json: bool, as_csv: bool, since: str | None) -> None:
     if as_json and as_csv:
         raise UsageError("choose one of --json and --csv")
     with History() as hist:
-        now = local_now()
+        now = env.now()
         records = hist.sessions(parse_when(since, "--since", now) if since else None)
     rows = [_row(r) for r in records]
     if as_json:
@@ -222,7 +215,9 @@ def format_history(records: list[WalkRecord]) -> str:
 @click.option("--figure-8/--no-figure-8", "figure8", default=None,
               help="Add short figure-8 walks twice a day, morning and evening.")
 @click.option("--restart", is_flag=True, help="Forget the saved programme and start again.")
-def plan(minutes: float | None, days: int | None, figure8: bool | None, restart: bool) -> None:
+@pass_env
+def plan(env: Environment, minutes: float | None, days: int | None, figure8: bool | None,
+         restart: bool) -> None:
     """Your walking programme: this week and the next session, with the reason for its length.
 
     The first time, it asks how many minutes are comfortable today and how
@@ -240,13 +235,14 @@ def plan(minutes: float | None, days: int | None, figure8: bool | None, restart:
     from dataclasses import replace
 
     from coach.programme.history import History
-    from coach.programme.plan import load_state, make_state, save_state
+    from coach.programme.plan import make_state
+    from coach.programme.store import load_state, save_state
 
-    today = local_now().date()
+    today = env.today()
     state = None if restart else load_state()
     if state is None:
         if minutes is None or days is None:
-            if not stdin_is_terminal():
+            if not env.stdin_isatty:
                 raise UsageError("pass --minutes and --days (no terminal to ask on)")
             minutes, days = _ask_intake(minutes, days)
             if figure8 is None:
@@ -294,7 +290,8 @@ def describe_plan(state: ProgrammeState, records: list[WalkRecord], today: date)
 @click.command()
 @click.option("--plot", metavar="FILE.png",
               help="Draw a picture: .png, .svg or .pdf (needs the 'plot' extra: matplotlib).")
-def progress(plot: str | None) -> None:
+@pass_env
+def progress(env: Environment, plot: str | None) -> None:
     """Minutes walked each week against the plan, and how your pain is trending.
 
     \b
@@ -306,13 +303,13 @@ def progress(plot: str | None) -> None:
 
     from coach.files import check_output_file
     from coach.programme.history import History
-    from coach.programme.plan import load_state
     from coach.programme.progress import format_table, plot_progress, weekly_progress
+    from coach.programme.store import load_state
 
     target = None if plot is None else check_output_file(Path(plot), PLOT_SUFFIXES)
     with History() as hist:
         records = hist.sessions()
-    rows = weekly_progress(load_state(), records, local_now().date())
+    rows = weekly_progress(load_state(), records, env.today())
     if target is not None:
         click.echo(f"Wrote {plot_progress(rows, target)}")
     elif not rows:

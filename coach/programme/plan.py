@@ -1,9 +1,11 @@
 """The multi-week walking programme: intake, plan state and the next session.
 
-Pure apart from :func:`load_state` / :func:`save_state`: no clock inside, the
-day is passed in. The dose comes from :mod:`coach.programme.progression` (the rules);
-this module turns a dose into a :class:`coach.routines.model.Routine` built from the
-technique ids, and projects the coming weeks for export.
+Pure: no clock, no files inside; the programme state, the logged walks and the
+day are passed in (:mod:`coach.programme.store` loads and saves the state,
+:mod:`coach.programme.today` loads both for today's session). The dose comes from
+:mod:`coach.programme.progression` (the rules); this module turns a dose into a
+:class:`coach.routines.model.Routine` built from the technique ids, and projects
+the coming weeks for export.
 """
 
 from __future__ import annotations
@@ -12,10 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
-from coach import paths
 from coach.errors import UsageError
 from coach.programme.history import WalkRecord
 from coach.programme.progression import Standing, replay
@@ -29,6 +29,8 @@ WALK_DAYS = {1: (0,), 2: (0, 3), 3: (0, 2, 4), 4: (0, 1, 3, 4), 5: (0, 1, 2, 3, 
 FIGURE8_MIN, FIGURE8_MAX = 3, 10
 FLARE_WALK_MIN = 5
 WALK_ID, FLARE_ID, FIGURE8_ID = "week-{week}-walk", "flare-up", "figure-8"
+#: Short extra walks beside the main one: they never count toward its dose.
+EXTRA_WALK_IDS = frozenset({FIGURE8_ID})
 COOL_DOWN_SHORT_S, COOL_DOWN_LONG_S = 180, 270  # 4 of the 6 stretch holds; all of them
 
 
@@ -73,45 +75,6 @@ def make_state(comfortable_min: float, days_per_week: int, figure8_twice_daily: 
                                  bool(figure8_twice_daily)), today)
 
 
-def state_path() -> Path:
-    return paths.config_dir() / "programme.yaml"
-
-
-def load_state(path: Path | None = None) -> ProgrammeState | None:
-    """The saved programme, or None when there is none yet."""
-    from coach.config import read_yaml
-
-    path = path or state_path()
-    raw = read_yaml(path, "programme", "run `coach plan --restart` to start again")
-    if raw is None:
-        return None
-    try:
-        started = raw["started_on"]
-        if not isinstance(started, date):
-            started = date.fromisoformat(str(started))
-        return make_state(float(raw["comfortable_min"]), int(raw["days_per_week"]),
-                          bool(raw.get("figure8_twice_daily", False)), started)
-    except (TypeError, KeyError, ValueError) as err:
-        problem = " ".join(str(err).split())
-        raise UsageError(f"{path}: the programme file is damaged ({problem}); "
-                         "run `coach plan --restart` to start again") from None
-
-
-def save_state(state: ProgrammeState, path: Path | None = None) -> Path:
-    import yaml
-
-    from coach.files import write_atomic
-
-    path = path or state_path()
-    data: dict[str, Any] = {"version": 1, "started_on": state.started_on.isoformat(),
-                            "comfortable_min": state.intake.comfortable_min,
-                            "days_per_week": state.intake.days_per_week,
-                            "figure8_twice_daily": state.intake.figure8_twice_daily}
-    text = "# coach walking programme (from `coach plan`)\n" + yaml.safe_dump(data, sort_keys=False)
-    write_atomic(path, text, make_folder=True)
-    return path
-
-
 def is_programme_id(routine_id: str) -> bool:
     """An id this module gives its routines: week-N-walk, flare-up or figure-8."""
     return (routine_id in (FLARE_ID, FIGURE8_ID)
@@ -131,7 +94,9 @@ def days_per_week(state: ProgrammeState, standing: Standing) -> int:
 
 
 def is_main_walk(rec: WalkRecord) -> bool:
-    return "figure-8" not in rec.routine
+    """A walk that counts toward the dose: anything but the short extra walks
+    (:data:`EXTRA_WALK_IDS`, the twice-daily figure-8)."""
+    return rec.routine not in EXTRA_WALK_IDS
 
 
 def next_session(state: ProgrammeState, history_records: Sequence[WalkRecord],
@@ -149,19 +114,8 @@ def next_session(state: ProgrammeState, history_records: Sequence[WalkRecord],
         return PlannedSession(flare_routine(), f"{st.reason}{note}", week, today, "flare-up",
                               FLARE_WALK_MIN)
     rotation = sum(1 for r in history_records if is_main_walk(r))
-    routine = walk_routine(st.minutes, rotation, week)
+    routine = weekly_walk_routine(st.minutes, rotation, week)
     return PlannedSession(routine, f"{st.reason}{note}", week, today, "walk", st.minutes)
-
-
-def todays_session(today: date) -> PlannedSession | None:
-    """Today's session from the saved programme and history; None without a programme."""
-    from coach.programme.history import History
-
-    state = load_state()
-    if state is None:
-        return None
-    with History() as hist:
-        return next_session(state, hist.sessions(), today)
 
 
 def figure8_session(state: ProgrammeState, history_records: Sequence[WalkRecord],
@@ -219,7 +173,7 @@ def cool_down_s(walk_min: float) -> int:
     return COOL_DOWN_SHORT_S if walk_min < 15 else COOL_DOWN_LONG_S
 
 
-def walk_routine(minutes: int, rotation: int, week: int) -> Routine:
+def weekly_walk_routine(minutes: int, rotation: int, week: int) -> Routine:
     """``minutes`` of walking (warm-up, form, one technique of the day), then stretches.
 
     The technique rotates walk by walk: plain heel-toe walking (with pace
@@ -278,3 +232,16 @@ def figure8_routine(minutes: int, slot: str) -> Routine:
     return Routine(id=FIGURE8_ID, title=f"Figure-8 walk ({slot})", segments=segs,
                    source="<programme>", description="Small steps in a figure-8, pelvis level.")
 
+
+
+def __getattr__(name: str) -> Any:
+    """Old names kept until coach/live/walk.py and coach/cli/export.py import the new ones."""
+    if name in ("load_state", "save_state", "state_path"):
+        from coach.programme import store
+
+        return getattr(store, name)
+    if name == "todays_session":
+        from coach.programme import today
+
+        return today.todays_session
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

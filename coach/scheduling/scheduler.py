@@ -3,7 +3,7 @@
 A :class:`WalkSchedule` says "routine R at 07:30 on these weekdays" in local
 wall-clock time. :class:`WalkScheduler` is a ``schedule.Scheduler`` holding one
 :class:`WalkJob` per schedule, but it never asks the system clock: an injected
-:class:`Clock` gives the instant and the current time zone, and every due time
+:class:`coach.clock.WallClock` gives the instant and the current time zone, and every due time
 is worked out in that zone with :mod:`zoneinfo`. So a walk set for 07:30 stays
 at 07:30 across daylight-saving changes and when the computer moves to another
 time zone.
@@ -17,70 +17,18 @@ computer slept through it), it reports it as missed instead of starting it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from pathlib import Path
-from typing import Any, Protocol
 
 import schedule
 
-from coach import paths
-from coach.errors import UsageError
+from coach.clock import Clock, WallClock
+from coach.scheduling.schedules import WalkSchedule
+from coach.scheduling.schedules import parse_days as parse_days  # for scripts/bench_programme.py
 
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-DAY_SETS = {"daily": tuple(range(7)), "weekdays": tuple(range(5)), "weekends": (5, 6)}
 GRACE_S = 15 * 60.0
 MAX_WAIT_S = 30.0  # a sleeping computer stops the waiting clock: look again often
-
-
-class Clock(Protocol):
-    def now(self) -> datetime:
-        """The current instant, timezone-aware."""
-
-    def zone(self) -> tzinfo:
-        """The local time zone walks are set in (may change while running)."""
-
-
-class SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(timezone.utc)
-
-    def zone(self) -> tzinfo:
-        fixed = datetime.now().astimezone().tzinfo
-        assert fixed is not None
-        return local_zoneinfo() or fixed
-
-
-def local_zoneinfo() -> tzinfo | None:
-    """The system zone as a ZoneInfo (knows future DST changes), when it can be found."""
-    import os
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    name = os.environ.get("TZ")
-    if not name:
-        try:
-            link = os.readlink("/etc/localtime")
-            name = link.split("zoneinfo/", 1)[1] if "zoneinfo/" in link else ""
-        except OSError:
-            name = ""
-    try:
-        return ZoneInfo(name.lstrip(":")) if name else None
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-
-
-@dataclass(frozen=True)
-class WalkSchedule:
-    id: str
-    routine: str
-    at: time  # local wall-clock time
-    days: tuple[int, ...] = DAY_SETS["daily"]  # Monday = 0
-
-    def describe(self) -> str:
-        return f"{self.id}: {self.routine} at {self.at:%H:%M} {say_days(self.days)}"
 
 
 @dataclass(frozen=True)
@@ -91,102 +39,6 @@ class Firing:
     due: datetime  # in the local zone at the time it was handled
     status: str
     late_s: float
-
-
-# -- parsing and storage -------------------------------------------------------------
-
-def parse_time(text: str) -> time:
-    m = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", text)
-    if not m or int(m[1]) > 23 or int(m[2]) > 59:
-        raise UsageError(f"time must be HH:MM on a 24-hour clock, like 07:30, got {text!r}")
-    return time(int(m[1]), int(m[2]))
-
-
-def parse_days(text: str) -> tuple[int, ...]:
-    """``mon,wed,fri``, ``daily``, ``weekdays`` or ``weekends``."""
-    key = text.strip().lower()
-    if key in DAY_SETS:
-        return DAY_SETS[key]
-    days: set[int] = set()
-    for part in filter(None, (p.strip() for p in key.split(","))):
-        index = next((i for i, full in enumerate(FULL_DAY_NAMES)
-                      if len(part) >= 3 and full.startswith(part)), None)
-        if index is None:
-            raise UsageError(f"unknown day {part!r}: use mon,tue,wed,thu,fri,sat,sun, "
-                             "daily, weekdays or weekends")
-        days.add(index)
-    if not days:
-        raise UsageError("give at least one day, e.g. --days mon,wed,fri")
-    return tuple(sorted(days))
-
-
-def say_days(days: Sequence[int]) -> str:
-    """'every day', 'on weekdays', 'at weekends' or 'on mon,wed,fri'."""
-    return {"daily": "every day", "weekdays": "on weekdays",
-            "weekends": "at weekends"}.get(format_days(days), f"on {format_days(days)}")
-
-
-def format_days(days: Sequence[int]) -> str:
-    for name, group in DAY_SETS.items():
-        if tuple(days) == group:
-            return name
-    return ",".join(DAY_NAMES[d] for d in days)
-
-
-def schedules_path() -> Path:
-    return paths.config_dir() / "schedules.yaml"
-
-
-def load_schedules(path: Path | None = None) -> list[WalkSchedule]:
-    from coach.config import read_yaml
-
-    path = path or schedules_path()
-    raw = read_yaml(path, "schedules") or {}
-    try:
-        items = raw.get("schedules", []) if isinstance(raw, dict) else None
-        if not isinstance(items, list):
-            raise ValueError("expected a 'schedules:' list")
-        return [WalkSchedule(str(it["id"]), str(it["routine"]), parse_time(str(it["at"])),
-                             parse_days(str(it.get("days", "daily")))) for it in items]
-    except (ValueError, KeyError, TypeError, AttributeError) as err:
-        raise UsageError(f"{path}: cannot read the schedules ({err})") from None
-
-
-def save_schedules(entries: Sequence[WalkSchedule], path: Path | None = None) -> Path:
-    import yaml
-
-    from coach.files import write_atomic
-
-    path = path or schedules_path()
-    data: dict[str, Any] = {"schedules": [
-        {"id": e.id, "routine": e.routine, "at": f"{e.at:%H:%M}", "days": format_days(e.days)}
-        for e in entries]}
-    text = ("# coach walk schedules (edit with `coach schedule ...`)\n"
-            + yaml.safe_dump(data, sort_keys=False))
-    write_atomic(path, text, make_folder=True)
-    return path
-
-
-def add_schedule(entries: Sequence[WalkSchedule], routine: str, at: time,
-                 days: tuple[int, ...] = DAY_SETS["daily"],
-                 schedule_id: str | None = None) -> list[WalkSchedule]:
-    ids = {e.id for e in entries}
-    if schedule_id is None:
-        base = f"{routine.rsplit('/', 1)[-1].removesuffix('.yaml')}-{at:%H%M}"
-        schedule_id, n = base, 2
-        while schedule_id in ids:
-            schedule_id, n = f"{base}-{n}", n + 1
-    elif schedule_id in ids:
-        raise UsageError(f"there is already a schedule called {schedule_id!r}")
-    return [*entries, WalkSchedule(schedule_id, routine, at, days)]
-
-
-def remove_schedule(entries: Sequence[WalkSchedule], schedule_id: str) -> list[WalkSchedule]:
-    kept = [e for e in entries if e.id != schedule_id]
-    if len(kept) == len(entries):
-        known = ", ".join(e.id for e in entries) or "none yet"
-        raise UsageError(f"no schedule called {schedule_id!r} (known: {known})")
-    return kept
 
 
 # -- due times in wall-clock time ------------------------------------------------------
@@ -245,7 +97,7 @@ class WalkJob(schedule.Job):
 class WalkScheduler(schedule.Scheduler):
     """Holds one :class:`WalkJob` per schedule; see the module docstring."""
 
-    def __init__(self, clock: Clock, on_fire: Callable[[Firing], None],
+    def __init__(self, clock: WallClock, on_fire: Callable[[Firing], None],
                  on_missed: Callable[[Firing], None], grace_s: float = GRACE_S):
         super().__init__()
         self.clock = clock
@@ -292,7 +144,7 @@ class WalkScheduler(schedule.Scheduler):
         return None if nxt is None else (nxt - self.clock.now()).total_seconds()
 
 
-def make_scheduler(entries: Sequence[WalkSchedule], clock: Clock,
+def make_scheduler(entries: Sequence[WalkSchedule], clock: WallClock,
                    on_fire: Callable[[Firing], None], on_missed: Callable[[Firing], None],
                    grace_s: float = GRACE_S) -> WalkScheduler:
     scheduler = WalkScheduler(clock, on_fire, on_missed, grace_s)
@@ -301,11 +153,18 @@ def make_scheduler(entries: Sequence[WalkSchedule], clock: Clock,
     return scheduler
 
 
-def serve(scheduler: WalkScheduler, sleep: Callable[[float], None],
-          keep_going: Callable[[], bool], max_wait_s: float = MAX_WAIT_S) -> None:
-    """The foreground loop: act on what is due, then wait (at most ``max_wait_s``)."""
+def wait_s(scheduler: WalkScheduler, max_wait_s: float = MAX_WAIT_S) -> float:
+    """How long to wait before the next look: until the next due time, but at most
+    ``max_wait_s`` (a sleeping computer stops the waiting clock) and at least 0.5 s."""
+    idle = scheduler.idle_seconds
+    return max(0.5, max_wait_s if idle is None else min(max_wait_s, idle))
+
+
+def serve(scheduler: WalkScheduler, clock: Clock, keep_going: Callable[[], bool],
+          max_wait_s: float = MAX_WAIT_S) -> None:
+    """The foreground loop: act on what is due, then wait on the monotonic ``clock``
+    until an absolute point (at most ``max_wait_s`` ahead)."""
     while keep_going():
+        woke_s = clock.now()
         scheduler.run_pending()
-        idle = scheduler.idle_seconds
-        wait = max_wait_s if idle is None else min(max_wait_s, idle)
-        sleep(max(0.5, wait))
+        clock.sleep_until(woke_s + wait_s(scheduler, max_wait_s))

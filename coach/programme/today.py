@@ -1,0 +1,70 @@
+"""Today's session: the one place the saved programme and history are loaded for it.
+
+``today`` is always passed in (the caller reads it from its environment).
+:func:`todays_routine` is what ``coach walk`` plays when no routine is named;
+:func:`routine_for_ref` is what a schedule's routine reference means on a day
+(``plan``: the programme's session of that day).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from coach.errors import UsageError
+
+if TYPE_CHECKING:
+    from coach.programme.history import WalkRecord
+    from coach.programme.plan import PlannedSession, ProgrammeState
+    from coach.routines.model import Routine
+
+PLAN_REF = "plan"  # a schedule for "whatever the programme says today"
+DEFAULT_ROUTINE = "gentle-start"  # walked when there is no programme yet
+
+
+def load_programme() -> tuple[ProgrammeState | None, list[WalkRecord]]:
+    """The saved programme (None when there is none) and every logged walk."""
+    from coach.programme.history import History
+    from coach.programme.store import load_state
+
+    state = load_state()
+    if state is None:
+        return None, []
+    with History() as hist:
+        return state, hist.sessions()
+
+
+def todays_session(today: date) -> PlannedSession | None:
+    """Today's session from the saved programme and history; None without a programme."""
+    from coach.programme.plan import next_session
+
+    state, records = load_programme()
+    return None if state is None else next_session(state, records, today)
+
+
+def todays_routine(today: date) -> tuple[Routine, str]:
+    """The routine to walk when none is named, and a line saying why.
+
+    Today's session from the programme when one is set up (``coach plan``),
+    else the gentlest built-in routine.
+    """
+    from coach.routines.library import resolve_routine
+
+    session = todays_session(today)
+    if session is None:
+        return resolve_routine(DEFAULT_ROUTINE), (
+            f"No programme yet (`coach plan` sets one up): walking {DEFAULT_ROUTINE}.")
+    return session.routine, f"Today's session: {session.routine.title}. {session.reason}"
+
+
+def routine_for_ref(ref: str, today: date) -> Routine:
+    """A schedule's routine on ``today``: the programme's session for ``plan``, else the
+    routine ``ref`` names (an id or a path). No programme for ``plan`` is a UsageError."""
+    from coach.routines.library import resolve_routine
+
+    if ref != PLAN_REF:
+        return resolve_routine(ref)
+    session = todays_session(today)
+    if session is None:
+        raise UsageError("no programme yet: run `coach plan` first")
+    return session.routine

@@ -1,0 +1,93 @@
+"""The walk daemon: start each scheduled walk at its time, in the foreground.
+
+:class:`WalkDaemon` owns the loop that ``coach schedule run`` runs. Everything
+outside comes in: the wall clock (due times, today), the monotonic clock the
+loop waits on (``sleep_until`` an absolute point, never a sum of sleeps), the
+function that starts a walk, where lines go, and who to ask about a missed
+walk (``ask`` is None when there is nobody at a terminal). A test swaps fakes
+for all of them and runs a day in milliseconds.
+
+With ``export_to`` it plays nothing: each new day it writes that day's sessions
+into the folder (:mod:`coach.scheduling.day_export`) and only announces the
+times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from coach.clock import Clock, WallClock, local_now, local_today
+from coach.errors import CoachError
+from coach.scheduling.scheduler import GRACE_S, MAX_WAIT_S, Firing, make_scheduler, serve
+from coach.scheduling.schedules import WalkSchedule
+
+if TYPE_CHECKING:
+    from coach.routines.model import Routine
+
+OFFER_MISSED_H = 12.0  # a missed walk is offered again only this many hours after its time
+
+
+class WalkDaemon:
+    """Acts on each schedule's due times; :meth:`run` loops until interrupted."""
+
+    def __init__(self, entries: Sequence[WalkSchedule], wall: WallClock, clock: Clock, *,
+                 start_walk: Callable[[Routine], object], say: Callable[[str], None],
+                 warn: Callable[[str], None], ask: Callable[[str], bool] | None = None,
+                 export_to: Path | None = None, grace_s: float = GRACE_S,
+                 max_wait_s: float = MAX_WAIT_S) -> None:
+        self.entries = list(entries)
+        self.wall = wall
+        self.clock = clock
+        self.start_walk = start_walk
+        self.say = say
+        self.warn = warn
+        self.ask = ask
+        self.export_to = export_to
+        self.max_wait_s = max_wait_s
+        self.exported_days: set[date] = set()
+        self.scheduler = make_scheduler(self.entries, wall, self.on_fire, self.on_missed,
+                                        grace_s)
+
+    def run(self) -> None:
+        """Loop until KeyboardInterrupt (which propagates to the caller)."""
+        serve(self.scheduler, self.clock, self.keep_going, self.max_wait_s)
+
+    def keep_going(self) -> bool:
+        """Before each look: export a new day's sessions when exporting."""
+        today = local_today(self.wall)
+        if self.export_to is not None and today not in self.exported_days:
+            self.exported_days.add(today)
+            from coach.scheduling.day_export import export_day
+
+            for path in export_day(self.entries, today, self.export_to, self.warn):
+                self.say(f"Wrote {path}")
+        return True
+
+    def on_fire(self, firing: Firing) -> None:
+        self.say(f"{local_now(self.wall):%H:%M} Time for {firing.schedule.routine} "
+                 f"({firing.schedule.id}).")
+        if self.export_to is None:
+            self.start_safely(firing.schedule.routine)
+
+    def on_missed(self, firing: Firing) -> None:
+        hours = firing.late_s / 3600
+        self.say(f"{local_now(self.wall):%H:%M} Missed {firing.schedule.routine} due "
+                 f"{firing.due:%a %H:%M} ({hours:.1f} h ago; the computer was probably "
+                 "asleep).")
+        if (self.export_to is None and self.ask is not None and hours < OFFER_MISSED_H
+                and self.ask("Start it now?")):
+            self.start_safely(firing.schedule.routine)
+
+    def start_safely(self, ref: str) -> None:
+        """Start the walk ``ref`` names today; one failing session never stops the daemon."""
+        from coach.programme.today import routine_for_ref
+
+        try:
+            self.start_walk(routine_for_ref(ref, local_today(self.wall)))
+        except CoachError as err:
+            self.warn(f"coach: {err}")
+        except Exception as err:  # noqa: BLE001 - a bug in one session must not stop the daemon
+            self.warn(f"coach: the {ref} session failed: {type(err).__name__}: {err}")

@@ -1,0 +1,64 @@
+"""A day's scheduled sessions written as audio files (the daemon's ``--export-to``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from coach.errors import CoachError, OutputError, UsageError
+
+if TYPE_CHECKING:
+    from coach.routines.model import Routine
+    from coach.scheduling.schedules import WalkSchedule
+
+
+def export_folder(folder: Path) -> Path:
+    """The --export-to folder: made if missing, but only inside an existing folder."""
+    from coach.files import no_folder
+
+    folder = folder.expanduser()
+    if folder.is_dir():
+        return folder
+    if not folder.parent.is_dir():
+        raise UsageError(no_folder(folder.parent))
+    if folder.exists():
+        raise UsageError(no_folder(folder))
+    try:
+        folder.mkdir()
+    except OSError as err:
+        raise OutputError(f"could not create {folder}: {err.strerror or err}") from None
+    return folder
+
+
+def export_day(entries: Sequence[WalkSchedule], day: date, folder: Path,
+               warn: Callable[[str], None]) -> list[Path]:
+    """Write the sessions due on ``day`` into ``folder`` (named by time and routine).
+
+    A session that cannot be made is reported through ``warn`` and skipped.
+    """
+    from coach.programme.today import routine_for_ref
+
+    written = []
+    for e in sorted(entries, key=lambda e: e.at):
+        if day.weekday() not in e.days:
+            continue
+        try:
+            written.append(export_session(routine_for_ref(e.routine, day), folder,
+                                          f"{day:%Y-%m-%d}-{e.at:%H%M}"))
+        except CoachError as err:
+            warn(f"coach: {e.id}: {err}")
+    return written
+
+
+def export_session(routine: Routine, folder: Path, stem: str) -> Path:
+    """The session as an MP3 named ``STEM-ROUTINE.mp3`` in ``folder`` (which must exist).
+
+    The one place scheduling prepares and writes a session.
+    """
+    from coach.export.writer import export_session as write_mp3
+    from coach.export.writer import prepare_session
+
+    timeline, renderer = prepare_session(routine)
+    return write_mp3(timeline, renderer, folder / f"{stem}-{routine.id}.mp3")

@@ -1,0 +1,122 @@
+"""Walk schedules: "routine R at 07:30 on these weekdays", parsed, described and stored.
+
+``schedules.yaml`` in the config folder, read and written through :mod:`coach.config`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import time
+from pathlib import Path
+from typing import Any
+
+from coach import paths
+from coach.errors import UsageError
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DAY_SETS = {"daily": tuple(range(7)), "weekdays": tuple(range(5)), "weekends": (5, 6)}
+
+
+@dataclass(frozen=True)
+class WalkSchedule:
+    id: str
+    routine: str
+    at: time  # local wall-clock time
+    days: tuple[int, ...] = DAY_SETS["daily"]  # Monday = 0
+
+    def describe(self) -> str:
+        return f"{self.id}: {self.routine} at {self.at:%H:%M} {say_days(self.days)}"
+
+
+# -- parsing and storage -------------------------------------------------------------
+
+def parse_time(text: str) -> time:
+    m = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", text)
+    if not m or int(m[1]) > 23 or int(m[2]) > 59:
+        raise UsageError(f"time must be HH:MM on a 24-hour clock, like 07:30, got {text!r}")
+    return time(int(m[1]), int(m[2]))
+
+
+def parse_days(text: str) -> tuple[int, ...]:
+    """``mon,wed,fri``, ``daily``, ``weekdays`` or ``weekends``."""
+    key = text.strip().lower()
+    if key in DAY_SETS:
+        return DAY_SETS[key]
+    days: set[int] = set()
+    for part in filter(None, (p.strip() for p in key.split(","))):
+        index = next((i for i, full in enumerate(FULL_DAY_NAMES)
+                      if len(part) >= 3 and full.startswith(part)), None)
+        if index is None:
+            raise UsageError(f"unknown day {part!r}: use mon,tue,wed,thu,fri,sat,sun, "
+                             "daily, weekdays or weekends")
+        days.add(index)
+    if not days:
+        raise UsageError("give at least one day, e.g. --days mon,wed,fri")
+    return tuple(sorted(days))
+
+
+def say_days(days: Sequence[int]) -> str:
+    """'every day', 'on weekdays', 'at weekends' or 'on mon,wed,fri'."""
+    return {"daily": "every day", "weekdays": "on weekdays",
+            "weekends": "at weekends"}.get(format_days(days), f"on {format_days(days)}")
+
+
+def format_days(days: Sequence[int]) -> str:
+    for name, group in DAY_SETS.items():
+        if tuple(days) == group:
+            return name
+    return ",".join(DAY_NAMES[d] for d in days)
+
+
+def schedules_path() -> Path:
+    return paths.config_dir() / "schedules.yaml"
+
+
+def load_schedules(path: Path | None = None) -> list[WalkSchedule]:
+    from coach.config import read_yaml
+
+    path = path or schedules_path()
+    raw = read_yaml(path, "schedules") or {}
+    try:
+        items = raw.get("schedules", []) if isinstance(raw, dict) else None
+        if not isinstance(items, list):
+            raise ValueError("expected a 'schedules:' list")
+        return [WalkSchedule(str(it["id"]), str(it["routine"]), parse_time(str(it["at"])),
+                             parse_days(str(it.get("days", "daily")))) for it in items]
+    except (ValueError, KeyError, TypeError, AttributeError) as err:
+        raise UsageError(f"{path}: cannot read the schedules ({err})") from None
+
+
+def save_schedules(entries: Sequence[WalkSchedule], path: Path | None = None) -> Path:
+    from coach.config import write_yaml
+
+    data: dict[str, Any] = {"schedules": [
+        {"id": e.id, "routine": e.routine, "at": f"{e.at:%H:%M}", "days": format_days(e.days)}
+        for e in entries]}
+    return write_yaml(path or schedules_path(),
+                      "# coach walk schedules (edit with `coach schedule ...`)\n", data)
+
+
+def add_schedule(entries: Sequence[WalkSchedule], routine: str, at: time,
+                 days: tuple[int, ...] = DAY_SETS["daily"],
+                 schedule_id: str | None = None) -> list[WalkSchedule]:
+    ids = {e.id for e in entries}
+    if schedule_id is None:
+        base = f"{routine.rsplit('/', 1)[-1].removesuffix('.yaml')}-{at:%H%M}"
+        schedule_id, n = base, 2
+        while schedule_id in ids:
+            schedule_id, n = f"{base}-{n}", n + 1
+    elif schedule_id in ids:
+        raise UsageError(f"there is already a schedule called {schedule_id!r}")
+    return [*entries, WalkSchedule(schedule_id, routine, at, days)]
+
+
+def remove_schedule(entries: Sequence[WalkSchedule], schedule_id: str) -> list[WalkSchedule]:
+    kept = [e for e in entries if e.id != schedule_id]
+    if len(kept) == len(entries):
+        known = ", ".join(e.id for e in entries) or "none yet"
+        raise UsageError(f"no schedule called {schedule_id!r} (known: {known})")
+    return kept

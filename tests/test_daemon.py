@@ -1,0 +1,72 @@
+"""WalkDaemon over fake clocks: walks start at their time, missed ones are offered,
+one failing session never stops it, an exported day is written once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, time, timezone
+from pathlib import Path
+
+import pytest
+
+from coach.routines.model import Routine
+from coach.scheduling.daemon import WalkDaemon
+from coach.scheduling.schedules import WalkSchedule
+from tests.clockfakes import FakeWall
+
+MORNING = WalkSchedule("figure-8-morning", "figure-8", time(7, 30))
+EVENING = WalkSchedule("figure-8-evening", "figure-8", time(19, 0))
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=timezone.utc)  # type: ignore[misc]
+
+
+def daemon(wall: FakeWall, said: list[str], warnings: list[str],
+           start_walk: Callable[[Routine], object], ask: Callable[[str], bool] | None = None,
+           export_to: Path | None = None) -> WalkDaemon:
+    return WalkDaemon([MORNING, EVENING], wall, wall.monotonic, start_walk=start_walk,
+                      say=said.append, warn=warnings.append, ask=ask, export_to=export_to)
+
+
+def test_walks_start_on_time_and_a_missed_one_is_offered_when_someone_can_answer() -> None:
+    # Monday 1 June 2026 07:00 BST; asleep 08:00-20:00 BST, so 19:00 is an hour late.
+    wall = FakeWall(utc(2026, 6, 1, 6), gaps=[(utc(2026, 6, 1, 7), utc(2026, 6, 1, 19))],
+                    stop_at=utc(2026, 6, 1, 20))
+    started: list[str] = []
+    said: list[str] = []
+    asked: list[str] = []
+    d = daemon(wall, said, [], lambda r: started.append(r.id),
+               ask=lambda q: asked.append(q) is None)
+    with pytest.raises(KeyboardInterrupt):
+        d.run()
+    assert started == ["figure-8", "figure-8"]  # on time, then the missed one, once asked
+    assert asked == ["Start it now?"]
+    assert said[0] == "07:30 Time for figure-8 (figure-8-morning)."
+    assert said[1].startswith("20:00 Missed figure-8 due Mon 19:00 (1.0 h ago")
+    assert max(wall.slept_s) <= 30
+
+
+def test_nobody_to_ask_means_a_missed_walk_is_only_reported() -> None:
+    wall = FakeWall(utc(2026, 6, 1, 17), gaps=[(utc(2026, 6, 1, 17, 30), utc(2026, 6, 1, 19))],
+                    stop_at=utc(2026, 6, 1, 20))
+    started: list[str] = []
+    said: list[str] = []
+    with pytest.raises(KeyboardInterrupt):
+        daemon(wall, said, [], lambda r: started.append(r.id)).run()
+    assert started == [] and len(said) == 1 and "Missed figure-8" in said[0]
+
+
+def test_one_failing_session_does_not_stop_the_daemon() -> None:
+    def broken(_routine: Routine) -> None:
+        raise RuntimeError("boom")
+
+    warnings: list[str] = []
+    daemon(FakeWall(utc(2026, 6, 1, 6)), [], warnings, broken).start_safely("figure-8")
+    assert warnings == ["coach: the figure-8 session failed: RuntimeError: boom"]
+
+
+def test_an_unknown_routine_is_one_warning() -> None:
+    warnings: list[str] = []
+    daemon(FakeWall(utc(2026, 6, 1, 6)), [], warnings, print).start_safely("plan")
+    assert warnings == ["coach: no programme yet: run `coach plan` first"]
