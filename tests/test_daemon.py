@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from coach.routines.model import Routine
-from coach.scheduling.daemon import WalkDaemon
+from coach.scheduling.daemon import DaemonIO, WalkDaemon
 from coach.scheduling.schedules import WalkSchedule
 from tests.clockfakes import FakeWall
 
@@ -26,7 +26,7 @@ def daemon(wall: FakeWall, said: list[str], warnings: list[str],
            start_walk: Callable[[Routine], object], ask: Callable[[str], bool] | None = None,
            export_to: Path | None = None) -> WalkDaemon:
     return WalkDaemon([MORNING, EVENING], wall, wall.monotonic, start_walk=start_walk,
-                      say=said.append, warn=warnings.append, ask=ask, export_to=export_to)
+                      io=DaemonIO(said.append, warnings.append, ask), export_to=export_to)
 
 
 def test_walks_start_on_time_and_a_missed_one_is_offered_when_someone_can_answer() -> None:

@@ -173,7 +173,7 @@ def run(env: Environment, export_to: str | None, grace: float) -> None:
       coach schedule run
       coach schedule run --export-to ~/Sync/walks
     """
-    from coach.scheduling.daemon import WalkDaemon
+    from coach.scheduling.daemon import DaemonIO, WalkDaemon
     from coach.scheduling.day_export import export_folder
     from coach.scheduling.schedules import load_schedules
 
@@ -182,10 +182,10 @@ def run(env: Environment, export_to: str | None, grace: float) -> None:
         raise UsageError("no schedules yet: add one with `coach schedule figure-8` or "
                          "`coach schedule add ROUTINE --at HH:MM`")
     folder = None if export_to is None else export_folder(Path(export_to))
-    daemon = WalkDaemon(entries, env.wall, env.clock, start_walk=start_session,
-                        say=click.echo, warn=lambda line: click.echo(line, err=True),
-                        ask=_confirm if env.stdin_isatty else None, export_to=folder,
-                        grace_s=grace * 60)
+    io = DaemonIO(say=click.echo, warn=lambda line: click.echo(line, err=True),
+                  ask=_confirm if env.stdin_isatty else None)
+    daemon = WalkDaemon(entries, env.wall, env.clock, start_walk=start_session, io=io,
+                        export_to=folder, grace_s=grace * 60)
     for e in entries:
         click.echo(f"Waiting for {e.describe()}")
     try:

@@ -15,6 +15,7 @@ times.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,21 +31,29 @@ if TYPE_CHECKING:
 OFFER_MISSED_H = 12.0  # a missed walk is offered again only this many hours after its time
 
 
+@dataclass(frozen=True)
+class DaemonIO:
+    """Where the daemon's lines go, and who answers its question (None: nobody)."""
+
+    say: Callable[[str], None]
+    warn: Callable[[str], None]
+    ask: Callable[[str], bool] | None = None
+
+
 class WalkDaemon:
     """Acts on each schedule's due times; :meth:`run` loops until interrupted."""
 
     def __init__(self, entries: Sequence[WalkSchedule], wall: WallClock, clock: Clock, *,
-                 start_walk: Callable[[Routine], object], say: Callable[[str], None],
-                 warn: Callable[[str], None], ask: Callable[[str], bool] | None = None,
+                 start_walk: Callable[[Routine], object], io: DaemonIO,
                  export_to: Path | None = None, grace_s: float = GRACE_S,
                  max_wait_s: float = MAX_WAIT_S) -> None:
         self.entries = list(entries)
         self.wall = wall
         self.clock = clock
         self.start_walk = start_walk
-        self.say = say
-        self.warn = warn
-        self.ask = ask
+        self.say = io.say
+        self.warn = io.warn
+        self.ask = io.ask
         self.export_to = export_to
         self.max_wait_s = max_wait_s
         self.exported_days: set[date] = set()
