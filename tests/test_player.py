@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
+from coach.audio.render import SessionRenderer
 from coach.compiler.compile import compile_routine
 from coach.live.keys import NoKeys
-from coach.live.player import PAIN_LINES, PAUSED_LINE, QUIT_LINES, RESUMING_LINE, Player, State
+from coach.live.player import Player, State
 from coach.live.walk import TICK_S, StatusView, play_live, status_line
 from coach.routines.library import load_lines
 from coach.routines.model import Routine, Segment
@@ -25,7 +26,6 @@ from tests.livefakes import (
     FakeClock,
     RecordingSink,
     ScriptedKeys,
-    make_renderer,
     tone_clip,
     tone_speech_s,
 )
@@ -56,25 +56,30 @@ class Run:
     text: str
     walked_s: float
     reason: str | None
-    renderer: object
+    renderer: SessionRenderer
     clock: FakeClock
     sink: RecordingSink
+
+    def said(self, text: str) -> np.ndarray:
+        """``text`` as the player says it: the renderer's own clip of it."""
+        return self.renderer.speech_clip(text)
+
+
+def player_for(tl, lead_in_s: float = LEAD_S, renderer: SessionRenderer | None = None) -> Player:
+    renderer = renderer or SessionRenderer(tl, tone_clip, SR)
+    return Player(renderer, renderer.speech_clip, LINES, lead_in_s=lead_in_s)
 
 
 def walk(tl, script=(), keys=None) -> Run:
     clock = FakeClock()
     sink = RecordingSink(clock)
-    renderer = make_renderer(tl, tone_clip)
-    player = Player(tl, renderer, tone_clip, SR, lead_in_s=LEAD_S)
+    player = player_for(tl)
     out = io.StringIO()
     keys = keys if keys is not None else ScriptedKeys(clock, list(script))
     walked_s, reason = play_live(player, sink, clock, keys, StatusView(out))
     assert sink.closed
-    return Run(player, sink.stream, out.getvalue(), walked_s, reason, renderer, clock, sink)
-
-
-def said(text: str) -> np.ndarray:
-    return tone_clip(text).samples.astype(np.float32) / 32768.0
+    return Run(player, sink.stream, out.getvalue(), walked_s, reason, player._renderer,
+               clock, sink)
 
 
 def silence(n: int) -> np.ndarray:
@@ -123,7 +128,7 @@ def test_pause_freezes_the_session_and_resume_continues_exactly(forty):
     p_stream, r_stream = round(pause_s * SR), round(resume_s * SR)
     p = p_stream - LEAD  # session position when paused
     total = run.renderer.total_samples
-    paused, resuming = said(PAUSED_LINE), said(RESUMING_LINE)
+    paused, resuming = run.said(LINES.paused), run.said(LINES.resuming)
     assert_stream(run, [silence(LEAD), session(run, 0, p), paused,
                         silence(r_stream - p_stream - len(paused)), resuming,
                         session(run, p, total)])
@@ -132,8 +137,8 @@ def test_pause_freezes_the_session_and_resume_continues_exactly(forty):
     starts = [(LEAD + run.renderer.cue_start_sample(c) + (shift if
                run.renderer.cue_start_sample(c) >= p else 0), c.text) for c in forty.cues]
     events = cue_starts_in_stream(run)
-    assert [e for e in events if e[1] not in (PAUSED_LINE, RESUMING_LINE)] == starts
-    assert (p_stream, PAUSED_LINE) in events and (r_stream, RESUMING_LINE) in events
+    assert [e for e in events if e[1] not in (LINES.paused, LINES.resuming)] == starts
+    assert (p_stream, LINES.paused) in events and (r_stream, LINES.resuming) in events
     assert run.walked_s == pytest.approx(forty.duration_s)
 
 
@@ -160,7 +165,7 @@ def test_repeat_in_a_gap_says_the_last_cue_now_and_delays_the_rest(forty):
     run = walk(forty, [(gap_s, "r")])
     p = round(gap_s * SR) - LEAD
     total = run.renderer.total_samples
-    assert_stream(run, [silence(LEAD), session(run, 0, p), said(cue.text),
+    assert_stream(run, [silence(LEAD), session(run, 0, p), run.said(cue.text),
                         session(run, p, total)])
 
 
@@ -172,23 +177,23 @@ def test_repeat_while_a_cue_is_spoken_waits_for_its_end(forty):
     end = run.renderer.cue_end_sample(cue)
     assert round(press_s * SR) - LEAD < end
     total = run.renderer.total_samples
-    assert_stream(run, [silence(LEAD), session(run, 0, end), said(cue.text),
+    assert_stream(run, [silence(LEAD), session(run, 0, end), run.said(cue.text),
                         session(run, end, total)])
     later = forty.cues[k + 1]
     at = run.renderer.cue_start_sample(later)
     [event] = [e for e in run.player.log if e.kind == "cue" and e.session_sample == at]
-    assert event.stream_sample == LEAD + at + len(said(cue.text))
+    assert event.stream_sample == LEAD + at + len(run.said(cue.text))
 
 
-@pytest.mark.parametrize(("key", "reason", "lines"), [("q", "quit", QUIT_LINES),
-                                                      ("p", "pain", PAIN_LINES),
-                                                      ("Q", "quit", QUIT_LINES),
-                                                      ("P", "pain", PAIN_LINES)])
+@pytest.mark.parametrize(("key", "reason", "lines"), [("q", "quit", LINES.quit),
+                                                      ("p", "pain", LINES.pain),
+                                                      ("Q", "quit", LINES.quit),
+                                                      ("P", "pain", LINES.pain)])
 def test_quit_and_pain_end_with_their_spoken_lines(forty, key, reason, lines):
     at_s = 700.0
     run = walk(forty, [(at_s, key)])
     p = round(at_s * SR) - LEAD
-    assert_stream(run, [silence(LEAD), session(run, 0, p), *(said(t) for t in lines)])
+    assert_stream(run, [silence(LEAD), session(run, 0, p), *(run.said(t) for t in lines)])
     assert run.reason == reason
     assert run.walked_s == pytest.approx(p / SR)
     assert [t for _, t in cue_starts_in_stream(run)][-len(lines):] == list(lines)
@@ -201,7 +206,7 @@ def test_unknown_keys_change_nothing(forty):
 
 
 def test_handle_key_maps_exact_keys_only(forty):
-    player = Player(forty, make_renderer(forty, tone_clip), tone_clip, SR, lead_in_s=LEAD_S)
+    player = player_for(forty)
     for key in ("o", "O", "\x1b", "[", "~", "pp", ""):
         assert player.handle_key(key) is False
     assert player.state is State.PLAYING
@@ -213,7 +218,7 @@ def test_handle_key_maps_exact_keys_only(forty):
 def test_ctrl_c_stops_at_once_and_closes_the_device(forty):
     clock = FakeClock()
     sink = RecordingSink(clock)
-    player = Player(forty, make_renderer(forty, tone_clip), tone_clip, SR, lead_in_s=LEAD_S)
+    player = player_for(forty)
 
     class Interrupting:
         def poll(self):
@@ -228,7 +233,7 @@ def test_ctrl_c_stops_at_once_and_closes_the_device(forty):
 
 
 def test_paused_status_line_shows_section_times_and_next_cue(forty):
-    player = Player(forty, make_renderer(forty, tone_clip), tone_clip, SR, lead_in_s=0)
+    player = player_for(forty, lead_in_s=0)
     player.next_block(round(620 * SR))
     player.pause()
     line = status_line(player.status())
@@ -238,9 +243,8 @@ def test_paused_status_line_shows_section_times_and_next_cue(forty):
 
 
 def test_blocks_of_any_size_give_the_same_stream(forty):
-    renderer = make_renderer(forty, tone_clip)
-    a = Player(forty, renderer, tone_clip, SR, lead_in_s=LEAD_S)
-    b = Player(forty, renderer, tone_clip, SR, lead_in_s=LEAD_S)
+    renderer = SessionRenderer(forty, tone_clip, SR)
+    a, b = player_for(forty, renderer=renderer), player_for(forty, renderer=renderer)
     n = round(200 * SR)
     one = a.next_block(n)
     sizes = [1, 7, 4096, 333, 100_000]
@@ -262,5 +266,5 @@ def test_skip_cuts_a_repeat_short(forty):
     cut = round((press_s + 0.5) * SR) - round(press_s * SR)
     s = round(forty.sections[cue.section + 1].start_s * SR)
     total = run.renderer.total_samples
-    assert_stream(run, [silence(LEAD), session(run, 0, p), said(cue.text)[:cut],
+    assert_stream(run, [silence(LEAD), session(run, 0, p), run.said(cue.text)[:cut],
                         session(run, s, total)])
