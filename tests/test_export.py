@@ -18,7 +18,6 @@ from coach.audio.render import SessionRenderer
 from coach.errors import OutputError, UsageError
 from coach.export.formats import to_lrc
 from coach.export.writer import export_many, slug, to_m3u8, write_session
-from coach.files import hold_interrupts
 from tests.audiotest import RATE_HZ, SHORT_ROUTINE, decode, onset_s, sample_timeline, tone_clip
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -192,17 +191,6 @@ def test_m3u8_and_slug():
     assert to_m3u8([(61.4, "A walk", "a.mp3")]) == "#EXTM3U\n#EXTINF:61,A walk\na.mp3\n"
     assert slug("Figure-8, twice!") == "figure-8-twice"
     assert slug("???") == "session"
-
-
-def test_hold_interrupts_delivers_ctrl_c_afterwards():
-    reached = False
-    with pytest.raises(KeyboardInterrupt):
-        with hold_interrupts():
-            os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(0.01)
-            reached = True
-    assert reached
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 CHILD = """
