@@ -41,9 +41,11 @@ _EXPORTS = {
     "open_engine": "coach.speech",
     "PhraseCache": "coach.speech.phrase_cache",
     "SessionRenderer": "coach.audio.render",
-    "export_session": "coach.export.writer",
+    "write_session": "coach.export.writer",
     "export_many": "coach.export.writer",
-    "prepare_session": "coach.export.writer",
+    "prepare_session": "coach.session",
+    "PreparedSession": "coach.session",
+    "session_timeline": "coach.session",
     "History": "coach.programme.history",
     "WalkRecord": "coach.programme.history",
     "walk_routine": "coach.live.walk",
@@ -64,7 +66,7 @@ if TYPE_CHECKING:
         RoutineError,
         UsageError,
     )
-    from coach.export.writer import export_many, export_session, prepare_session
+    from coach.export.writer import export_many, write_session
     from coach.live.player import Player
     from coach.live.walk import WalkOptions, walk_routine
     from coach.programme.history import History, WalkRecord
@@ -72,7 +74,12 @@ if TYPE_CHECKING:
     from coach.routines.lines import CoachLines
     from coach.routines.loader import load_routine, load_technique
     from coach.routines.model import Routine, SpeechSettings, Technique
-    from coach.session import compile_with_library
+    from coach.session import (
+        PreparedSession,
+        compile_with_library,
+        prepare_session,
+        session_timeline,
+    )
     from coach.speech import open_engine
     from coach.speech.phrase_cache import PhraseCache
 

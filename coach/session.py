@@ -1,16 +1,58 @@
 """Session preparation: the one way a routine becomes what a sink plays.
 
+:func:`prepare_session` does it all: open the speech engine (once per
+``engines`` dict), synthesise every phrase into the phrase cache, compile with
+the measured lengths, and make the one renderer. Live walks, exports, ``coach
+compile``/``check``/``show`` and the text walk all go through it, so they show
+and play the same times. :func:`session_timeline` is its timeline alone, with
+the words-per-minute estimate as the explicit (or no-engine) fallback.
+
 ``compile_with_library`` compiles a routine against the technique library and
 the coach's own lines (the pure compiler is given both).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import numpy as np
+
+    from coach.audio.render import SessionRenderer
     from coach.compiler.timeline import SpeechTimer, Timeline
-    from coach.routines.model import Routine
+    from coach.routines.lines import CoachLines
+    from coach.routines.model import Routine, SpeechSettings
+    from coach.speech import SpeechEngine
+
+#: Open engines by name (None: the platform's default); share one dict to open each once.
+Engines = dict["str | None", "SpeechEngine"]
+#: ``progress(done, total)`` after each phrase is synthesised or found in the cache.
+WarmProgress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, eq=False)
+class PreparedSession:
+    """A routine ready to play: its renderer (which carries the timeline) and the coach's lines."""
+
+    renderer: SessionRenderer
+    lines: CoachLines
+
+    @property
+    def timeline(self) -> Timeline:
+        return self.renderer.timeline
+
+    @property
+    def sample_rate_hz(self) -> int:
+        return self.renderer.sample_rate_hz
+
+    def clip_for(self, text: str) -> np.ndarray:
+        """``text`` spoken as the session's cues are: float32 at :attr:`sample_rate_hz`,
+        through the renderer's normalisation (for lines a player says, e.g. "Paused.")."""
+        return self.renderer.speech_clip(text)
+
+    say = clip_for
 
 
 def compile_with_library(routine: Routine, speech_s: SpeechTimer | None = None) -> Timeline:
@@ -23,3 +65,62 @@ def compile_with_library(routine: Routine, speech_s: SpeechTimer | None = None) 
     from coach.routines.library import load_lines, load_techniques
 
     return compile_routine(routine, speech_s, techniques=load_techniques(), lines=load_lines())
+
+
+def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
+                    extra_lines: Iterable[str] = (), *, metronome: bool = False,
+                    progress: WarmProgress | None = None,
+                    engines: Engines | None = None) -> PreparedSession:
+    """Routine -> :class:`PreparedSession` timed by real speech; see the module docstring.
+
+    Every phrase the routine can say (its cues, then ``extra_lines``, e.g. the
+    player's own lines) is synthesised or found in the phrase cache, calling
+    ``progress(done, total)`` after each; then the routine is compiled with
+    the measured lengths, so no two cues overlap in the audio. ``speech``
+    overrides the routine's own settings (None: the routine's). Raises
+    :class:`coach.errors.EngineError` when the engine cannot speak.
+    """
+    from coach.audio.clip import SAMPLE_RATE_HZ
+    from coach.audio.render import SessionRenderer
+    from coach.compiler.compile import compile_routine
+    from coach.routines.library import load_lines, load_techniques
+    from coach.speech import open_engine
+    from coach.speech.phrase_cache import PhraseCache
+
+    settings = speech or routine.speech
+    engines = {} if engines is None else engines
+    if settings.engine not in engines:
+        engines[settings.engine] = open_engine(settings.engine)
+    cache = PhraseCache(engines[settings.engine], settings, sample_rate_hz=SAMPLE_RATE_HZ,
+                        pronunciations=routine.pronunciations)
+    techniques, lines = load_techniques(), load_lines()
+    draft = compile_routine(routine, techniques=techniques, lines=lines)  # the phrases to say
+    cache.warm([*(cue.text for cue in draft.cues), *extra_lines], progress)
+    timeline = compile_routine(routine, cache.speech_s, techniques=techniques, lines=lines)
+    renderer = SessionRenderer(timeline, cache.clip, SAMPLE_RATE_HZ, metronome=metronome)
+    return PreparedSession(renderer, lines)
+
+
+def session_timeline(routine: Routine, speech: SpeechSettings | None = None, *,
+                     estimate: bool = False, progress: WarmProgress | None = None,
+                     engines: Engines | None = None) -> tuple[Timeline, str | None]:
+    """The timeline :func:`prepare_session` plays, and a note when it is only estimated.
+
+    With ``estimate`` the words-per-minute estimate is used as asked (no
+    note). When no speech engine can be opened the estimate is used too, and
+    the note (one line) says so.
+    """
+    import dataclasses
+
+    from coach.errors import EngineError
+
+    if speech is not None:
+        routine = dataclasses.replace(routine, speech=speech)
+    if not estimate:
+        try:
+            return prepare_session(routine, progress=progress, engines=engines).timeline, None
+        except EngineError as err:
+            note = (f"note: no speech engine ({err}); timing speech by words per minute "
+                    f"instead (--estimate)")
+            return compile_with_library(routine), note
+    return compile_with_library(routine), None

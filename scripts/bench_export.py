@@ -47,12 +47,13 @@ def routine_of(minutes: int):  # type: ignore[no-untyped-def]
 
 def export_once(minutes: int, out: Path) -> tuple[float, object, object]:
     """Prepare (warm cache) and export; returns (export seconds, timeline, renderer)."""
-    from coach.export.writer import export_session, prepare_session
+    from coach.export.writer import write_session
+    from coach.session import prepare_session
 
-    timeline, renderer = prepare_session(routine_of(minutes))
+    renderer = prepare_session(routine_of(minutes)).renderer
     t0 = time.perf_counter()
-    export_session(timeline, renderer, out, BITRATE_KBPS)
-    return time.perf_counter() - t0, timeline, renderer
+    write_session(renderer, out, BITRATE_KBPS)
+    return time.perf_counter() - t0, renderer.timeline, renderer
 
 
 def bare_lameenc_s(blocks: list[bytes], sample_rate_hz: int) -> float:
@@ -158,7 +159,7 @@ def main() -> None:
         print(f"cold synthesis: {phrases} phrases, {audio_s:.1f} s of speech: "
               f"{speed:,.0f}x realtime (goal >= 400x)")
 
-        from coach.export.writer import prepare_session
+        from coach.session import prepare_session
 
         for minutes in (30, 120):  # warm the phrase cache the children will use
             prepare_session(routine_of(minutes))

@@ -11,10 +11,22 @@ from pathlib import Path
 
 import numpy as np
 
-from coach.audio.clip import Clip
+from coach.audio.clip import SAMPLE_RATE_HZ, Clip
 from coach.compiler.timeline import CadencePoint, Cue, Section, Timeline
 
-RATE_HZ = 22050
+RATE_HZ = SAMPLE_RATE_HZ
+#: A routine of 85 s for the tests that speak it with the real engine.
+SHORT_ROUTINE = b"""
+title: Short test walk
+cadence: 100
+segments:
+  - technique: walk
+    duration: 50s
+  - technique: walk
+    duration: 35s
+    title: Brisker part
+    pace: brisk
+"""
 
 
 def tone_clip(text: str, sample_rate_hz: int = RATE_HZ) -> Clip:

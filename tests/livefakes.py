@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
-SR = 22050
+from coach.audio.clip import SAMPLE_RATE_HZ, Clip
+
+SR = SAMPLE_RATE_HZ
 
 
 class FakeClock:
@@ -94,59 +95,17 @@ class ScriptedKeys:
         return due
 
 
-@dataclass(frozen=True)
-class ToneClip:
-    samples: np.ndarray  # int16
-    sample_rate_hz: int = SR
-
-
 @functools.cache
-def tone_clip(text: str) -> ToneClip:
+def tone_clip(text: str) -> Clip:
     """A stand-in for speech: a tone as long as the text would take to say."""
     n = round(0.06 * len(text) * SR) + 200
     freq = 200 + (sum(map(ord, text)) % 600)
     t = np.arange(n) / SR
     samples = (0.4 * 32767 * np.sin(2 * np.pi * freq * t)).astype(np.int16)
     samples[0] = 12000  # a clear first sample, so onsets are exact
-    return ToneClip(samples)
+    return Clip(samples, SR)
 
 
 def tone_speech_s(text: str) -> float:
     return len(tone_clip(text).samples) / SR
 
-
-class StandInRenderer:
-    """Used only until coach.audio.render lands: each clip at round(at_s * rate), no chimes."""
-
-    def __init__(self, timeline, clip_for, sample_rate_hz: int = SR, metronome: bool = False):
-        self.timeline = timeline
-        self.sample_rate_hz = sample_rate_hz
-        self.total_samples = round(timeline.duration_s * sample_rate_hz)
-        self._clip_for = clip_for
-
-    def cue_start_sample(self, cue) -> int:
-        return round(cue.at_s * self.sample_rate_hz)
-
-    def cue_end_sample(self, cue) -> int:
-        return self.cue_start_sample(cue) + len(self._clip_for(cue.text).samples)
-
-    def render(self, start_sample: int, n_samples: int) -> np.ndarray:
-        b = min(start_sample + n_samples, self.total_samples)
-        out = np.zeros(max(0, b - start_sample), np.float32)
-        for cue in self.timeline.cues:
-            at = self.cue_start_sample(cue)
-            if at >= b or self.cue_end_sample(cue) <= start_sample:
-                continue
-            clip = self._clip_for(cue.text).samples.astype(np.float32) / 32768.0
-            lo, hi = max(at, start_sample), min(at + len(clip), b)
-            if hi > lo:
-                out[lo - start_sample:hi - start_sample] += clip[lo - at:hi - at]
-        return out
-
-
-def make_renderer(timeline, clip_for, sample_rate_hz: int = SR):
-    try:
-        from coach.audio.render import SessionRenderer
-    except ImportError:
-        return StandInRenderer(timeline, clip_for, sample_rate_hz)
-    return SessionRenderer(timeline, clip_for, sample_rate_hz=sample_rate_hz)

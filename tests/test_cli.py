@@ -133,3 +133,52 @@ def test_bad_routine_through_a_real_process(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "coach.cli", "--traceback", "compile", str(bad)],
                           capture_output=True, text=True)
     assert "Traceback" in proc.stderr and "RoutineError" in proc.stderr
+
+
+def test_show_check_and_compile_agree_on_the_measured_times(tmp_path):
+    """One timing for every command: show and check use the speech compile measures."""
+    from coach.routines.durations import format_clock
+
+    cues = json.loads(run("compile", "flare-up", "-f", "json", "-q").output)["cues"]
+    estimated = json.loads(run("compile", "flare-up", "-f", "json", "-q", "--estimate")
+                           .output)["cues"]
+    assert [c["speech_s"] for c in cues] != [c["speech_s"] for c in estimated]
+    shown = run("show", "flare-up")
+    assert shown.exit_code == 0 and f"{len(cues)} spoken cues" in shown.output
+    assert run("show", "flare-up", "--estimate").exit_code == 0
+    source = tmp_path / "walk.yaml"
+    source.write_text("title: Fine\nsegments:\n  - technique: walk\n    duration: 5m\n")
+    checked = run("check", str(source))
+    compiled = run("compile", str(source), "-f", "json")
+    assert checked.exit_code == compiled.exit_code == 0
+    data = json.loads(compiled.stdout)
+    assert f"{source}: ok, {format_clock(data['duration_s'])}" in checked.output
+    assert f"{len(data['cues'])} cues" in checked.output
+    assert run("check", "--estimate", str(source)).exit_code == 0
+
+
+NO_ESPEAK = """
+import ctypes.util, sys
+sys.modules["espeakng_loader"] = None  # a machine without espeak-ng
+ctypes.util.find_library = lambda name: None
+from coach.cli import main
+sys.exit(main())
+"""
+
+
+def test_with_no_speech_engine_check_estimates_and_says_so_once(tmp_path):
+    good = tmp_path / "good.yaml"
+    good.write_text("title: Fine\nsegments:\n  - technique: walk\n    duration: 5m\n")
+    also = tmp_path / "also.yaml"
+    also.write_text("title: Also\nsegments:\n  - technique: walk\n    duration: 3m\n")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: Bad\nsegments:\n  - technique: walkk\n    duration: -3m\n")
+    proc = subprocess.run([sys.executable, "-c", NO_ESPEAK, "check", str(good), str(bad),
+                           str(also)], capture_output=True, text=True)
+    assert proc.returncode == 2, proc.stderr
+    notes = [line for line in proc.stderr.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1 and "no speech engine" in notes[0] and "words per minute" in notes[0]
+    assert f"{good}: ok" in proc.stdout and f"{also}: ok" in proc.stdout
+    assert f"{bad}:3:16: unknown technique 'walkk'" in proc.stderr
+    assert f"{bad}:4:15: duration must be positive, got -3m" in proc.stderr
+    assert "Traceback" not in proc.stderr

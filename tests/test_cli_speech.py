@@ -59,11 +59,13 @@ def cues(*args: str) -> list[dict]:
 
 def test_compile_times_cues_by_their_synthesised_speech():
     from coach.routines.library import resolve_routine
-    from coach.speech.phrase_cache import open_phrase_cache
+    from coach.speech import open_engine
+    from coach.speech.phrase_cache import PhraseCache
 
     measured = cues()
     routine = resolve_routine("flare-up")
-    cache = open_phrase_cache(routine.speech, routine.pronunciations)  # the same folder
+    cache = PhraseCache(open_engine(), routine.speech,  # the same folder
+                        pronunciations=routine.pronunciations)
     assert all(cache.path(cue["text"]).is_file() for cue in measured)  # compile cached them
     for cue in measured:
         assert cue["speech_s"] == pytest.approx(cache.speech_s(cue["text"]), abs=0.002)

@@ -8,7 +8,8 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from coach.audio.cuesounds import SOUND_NAMES, CueSounds, read_wav, resample
+from coach.audio.clip import resample
+from coach.audio.cuesounds import SOUND_NAMES, CueSounds, read_wav
 from scripts import make_cue_sounds
 
 

@@ -17,8 +17,8 @@ from mutagen.id3 import ID3
 from coach.audio.render import SessionRenderer
 from coach.errors import OutputError, UsageError
 from coach.export.formats import to_lrc
-from coach.export.writer import export_many, export_session, hold_interrupts, slug, to_m3u8
-from tests.audiotest import RATE_HZ, decode, onset_s, sample_timeline, tone_clip
+from coach.export.writer import export_many, slug, to_m3u8, write_session
+from tests.audiotest import RATE_HZ, SHORT_ROUTINE, decode, onset_s, sample_timeline, tone_clip
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMELINE = sample_timeline()
@@ -45,7 +45,7 @@ def onset_errors_s(audio: np.ndarray, r: SessionRenderer, kinds=None) -> list[fl
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("export") / "walk.mp3"
-    export_session(TIMELINE, renderer(sounds=False), path)
+    write_session(renderer(sounds=False), path)
     return path
 
 
@@ -64,7 +64,7 @@ def test_each_cue_is_heard_at_its_time(exported):
 def test_with_chimes_ticks_and_metronome_cues_still_land(tmp_path):
     path = tmp_path / "full.mp3"
     r = renderer(sounds=True, metronome=False)
-    export_session(TIMELINE, r, path)
+    write_session(r, path)
     errors = onset_errors_s(decode(path), r, kinds={"technique", "posture", "pace"})
     assert max(abs(e) for e in errors) <= 0.030, errors
 
@@ -113,13 +113,13 @@ def test_files_get_the_usual_mode_not_the_temporary_one(exported, tmp_path):
     kept = tmp_path / "mine.mp3"
     kept.write_bytes(b"old")
     kept.chmod(0o640)
-    export_session(TIMELINE, renderer(), kept)
+    write_session(renderer(), kept)
     assert kept.stat().st_mode & 0o777 == 0o640
 
 
 def test_wav_export_is_sample_exact(tmp_path):
     r = renderer()
-    path = export_session(TIMELINE, r, tmp_path / "walk.wav", fmt="wav")
+    path = write_session(r, tmp_path / "walk.wav", fmt="wav")
     with wave.open(str(path)) as w:
         assert w.getnframes() == r.total_samples
         pcm = np.frombuffer(w.readframes(w.getnframes()), "<i2") / 32767.0
@@ -133,17 +133,17 @@ def test_wav_export_is_sample_exact(tmp_path):
 def test_progress_reports_every_sample(tmp_path):
     seen: list[int] = []
     r = renderer()
-    export_session(TIMELINE, r, tmp_path / "p.mp3", progress=seen.append)
+    write_session(r, tmp_path / "p.mp3", progress=seen.append)
     assert sum(seen) == r.total_samples and len(seen) > 10
 
 
 def test_bad_format_bitrate_and_folder(tmp_path):
     with pytest.raises(UsageError, match="ogg"):
-        export_session(TIMELINE, renderer(), tmp_path / "x.ogg", fmt="ogg")
+        write_session(renderer(), tmp_path / "x.ogg", fmt="ogg")
     with pytest.raises(UsageError, match="kbps"):
-        export_session(TIMELINE, renderer(), tmp_path / "x.mp3", bitrate_kbps=100)
+        write_session(renderer(), tmp_path / "x.mp3", bitrate_kbps=100)
     with pytest.raises(OutputError, match="does not exist"):
-        export_session(TIMELINE, renderer(), tmp_path / "missing" / "x.mp3")
+        write_session(renderer(), tmp_path / "missing" / "x.mp3")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -159,20 +159,20 @@ def test_a_failure_part_way_leaves_nothing_behind(tmp_path):
 
     r = renderer(clip_for=failing_clip)
     with pytest.raises(OutputError, match="No space left"):
-        export_session(TIMELINE, r, tmp_path / "x.mp3")
+        write_session(r, tmp_path / "x.mp3")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_export_replaces_an_older_file_whole(tmp_path):
     dest = tmp_path / "walk.mp3"
     dest.write_bytes(b"old")
-    export_session(TIMELINE, renderer(), dest)
+    write_session(renderer(), dest)
     assert len(decode(dest)) == round(TIMELINE.duration_s * RATE_HZ)
 
 
 def test_export_many_writes_files_and_a_playlist_in_order(tmp_path):
     short = sample_timeline()
-    sessions = [(short, renderer(short)) for _ in range(3)]
+    sessions = [renderer(short) for _ in range(3)]
     written = export_many(sessions, tmp_path / "programme", bitrate_kbps=32)
     folder = tmp_path / "programme"
     assert [p.name for p in written] == ["01-sample.mp3", "02-sample.mp3", "03-sample.mp3",
@@ -193,27 +193,16 @@ def test_m3u8_and_slug():
     assert slug("???") == "session"
 
 
-def test_hold_interrupts_delivers_ctrl_c_afterwards():
-    reached = False
-    with pytest.raises(KeyboardInterrupt):
-        with hold_interrupts():
-            os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(0.01)
-            reached = True
-    assert reached
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
-
-
 CHILD = """
 import sys
-from coach.export.writer import export_session
+from coach.export.writer import write_session
 from coach.audio.render import SessionRenderer
 from tests.audiotest import RATE_HZ, make_timeline, tone_clip
 from coach.compiler.timeline import Section
 sections = (Section("Long walk", "walk", 0.0, 3600.0),)
 cues = [(1.5 + 20.0 * i, f"Cue number {i}.", "technique") for i in range(170)]
 timeline = make_timeline(cues, sections, 3600.0)
-export_session(timeline, SessionRenderer(timeline, tone_clip, RATE_HZ), sys.argv[1])
+write_session(SessionRenderer(timeline, tone_clip, RATE_HZ), sys.argv[1])
 """
 
 
@@ -238,34 +227,24 @@ def test_sigkill_part_way_leaves_no_file_and_the_next_export_works(tmp_path):
     assert not dest.exists() and not dest.with_suffix(".lrc").exists()
     leftovers = [p.name for p in tmp_path.iterdir()]
     assert all(name.startswith(".walk.") for name in leftovers), leftovers
-    export_session(TIMELINE, renderer(), dest)
+    write_session(renderer(), dest)
     assert len(decode(dest)) == round(TIMELINE.duration_s * RATE_HZ)
 
 
-SHORT_ROUTINE = b"""
-title: Short test walk
-cadence: 100
-segments:
-  - technique: walk
-    duration: 50s
-  - technique: walk
-    duration: 35s
-    title: Brisker part
-    pace: brisk
-"""
 
 
 @pytest.fixture(scope="module")
 def spoken(tmp_path_factory):
     """A short routine voiced by the real speech engine, exported with every sound on."""
-    from coach.export.writer import prepare_session
     from coach.routines.library import resolve_routine
+    from coach.session import prepare_session
 
     folder = tmp_path_factory.mktemp("spoken")
     source = folder / "short.yaml"
     source.write_bytes(SHORT_ROUTINE)
-    timeline, r = prepare_session(resolve_routine(str(source)), metronome=True)
-    path = export_session(timeline, r, folder / "short.mp3")
+    r = prepare_session(resolve_routine(str(source)), metronome=True).renderer
+    timeline = r.timeline
+    path = write_session(r, folder / "short.mp3")
     return timeline, r, path
 
 
@@ -276,7 +255,7 @@ def test_real_speech_lands_on_time(spoken):
     assert abs(len(audio) / RATE_HZ - timeline.duration_s) <= 0.05
     speech_only = SessionRenderer(timeline, r._clip_for, RATE_HZ, cue_sounds=False)
     bare = path.with_name("speech-only.mp3")
-    export_session(timeline, speech_only, bare)
+    write_session(speech_only, bare)
     errors = onset_errors_s(decode(bare), speech_only)
     assert len(errors) == len(timeline.cues) >= 5
     assert max(abs(e) for e in errors) <= 0.030, errors
@@ -303,7 +282,7 @@ def test_ctrl_c_while_encoding_leaves_nothing(tmp_path):
                 yield block
 
     with pytest.raises(KeyboardInterrupt):
-        export_session(TIMELINE, Interrupted(TIMELINE, tone_clip, RATE_HZ), tmp_path / "x.mp3")
+        write_session(Interrupted(TIMELINE, tone_clip, RATE_HZ), tmp_path / "x.mp3")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -316,32 +295,10 @@ def test_ctrl_c_during_the_rename_waits_for_the_files(tmp_path, monkeypatch):
         time.sleep(0.01)
         real_replace(src, dst)
 
-    monkeypatch.setattr("coach.export.writer.os.replace", replace_with_a_ctrl_c)
+    monkeypatch.setattr("coach.files.os.replace", replace_with_a_ctrl_c)
     dest = tmp_path / "walk.mp3"
     with pytest.raises(KeyboardInterrupt):
-        export_session(TIMELINE, renderer(), dest)
+        write_session(renderer(), dest)
     assert len(decode(dest)) == round(TIMELINE.duration_s * RATE_HZ)
     assert dest.with_suffix(".lrc").read_text(encoding="utf-8") == to_lrc(TIMELINE)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["walk.lrc", "walk.mp3"]
-
-
-def test_prepare_session_warms_extra_phrases_in_the_same_pass(tmp_path):
-    """A live player's own lines are cached with the cues, on one shared engine."""
-    from coach.export.writer import phrase_cache_for, prepare_session
-    from coach.routines.library import resolve_routine
-
-    source = tmp_path / "short.yaml"
-    source.write_bytes(SHORT_ROUTINE)
-    routine = resolve_routine(str(source))
-    extra = ["Paused. Press space to carry on.", "Carrying on."]
-    totals: list[int] = []
-    engines: dict = {}
-    timeline, _r = prepare_session(routine, warm_progress=lambda done, total: totals.append(total),
-                                   engines=engines, extra_phrases=extra)
-    distinct_cues = {cue.text for cue in timeline.cues}
-    assert set(totals) == {len(distinct_cues) + len(extra)}
-    assert len(engines) == 1
-    cache = phrase_cache_for(routine, routine.speech, engines=engines)
-    assert cache.engine is next(iter(engines.values()))  # the engine is shared, not reopened
-    for text in extra:
-        assert cache.path(text).is_file()  # synthesised already, by prepare_session

@@ -24,9 +24,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from coach.audio.clip import SAMPLE_RATE_HZ
 from coach.routines.model import Reminder, Routine, Segment
 
-SR = 22050
+SR = SAMPLE_RATE_HZ
 LIMIT_MS = 20.0  # every cue within this of plan
 THRESHOLD = 0.01  # onset: first sample louder than this (about -40 dBFS)
 QUIET_BEFORE_MS = 25  # a cue counts only if nothing sounds just before it
@@ -97,16 +98,15 @@ def test_cues_heard_on_time_through_pulseaudio(pulse, tmp_path):
     from coach.audio.device import DeviceSink, list_devices
     from coach.clock import MonotonicClock
     from coach.live.keys import NoKeys
-    from coach.live.walk import SAMPLE_RATE_HZ, StatusView, WalkOptions, _prepare_audio, play_live
+    from coach.live.walk import StatusView, WalkOptions, _prepare_player, play_live
 
-    assert SAMPLE_RATE_HZ == SR
     assert [d.name for d in list_devices()] == ["Null Output"]
     from coach.routines.library import resolve_routine
 
     ref = os.environ.get("COACH_LIVE_ROUTINE")
     routine = resolve_routine(ref) if ref else short_routine()
-    timeline, player = _prepare_audio(routine, WalkOptions(), io.StringIO())
-    renderer = player._renderer
+    player = _prepare_player(routine, WalkOptions(), io.StringIO())
+    timeline, renderer = player.timeline, player._renderer
     lead = player._lead_in_left
     reference = np.concatenate([np.zeros(lead, np.float32),
                                 renderer.render(0, renderer.total_samples)])

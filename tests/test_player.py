@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
+from coach.audio.render import SessionRenderer
 from coach.compiler.compile import compile_routine
 from coach.live.keys import NoKeys
-from coach.live.player import PAIN_LINES, PAUSED_LINE, QUIT_LINES, RESUMING_LINE, Player, State
+from coach.live.player import Player, State
 from coach.live.walk import TICK_S, StatusView, play_live, status_line
 from coach.routines.library import load_lines
 from coach.routines.model import Routine, Segment
@@ -25,7 +26,6 @@ from tests.livefakes import (
     FakeClock,
     RecordingSink,
     ScriptedKeys,
-    make_renderer,
     tone_clip,
     tone_speech_s,
 )
@@ -36,17 +36,29 @@ LEAD_S = 0.5
 LEAD = round(LEAD_S * SR)
 
 
+def three_part_walk(techniques, name: str, start_s: int, main_s: int, stretch_s: int):
+    """Easy start, brisk main walk, stretches: compiled with the tone clip lengths."""
+    routine = Routine(name, name.title(), (
+        Segment("walk", start_s, title="Easy start"),
+        Segment("walk", main_s, title="Main walk", pace="brisk"),
+        Segment("cool-down", stretch_s, title="Stretches")))
+    tl = compile_routine(routine, tone_speech_s, techniques=techniques, lines=LINES)
+    assert tl.duration_s == pytest.approx(start_s + main_s + stretch_s)
+    return tl
+
+
 @pytest.fixture(scope="module")
 def forty(small_techniques):
-    """A 40-minute walk in three sections (compiled with the tone clip lengths)."""
-    routine = Routine("forty", "Forty minutes", (
-        Segment("walk", 600, title="Easy start"),
-        Segment("walk", 1500, title="Main walk", pace="brisk"),
-        Segment("cool-down", 300, title="Stretches")))
-    tl = compile_routine(routine, tone_speech_s, techniques=small_techniques, lines=LINES)
-    assert tl.duration_s == pytest.approx(2400)
+    """A 40-minute walk in three sections."""
+    tl = three_part_walk(small_techniques, "forty", 600, 1500, 300)
     assert len(tl.cues) > 40
     return tl
+
+
+@pytest.fixture(scope="module")
+def eight(small_techniques):
+    """An 8-minute walk shaped like ``forty``: what the key tests need, in a fifth of the time."""
+    return three_part_walk(small_techniques, "eight", 120, 240, 120)
 
 
 @dataclass
@@ -56,25 +68,30 @@ class Run:
     text: str
     walked_s: float
     reason: str | None
-    renderer: object
+    renderer: SessionRenderer
     clock: FakeClock
     sink: RecordingSink
+
+    def said(self, text: str) -> np.ndarray:
+        """``text`` as the player says it: the renderer's own clip of it."""
+        return self.renderer.speech_clip(text)
+
+
+def player_for(tl, lead_in_s: float = LEAD_S, renderer: SessionRenderer | None = None) -> Player:
+    renderer = renderer or SessionRenderer(tl, tone_clip, SR)
+    return Player(renderer, renderer.speech_clip, LINES, lead_in_s=lead_in_s)
 
 
 def walk(tl, script=(), keys=None) -> Run:
     clock = FakeClock()
     sink = RecordingSink(clock)
-    renderer = make_renderer(tl, tone_clip)
-    player = Player(tl, renderer, tone_clip, SR, lead_in_s=LEAD_S)
+    player = player_for(tl)
     out = io.StringIO()
     keys = keys if keys is not None else ScriptedKeys(clock, list(script))
     walked_s, reason = play_live(player, sink, clock, keys, StatusView(out))
     assert sink.closed
-    return Run(player, sink.stream, out.getvalue(), walked_s, reason, renderer, clock, sink)
-
-
-def said(text: str) -> np.ndarray:
-    return tone_clip(text).samples.astype(np.float32) / 32768.0
+    return Run(player, sink.stream, out.getvalue(), walked_s, reason, player._renderer,
+               clock, sink)
 
 
 def silence(n: int) -> np.ndarray:
@@ -117,91 +134,91 @@ def test_forty_minute_walk_plays_every_cue_on_its_sample(forty):
     assert run.clock.now() - 1000.0 < forty.duration_s + 2  # no extra waiting
 
 
-def test_pause_freezes_the_session_and_resume_continues_exactly(forty):
-    pause_s, resume_s = 301.25, 400.0
-    run = walk(forty, [(pause_s, " "), (resume_s, " ")])
+def test_pause_freezes_the_session_and_resume_continues_exactly(eight):
+    pause_s, resume_s = 61.25, 80.0
+    run = walk(eight, [(pause_s, " "), (resume_s, " ")])
     p_stream, r_stream = round(pause_s * SR), round(resume_s * SR)
     p = p_stream - LEAD  # session position when paused
     total = run.renderer.total_samples
-    paused, resuming = said(PAUSED_LINE), said(RESUMING_LINE)
+    paused, resuming = run.said(LINES.paused), run.said(LINES.resuming)
     assert_stream(run, [silence(LEAD), session(run, 0, p), paused,
                         silence(r_stream - p_stream - len(paused)), resuming,
                         session(run, p, total)])
     # every cue after the pause starts exactly (pause + "Resuming.") later
     shift = r_stream - p_stream + len(resuming)
     starts = [(LEAD + run.renderer.cue_start_sample(c) + (shift if
-               run.renderer.cue_start_sample(c) >= p else 0), c.text) for c in forty.cues]
+               run.renderer.cue_start_sample(c) >= p else 0), c.text) for c in eight.cues]
     events = cue_starts_in_stream(run)
-    assert [e for e in events if e[1] not in (PAUSED_LINE, RESUMING_LINE)] == starts
-    assert (p_stream, PAUSED_LINE) in events and (r_stream, RESUMING_LINE) in events
-    assert run.walked_s == pytest.approx(forty.duration_s)
+    assert [e for e in events if e[1] not in (LINES.paused, LINES.resuming)] == starts
+    assert (p_stream, LINES.paused) in events and (r_stream, LINES.resuming) in events
+    assert run.walked_s == pytest.approx(eight.duration_s)
 
 
-def test_skip_jumps_to_the_next_section_start(forty):
-    skip_s = 100.0
-    run = walk(forty, [(skip_s, "n")])
+def test_skip_jumps_to_the_next_section_start(eight):
+    skip_s = 30.0
+    run = walk(eight, [(skip_s, "n")])
     p = round(skip_s * SR) - LEAD
-    s = round(forty.sections[1].start_s * SR)
+    s = round(eight.sections[1].start_s * SR)
     total = run.renderer.total_samples
     assert_stream(run, [silence(LEAD), session(run, 0, p), session(run, s, total)])
-    skipped = [c for c in forty.cues if p <= run.renderer.cue_start_sample(c) < s]
+    skipped = [c for c in eight.cues if p <= run.renderer.cue_start_sample(c) < s]
     assert skipped
     texts_heard = [t for _, t in cue_starts_in_stream(run)]
-    assert len(texts_heard) == len(forty.cues) - len(skipped)
-    assert run.walked_s == pytest.approx(forty.duration_s - (s - p) / SR)
+    assert len(texts_heard) == len(eight.cues) - len(skipped)
+    assert run.walked_s == pytest.approx(eight.duration_s - (s - p) / SR)
     assert run.reason is None  # the rest was walked to the end
 
 
-def test_repeat_in_a_gap_says_the_last_cue_now_and_delays_the_rest(forty):
-    cue = forty.cues[5]
+def test_repeat_in_a_gap_says_the_last_cue_now_and_delays_the_rest(eight):
+    cue = eight.cues[5]
     gap_s = tick_at(LEAD_S + cue.end_s + 0.1)
-    nxt = forty.cues[6]
+    nxt = eight.cues[6]
     assert gap_s < LEAD_S + nxt.at_s, "need a gap after cue 5"
-    run = walk(forty, [(gap_s, "r")])
+    run = walk(eight, [(gap_s, "r")])
     p = round(gap_s * SR) - LEAD
     total = run.renderer.total_samples
-    assert_stream(run, [silence(LEAD), session(run, 0, p), said(cue.text),
+    assert_stream(run, [silence(LEAD), session(run, 0, p), run.said(cue.text),
                         session(run, p, total)])
 
 
-def test_repeat_while_a_cue_is_spoken_waits_for_its_end(forty):
-    cue = next(c for c in forty.cues if c.speech_s > 1.5 and c.at_s > 60)
-    k = forty.cues.index(cue)
+def test_repeat_while_a_cue_is_spoken_waits_for_its_end(eight):
+    cue = next(c for c in eight.cues if c.speech_s > 1.5 and c.at_s > 20)
+    k = eight.cues.index(cue)
     press_s = tick_at(LEAD_S + cue.at_s + 0.3)
-    run = walk(forty, [(press_s, "r")])
+    run = walk(eight, [(press_s, "r")])
     end = run.renderer.cue_end_sample(cue)
     assert round(press_s * SR) - LEAD < end
     total = run.renderer.total_samples
-    assert_stream(run, [silence(LEAD), session(run, 0, end), said(cue.text),
+    assert_stream(run, [silence(LEAD), session(run, 0, end), run.said(cue.text),
                         session(run, end, total)])
-    later = forty.cues[k + 1]
+    later = eight.cues[k + 1]
     at = run.renderer.cue_start_sample(later)
     [event] = [e for e in run.player.log if e.kind == "cue" and e.session_sample == at]
-    assert event.stream_sample == LEAD + at + len(said(cue.text))
+    assert event.stream_sample == LEAD + at + len(run.said(cue.text))
 
 
-@pytest.mark.parametrize(("key", "reason", "lines"), [("q", "quit", QUIT_LINES),
-                                                      ("p", "pain", PAIN_LINES),
-                                                      ("Q", "quit", QUIT_LINES),
-                                                      ("P", "pain", PAIN_LINES)])
-def test_quit_and_pain_end_with_their_spoken_lines(forty, key, reason, lines):
-    at_s = 700.0
-    run = walk(forty, [(at_s, key)])
+@pytest.mark.parametrize(("key", "reason", "lines"), [("q", "quit", LINES.quit),
+                                                      ("p", "pain", LINES.pain),
+                                                      ("Q", "quit", LINES.quit),
+                                                      ("P", "pain", LINES.pain)])
+def test_quit_and_pain_end_with_their_spoken_lines(eight, key, reason, lines):
+    at_s = 140.0
+    run = walk(eight, [(at_s, key)])
     p = round(at_s * SR) - LEAD
-    assert_stream(run, [silence(LEAD), session(run, 0, p), *(said(t) for t in lines)])
+    assert_stream(run, [silence(LEAD), session(run, 0, p), *(run.said(t) for t in lines)])
     assert run.reason == reason
     assert run.walked_s == pytest.approx(p / SR)
     assert [t for _, t in cue_starts_in_stream(run)][-len(lines):] == list(lines)
 
 
-def test_unknown_keys_change_nothing(forty):
-    run = walk(forty, [(10.0, "x"), (20.0, "Z"), (30.0, "\n"), (40.0, "\x1b"), (50.0, "O"),
+def test_unknown_keys_change_nothing(eight):
+    run = walk(eight, [(10.0, "x"), (20.0, "Z"), (30.0, "\n"), (40.0, "\x1b"), (50.0, "O"),
                        (60.0, "[")])
     assert_stream(run, [silence(LEAD), session(run, 0, run.renderer.total_samples)])
 
 
-def test_handle_key_maps_exact_keys_only(forty):
-    player = Player(forty, make_renderer(forty, tone_clip), tone_clip, SR, lead_in_s=LEAD_S)
+def test_handle_key_maps_exact_keys_only(eight):
+    player = player_for(eight)
     for key in ("o", "O", "\x1b", "[", "~", "pp", ""):
         assert player.handle_key(key) is False
     assert player.state is State.PLAYING
@@ -210,10 +227,10 @@ def test_handle_key_maps_exact_keys_only(forty):
     assert player.handle_key("P") is True and player.ended_reason == "pain"
 
 
-def test_ctrl_c_stops_at_once_and_closes_the_device(forty):
+def test_ctrl_c_stops_at_once_and_closes_the_device(eight):
     clock = FakeClock()
     sink = RecordingSink(clock)
-    player = Player(forty, make_renderer(forty, tone_clip), tone_clip, SR, lead_in_s=LEAD_S)
+    player = player_for(eight)
 
     class Interrupting:
         def poll(self):
@@ -227,21 +244,20 @@ def test_ctrl_c_stops_at_once_and_closes_the_device(forty):
     assert not player.next_block(100).any()
 
 
-def test_paused_status_line_shows_section_times_and_next_cue(forty):
-    player = Player(forty, make_renderer(forty, tone_clip), tone_clip, SR, lead_in_s=0)
-    player.next_block(round(620 * SR))
+def test_paused_status_line_shows_section_times_and_next_cue(eight):
+    player = player_for(eight, lead_in_s=0)
+    player.next_block(round(130 * SR))
     player.pause()
     line = status_line(player.status())
-    assert line.startswith("PAUSED · Main walk · 10:20 / 29:40 left · next ")
+    assert line.startswith("PAUSED · Main walk · 02:10 / 05:50 left · next ")
     nxt = player.status().next_cue
-    assert nxt is not None and nxt.at_s >= 620 and nxt.text[:20] in line
+    assert nxt is not None and nxt.at_s >= 130 and nxt.text[:20] in line
 
 
-def test_blocks_of_any_size_give_the_same_stream(forty):
-    renderer = make_renderer(forty, tone_clip)
-    a = Player(forty, renderer, tone_clip, SR, lead_in_s=LEAD_S)
-    b = Player(forty, renderer, tone_clip, SR, lead_in_s=LEAD_S)
-    n = round(200 * SR)
+def test_blocks_of_any_size_give_the_same_stream(eight):
+    renderer = SessionRenderer(eight, tone_clip, SR)
+    a, b = player_for(eight, renderer=renderer), player_for(eight, renderer=renderer)
+    n = round(100 * SR)
     one = a.next_block(n)
     sizes = [1, 7, 4096, 333, 100_000]
     parts, done, i = [], 0, 0
@@ -253,14 +269,14 @@ def test_blocks_of_any_size_give_the_same_stream(forty):
     np.testing.assert_array_equal(one, np.concatenate(parts))
 
 
-def test_skip_cuts_a_repeat_short(forty):
-    cue = next(c for c in forty.cues if c.speech_s > 1.5 and c.at_s > 60)
+def test_skip_cuts_a_repeat_short(eight):
+    cue = next(c for c in eight.cues if c.speech_s > 1.5 and c.at_s > 20)
     press_s = tick_at(LEAD_S + cue.end_s + 0.1)
-    run = walk(forty, [(press_s, "r"), (press_s + 0.5, "n")])
+    run = walk(eight, [(press_s, "r"), (press_s + 0.5, "n")])
     p = round(press_s * SR) - LEAD
     # the fake device pulls round(t * SR) samples by time t: the cut is what it pulled
     cut = round((press_s + 0.5) * SR) - round(press_s * SR)
-    s = round(forty.sections[cue.section + 1].start_s * SR)
+    s = round(eight.sections[cue.section + 1].start_s * SR)
     total = run.renderer.total_samples
-    assert_stream(run, [silence(LEAD), session(run, 0, p), said(cue.text)[:cut],
+    assert_stream(run, [silence(LEAD), session(run, 0, p), run.said(cue.text)[:cut],
                         session(run, s, total)])

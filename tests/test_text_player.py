@@ -8,7 +8,6 @@ import pytest
 
 from coach.compiler.compile import compile_routine
 from coach.live.keys import NoKeys
-from coach.live.player import PAIN_LINES, QUIT_LINES
 from coach.live.text_player import no_audio_explanation, play_text
 from coach.routines.library import load_lines
 from coach.routines.model import Routine, Segment
@@ -50,7 +49,8 @@ def run(timeline, script=(), keys=None):
     clock = FakeClock(T0)
     out = TimedOut(clock)
     keys = keys if keys is not None else ScriptedKeys(clock, list(script))
-    walked_s, reason = play_text(timeline, clock, out, keys, why="no sound device was found")
+    walked_s, reason = play_text(timeline, clock, out, keys, why="no sound device was found",
+                                 lines=LINES)
     return out.lines, walked_s, reason
 
 
@@ -104,10 +104,10 @@ def test_skip_while_paused_lands_on_the_next_section_and_stays_paused(timeline):
     assert walked_s == pytest.approx(timeline.duration_s - (start - 10.0))
 
 
-@pytest.mark.parametrize(("key", "reason", "said"), [("q", "quit", QUIT_LINES),
-                                                     ("p", "pain", PAIN_LINES),
-                                                     ("Q", "quit", QUIT_LINES),
-                                                     ("P", "pain", PAIN_LINES)])
+@pytest.mark.parametrize(("key", "reason", "said"), [("q", "quit", LINES.quit),
+                                                     ("p", "pain", LINES.pain),
+                                                     ("Q", "quit", LINES.quit),
+                                                     ("P", "pain", LINES.pain)])
 def test_quit_and_pain_print_their_lines_and_stop(timeline, key, reason, said):
     lines, walked_s, got = run(timeline, [(250.0, key)])
     assert got == reason and walked_s == pytest.approx(250.0)
@@ -131,6 +131,6 @@ def test_ctrl_c_stops_cleanly(timeline):
             return []
 
     out = TimedOut(clock)
-    walked_s, reason = play_text(timeline, clock, out, Interrupting(), why="test")
+    walked_s, reason = play_text(timeline, clock, out, Interrupting(), why="test", lines=LINES)
     assert reason == "interrupted" and walked_s == pytest.approx(42.0)
     assert out.lines[-1] == (42.0, "Stopped.")

@@ -10,10 +10,9 @@ import numpy as np
 import pytest
 
 from coach.audio.device import NoAudioDevice
-from coach.live.player import QUIT_LINES
 from coach.live.walk import WalkOptions, status_line, walk_routine
 from coach.programme.history import History
-from coach.routines.library import resolve_routine
+from coach.routines.library import load_lines, resolve_routine
 from tests.livefakes import FakeClock, RecordingSink, ScriptedKeys
 
 STARTED = datetime(2026, 11, 23, 7, 30, tzinfo=timezone.utc)
@@ -50,7 +49,7 @@ def test_a_live_walk_plays_and_is_recorded(tmp_path):
     assert asked == ["before", "after"]
     assert sink.opened and sink.closed
     assert text.startswith("Playing on recording fake sink.")
-    assert "[00:01] " in text and QUIT_LINES[0] in text
+    assert "[00:01] " in text and load_lines().quit[0] in text
     assert outcome.audio and outcome.ended_reason == "quit" and not outcome.completed
     stream = sink.stream
     assert np.abs(stream).max() > 0.1  # real speech was played
@@ -78,6 +77,16 @@ def test_text_on_request_never_opens_the_device(tmp_path):
     assert text.startswith("No audio: you asked for text (--text).")
     assert outcome.completed and records[0].completed
     assert records[0].walked_min == pytest.approx(8.5)
+
+
+def test_the_text_walk_shows_the_times_a_live_walk_plays(tmp_path):
+    from coach.routines.durations import format_clock
+    from coach.session import prepare_session
+
+    measured = prepare_session(resolve_routine("flare-up")).timeline
+    _outcome, _sink, text, _records = walk("flare-up", WalkOptions(text=True), tmp_path=tmp_path)
+    for cue in measured.cues:
+        assert f"[{format_clock(cue.at_s)}] {cue.text}" in text
 
 
 def test_status_line_while_playing(tmp_path):

@@ -15,6 +15,7 @@ from importlib import resources
 
 import numpy as np
 
+from coach.audio.clip import SAMPLE_RATE_HZ, Clip, resample
 from coach.errors import CoachError
 
 SOUND_NAMES = ("chime", "tick", "step")
@@ -30,7 +31,7 @@ class CueSounds:
     sample_rate_hz: int
 
     @classmethod
-    def load(cls, sample_rate_hz: int = 22050) -> CueSounds:
+    def load(cls, sample_rate_hz: int = SAMPLE_RATE_HZ) -> CueSounds:
         """The packaged sounds, resampled to ``sample_rate_hz``."""
         sounds = {}
         for name in SOUND_NAMES:
@@ -44,7 +45,7 @@ class CueSounds:
         return cls(sounds["chime"], sounds["tick"], sounds["step"], sample_rate_hz)
 
     @classmethod
-    def silent(cls, sample_rate_hz: int = 22050) -> CueSounds:
+    def silent(cls, sample_rate_hz: int = SAMPLE_RATE_HZ) -> CueSounds:
         """No chime, no tick, no click: speech only."""
         empty = np.zeros(0, np.float32)
         return cls(empty, empty, empty, sample_rate_hz)
@@ -56,14 +57,5 @@ def read_wav(data: bytes) -> tuple[np.ndarray, int]:
         if w.getnchannels() != 1 or w.getsampwidth() != 2:
             raise CoachError("cue sounds must be mono 16-bit WAV files")
         pcm = np.frombuffer(w.readframes(w.getnframes()), "<i2")
-        return pcm.astype(np.float32) / 32768.0, w.getframerate()
+        return Clip(pcm, w.getframerate()).as_float(), w.getframerate()
 
-
-def resample(samples: np.ndarray, from_hz: int, to_hz: int) -> np.ndarray:
-    """Linear-interpolation resampling; good enough for speech and clicks."""
-    samples = np.asarray(samples, np.float32)
-    if from_hz == to_hz or len(samples) == 0:
-        return samples
-    n_out = max(1, round(len(samples) * to_hz / from_hz))
-    positions = np.arange(n_out) * (from_hz / to_hz)
-    return np.interp(positions, np.arange(len(samples)), samples).astype(np.float32)

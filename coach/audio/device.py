@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from coach.audio.clip import SAMPLE_RATE_HZ
 from coach.errors import OutputError
 
 #: The device asks for blocks about this long; shorter risks gaps in Python.
@@ -87,7 +88,7 @@ class DeviceSink:
     by a part of its name; ``None`` is the system default.
     """
 
-    def __init__(self, device: str | None = None, sample_rate_hz: int = 22050,
+    def __init__(self, device: str | None = None, sample_rate_hz: int = SAMPLE_RATE_HZ,
                  period_ms: int = PERIOD_MS) -> None:
         self.device = device
         self.sample_rate_hz = sample_rate_hz

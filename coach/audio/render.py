@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from coach.audio.clip import Clip
-from coach.audio.cuesounds import CueSounds, resample
+from coach.audio.clip import SAMPLE_RATE_HZ, Clip, resample
+from coach.audio.cuesounds import CueSounds
 from coach.compiler.timeline import Cue, Timeline
 
 #: Speech is brought to this RMS (over its voiced frames), about -20 dBFS...
@@ -48,7 +48,7 @@ class SessionRenderer:
     """Renders one timeline; see the module docstring for the guarantees."""
 
     def __init__(self, timeline: Timeline, clip_for: Callable[[str], Clip],
-                 sample_rate_hz: int = 22050, metronome: bool = False,
+                 sample_rate_hz: int = SAMPLE_RATE_HZ, metronome: bool = False,
                  cue_sounds: CueSounds | bool = True):
         self.timeline = timeline
         self.sample_rate_hz = sample_rate_hz
@@ -85,6 +85,11 @@ class SessionRenderer:
     def cue_end_sample(self, cue: Cue) -> int:
         """The sample just after ``cue``'s speech (its clip as rendered)."""
         return self.cue_start_sample(cue) + len(self._clip(cue.text))
+
+    def speech_clip(self, text: str) -> np.ndarray:
+        """``text`` as it is heard in the session: float32 at :attr:`sample_rate_hz`,
+        normalised like every cue. Also for lines that are no cue (a player's "Paused.")."""
+        return self._clip(text)
 
     def render(self, start_sample: int, n_samples: int) -> np.ndarray:
         """Samples ``[start_sample, start_sample + n_samples)``, cut at the end.
@@ -129,8 +134,8 @@ class SessionRenderer:
                 self._clips.move_to_end(text)
                 return clip
             raw = self._clip_for(text)
-            clip = normalise_speech(resample(np.asarray(raw.samples, np.float32) / 32768.0,
-                                             raw.sample_rate_hz, self.sample_rate_hz))
+            clip = normalise_speech(resample(raw.as_float(), raw.sample_rate_hz,
+                                             self.sample_rate_hz))
             self._clips[text] = clip
             self._cached_samples += len(clip)
             while self._cached_samples > CLIP_CACHE_SAMPLES and len(self._clips) > 1:

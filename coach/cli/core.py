@@ -12,12 +12,20 @@ from coach.errors import RoutineError, UsageError
 
 if TYPE_CHECKING:
     from coach.compiler.timeline import Timeline
+    from coach.routines.model import Routine, SpeechSettings
+    from coach.session import Engines
 
 ROUTINE_HELP = "A built-in routine id (see `coach routines`), your own routine id, or a YAML path."
 
 
 def routine_argument(f: Callable[..., None]) -> Callable[..., None]:
     return click.argument("routine", metavar="ROUTINE")(f)
+
+
+#: Time speech by the words-per-minute guess (the engine is not opened).
+estimate_option = click.option(
+    "--estimate", is_flag=True,
+    help="Time speech by words per minute instead of synthesising it.")
 
 
 def register(group: click.Group) -> None:
@@ -74,8 +82,12 @@ def techniques() -> None:
 
 @click.command()
 @routine_argument
-def show(routine: str) -> None:
+@estimate_option
+def show(routine: str, estimate: bool) -> None:
     """Describe a routine: its sections, times and what the coach says.
+
+    Times are those of the synthesised speech, as `coach compile` and `coach
+    export` have them (or with --estimate a words-per-minute guess).
 
     \b
     Examples:
@@ -84,10 +96,9 @@ def show(routine: str) -> None:
     """
     from coach.routines.durations import format_clock
     from coach.routines.library import resolve_routine
-    from coach.session import compile_with_library
 
     r = resolve_routine(routine)
-    timeline = compile_with_library(r)
+    timeline = timed(r, estimate)
     click.echo(f"{r.title} ({r.id}), {format_clock(r.duration_s)}")
     if r.description:
         click.echo(click.wrap_text(r.description, initial_indent="  ", subsequent_indent="  "))
@@ -106,8 +117,7 @@ def show(routine: str) -> None:
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "lrc", "srt"]),
               default="text", show_default=True, help="Output format.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print warnings about moved cues.")
-@click.option("--estimate", is_flag=True,
-              help="Time speech by words per minute instead of synthesising it.")
+@estimate_option
 @speech_options
 def compile_cmd(routine: str, fmt: str, quiet: bool, estimate: bool,
                 speech: SpeechOverrides) -> None:
@@ -125,39 +135,36 @@ def compile_cmd(routine: str, fmt: str, quiet: bool, estimate: bool,
       coach compile heel-toe --format srt > heel-toe.srt
     """
     from coach.export.formats import render
+    from coach.routines.library import resolve_routine
 
-    timeline = compile_for_cli(routine, speech, estimate)
+    r = resolve_routine(routine)
+    timeline = timed(r, estimate, speech.apply(r.speech))
     if not quiet:
         for warning in timeline.warnings:
             click.echo(f"warning: {warning}", err=True)
     click.echo(render(timeline, fmt), nl=False)
 
 
-def compile_for_cli(ref: str, speech: SpeechOverrides | None = None,
-                    estimate: bool = False) -> Timeline:
-    """Resolve and compile a routine, timing its cues by their synthesised speech."""
-    import dataclasses
+def timed(routine: Routine, estimate: bool, speech: SpeechSettings | None = None) -> Timeline:
+    """The routine's timeline as it is played (:func:`coach.session.session_timeline`);
+    the note on stderr when no engine could time it."""
+    from coach.session import session_timeline
 
-    from coach.routines.library import resolve_routine
-    from coach.session import compile_with_library
-
-    routine = resolve_routine(ref)
-    if speech is not None:
-        routine = dataclasses.replace(routine, speech=speech.apply(routine.speech))
-    if estimate:
-        return compile_with_library(routine)
-    from coach.speech.phrase_cache import open_phrase_cache
-
-    cache = open_phrase_cache(routine.speech, routine.pronunciations)
-    return compile_with_library(routine, cache.speech_s)
+    timeline, note = session_timeline(routine, speech, estimate=estimate)
+    if note is not None:
+        click.echo(note, err=True)
+    return timeline
 
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-def check(files: tuple[str, ...]) -> None:
+@estimate_option
+def check(files: tuple[str, ...], estimate: bool) -> None:
     """Check routine files and report every problem as FILE:LINE:COL.
 
-    Exits with 2 if any file has a problem.
+    Exits with 2 if any file has a problem. Cues are timed by their
+    synthesised speech, as `coach compile` times them (or with --estimate by
+    words per minute), so the warnings are the same.
 
     \b
     Examples:
@@ -167,21 +174,26 @@ def check(files: tuple[str, ...]) -> None:
     from pathlib import Path
 
     from coach.cli import report
-    from coach.compiler.compile import compile_routine, plural
+    from coach.compiler.compile import plural
     from coach.routines.durations import format_clock
-    from coach.routines.library import load_lines, load_techniques, read_user_file
+    from coach.routines.library import load_techniques, read_user_file
     from coach.routines.loader import load_routine
+    from coach.session import session_timeline
 
-    techs, lines = load_techniques(), load_lines()
+    techs = load_techniques()
+    engines: Engines = {}
     failed = False
     for name in files:
         try:
             routine = load_routine(read_user_file(Path(name)), name, Path(name).stem, techs)
-            timeline = compile_routine(routine, techniques=techs, lines=lines)
+            timeline, note = session_timeline(routine, estimate=estimate, engines=engines)
         except (RoutineError, UsageError) as err:
             report(err)
             failed = True
             continue
+        if note is not None:  # said once: the other files are estimated too
+            click.echo(note, err=True)
+            estimate = True
         click.echo(f"{name}: ok, {format_clock(timeline.duration_s)}, "
                    f"{plural(len(timeline.sections), 'section')}, "
                    f"{plural(len(timeline.cues), 'cue')}")

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-import datetime
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from coach.cli import pass_env
 from coach.cli.speech import SpeechOverrides, speech_options
 from coach.errors import UsageError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Iterator
+    from datetime import date
 
     from coach.audio.render import SessionRenderer
-    from coach.compiler.timeline import CompileWarning, Timeline
+    from coach.compiler.timeline import CompileWarning
+    from coach.env import Environment
     from coach.routines.model import Routine
+    from coach.session import PreparedSession
 
 AUDIO_SUFFIXES = (".mp3", ".wav")
-#: The compiler's note on a cue it moved ("01:20 moved encouragement cue '...' 4.8 s later: ...").
 BITRATES_HELP = "MP3 bitrate in kbit/s (22050 Hz mono: 8-160)."
 
 
@@ -42,9 +44,10 @@ def register(group: click.Group) -> None:
 @click.option("--weeks", type=click.IntRange(1, 12), default=1, show_default=True,
               help="With --program: how many weeks ahead.")
 @speech_options
+@pass_env
 @click.pass_context
-def export(ctx: click.Context, routines: tuple[str, ...], output: str, bitrate: int,
-           fmt: str | None, cadence: bool, program: bool, weeks: int,
+def export(ctx: click.Context, env: Environment, routines: tuple[str, ...], output: str,
+           bitrate: int, fmt: str | None, cadence: bool, program: bool, weeks: int,
            speech: SpeechOverrides) -> None:
     """Write sessions as audio files to copy to a phone and play offline.
 
@@ -62,15 +65,11 @@ def export(ctx: click.Context, routines: tuple[str, ...], output: str, bitrate: 
     """
     from click.core import ParameterSource
 
+    from coach.audio.clip import SAMPLE_RATE_HZ
     from coach.export.tags import TagInfo
-    from coach.export.writer import (
-        SAMPLE_RATE_HZ,
-        encoder_for,
-        export_many,
-        export_session,
-        prepare_session,
-    )
+    from coach.export.writer import encoder_for, export_many, write_session
     from coach.routines.library import resolve_routine
+    from coach.session import prepare_session
 
     if not program and ctx.get_parameter_source("weeks") is not ParameterSource.DEFAULT:
         raise UsageError("--weeks goes with --program (the sessions of your programme)")
@@ -85,45 +84,45 @@ def export(ctx: click.Context, routines: tuple[str, ...], output: str, bitrate: 
     names: list[str] | None = None
     hints: dict[str, str] = {}
     if program:
-        resolved, names = _programme_routines(weeks)
+        resolved, names = _programme_routines(weeks, env.today())
     else:
         resolved = [resolve_routine(ref) for ref in routines]  # every bad name before any work
         hints = {routine.id: ref for routine, ref in zip(resolved, routines, strict=True)}
-    tag_info = TagInfo(date=datetime.date.today().isoformat())
+    tag_info = TagInfo(date=env.today().isoformat())
     engines: dict = {}
-
-    def prepare(routine: Routine, progress: Callable[[int, int], None] | None = None
-                ) -> tuple[Timeline, SessionRenderer]:
-        return prepare_session(routine, speech.apply(routine.speech), metronome=cadence,
-                               warm_progress=progress, engines=engines)
-
-    timelines = []
-    for routine in resolved:  # synthesise every phrase first (to the disk cache) ...
+    prepared: list[PreparedSession] = []
+    for routine in resolved:  # every phrase synthesised (to the disk cache) before writing
         with click.progressbar(length=1, label=f"Preparing speech for {routine.id}",
                                file=sys.stderr, show_pos=True) as bar:
             def warmed(done: int, total: int, bar=bar) -> None:
                 bar.length = total
                 bar.update(done - bar.pos)
 
-            timelines.append(prepare(routine, warmed)[0])  # the renderer is let go
-    sessions = [(timeline.routine, timeline.warnings) for timeline in timelines]
+            prepared.append(prepare_session(routine, speech.apply(routine.speech),
+                                            metronome=cadence, progress=warmed,
+                                            engines=engines))
+    sessions = [(p.timeline.routine, p.timeline.warnings) for p in prepared]
     for line in summarise_warnings(sessions, hints):
         click.echo(line, err=True)
-    total = sum(round(t.duration_s * SAMPLE_RATE_HZ) for t in timelines)
-    count = "1 session" if len(timelines) == 1 else f"{len(timelines)} sessions"
+    total = sum(round(p.timeline.duration_s * SAMPLE_RATE_HZ) for p in prepared)
+    count = "1 session" if len(prepared) == 1 else f"{len(prepared)} sessions"
     label = f"Writing {count} to {target}" if to_folder else f"Writing {target.name}"
-    # ... then render one session at a time from the warm cache: memory stays flat
-    # however many weeks of sessions are written.
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         if to_folder:
-            written = export_many((prepare(r) for r in resolved), target, bitrate, fmt,
-                                  bar.update, tag_info, names=names)
+            written = export_many(_let_go(prepared), target, bitrate, fmt, bar.update,
+                                  tag_info, names=names)
         else:
-            timeline, renderer = prepare(resolved[0])
-            written = [export_session(timeline, renderer, target, bitrate, fmt, bar.update,
-                                      tag_info)]
+            written = [write_session(prepared[0].renderer, target, bitrate, fmt, bar.update,
+                                     tag_info)]
     for path in written:
         click.echo(str(path))
+
+
+def _let_go(prepared: list[PreparedSession]) -> Iterator[SessionRenderer]:
+    """Each renderer in turn, dropped from the list once handed out: a session's audio
+    caches are let go when it is written, so memory stays flat however many are written."""
+    while prepared:
+        yield prepared.pop(0).renderer
 
 
 def output_target(output: str, fmt: str | None, several: str | None
@@ -133,6 +132,8 @@ def output_target(output: str, fmt: str | None, several: str | None
     ``several`` names what makes several files (e.g. ``"--program"``), or is
     None for one routine. Nothing is created here.
     """
+    from coach.files import output_folder
+
     target = Path(output).expanduser()
     suffix = target.suffix.lower()
     says_folder = output.endswith(("/", "\\")) or target.is_dir()
@@ -151,8 +152,7 @@ def output_target(output: str, fmt: str | None, several: str | None
                          f"{target.with_suffix('.' + fmt).name} or leave out --format")
     else:
         fmt = suffix[1:]
-    if not target.parent.is_dir():
-        raise UsageError(f"folder {target.parent} does not exist")
+    output_folder(target.parent)
     return target, False, fmt
 
 
@@ -180,7 +180,7 @@ def summarise_warnings(sessions: list[tuple[str, tuple[CompileWarning, ...]]],
     return lines
 
 
-def _programme_routines(weeks: int) -> tuple[list[Routine], list[str]]:
+def _programme_routines(weeks: int, today: date) -> tuple[list[Routine], list[str]]:
     """The programme's sessions for the next ``weeks`` weeks, and a file stem for each."""
     from coach.programme.history import History
     from coach.programme.plan import load_state, upcoming_sessions
@@ -190,7 +190,7 @@ def _programme_routines(weeks: int) -> tuple[list[Routine], list[str]]:
         raise UsageError("you have no programme yet: run `coach plan` first")
     with History() as hist:
         records = hist.sessions()
-    sessions = upcoming_sessions(state, records, datetime.date.today(), weeks)
+    sessions = upcoming_sessions(state, records, today, weeks)
     names = [f"{i:02d}-{s.day.isoformat() if s.day else 'next'}-{s.routine.id}"
              for i, s in enumerate(sessions, 1)]
     return [s.routine for s in sessions], names

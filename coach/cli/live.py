@@ -6,7 +6,10 @@ import sys
 
 import click
 
+from coach.cli import pass_env
+from coach.cli.core import estimate_option
 from coach.cli.speech import SpeechOverrides, speech_options
+from coach.env import Environment
 
 ROUTINE_HELP = "A built-in routine id (see `coach routines`), your own routine id, or a YAML path."
 
@@ -27,9 +30,12 @@ def register(group: click.Group) -> None:
               help="Your back pain before the walk (asked on a terminal if not given).")
 @click.option("--pain-after", type=click.IntRange(0, 10), metavar="0-10",
               help="Your back pain after the walk (asked on a terminal if not given).")
+@estimate_option
 @speech_options
-def walk(routine: str | None, text: bool, device: str | None, cadence: bool,
-         pain_before: int | None, pain_after: int | None, speech: SpeechOverrides) -> None:
+@pass_env
+def walk(env: Environment, routine: str | None, text: bool, device: str | None, cadence: bool,
+         pain_before: int | None, pain_after: int | None, estimate: bool,
+         speech: SpeechOverrides) -> None:
     """Walk a routine now, with a voice guiding you through it.
 
     ROUTINE is a built-in routine id (see `coach routines`), your own routine
@@ -43,7 +49,9 @@ def walk(routine: str | None, text: bool, device: str | None, cadence: bool,
       p      pain: end gently with advice
       Ctrl-C stop at once
 
-    With no sound device (or --text) each cue is printed at its time instead.
+    With no sound device (or --text) each cue is printed at its time instead,
+    timed by the synthesised speech as it would be heard (--estimate: by words
+    per minute, without opening the speech engine).
     The walk is recorded in your history, with your pain before and after.
 
     \b
@@ -64,9 +72,9 @@ def walk(routine: str | None, text: bool, device: str | None, cadence: bool,
         click.echo(why)
     options = WalkOptions(text=text, device=device, metronome=cadence,
                           speech=speech.apply(chosen.speech),
-                          pain_before=pain_before, pain_after=pain_after)
-    interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    outcome = walk_routine(chosen, options, ask_pain=ask_pain if interactive else None)
+                          pain_before=pain_before, pain_after=pain_after, estimate=estimate)
+    outcome = walk_routine(chosen, options, clock=env.clock, now=env.now,
+                           ask_pain=ask_pain if env.interactive else None)
     done = "completed" if outcome.completed else f"ended early ({outcome.ended_reason})"
     click.echo(f"Walked {outcome.walked_s / 60:.1f} of {outcome.planned_s / 60:.1f} minutes, "
                f"{done}. Saved in your history.")

@@ -14,7 +14,9 @@ comes next:
   and every later cue moves back by exactly the clip's length);
 * quit / pain: the session stops and the closing lines are said.
 
-Spoken extras are clips from the phrase cache, played with the session held.
+The player's own lines (:class:`~coach.routines.lines.CoachLines`) are float32 clips
+from ``say(text)`` (:meth:`coach.session.PreparedSession.say`: normalised as the
+cues are), played with the session held.
 """
 
 from __future__ import annotations
@@ -30,22 +32,7 @@ from typing import Protocol
 import numpy as np
 
 from coach.compiler.timeline import Cue, Timeline
-
-PAUSED_LINE = "Paused."
-RESUMING_LINE = "Resuming."
-QUIT_LINES = (
-    "Ending the walk here. Well done for getting out today.",
-    "Cool down with a few minutes of slow, easy walking. Then stretch your back, hips "
-    "and legs gently, holding each stretch for about thirty seconds and breathing slowly.",
-)
-PAIN_LINES = (
-    "Let's stop the session here. Ease right off to a slow, gentle stroll.",
-    "If the pain keeps getting worse, stop walking and rest.",
-    "If you feel dizzy, lose your balance, or have any serious symptoms, "
-    "get medical help straight away.",
-)
-#: Every line the player itself may say; warm these in the phrase cache.
-PLAYER_LINES = (PAUSED_LINE, RESUMING_LINE, *QUIT_LINES, *PAIN_LINES)
+from coach.routines.lines import CoachLines
 
 #: What each key does (space, n, r, q, p, either case). Exact keys, no case
 #: folding; coach.live.keys drops terminal sequences such as F1 (ESC O P) before here.
@@ -57,6 +44,12 @@ class SessionSource(Protocol):
     """The session renderer as the player uses it (random access, pure)."""
 
     @property
+    def timeline(self) -> Timeline: ...
+
+    @property
+    def sample_rate_hz(self) -> int: ...
+
+    @property
     def total_samples(self) -> int: ...
 
     def render(self, start_sample: int, n_samples: int) -> np.ndarray: ...
@@ -66,15 +59,8 @@ class SessionSource(Protocol):
     def cue_end_sample(self, cue: Cue) -> int: ...
 
 
-class ClipLike(Protocol):
-    @property
-    def samples(self) -> np.ndarray: ...
-
-    @property
-    def sample_rate_hz(self) -> int: ...
-
-
-ClipSource = Callable[[str], ClipLike]
+#: ``say(text)``: the line as float32 samples at the session's rate.
+SaySource = Callable[[str], np.ndarray]
 
 
 class State(enum.Enum):
@@ -114,12 +100,13 @@ class _Saying:
 class Player:
     """Produces the live stream block by block; commands may come from any thread."""
 
-    def __init__(self, timeline: Timeline, renderer: SessionSource, clip_for: ClipSource,
-                 sample_rate_hz: int = 22050, lead_in_s: float = 1.0) -> None:
-        self.timeline = timeline
-        self.sample_rate_hz = sample_rate_hz
+    def __init__(self, renderer: SessionSource, say: SaySource, lines: CoachLines,
+                 lead_in_s: float = 1.0) -> None:
+        self.timeline = timeline = renderer.timeline
+        self.sample_rate_hz = sample_rate_hz = renderer.sample_rate_hz
+        self.lines = lines
         self._renderer = renderer
-        self._clip_for = clip_for
+        self._say = say
         self._total = int(renderer.total_samples)
         self._cue_starts = [int(renderer.cue_start_sample(c)) for c in timeline.cues]
         self._section_starts = [round(s.start_s * sample_rate_hz) for s in timeline.sections]
@@ -158,7 +145,7 @@ class Player:
                 return
             self.state = State.PAUSED
             self._sayings.clear()
-            self._say_now(PAUSED_LINE)
+            self._say_now(self.lines.paused)
 
     def resume(self) -> None:
         with self._lock:
@@ -166,7 +153,7 @@ class Player:
                 return
             self.state = State.PLAYING
             self._sayings.clear()
-            self._say_now(RESUMING_LINE)
+            self._say_now(self.lines.resuming)
 
     def skip(self) -> None:
         """Jump to the start of the next section (the end, from the last one)."""
@@ -193,10 +180,10 @@ class Player:
             self._sayings.append(_Saying(cue.text, self._clip(cue.text), at))
 
     def quit(self) -> None:
-        self._end("quit", QUIT_LINES)
+        self._end("quit", self.lines.quit)
 
     def pain(self) -> None:
-        self._end("pain", PAIN_LINES)
+        self._end("pain", self.lines.pain)
 
     def stop(self, reason: str = "interrupted") -> None:
         """End at once, silently (Ctrl-C)."""
@@ -227,13 +214,9 @@ class Player:
     def _clip(self, text: str) -> np.ndarray:
         samples = self._clips.get(text)
         if samples is None:
-            clip = self._clip_for(text)
-            if clip.sample_rate_hz != self.sample_rate_hz:
-                raise ValueError(f"clip at {clip.sample_rate_hz} Hz, player at "
-                                 f"{self.sample_rate_hz} Hz")
-            raw = np.asarray(clip.samples)
-            samples = (raw.astype(np.float32) / 32768.0 if raw.dtype == np.int16
-                       else raw.astype(np.float32))
+            samples = self._say(text)
+            if samples.dtype != np.float32:
+                raise TypeError(f"say({text!r}) gave {samples.dtype} samples, not float32")
             self._clips[text] = samples
         return samples
 

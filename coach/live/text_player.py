@@ -15,8 +15,9 @@ from typing import TextIO
 from coach.clock import Clock
 from coach.compiler.timeline import Timeline
 from coach.live.keys import KeySource, NoKeys
-from coach.live.player import KEY_COMMANDS, PAIN_LINES, QUIT_LINES
+from coach.live.player import KEY_COMMANDS
 from coach.routines.durations import format_clock
+from coach.routines.lines import CoachLines
 
 TICK_S = 0.25  # how often keys are read while waiting
 
@@ -35,16 +36,19 @@ def no_audio_explanation(why: str) -> str:
 
 
 def play_text(timeline: Timeline, clock: Clock, out: TextIO, keys: KeySource,
-              why: str) -> tuple[float, str | None]:
-    """Print ``timeline`` in real time; return (seconds walked, ended reason or None)."""
+              why: str, lines: CoachLines) -> tuple[float, str | None]:
+    """Print ``timeline`` in real time; return (seconds walked, ended reason or None).
+
+    ``lines`` are the coach's own (what pause, quit and pain say).
+    """
     print(no_audio_explanation(why), file=out, flush=True)
     if not isinstance(keys, NoKeys):
         print("Keys: space pause/resume · n next section · r repeat · q end · p pain",
               file=out, flush=True)
-    lines = sorted([_Line(s.start_s, f"== {s.title} ==", True) for s in timeline.sections]
+    rows = sorted([_Line(s.start_s, f"== {s.title} ==", True) for s in timeline.sections]
                    + [_Line(c.at_s, c.text, False) for c in timeline.cues],
                    key=lambda line: (line.at_s, not line.section_start))
-    starts = [line.at_s for line in lines]
+    starts = [line.at_s for line in rows]
     origin_s = clock.now()  # clock time of session time 0
     paused_at: float | None = None
     skipped_s = 0.0
@@ -58,9 +62,9 @@ def play_text(timeline: Timeline, clock: Clock, out: TextIO, keys: KeySource,
             at_clock_s = paused_at if paused_at is not None else now
             pos_s = at_clock_s - origin_s
             # due when its clock time has come (the same sum the wake-up uses)
-            while shown < len(lines) and origin_s + lines[shown].at_s <= at_clock_s:
-                _show(out, lines[shown])
-                last_cue = last_cue if lines[shown].section_start else lines[shown].text
+            while shown < len(rows) and origin_s + rows[shown].at_s <= at_clock_s:
+                _show(out, rows[shown])
+                last_cue = last_cue if rows[shown].section_start else rows[shown].text
                 shown += 1
             if origin_s + timeline.duration_s <= at_clock_s:
                 pos_s = timeline.duration_s
@@ -70,11 +74,11 @@ def play_text(timeline: Timeline, clock: Clock, out: TextIO, keys: KeySource,
                 if command == "toggle_pause":
                     if paused_at is None:
                         paused_at = now
-                        print("Paused.", file=out, flush=True)
+                        print(lines.paused, file=out, flush=True)
                     else:
                         origin_s += now - paused_at
                         paused_at = None
-                        print("Resuming.", file=out, flush=True)
+                        print(lines.resuming, file=out, flush=True)
                 elif command == "skip":
                     target_s = _next_section_s(timeline, pos_s)
                     skipped_s += target_s - pos_s
@@ -84,14 +88,14 @@ def play_text(timeline: Timeline, clock: Clock, out: TextIO, keys: KeySource,
                     print(f"[{format_clock(pos_s)}] {last_cue}", file=out, flush=True)
                 elif command in ("quit", "pain"):
                     reason = command
-                    for text in QUIT_LINES if command == "quit" else PAIN_LINES:
+                    for text in lines.quit if command == "quit" else lines.pain:
                         print(text, file=out, flush=True)
                     break
             if reason is not None:
                 break
             wake_s = tick_base_s + (int((now - tick_base_s) / TICK_S) + 1) * TICK_S
             if paused_at is None:
-                next_s = lines[shown].at_s if shown < len(lines) else timeline.duration_s
+                next_s = rows[shown].at_s if shown < len(rows) else timeline.duration_s
                 wake_s = min(wake_s, origin_s + next_s)
             clock.sleep_until(wake_s)
     except KeyboardInterrupt:

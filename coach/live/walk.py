@@ -21,15 +21,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any, Protocol, TextIO
 
+from coach.audio.clip import SAMPLE_RATE_HZ
 from coach.clock import Clock, MonotonicClock
-from coach.compiler.timeline import Timeline
 from coach.errors import CoachError
 from coach.live.keys import KeySource, NoKeys, TerminalKeys
-from coach.live.player import PLAYER_LINES, Player, PlayEvent, State, Status
+from coach.live.player import Player, PlayEvent, State, Status
 from coach.routines.durations import format_clock
 from coach.routines.model import Routine, SpeechSettings
 
-SAMPLE_RATE_HZ = 22050
 TICK_S = 0.25  # how often keys are read and the status line redrawn
 KEYS_HELP = "Keys: space pause/resume · n next section · r repeat · q end · p pain"
 PainQuestion = Callable[[str], "int | None"]
@@ -60,6 +59,7 @@ class WalkOptions:
     speech: SpeechSettings | None = None  # None: the routine's own
     pain_before: int | None = None
     pain_after: int | None = None
+    estimate: bool = False  # the text walk: time speech by words per minute, not the engine
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,8 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(), *,
     failure: CoachError | None = None
     with _keys_for(keys) as key_source:
         if not isinstance(live, str):
-            timeline, player, sink = live
+            player, sink = live
+            timeline = player.timeline
             print(f"Playing on {sink.description}. {KEYS_HELP}", file=out, flush=True)
             try:
                 walked_s, reason = play_live(player, sink, clock, key_source, StatusView(out))
@@ -127,10 +128,14 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(), *,
                 failure = err
                 walked_s, reason = player.played_samples / player.sample_rate_hz, "device"
         else:
-            from coach.session import compile_with_library
+            from coach.routines.library import load_lines
+            from coach.session import session_timeline
 
-            timeline = compile_with_library(routine)
-            walked_s, reason = play_text(timeline, clock, out, key_source, why=live)
+            timeline, note = session_timeline(routine, estimate=options.estimate)
+            if note is not None:
+                print(note, file=out, flush=True)
+            walked_s, reason = play_text(timeline, clock, out, key_source, why=live,
+                                         lines=load_lines())
     pain_after = options.pain_after
     if pain_after is None and ask_pain is not None and reason != "interrupted":
         pain_after = ask_pain("after")
@@ -143,19 +148,20 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(), *,
 
 
 def _open_audio(routine: Routine, options: WalkOptions, sink: AudioSink | None, out: TextIO
-                ) -> tuple[Timeline, Player, AudioSink] | str:
-    """The device, claimed first, and the prepared session; or why there is no audio."""
+                ) -> tuple[Player, AudioSink] | str:
+    """The device, claimed first, and the player of the prepared session; or why there is
+    no audio."""
     sink = sink or _device_sink(options.device)
     try:
         sink.open()
-        timeline, player = _prepare_audio(routine, options, out)
+        player = _prepare_player(routine, options, out)
     except _no_audio_errors() as err:
         sink.close()
         return str(err)
     except BaseException:
         sink.close()
         raise
-    return timeline, player, sink
+    return player, sink
 
 
 def _no_audio_errors() -> tuple[type[BaseException], ...]:
@@ -182,36 +188,16 @@ def _device_sink(device: str | None) -> AudioSink:
     return DeviceSink(device, SAMPLE_RATE_HZ)
 
 
-def _prepare_audio(routine: Routine, options: WalkOptions, out: TextIO
-                   ) -> tuple[Timeline, Player]:
-    """The export's session (measured phrases, same renderer) plus the player's own lines."""
-    import numpy as np
+def _prepare_player(routine: Routine, options: WalkOptions, out: TextIO) -> Player:
+    """The session as the export prepares it, with the player's own lines warmed too."""
+    from coach.routines.library import load_lines
+    from coach.session import prepare_session
 
-    from coach.audio.render import normalise_speech
-    from coach.export.writer import phrase_cache_for, prepare_session
-
-    engines: dict[str | None, Any] = {}
     progress = ProgressLine(out)
-    timeline, renderer = prepare_session(routine, routine.speech, metronome=options.metronome,
-                                         sample_rate_hz=SAMPLE_RATE_HZ, warm_progress=progress,
-                                         engines=engines, extra_phrases=PLAYER_LINES)
-    cache = phrase_cache_for(routine, routine.speech, SAMPLE_RATE_HZ, engines)
+    prepared = prepare_session(routine, extra_lines=load_lines().player_lines,
+                               metronome=options.metronome, progress=progress)
     progress.done()
-
-    def say(text: str) -> _Said:
-        clip = cache.clip(text)
-        return _Said(normalise_speech(np.asarray(clip.samples, np.float32) / 32768.0),
-                     clip.sample_rate_hz)
-
-    return timeline, Player(timeline, renderer, say, SAMPLE_RATE_HZ)
-
-
-@dataclass(frozen=True)
-class _Said:
-    """A player's line, at the session's loudness (float32)."""
-
-    samples: Any
-    sample_rate_hz: int
+    return Player(prepared.renderer, prepared.say, prepared.lines)
 
 
 def play_live(player: Player, sink: AudioSink, clock: Clock, keys: KeySource,

@@ -4,7 +4,7 @@ A phrase's key is a hash of what went *into* the engine (engine name and
 version, voice, language, rate, volume, the respelled text, the sample rate
 and :data:`CACHE_FORMAT`), never of its audio: espeak-ng's output differs by a
 few samples between calls. Clips are stored as ``KEY.npy`` (mono int16) under
-``cache_dir()/phrases``, written to a temporary name and renamed into place; a
+``cache_dir()/phrases``, written through :func:`coach.files.staged`; a
 file that cannot be read back is synthesised again.
 
 Clips come out of the engines trimmed to their speech (see
@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -29,8 +27,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from coach import paths
-from coach.audio.clip import Clip
+from coach.audio.clip import SAMPLE_RATE_HZ, Clip
 from coach.errors import OutputError
+from coach.files import staged
 from coach.routines.model import SpeechSettings
 
 if TYPE_CHECKING:
@@ -72,7 +71,7 @@ class PhraseCache:
     """
 
     def __init__(self, engine: SpeechEngine, settings: SpeechSettings,
-                 cache_dir: Path | None = None, sample_rate_hz: int = 22050,
+                 cache_dir: Path | None = None, sample_rate_hz: int = SAMPLE_RATE_HZ,
                  pronunciations: tuple[tuple[str, str], ...] = ()) -> None:
         self.engine = engine
         self._engine_id = (engine.name, engine.version)
@@ -159,31 +158,11 @@ class PhraseCache:
         return Clip(samples, self.sample_rate_hz)
 
     def _store(self, key: str, clip: Clip) -> None:
-        """Write atomically: a temporary file in the same folder, then os.replace."""
-        tmp: str | None = None
+        """Write atomically (:func:`coach.files.staged`)."""
         try:
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=self.cache_dir)
-            with os.fdopen(fd, "wb") as f:
-                np.save(f, clip.samples, allow_pickle=False)
-            os.replace(tmp, self._file(key))
-        except OSError as err:
-            raise OutputError(f"cannot write the phrase cache in {self.cache_dir}: "
-                              f"{err.strerror or err}") from err
-        finally:
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
+            with staged(self._file(key), make_folder=True) as stage:
+                np.save(stage.file, clip.samples, allow_pickle=False)
+        except OutputError as err:
+            raise OutputError(f"cannot write the phrase cache in {self.cache_dir}: {err}") \
+                from err
 
-
-def open_phrase_cache(settings: SpeechSettings,
-                      pronunciations: tuple[tuple[str, str], ...] = (),
-                      sample_rate_hz: int = 22050,
-                      cache_dir: Path | None = None) -> PhraseCache:
-    """A cache over the engine ``settings.engine`` names (None: the platform's default).
-
-    The usual way in: ``open_phrase_cache(routine.speech, routine.pronunciations)``.
-    """
-    from coach.speech import open_engine
-
-    return PhraseCache(open_engine(settings.engine), settings, cache_dir=cache_dir,
-                       sample_rate_hz=sample_rate_hz, pronunciations=pronunciations)

@@ -1,0 +1,84 @@
+"""prepare_session, the one way a session is prepared: with the real espeak-ng engine."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from coach.audio.clip import SAMPLE_RATE_HZ
+from coach.audio.render import SPEECH_RMS
+from coach.routines.library import load_lines, resolve_routine
+from coach.session import PreparedSession, compile_with_library, prepare_session, session_timeline
+from tests.audiotest import SHORT_ROUTINE
+
+
+@pytest.fixture(scope="module")
+def routine(tmp_path_factory):
+    source = tmp_path_factory.mktemp("session") / "short.yaml"
+    source.write_bytes(SHORT_ROUTINE)
+    return resolve_routine(str(source))
+
+
+@pytest.fixture(scope="module")
+def prepared(routine) -> PreparedSession:
+    return prepare_session(routine)
+
+
+def test_the_renderer_carries_the_timeline_timed_by_real_speech(routine, prepared):
+    assert prepared.timeline is prepared.renderer.timeline
+    assert prepared.sample_rate_hz == prepared.renderer.sample_rate_hz == SAMPLE_RATE_HZ
+    estimated = compile_with_library(routine)
+    assert [c.text for c in prepared.timeline.cues] == [c.text for c in estimated.cues]
+    assert [c.speech_s for c in prepared.timeline.cues] != [c.speech_s for c in estimated.cues]
+    for cue in prepared.timeline.cues:  # each cue's length is its clip as rendered
+        samples = prepared.renderer.cue_end_sample(cue) - prepared.renderer.cue_start_sample(cue)
+        assert cue.speech_s == pytest.approx(samples / SAMPLE_RATE_HZ, abs=0.05)
+
+
+def test_extra_lines_are_warmed_in_the_same_pass_on_one_engine(routine):
+    extra = ["Paused. Press space to carry on.", "Carrying on."]
+    totals: list[int] = []
+    engines: dict = {}
+    first = prepare_session(routine, extra_lines=extra, engines=engines,
+                            progress=lambda _done, total: totals.append(total))
+    distinct_cues = {cue.text for cue in first.timeline.cues}
+    assert set(totals) == {len(distinct_cues) + len(extra)}
+    assert len(engines) == 1
+    engine = next(iter(engines.values()))
+    prepare_session(routine, engines=engines)
+    assert next(iter(engines.values())) is engine  # shared, not reopened
+
+
+def test_a_players_line_is_normalised_as_the_cues_are(prepared):
+    lines = load_lines()
+    assert prepared.lines == lines
+    for text in (lines.paused, *lines.quit):
+        clip = prepared.say(text)
+        assert clip.dtype == np.float32 and len(clip) > SAMPLE_RATE_HZ // 4
+        frames = clip[:len(clip) // 256 * 256].reshape(-1, 256).astype(np.float64)
+        power = np.mean(frames ** 2, axis=1)
+        voiced = power[power >= power.max() / 1000.0]
+        assert np.sqrt(np.mean(voiced)) == pytest.approx(SPEECH_RMS, rel=0.05) or \
+            np.abs(clip).max() == pytest.approx(0.89, abs=0.01)  # or held at the peak limit
+    cue = prepared.timeline.cues[0]
+    start = prepared.renderer.cue_start_sample(cue)
+    np.testing.assert_array_equal(prepared.clip_for(cue.text),
+                                  prepared.renderer.speech_clip(cue.text))
+    assert start >= 0
+
+
+def test_session_timeline_is_what_prepare_session_plays(routine):
+    played = prepare_session(routine).timeline  # this test's cache: the same clips
+    timeline, note = session_timeline(routine)
+    assert note is None and timeline == played
+    estimated, note = session_timeline(routine, estimate=True)
+    assert note is None and estimated == compile_with_library(routine)
+
+
+def test_speech_settings_override_the_routines(routine, prepared):
+    import dataclasses
+
+    fast = dataclasses.replace(routine.speech, rate_wpm=240)
+    timeline, _note = session_timeline(routine, fast)
+    normal = {c.text: c.speech_s for c in prepared.timeline.cues}
+    assert all(c.speech_s < 0.85 * normal[c.text] for c in timeline.cues if c.text in normal)
