@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from coach.programme.history import History, WalkRecord
 from coach.programme.plan import make_state, upcoming_sessions
 from coach.programme.progress import weekly_progress
-from coach.scheduling.scheduler import WalkSchedule, make_scheduler, parse_days
+from coach.scheduling.scheduler import make_scheduler
+from coach.scheduling.schedules import WalkSchedule, parse_days
 
 
 def timed(label: str, fn, n: int = 1) -> float:

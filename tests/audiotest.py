@@ -11,8 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
-from coach.audio.clip import SAMPLE_RATE_HZ, Clip
+from coach.audio.clip import SAMPLE_RATE_HZ
 from coach.compiler.timeline import CadencePoint, Cue, Section, Timeline
+from tests.fakes import tone_speech_s
 
 RATE_HZ = SAMPLE_RATE_HZ
 #: A routine of 85 s for the tests that speak it with the real engine.
@@ -29,22 +30,10 @@ segments:
 """
 
 
-def tone_clip(text: str, sample_rate_hz: int = RATE_HZ) -> Clip:
-    """A clip that depends only on ``text``: length and pitch vary with it."""
-    n = round(sample_rate_hz * (0.3 + 0.03 * len(text)))
-    t = np.arange(n) / sample_rate_hz
-    freq = 180.0 + 7.0 * (sum(text.encode()) % 60)
-    env = np.minimum(1.0, t / 0.01) * np.minimum(1.0, (t[-1] - t) / 0.01)
-    amp = 3000 + 250 * (len(text) % 20)  # uneven levels: the renderer evens them out
-    return Clip((np.sin(2 * np.pi * freq * t) * env * amp).astype(np.int16), sample_rate_hz)
-
-
-def tone_seconds(text: str) -> float:
-    return len(tone_clip(text).samples) / RATE_HZ
 
 
 def make_timeline(texts_at: Sequence[tuple[float, str, str]], sections: Sequence[Section],
-                  duration_s: float, speech_s=tone_seconds, cadence=None,
+                  duration_s: float, speech_s=tone_speech_s, cadence=None,
                   routine: str = "hand-made", title: str = "Hand-made walk") -> Timeline:
     cues = []
     for at_s, text, kind in texts_at:
@@ -53,7 +42,7 @@ def make_timeline(texts_at: Sequence[tuple[float, str, str]], sections: Sequence
     return Timeline(routine, title, duration_s, tuple(sections), tuple(cues), cadence)
 
 
-def sample_timeline(speech_s=tone_seconds) -> Timeline:
+def sample_timeline(speech_s=tone_speech_s) -> Timeline:
     """Three sections over 45 s: openings, form cues, a countdown, a closing line."""
     sections = (
         Section("Warm-up", "walk", 0.0, 15.0, "easy", 90.0),

@@ -6,7 +6,7 @@ sample rate tests render at (:data:`SAMPLE_RATE_HZ`), a fake monotonic clock
 speech (``tone``), and a CLI runner (``cli``) that invokes ``coach.cli.main`` with
 an :class:`~coach.env.Environment` built from those fake clocks.
 
-The fakes themselves stay in tests/livefakes.py (test_player, test_text_player
+The fakes themselves stay in tests/fakes.py (test_player, test_text_player
 and others import them from there); this file re-exports them.
 
 Markers: ``slow`` (over ~0.5 s) and ``live`` (a PulseAudio daemon or a real
@@ -22,20 +22,19 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from coach.audio.clip import Clip
 from coach.routines.loader import load_technique
 from coach.routines.model import Technique
-from tests.livefakes import SR, FakeClock, ToneClip, tone_clip
+from tests.fakes import LONDON, SR, FakeClock, FakeWall, tone_clip
 
-__all__ = ["SAMPLE_RATE_HZ", "FakeClock", "FixedWallClock", "ToneClip", "tone_clip"]
+__all__ = ["SAMPLE_RATE_HZ", "FakeClock", "FakeWall", "tone_clip"]
 
-#: The sample rate tests render at (the same as tests/livefakes.py).
+#: The sample rate tests render at (the same as tests/fakes.py).
 SAMPLE_RATE_HZ = SR
 
 #: file -> test names (without parameters) that take over ~0.5 s
@@ -141,38 +140,20 @@ def small_techniques() -> dict[str, Technique]:
 
 
 # -- clocks, tones and the CLI -------------------------------------------------
-@dataclass
-class FixedWallClock:
-    """A wall clock that shows ``at`` until a test moves it (``advance``)."""
-
-    at: datetime = field(default_factory=lambda: datetime(2026, 3, 2, 8, 0,
-                                                          tzinfo=ZoneInfo("Europe/London")))
-    local: tzinfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
-
-    def now(self) -> datetime:
-        return self.at
-
-    def zone(self) -> tzinfo:
-        return self.local
-
-    def advance(self, seconds: float) -> None:
-        self.at += timedelta(seconds=seconds)
-
-
 @pytest.fixture
 def fake_clock() -> FakeClock:
-    """Monotonic time that moves only when someone sleeps (see tests/livefakes.py)."""
+    """Monotonic time that moves only when someone sleeps (see tests/fakes.py)."""
     return FakeClock()
 
 
 @pytest.fixture
-def wall_clock() -> FixedWallClock:
-    """Monday 2 March 2026, 08:00 in London, until the test moves it."""
-    return FixedWallClock()
+def wall_clock() -> FakeWall:
+    """Monday 2 March 2026, 08:00 in London, until the test moves it (``sleep``)."""
+    return FakeWall(datetime(2026, 3, 2, 8, 0, tzinfo=LONDON))
 
 
 @pytest.fixture
-def tone() -> ToneClip:
+def tone() -> Clip:
     """A tone standing in for one spoken phrase, at :data:`SAMPLE_RATE_HZ`."""
     return tone_clip("Walking now. Nice and easy.")
 
@@ -188,7 +169,7 @@ class _CurrentStream:
 
 
 @pytest.fixture
-def cli(fake_clock: FakeClock, wall_clock: FixedWallClock) -> Callable[..., Any]:
+def cli(fake_clock: FakeClock, wall_clock: FakeWall) -> Callable[..., Any]:
     """``cli("compile", "gentle-start", input=None)``: coach.cli.main through CliRunner.
 
     The command gets an Environment with the fake clocks and no terminal; the

@@ -16,7 +16,7 @@ from coach.env import Environment
 from coach.programme.today import routine_for_ref
 from coach.scheduling.calendar import coach_command
 from coach.scheduling.schedules import load_schedules
-from tests.clockfakes import FakeWall
+from tests.fakes import FakeWall
 
 
 def run(*args: str, input: str | None = None, code: int = 0, env: Environment | None = None):

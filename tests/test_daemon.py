@@ -12,7 +12,7 @@ import pytest
 from coach.routines.model import Routine
 from coach.scheduling.daemon import DaemonIO, WalkDaemon
 from coach.scheduling.schedules import WalkSchedule
-from tests.clockfakes import FakeWall
+from tests.fakes import FakeWall
 
 MORNING = WalkSchedule("figure-8-morning", "figure-8", time(7, 30))
 EVENING = WalkSchedule("figure-8-evening", "figure-8", time(19, 0))

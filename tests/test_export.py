@@ -18,7 +18,8 @@ from coach.audio.render import SessionRenderer
 from coach.errors import OutputError, UsageError
 from coach.export.formats import to_lrc
 from coach.export.writer import export_many, slug, to_m3u8, write_session
-from tests.audiotest import RATE_HZ, SHORT_ROUTINE, decode, onset_s, sample_timeline, tone_clip
+from tests.audiotest import RATE_HZ, SHORT_ROUTINE, decode, onset_s, sample_timeline
+from tests.fakes import tone_clip
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMELINE = sample_timeline()
@@ -197,7 +198,8 @@ CHILD = """
 import sys
 from coach.export.writer import write_session
 from coach.audio.render import SessionRenderer
-from tests.audiotest import RATE_HZ, make_timeline, tone_clip
+from tests.audiotest import RATE_HZ, make_timeline
+from tests.fakes import tone_clip
 from coach.compiler.timeline import Section
 sections = (Section("Long walk", "walk", 0.0, 3600.0),)
 cues = [(1.5 + 20.0 * i, f"Cue number {i}.", "technique") for i in range(170)]

@@ -21,7 +21,7 @@ from coach.live.player import Player, State
 from coach.live.walk import TICK_S, StatusView, play_live, status_line
 from coach.routines.library import load_lines
 from coach.routines.model import Routine, Segment
-from tests.livefakes import (
+from tests.fakes import (
     SR,
     FakeClock,
     RecordingSink,

@@ -11,7 +11,8 @@ from coach.audio.clip import Clip
 from coach.audio.cuesounds import CueSounds
 from coach.audio.render import CLIP_CACHE_SAMPLES, DUCK_GAIN, SPEECH_RMS, SessionRenderer
 from coach.compiler.timeline import CadencePoint, Section
-from tests.audiotest import RATE_HZ, make_timeline, sample_timeline, tone_clip
+from tests.audiotest import RATE_HZ, make_timeline, sample_timeline
+from tests.fakes import tone_clip
 
 TIMELINE = sample_timeline()
 

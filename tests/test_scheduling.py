@@ -22,8 +22,8 @@ from coach.scheduling.schedules import (
     save_schedules,
     schedules_path,
 )
-from tests.clockfakes import LONDON
-from tests.clockfakes import FakeWall as FakeClock
+from tests.fakes import LONDON
+from tests.fakes import FakeWall as FakeClock
 
 UTC = timezone.utc
 

@@ -11,7 +11,7 @@ from coach.live.keys import NoKeys
 from coach.live.text_player import no_audio_explanation, play_text
 from coach.routines.library import load_lines
 from coach.routines.model import Routine, Segment
-from tests.livefakes import FakeClock, ScriptedKeys
+from tests.fakes import FakeClock, ScriptedKeys
 
 LINES = load_lines()
 

@@ -13,7 +13,7 @@ from coach.audio.device import NoAudioDevice
 from coach.live.walk import WalkOptions, status_line, walk_routine
 from coach.programme.history import History
 from coach.routines.library import load_lines, resolve_routine
-from tests.livefakes import FakeClock, RecordingSink, ScriptedKeys
+from tests.fakes import FakeClock, RecordingSink, ScriptedKeys
 
 STARTED = datetime(2026, 11, 23, 7, 30, tzinfo=timezone.utc)
 
@@ -100,21 +100,16 @@ def test_status_line_while_playing(tmp_path):
                    "from y…"
 
 
-def test_with_no_routine_named_the_walk_is_todays_programme_session():
-    from datetime import date
-
-    from click.testing import CliRunner
-
-    from coach.cli import main
-    from coach.live.walk import todays_routine
-
-    routine, why = todays_routine(date(2026, 11, 23))
-    assert routine.id == "gentle-start" and "coach plan" in why
-    assert CliRunner().invoke(main, ["plan", "--minutes", "7", "--days", "3",
-                                     "--no-figure-8"]).exit_code == 0
-    routine, why = todays_routine(date.today())
-    assert routine.title.endswith("7-minute walk")
-    assert why.startswith(f"Today's session: {routine.title}.")
+def test_with_no_routine_named_the_walk_is_todays_programme_session(cli):
+    first = cli("walk", "--text", "--estimate", "--pain-before", "1", "--pain-after", "1")
+    assert first.exit_code == 0, first.output
+    assert first.output.startswith("No programme yet (`coach plan` sets one up): walking "
+                                   "gentle-start.")
+    assert cli("plan", "--minutes", "7", "--days", "3", "--no-figure-8").exit_code == 0
+    second = cli("walk", "--text", "--estimate", "--pain-before", "1", "--pain-after", "1")
+    assert second.exit_code == 0, second.output
+    assert second.output.startswith("Today's session: ")
+    assert "7-minute walk" in second.output.splitlines()[0]
 
 
 class UnpluggedSink(RecordingSink):

@@ -183,7 +183,8 @@ def summarise_warnings(sessions: list[tuple[str, tuple[CompileWarning, ...]]],
 def _programme_routines(weeks: int, today: date) -> tuple[list[Routine], list[str]]:
     """The programme's sessions for the next ``weeks`` weeks, and a file stem for each."""
     from coach.programme.history import History
-    from coach.programme.plan import load_state, upcoming_sessions
+    from coach.programme.plan import upcoming_sessions
+    from coach.programme.store import load_state
 
     state = load_state()
     if state is None:

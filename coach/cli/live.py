@@ -62,13 +62,14 @@ def walk(env: Environment, routine: str | None, text: bool, device: str | None, 
       coach walk heel-toe --text
       coach walk --device 1
     """
-    from coach.live.walk import WalkOptions, todays_routine, walk_routine
+    from coach.live.walk import WalkOptions, walk_routine
+    from coach.programme.today import todays_routine
     from coach.routines.library import resolve_routine
 
     if routine is not None:
         chosen = resolve_routine(routine)
     else:
-        chosen, why = todays_routine()
+        chosen, why = todays_routine(env.today())
         click.echo(why)
     options = WalkOptions(text=text, device=device, metronome=cadence,
                           speech=speech.apply(chosen.speech),

@@ -173,15 +173,15 @@ def run(env: Environment, export_to: str | None, grace: float) -> None:
       coach schedule run
       coach schedule run --export-to ~/Sync/walks
     """
+    from coach.files import output_folder
     from coach.scheduling.daemon import DaemonIO, WalkDaemon
-    from coach.scheduling.day_export import export_folder
     from coach.scheduling.schedules import load_schedules
 
     entries = load_schedules()
     if not entries:
         raise UsageError("no schedules yet: add one with `coach schedule figure-8` or "
                          "`coach schedule add ROUTINE --at HH:MM`")
-    folder = None if export_to is None else export_folder(Path(export_to))
+    folder = None if export_to is None else output_folder(Path(export_to), create=True)
     io = DaemonIO(say=click.echo, warn=lambda line: click.echo(line, err=True),
                   ask=_confirm if env.stdin_isatty else None)
     daemon = WalkDaemon(entries, env.wall, env.clock, start_walk=start_session, io=io,

@@ -18,7 +18,7 @@ import dataclasses
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from typing import Any, Protocol, TextIO
 
 from coach.audio.clip import SAMPLE_RATE_HZ
@@ -73,22 +73,6 @@ class WalkOutcome:
     audio: bool
     pain_before: int | None = None
     pain_after: int | None = None
-
-
-def todays_routine(today: date | None = None) -> tuple[Routine, str]:
-    """The routine to walk when none is named, and a line saying why.
-
-    Today's session from the programme when one is set up (``coach plan``),
-    else the gentlest built-in routine.
-    """
-    from coach.programme.plan import todays_session
-    from coach.routines.library import resolve_routine
-
-    session = todays_session(today or date.today())
-    if session is None:
-        return resolve_routine("gentle-start"), (
-            "No programme yet (`coach plan` sets one up): walking gentle-start.")
-    return session.routine, f"Today's session: {session.routine.title}. {session.reason}"
 
 
 def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(), *,

@@ -14,7 +14,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any
 
 from coach.errors import UsageError
 from coach.programme.history import WalkRecord
@@ -231,17 +230,3 @@ def figure8_routine(minutes: int, slot: str) -> Routine:
             Segment("figure-8", minutes * 60, title="Figure-8 walking", pace="slow"))
     return Routine(id=FIGURE8_ID, title=f"Figure-8 walk ({slot})", segments=segs,
                    source="<programme>", description="Small steps in a figure-8, pelvis level.")
-
-
-
-def __getattr__(name: str) -> Any:
-    """Old names kept until coach/live/walk.py and coach/cli/export.py import the new ones."""
-    if name in ("load_state", "save_state", "state_path"):
-        from coach.programme import store
-
-        return getattr(store, name)
-    if name == "todays_session":
-        from coach.programme import today
-
-        return today.todays_session
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

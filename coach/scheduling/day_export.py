@@ -7,29 +7,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coach.errors import CoachError, OutputError, UsageError
+from coach.errors import CoachError
 
 if TYPE_CHECKING:
     from coach.routines.model import Routine
     from coach.scheduling.schedules import WalkSchedule
-
-
-def export_folder(folder: Path) -> Path:
-    """The --export-to folder: made if missing, but only inside an existing folder."""
-    from coach.files import no_folder
-
-    folder = folder.expanduser()
-    if folder.is_dir():
-        return folder
-    if not folder.parent.is_dir():
-        raise UsageError(no_folder(folder.parent))
-    if folder.exists():
-        raise UsageError(no_folder(folder))
-    try:
-        folder.mkdir()
-    except OSError as err:
-        raise OutputError(f"could not create {folder}: {err.strerror or err}") from None
-    return folder
 
 
 def export_day(entries: Sequence[WalkSchedule], day: date, folder: Path,
@@ -45,20 +27,19 @@ def export_day(entries: Sequence[WalkSchedule], day: date, folder: Path,
         if day.weekday() not in e.days:
             continue
         try:
-            written.append(export_session(routine_for_ref(e.routine, day), folder,
+            written.append(export_scheduled_session(routine_for_ref(e.routine, day), folder,
                                           f"{day:%Y-%m-%d}-{e.at:%H%M}"))
         except CoachError as err:
             warn(f"coach: {e.id}: {err}")
     return written
 
 
-def export_session(routine: Routine, folder: Path, stem: str) -> Path:
+def export_scheduled_session(routine: Routine, folder: Path, stem: str) -> Path:
     """The session as an MP3 named ``STEM-ROUTINE.mp3`` in ``folder`` (which must exist).
 
     The one place scheduling prepares and writes a session.
     """
-    from coach.export.writer import export_session as write_mp3
-    from coach.export.writer import prepare_session
+    from coach.export.writer import write_session
+    from coach.session import prepare_session
 
-    timeline, renderer = prepare_session(routine)
-    return write_mp3(timeline, renderer, folder / f"{stem}-{routine.id}.mp3")
+    return write_session(prepare_session(routine).renderer, folder / f"{stem}-{routine.id}.mp3")

@@ -25,7 +25,6 @@ import schedule
 
 from coach.clock import Clock, WallClock
 from coach.scheduling.schedules import WalkSchedule
-from coach.scheduling.schedules import parse_days as parse_days  # for scripts/bench_programme.py
 
 GRACE_S = 15 * 60.0
 MAX_WAIT_S = 30.0  # a sleeping computer stops the waiting clock: look again often
