@@ -41,7 +41,7 @@ _LAME_VERSION = b"LAME3.100"
 
 def to_pcm16(block: np.ndarray) -> np.ndarray:
     """Float samples in [-1, 1] as little-endian int16 (clipped, rounded)."""
-    scaled = np.multiply(block, 32767.0, dtype=np.float32)
+    scaled: np.ndarray = np.multiply(block, 32767.0, dtype=np.float32)
     np.clip(scaled, -32767.0, 32767.0, out=scaled)
     np.rint(scaled, out=scaled)
     return scaled.astype("<i2")

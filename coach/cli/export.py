@@ -13,14 +13,16 @@ from coach.cli.speech import SpeechOverrides, speech_options
 from coach.errors import UsageError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from datetime import date
+
+    from click._termui_impl import ProgressBar
 
     from coach.audio.render import SessionRenderer
     from coach.compiler.timeline import CompileWarning
     from coach.env import Environment
     from coach.routines.model import Routine
-    from coach.session import PreparedSession
+    from coach.session import Engines, PreparedSession
 
 AUDIO_SUFFIXES = (".mp3", ".wav")
 BITRATES_HELP = "MP3 bitrate in kbit/s (22050 Hz mono: 8-160)."
@@ -89,17 +91,13 @@ def export(ctx: click.Context, env: Environment, routines: tuple[str, ...], outp
         resolved = [resolve_routine(ref) for ref in routines]  # every bad name before any work
         hints = {routine.id: ref for routine, ref in zip(resolved, routines, strict=True)}
     tag_info = TagInfo(date=env.today().isoformat())
-    engines: dict = {}
+    engines: Engines = {}
     prepared: list[PreparedSession] = []
     for routine in resolved:  # every phrase synthesised (to the disk cache) before writing
         with click.progressbar(length=1, label=f"Preparing speech for {routine.id}",
                                file=sys.stderr, show_pos=True) as bar:
-            def warmed(done: int, total: int, bar=bar) -> None:
-                bar.length = total
-                bar.update(done - bar.pos)
-
             prepared.append(prepare_session(routine, speech.apply(routine.speech),
-                                            metronome=cadence, progress=warmed,
+                                            metronome=cadence, progress=_progress_to(bar),
                                             engines=engines))
     sessions = [(p.timeline.routine, p.timeline.warnings) for p in prepared]
     for line in summarise_warnings(sessions, hints):
@@ -116,6 +114,15 @@ def export(ctx: click.Context, env: Environment, routines: tuple[str, ...], outp
                                      tag_info)]
     for path in written:
         click.echo(str(path))
+
+
+def _progress_to(bar: ProgressBar[int]) -> Callable[[int, int], None]:
+    """A ``progress(done, total)`` callback that moves ``bar``."""
+    def progress(done: int, total: int) -> None:
+        bar.length = total
+        bar.update(done - bar.pos)
+
+    return progress
 
 
 def _let_go(prepared: list[PreparedSession]) -> Iterator[SessionRenderer]:

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from coach.compiler.timeline import Timeline
 from coach.errors import OutputError
@@ -25,6 +26,8 @@ from coach.export.formats import to_text
 
 if TYPE_CHECKING:
     from mutagen.id3 import ID3
+
+_T = TypeVar("_T")
 
 DEFAULT_ARTIST = "Walking coach"
 DEFAULT_ALBUM = "Walking coach sessions"
@@ -38,6 +41,15 @@ class TagInfo:
     album: str = DEFAULT_ALBUM
     date: str | None = None
     cover_png: bytes | None = None  # None: the generated cover
+
+
+def _call(fn: Callable[..., _T], /, *args: object, **kwargs: object) -> _T:
+    """Call one of mutagen's unannotated functions or classes, keeping its return type.
+
+    mutagen's constructors and methods carry no annotations; every call into it goes
+    through here, so the rest of the module stays checked under ``mypy --strict``.
+    """
+    return fn(*args, **kwargs)
 
 
 def _ms(at_s: float) -> int:
@@ -65,32 +77,37 @@ def build_id3(timeline: Timeline, info: TagInfo) -> ID3:
     from coach.export.cover import cover_png
 
     utf8 = Encoding.UTF8
-    tags = ID3()
-    tags.add(TIT2(encoding=utf8, text=timeline.title))
-    tags.add(TPE1(encoding=utf8, text=info.artist))
-    tags.add(TALB(encoding=utf8, text=info.album))
+    tags = _call(ID3)
+
+    def add(kind: Callable[..., object], **fields: object) -> None:
+        _call(tags.add, _call(kind, **fields))
+
+    def title(text: str) -> object:
+        return _call(TIT2, encoding=utf8, text=text)
+
+    add(TIT2, encoding=utf8, text=timeline.title)
+    add(TPE1, encoding=utf8, text=info.artist)
+    add(TALB, encoding=utf8, text=info.album)
     if info.date:
-        tags.add(TDRC(encoding=utf8, text=info.date))
-    tags.add(APIC(encoding=utf8, mime="image/png", type=PictureType.COVER_FRONT,
-                  desc="Cover", data=info.cover_png or cover_png()))
+        add(TDRC, encoding=utf8, text=info.date)
+    add(APIC, encoding=utf8, mime="image/png", type=PictureType.COVER_FRONT,
+        desc="Cover", data=info.cover_png or cover_png())
     chapter_ids = [f"chp{i}" for i in range(len(timeline.sections))]
     for element_id, section in zip(chapter_ids, timeline.sections, strict=True):
-        tags.add(CHAP(element_id=element_id, start_time=_ms(section.start_s),
-                      end_time=_ms(section.end_s),
-                      sub_frames=[TIT2(encoding=utf8, text=section.title)]))
-    tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-                  child_element_ids=chapter_ids,
-                  sub_frames=[TIT2(encoding=utf8, text=timeline.title)]))
-    tags.add(SYLT(encoding=utf8, lang="eng", format=2, type=1, desc="cues",
-                  text=[(cue.text, _ms(cue.at_s)) for cue in timeline.cues]))
-    tags.add(USLT(encoding=utf8, lang="eng", desc="script", text=to_text(timeline)))
+        add(CHAP, element_id=element_id, start_time=_ms(section.start_s),
+            end_time=_ms(section.end_s), sub_frames=[title(section.title)])
+    add(CTOC, element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+        child_element_ids=chapter_ids, sub_frames=[title(timeline.title)])
+    add(SYLT, encoding=utf8, lang="eng", format=2, type=1, desc="cues",
+        text=[(cue.text, _ms(cue.at_s)) for cue in timeline.cues])
+    add(USLT, encoding=utf8, lang="eng", desc="script", text=to_text(timeline))
     return tags
 
 
 def id3_bytes(timeline: Timeline, info: TagInfo) -> bytes:
     """The ID3v2.4 tag for ``timeline`` as bytes, to stand at the head of an MP3."""
     buffer = io.BytesIO()
-    build_id3(timeline, info).save(buffer, v2_version=4, padding=lambda _info: 0)
+    _call(build_id3(timeline, info).save, buffer, v2_version=4, padding=lambda _info: 0)
     return buffer.getvalue()
 
 
@@ -100,12 +117,12 @@ def tag_wav(path: str | os.PathLike[str], timeline: Timeline, info: TagInfo) -> 
     from mutagen.wave import WAVE
 
     try:
-        wav = WAVE(os.fspath(path))
+        wav = _call(WAVE, os.fspath(path))
         if wav.tags is None:
-            wav.add_tags()
+            _call(wav.add_tags)
         assert wav.tags is not None
         for frame in build_id3(timeline, info).values():  # into the WAV's own id3 chunk
-            wav.tags.add(frame)
-        wav.save(v2_version=4)
+            _call(wav.tags.add, frame)
+        _call(wav.save, v2_version=4)
     except MutagenError as err:
         raise OutputError(f"could not tag {os.fspath(path)}: {err}") from err
