@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from coach.cli import pass_env
+from coach.cli.options import option_group
 from coach.cli.speech import SpeechOverrides, speech_options
 from coach.errors import UsageError
 
@@ -32,14 +34,29 @@ def register(group: click.Group) -> None:
     group.add_command(export)
 
 
+@dataclass(frozen=True)
+class AudioOutput:
+    """Where the export writes and how: ``-o``, ``--bitrate``, ``--format``."""
+
+    output: str
+    bitrate: int
+    fmt: str | None  # None: from the output name
+
+
+audio_output_options = option_group(
+    "audio", AudioOutput,
+    click.option("-o", "--output", required=True, metavar="FILE|DIR",
+                 help="The .mp3/.wav file to write (one routine), or a folder (several "
+                 "routines, --program)."),
+    click.option("--bitrate", type=int, default=64, show_default=True, help=BITRATES_HELP),
+    click.option("--format", "fmt", type=click.Choice(["mp3", "wav"]), default=None,
+                 help="File format. Default: from the output name, else mp3."),
+)
+
+
 @click.command()
 @click.argument("routines", nargs=-1, metavar="ROUTINE...")
-@click.option("-o", "--output", required=True, metavar="FILE|DIR",
-              help="The .mp3/.wav file to write (one routine), or a folder (several "
-              "routines, --program).")
-@click.option("--bitrate", type=int, default=64, show_default=True, help=BITRATES_HELP)
-@click.option("--format", "fmt", type=click.Choice(["mp3", "wav"]), default=None,
-              help="File format. Default: from the output name, else mp3.")
+@audio_output_options
 @click.option("--cadence", is_flag=True, help="Add a soft step metronome at the routine's cadence.")
 @click.option("--program", "program", is_flag=True,
               help="Export the upcoming sessions of your programme (see `coach plan`).")
@@ -48,9 +65,8 @@ def register(group: click.Group) -> None:
 @speech_options
 @pass_env
 @click.pass_context
-def export(ctx: click.Context, env: Environment, routines: tuple[str, ...], output: str,
-           bitrate: int, fmt: str | None, cadence: bool, program: bool, weeks: int,
-           speech: SpeechOverrides) -> None:
+def export(ctx: click.Context, env: Environment, routines: tuple[str, ...], audio: AudioOutput,
+           cadence: bool, program: bool, weeks: int, speech: SpeechOverrides) -> None:
     """Write sessions as audio files to copy to a phone and play offline.
 
     One routine and a file name: that file, with chapters per section, every
@@ -81,7 +97,8 @@ def export(ctx: click.Context, env: Environment, routines: tuple[str, ...], outp
         raise UsageError("name a routine to export (see `coach routines`), or use --program")
     several = "--program" if program else "exporting several routines" if len(routines) > 1 \
         else None
-    target, to_folder, fmt = output_target(output, fmt, several)  # all checks before any work
+    target, to_folder, fmt = output_target(audio.output, audio.fmt, several)  # checks first
+    bitrate = audio.bitrate
     encoder_for(fmt, bitrate)  # a bad bitrate, too, before any work
     names: list[str] | None = None
     hints: dict[str, str] = {}

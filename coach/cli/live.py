@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 
 import click
 
 from coach.cli import pass_env
 from coach.cli.core import estimate_option
+from coach.cli.options import option_group
 from coach.cli.speech import SpeechOverrides, speech_options
 from coach.env import Environment
 
@@ -19,6 +21,23 @@ def register(group: click.Group) -> None:
     group.add_command(devices)
 
 
+@dataclass(frozen=True)
+class PainScores:
+    """``--pain-before`` and ``--pain-after`` (None: ask on a terminal)."""
+
+    pain_before: int | None
+    pain_after: int | None
+
+
+pain_options = option_group(
+    "pain", PainScores,
+    click.option("--pain-before", type=click.IntRange(0, 10), metavar="0-10",
+                 help="Your back pain before the walk (asked on a terminal if not given)."),
+    click.option("--pain-after", type=click.IntRange(0, 10), metavar="0-10",
+                 help="Your back pain after the walk (asked on a terminal if not given)."),
+)
+
+
 @click.command()
 @click.argument("routine", required=False, metavar="[ROUTINE]")
 @click.option("--text", is_flag=True, help="Print each cue at its time instead of speaking it.")
@@ -26,16 +45,12 @@ def register(group: click.Group) -> None:
               help="Sound output to use (see `coach devices`); default: the system's.")
 @click.option("--cadence", is_flag=True,
               help="Add a step metronome where the routine sets a cadence.")
-@click.option("--pain-before", type=click.IntRange(0, 10), metavar="0-10",
-              help="Your back pain before the walk (asked on a terminal if not given).")
-@click.option("--pain-after", type=click.IntRange(0, 10), metavar="0-10",
-              help="Your back pain after the walk (asked on a terminal if not given).")
+@pain_options
 @estimate_option
 @speech_options
 @pass_env
 def walk(env: Environment, routine: str | None, text: bool, device: str | None, cadence: bool,
-         pain_before: int | None, pain_after: int | None, estimate: bool,
-         speech: SpeechOverrides) -> None:
+         pain: PainScores, estimate: bool, speech: SpeechOverrides) -> None:
     """Walk a routine now, with a voice guiding you through it.
 
     ROUTINE is a built-in routine id (see `coach routines`), your own routine
@@ -73,7 +88,8 @@ def walk(env: Environment, routine: str | None, text: bool, device: str | None, 
         click.echo(why)
     options = WalkOptions(text=text, device=device, metronome=cadence,
                           speech=speech.apply(chosen.speech),
-                          pain_before=pain_before, pain_after=pain_after, estimate=estimate)
+                          pain_before=pain.pain_before, pain_after=pain.pain_after,
+                          estimate=estimate)
     outcome = walk_routine(chosen, options, clock=env.clock, now=env.now,
                            ask_pain=ask_pain if env.interactive else None)
     done = "completed" if outcome.completed else f"ended early ({outcome.ended_reason})"

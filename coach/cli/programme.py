@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 import click
 
 from coach.cli import pass_env
+from coach.cli.options import option_group
 from coach.env import Environment
 from coach.errors import UsageError
 
@@ -78,28 +80,47 @@ def check_routine_id(routine: str) -> None:
                      "(programme walks are week-N-walk, flare-up, figure-8)")
 
 
+@dataclass(frozen=True)
+class LoggedWalk:
+    """What `coach log` is told about a walk (every field as its option gives it)."""
+
+    minutes: float | None
+    planned: float | None
+    when: str | None
+    pain_before: int | None
+    pain_after: int | None
+    effort: str | None
+    stopped: str | None
+    flare: bool
+    note: str
+
+
+logged_walk_options = option_group(
+    "logged", LoggedWalk,
+    click.option("--minutes", "-m", type=float, help="Minutes you walked."),
+    click.option("--planned", type=float, help="Minutes you meant to walk (default: --minutes)."),
+    click.option("--when", help="When you started, local time: 2026-03-02 07:30 (default: now)."),
+    click.option("--pain-before", type=int, help="Back pain before the walk, 0 (none) to 10."),
+    click.option("--pain-after", type=int, help="Back pain after the walk, 0 to 10."),
+    click.option("--effort", type=click.Choice(["easy", "conversational", "breathless"]),
+                 help="Talk test: could you talk in full sentences?"),
+    click.option("--stopped", metavar="REASON",
+                 help="You ended early, and why: pain, dizzy, tired, weather ..."),
+    click.option("--flare", is_flag=True, help="You are in a flare-up (switches the plan to the "
+                 "flare-up track)."),
+    click.option("--note", default="", help="Anything worth remembering."),
+)
+
+
 @click.command()
 @click.argument("routine", required=False, metavar="[ROUTINE]")
-@click.option("--minutes", "-m", type=float, help="Minutes you walked.")
-@click.option("--planned", type=float, help="Minutes you meant to walk (default: --minutes).")
-@click.option("--when", help="When you started, local time: 2026-03-02 07:30 (default: now).")
-@click.option("--pain-before", type=int, help="Back pain before the walk, 0 (none) to 10.")
-@click.option("--pain-after", type=int, help="Back pain after the walk, 0 to 10.")
-@click.option("--effort", type=click.Choice(["easy", "conversational", "breathless"]),
-              help="Talk test: could you talk in full sentences?")
-@click.option("--stopped", metavar="REASON",
-              help="You ended early, and why: pain, dizzy, tired, weather ...")
-@click.option("--flare", is_flag=True, help="You are in a flare-up (switches the plan to the "
-              "flare-up track).")
-@click.option("--note", default="", help="Anything worth remembering.")
+@logged_walk_options
 @click.option("--morning-pain", type=int,
               help="Add next-morning pain (0-10) to your last walk, or to --id.")
 @click.option("--id", "session_id", type=int, help="The walk --morning-pain is for "
               "(see `coach history`).")
 @pass_env
-def log(env: Environment, routine: str | None, minutes: float | None, planned: float | None,
-        when: str | None, pain_before: int | None, pain_after: int | None, effort: str | None,
-        stopped: str | None, flare: bool, note: str, morning_pain: int | None,
+def log(env: Environment, routine: str | None, logged: LoggedWalk, morning_pain: int | None,
         session_id: int | None) -> None:
     """Record a walk you did without the coach, or the next morning's pain.
 
@@ -129,24 +150,26 @@ def log(env: Environment, routine: str | None, minutes: float | None, planned: f
             click.echo(f"Next-morning pain {morning_pain} added to walk {target} "
                        f"({walk.routine}, {walk.started_at:%a %d %b %H:%M}).")
             return
-        if routine is None or minutes is None:
+        if routine is None or logged.minutes is None:
             raise UsageError("give the routine and the minutes walked, e.g. "
                              "`coach log gentle-start --minutes 8` (or --morning-pain N)")
-        check_minutes(minutes, "--minutes")
-        check_minutes(planned, "--planned")
+        check_minutes(logged.minutes, "--minutes")
+        check_minutes(logged.planned, "--planned")
         check_routine_id(routine)
         now = env.now()
-        started_at = now if when is None else parse_when(when, "--when", now, MAX_LOG_AGE_DAYS)
+        started_at = now if logged.when is None else parse_when(logged.when, "--when", now,
+                                                                  MAX_LOG_AGE_DAYS)
+        stopped = logged.stopped
         rec = WalkRecord(routine=routine, started_at=started_at,
-                         planned_min=minutes if planned is None else planned,
-                         walked_min=minutes, completed=stopped is None,
-                         ended_reason="flare-up" if flare and not stopped else stopped,
-                         pain_before=pain_before, pain_after=pain_after,
-                         pain_next_morning=morning_pain, effort=effort, note=note)
+                         planned_min=logged.minutes if logged.planned is None else logged.planned,
+                         walked_min=logged.minutes, completed=stopped is None,
+                         ended_reason="flare-up" if logged.flare and not stopped else stopped,
+                         pain_before=logged.pain_before, pain_after=logged.pain_after,
+                         pain_next_morning=morning_pain, effort=logged.effort, note=logged.note)
         new_id = hist.record(rec)
-    click.echo(f"Logged walk {new_id}: {routine}, {minutes:g} minutes"
+    click.echo(f"Logged walk {new_id}: {routine}, {logged.minutes:g} minutes"
                f"{'' if stopped is None else f' (stopped: {stopped})'}.")
-    if flare:
+    if logged.flare:
         click.echo("Flare-up noted: the plan switches to short, gentle walks until the pain "
                    "settles. If the pain is severe or new symptoms appear, seek care.")
 
