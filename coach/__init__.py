@@ -49,6 +49,7 @@ _EXPORTS = {
     "History": "coach.programme.history",
     "WalkRecord": "coach.programme.history",
     "walk_routine": "coach.live.walk",
+    "WalkIO": "coach.live.walk",
     "WalkOptions": "coach.live.walk",
     "Player": "coach.live.player",
 }
@@ -68,7 +69,7 @@ if TYPE_CHECKING:
     )
     from coach.export.writer import export_many, write_session
     from coach.live.player import Player
-    from coach.live.walk import WalkOptions, walk_routine
+    from coach.live.walk import WalkIO, WalkOptions, walk_routine
     from coach.programme.history import History, WalkRecord
     from coach.routines.library import load_lines, load_techniques, resolve_routine, routine_ids
     from coach.routines.lines import CoachLines

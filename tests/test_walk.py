@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from coach.audio.device import NoAudioDevice
-from coach.live.walk import WalkOptions, status_line, walk_routine
+from coach.live.walk import WalkIO, WalkOptions, status_line, walk_routine
 from coach.programme.history import History
 from coach.routines.library import load_lines, resolve_routine
 from tests.fakes import FakeClock, RecordingSink, ScriptedKeys
@@ -30,9 +30,9 @@ def walk(ref, options=None, script=(), sink_cls=RecordingSink, tmp_path=None,
     sink = sink_cls(clock)
     out = io.StringIO()
     with History(tmp_path / "history.sqlite3") as history:
-        outcome = walk_routine(resolve_routine(ref), options, clock=clock,
-                               keys=ScriptedKeys(clock, list(script)), out=out, sink=sink,
-                               history=history, ask_pain=ask_pain, now=lambda: STARTED)
+        io_ = WalkIO(clock=clock, keys=ScriptedKeys(clock, list(script)), out=out, sink=sink,
+                     history=history, ask_pain=ask_pain, now=lambda: STARTED)
+        outcome = walk_routine(resolve_routine(ref), options, io_)
         records = history.sessions()
     return outcome, sink, out.getvalue(), records
 

@@ -77,7 +77,7 @@ def walk(env: Environment, routine: str | None, text: bool, device: str | None, 
       coach walk heel-toe --text
       coach walk --device 1
     """
-    from coach.live.walk import WalkOptions, walk_routine
+    from coach.live.walk import WalkIO, WalkOptions, walk_routine
     from coach.programme.today import todays_routine
     from coach.routines.library import resolve_routine
 
@@ -90,8 +90,9 @@ def walk(env: Environment, routine: str | None, text: bool, device: str | None, 
                           speech=speech.apply(chosen.speech),
                           pain_before=pain.pain_before, pain_after=pain.pain_after,
                           estimate=estimate)
-    outcome = walk_routine(chosen, options, clock=env.clock, now=env.now,
-                           ask_pain=ask_pain if env.interactive else None)
+    outcome = walk_routine(chosen, options, WalkIO(clock=env.clock, now=env.now,
+                                                   ask_pain=ask_pain if env.interactive
+                                                   else None))
     done = "completed" if outcome.completed else f"ended early ({outcome.ended_reason})"
     click.echo(f"Walked {outcome.walked_s / 60:.1f} of {outcome.planned_s / 60:.1f} minutes, "
                f"{done}. Saved in your history.")

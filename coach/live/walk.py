@@ -63,6 +63,25 @@ class WalkOptions:
 
 
 @dataclass(frozen=True)
+class WalkIO:
+    """The outside world a walk talks to; each ``None`` is the real one.
+
+    ``history`` is a :class:`coach.programme.history.History` (default: the user's);
+    ``ask_pain(when)`` asks for a 0-10 score before/after when none was given (None:
+    nobody to ask). ``keys`` defaults to the terminal's (none when stdin is not a
+    terminal), ``sink`` to the sound device, ``now`` to the local wall clock.
+    """
+
+    clock: Clock | None = None
+    keys: KeySource | None = None
+    out: TextIO | None = None
+    sink: AudioSink | None = None
+    history: Any = None
+    ask_pain: PainQuestion | None = None
+    now: Callable[[], datetime] | None = None
+
+
+@dataclass(frozen=True)
 class WalkOutcome:
     routine: str
     started_at: datetime
@@ -75,22 +94,19 @@ class WalkOutcome:
     pain_after: int | None = None
 
 
-def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(), *,
-                 clock: Clock | None = None, keys: KeySource | None = None,
-                 out: TextIO | None = None, sink: AudioSink | None = None,
-                 history: Any = None, ask_pain: PainQuestion | None = None,
-                 now: Callable[[], datetime] | None = None) -> WalkOutcome:
+def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(),
+                 io: WalkIO = WalkIO()) -> WalkOutcome:
     """Walk ``routine`` live (or as text) and record it; see the module docstring.
 
-    ``history`` is a :class:`coach.programme.history.History` (default: the user's);
-    ``ask_pain(when)`` asks for a 0-10 score before/after when none was given.
-    ``keys`` defaults to the terminal's (none when stdin is not a terminal).
+    ``io`` carries the clock, keys, output, sound sink, history and pain question
+    (see :class:`WalkIO`); tests pass fakes there.
     """
     from coach.live.text_player import play_text
 
-    clock = clock or MonotonicClock()
-    out = out or sys.stdout
-    now = now or (lambda: datetime.now(timezone.utc).astimezone())
+    clock = io.clock or MonotonicClock()
+    out = io.out or sys.stdout
+    now = io.now or (lambda: datetime.now(timezone.utc).astimezone())
+    ask_pain, sink = io.ask_pain, io.sink
     pain_before = options.pain_before
     if pain_before is None and ask_pain is not None:
         pain_before = ask_pain("before")
@@ -101,7 +117,7 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(), *,
                                                                            sink, out)
     started_at = now()
     failure: CoachError | None = None
-    with _keys_for(keys) as key_source:
+    with _keys_for(io.keys) as key_source:
         if not isinstance(live, str):
             player, sink = live
             timeline = player.timeline
@@ -125,7 +141,7 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(), *,
         pain_after = ask_pain("after")
     outcome = WalkOutcome(routine.id, started_at, timeline.duration_s, walked_s, reason is None,
                           reason, not isinstance(live, str), pain_before, pain_after)
-    record_walk(outcome, history)
+    record_walk(outcome, io.history)
     if failure is not None:
         raise failure
     return outcome
