@@ -1,4 +1,4 @@
-"""Shared fixtures and the ``slow`` / ``live`` markers.
+"""Shared fixtures for every test under tests/ (which mirrors coach/).
 
 Fixtures: an isolated COACH_HOME (every test), a small technique set, the
 sample rate tests render at (:data:`SAMPLE_RATE_HZ`), a fake monotonic clock
@@ -6,16 +6,14 @@ sample rate tests render at (:data:`SAMPLE_RATE_HZ`), a fake monotonic clock
 speech (``tone``), and a CLI runner (``cli``) that invokes ``coach.cli.main`` with
 an :class:`~coach.env.Environment` built from those fake clocks.
 
-The fakes themselves stay in tests/fakes.py (test_player, test_text_player
-and others import them from there); this file re-exports them.
+The fakes themselves stay in tests/fakes.py (tests/live/test_player.py,
+tests/live/test_text_player.py and others import them from there); this file
+re-exports them.
 
 Markers: ``slow`` (over ~0.5 s) and ``live`` (a PulseAudio daemon or a real
-``coach`` process walking in real time). ``pytest -m "not slow"`` is the fast
-loop; plain ``pytest`` runs everything. Tests in files owned by this area carry
-``@pytest.mark.slow`` themselves; tests in other files are marked here, by
-file and test name (:data:`SLOW_TESTS`, :data:`LIVE_TESTS`), so that marking them
-needed no edit to files other people were rewriting at the same time. Move a
-mark into its test file when you next touch that file.
+``coach`` process walking in real time) sit in the test files themselves
+(``@pytest.mark.slow`` on a test, ``pytestmark = [...]`` for a whole file).
+``pytest -m "not slow"`` is the fast loop; plain ``pytest`` runs everything.
 """
 
 from __future__ import annotations
@@ -36,61 +34,6 @@ __all__ = ["SAMPLE_RATE_HZ", "FakeClock", "FakeWall", "tone_clip"]
 
 #: The sample rate tests render at (the same as tests/fakes.py).
 SAMPLE_RATE_HZ = SR
-
-#: file -> test names (without parameters) that take over ~0.5 s
-#: (measured with ``pytest --durations=40``).
-SLOW_TESTS: dict[str, set[str]] = {
-    "test_live_pulse.py": {"*"},
-    "test_cli_live.py": {"test_walk_without_a_sound_card_prints_the_session_and_records_it",
-                         "test_ctrl_c_ends_cleanly_and_records_an_early_end",
-                         "test_unknown_device_falls_back_to_text_with_the_reason"},
-    "test_player.py": {"test_forty_minute_walk_plays_every_cue_on_its_sample",
-                       "test_skip_jumps_to_the_next_section_start",
-                       "test_pause_freezes_the_session_and_resume_continues_exactly",
-                       "test_unknown_keys_change_nothing",
-                       "test_repeat_in_a_gap_says_the_last_cue_now_and_delays_the_rest",
-                       "test_repeat_while_a_cue_is_spoken_waits_for_its_end",
-                       "test_skip_cuts_a_repeat_short",
-                       "test_quit_and_pain_end_with_their_spoken_lines"},
-    "test_cli_export.py": {"test_export_program_writes_the_upcoming_sessions_in_order",
-                           "test_warnings_once_per_routine_and_moved_cues_as_one_note",
-                           "test_several_routines_make_a_folder_and_a_playlist"},
-    "test_export.py": {"test_sigkill_part_way_leaves_no_file_and_the_next_export_works"},
-    "test_cli.py": {"test_bad_routine_through_a_real_process"},
-    "test_scheduling.py": {"test_48_hours_over_the_end_of_summer_time_with_a_6_hour_sleep"},
-    "test_cli_schedule.py": {
-        "test_the_daemon_exports_the_day_fires_on_time_and_reports_a_missed_walk"},
-    "test_phrase_cache.py": {"test_the_respeller_never_fails_on_any_text"},
-    "test_render.py": {"test_blocks_concatenate_to_the_whole"},
-    "test_speech.py": {"test_a_hang_is_retried_in_a_fresh_worker_then_reported",
-                       "test_a_hang_is_cut_off_with_a_clear_error",
-                       "test_a_worker_that_dies_is_an_engine_error"},
-    "test_keys.py": {"test_escape_sequences_from_a_pty_yield_no_keys"},
-    "test_history.py": {"test_sigkill_mid_write_loses_nothing_committed"},
-    "test_cli_programme.py": {"test_progress_table_and_plot",
-                              "test_progress_plot_as_svg_with_whole_week_ticks"},
-}
-
-#: file -> test names that need a PulseAudio daemon or walk a real process.
-LIVE_TESTS: dict[str, set[str]] = {
-    "test_live_pulse.py": {"*"},
-    "test_cli_live.py": {"test_walk_without_a_sound_card_prints_the_session_and_records_it",
-                         "test_ctrl_c_ends_cleanly_and_records_an_early_end",
-                         "test_unknown_device_falls_back_to_text_with_the_reason"},
-}
-
-
-def _listed(table: dict[str, set[str]], item: pytest.Item) -> bool:
-    names = table.get(item.path.name, set())
-    return "*" in names or getattr(item, "originalname", item.name) in names
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
-        if _listed(SLOW_TESTS, item):
-            item.add_marker(pytest.mark.slow)
-        if _listed(LIVE_TESTS, item):
-            item.add_marker(pytest.mark.live)
 
 WALK = b"""
 id: walk

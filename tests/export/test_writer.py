@@ -21,7 +21,7 @@ from coach.export.writer import export_many, slug, to_m3u8, write_session
 from tests.audiotest import RATE_HZ, SHORT_ROUTINE, decode, onset_s, sample_timeline
 from tests.fakes import tone_clip
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TIMELINE = sample_timeline()
 
 
@@ -208,6 +208,7 @@ write_session(SessionRenderer(timeline, tone_clip, RATE_HZ), sys.argv[1])
 """
 
 
+@pytest.mark.slow
 def test_sigkill_part_way_leaves_no_file_and_the_next_export_works(tmp_path):
     dest = tmp_path / "walk.mp3"
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(dest)], cwd=ROOT)

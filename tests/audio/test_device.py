@@ -27,6 +27,8 @@ import pytest
 from coach.audio.clip import SAMPLE_RATE_HZ
 from coach.routines.model import Reminder, Routine, Segment
 
+pytestmark = [pytest.mark.slow, pytest.mark.live]
+
 SR = SAMPLE_RATE_HZ
 LIMIT_MS = 20.0  # every cue within this of plan
 THRESHOLD = 0.01  # onset: first sample louder than this (about -40 dBFS)

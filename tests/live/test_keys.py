@@ -7,6 +7,8 @@ import os
 import termios
 import time
 
+import pytest
+
 from coach.live.keys import ESCAPE_WAIT_S, EscapeFilter, NoKeys, TerminalKeys
 
 
@@ -41,6 +43,7 @@ SEQUENCES = (b"\x1bOP", b"\x1bOQ", b"\x1bOR", b"\x1bOS", b"\x1b[A", b"\x1b[D", b
              b"\x1b[3~", b"\x1b[1;2P", b"\x1b[[A", b"\x1bOA")
 
 
+@pytest.mark.slow
 def test_escape_sequences_from_a_pty_yield_no_keys():
     master, slave = os.openpty()
     try:

@@ -188,6 +188,7 @@ def die_at_start(conn, lib_path: str, data_path: str | None) -> None:
     raise RuntimeError("no audio library here")
 
 
+@pytest.mark.slow
 def test_a_hang_is_cut_off_with_a_clear_error(coach_home):
     engine = Pyttsx3Engine(attempts=1, clip_timeout_s=0.3, serve=hang_after_start)
     with pytest.raises(EngineError, match=r"pyttsx3 did not finish saying 'Stop.' within"):
@@ -197,6 +198,7 @@ def test_a_hang_is_cut_off_with_a_clear_error(coach_home):
         os.kill(pid, 0)  # the hung worker was killed and reaped
 
 
+@pytest.mark.slow
 def test_a_hang_is_retried_in_a_fresh_worker_then_reported(coach_home):
     engine = Pyttsx3Engine(attempts=2, clip_timeout_s=0.2, serve=hang_after_start)
     with pytest.raises(EngineError, match="after 2 attempts: pyttsx3 did not finish"):
@@ -209,6 +211,7 @@ def test_the_real_worker_is_cut_off_by_a_tiny_deadline():
         engine.synthesize(LONG, AT_160)
 
 
+@pytest.mark.slow
 def test_a_worker_that_dies_is_an_engine_error():
     engine = Pyttsx3Engine(attempts=1, serve=die_at_start)
     with pytest.raises(EngineError, match="worker died during start: RuntimeError: no audio"):

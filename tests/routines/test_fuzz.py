@@ -10,7 +10,7 @@ from coach.compiler.compile import compile_routine
 from coach.errors import RoutineError
 from coach.routines.library import load_lines
 from coach.routines.loader import load_routine
-from tests.test_loader import GOOD, TECHS
+from tests.routines.test_loader import GOOD, TECHS
 
 LINES = load_lines()
 

@@ -379,7 +379,7 @@ def test_schema_enums_match_the_loader() -> None:
 def test_schema_accepts_the_routines_the_loader_accepts() -> None:
     jsonschema = pytest.importorskip("jsonschema")
     validator = jsonschema.Draft7Validator(_schema("routine"))
-    examples = sorted((Path(__file__).parent / "golden").glob("*.yaml"))
+    examples = sorted((Path(__file__).resolve().parents[1] / "golden").glob("*.yaml"))
     assert examples
     for path in examples:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))

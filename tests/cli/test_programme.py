@@ -217,6 +217,7 @@ def test_a_logged_flare_switches_the_plan() -> None:
     assert "Flare-up: short and gentle" in plan and "Flare-up track" in plan
 
 
+@pytest.mark.slow
 def test_progress_table_and_plot(tmp_path: Path, clock: datetime) -> None:
     assert "Nothing yet" in run("progress").output
     run("log", "gentle-start", "-m", "8", "--pain-after", "3", "--when", "2026-03-02 07:30")
@@ -253,6 +254,7 @@ def test_progress_plot_path_is_checked_first(tmp_path: Path, name: str, message:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_progress_plot_as_svg_with_whole_week_ticks(tmp_path: Path, clock: datetime) -> None:
     pytest.importorskip("matplotlib")
     run("log", "gentle-start", "-m", "8", "--pain-after", "3", "--when", "2026-03-02 07:30")

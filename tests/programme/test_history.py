@@ -217,6 +217,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 def test_sigkill_mid_write_loses_nothing_committed(tmp_path: Path) -> None:
     db_path = tmp_path / "h.sqlite3"
     committed: set[int] = set()

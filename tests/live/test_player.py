@@ -122,6 +122,7 @@ def tick_at(t_s: float) -> float:
     return math.ceil(t_s / TICK_S) * TICK_S
 
 
+@pytest.mark.slow
 def test_forty_minute_walk_plays_every_cue_on_its_sample(forty):
     run = walk(forty, keys=NoKeys())
     total = run.renderer.total_samples
@@ -134,6 +135,7 @@ def test_forty_minute_walk_plays_every_cue_on_its_sample(forty):
     assert run.clock.now() - 1000.0 < forty.duration_s + 2  # no extra waiting
 
 
+@pytest.mark.slow
 def test_pause_freezes_the_session_and_resume_continues_exactly(eight):
     pause_s, resume_s = 61.25, 80.0
     run = walk(eight, [(pause_s, " "), (resume_s, " ")])
@@ -154,6 +156,7 @@ def test_pause_freezes_the_session_and_resume_continues_exactly(eight):
     assert run.walked_s == pytest.approx(eight.duration_s)
 
 
+@pytest.mark.slow
 def test_skip_jumps_to_the_next_section_start(eight):
     skip_s = 30.0
     run = walk(eight, [(skip_s, "n")])
@@ -169,6 +172,7 @@ def test_skip_jumps_to_the_next_section_start(eight):
     assert run.reason is None  # the rest was walked to the end
 
 
+@pytest.mark.slow
 def test_repeat_in_a_gap_says_the_last_cue_now_and_delays_the_rest(eight):
     cue = eight.cues[5]
     gap_s = tick_at(LEAD_S + cue.end_s + 0.1)
@@ -181,6 +185,7 @@ def test_repeat_in_a_gap_says_the_last_cue_now_and_delays_the_rest(eight):
                         session(run, p, total)])
 
 
+@pytest.mark.slow
 def test_repeat_while_a_cue_is_spoken_waits_for_its_end(eight):
     cue = next(c for c in eight.cues if c.speech_s > 1.5 and c.at_s > 20)
     k = eight.cues.index(cue)
@@ -197,6 +202,7 @@ def test_repeat_while_a_cue_is_spoken_waits_for_its_end(eight):
     assert event.stream_sample == LEAD + at + len(run.said(cue.text))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("key", "reason", "lines"), [("q", "quit", LINES.quit),
                                                       ("p", "pain", LINES.pain),
                                                       ("Q", "quit", LINES.quit),
@@ -211,6 +217,7 @@ def test_quit_and_pain_end_with_their_spoken_lines(eight, key, reason, lines):
     assert [t for _, t in cue_starts_in_stream(run)][-len(lines):] == list(lines)
 
 
+@pytest.mark.slow
 def test_unknown_keys_change_nothing(eight):
     run = walk(eight, [(10.0, "x"), (20.0, "Z"), (30.0, "\n"), (40.0, "\x1b"), (50.0, "O"),
                        (60.0, "[")])
@@ -269,6 +276,7 @@ def test_blocks_of_any_size_give_the_same_stream(eight):
     np.testing.assert_array_equal(one, np.concatenate(parts))
 
 
+@pytest.mark.slow
 def test_skip_cuts_a_repeat_short(eight):
     cue = next(c for c in eight.cues if c.speech_s > 1.5 and c.at_s > 20)
     press_s = tick_at(LEAD_S + cue.end_s + 0.1)

@@ -220,6 +220,7 @@ def test_cache_files_are_plain_int16_arrays(cache):
 words = st.text(alphabet="abc-8'", min_size=1, max_size=6)
 
 
+@pytest.mark.slow
 @given(text=st.text(max_size=60), table=st.lists(st.tuples(words, st.text(max_size=10)),
                                                  max_size=5))
 def test_the_respeller_never_fails_on_any_text(text, table):

@@ -52,6 +52,7 @@ def test_random_access_equals_the_whole(start, n):
     assert np.array_equal(got, WHOLE[start:start + n])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("block", [1, 1000, 8192, 44_101])
 def test_blocks_concatenate_to_the_whole(block):
     if block == 1:  # every sample on its own is slow; a stretch with speech, ticks and beats

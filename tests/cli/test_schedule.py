@@ -102,6 +102,7 @@ def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=timezone.utc)  # type: ignore[misc]
 
 
+@pytest.mark.slow
 def test_the_daemon_exports_the_day_fires_on_time_and_reports_a_missed_walk(
         tmp_path: Path) -> None:
     # Monday 1 June 2026, 07:00 BST. The laptop sleeps 08:00-20:00 BST: the 19:00 walk

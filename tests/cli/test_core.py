@@ -122,6 +122,7 @@ def test_schema_is_json_and_covers_the_keys():
     json.loads(run("schema", "--technique").output)
 
 
+@pytest.mark.slow
 def test_bad_routine_through_a_real_process(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("title: x\nsegments: !!python/object/apply:os.system ['echo pwned']\n")

@@ -56,6 +56,7 @@ MONDAY = WalkSchedule("monday", "brisk-30", time(10, 0), (0,))
 SATURDAY = WalkSchedule("saturday", "heel-toe", time(13, 0), (5,))
 
 
+@pytest.mark.slow
 def test_48_hours_over_the_end_of_summer_time_with_a_6_hour_sleep() -> None:
     # Sat 24 Oct 2026 12:00 BST (11:00 UTC) to Mon 26 Oct 11:00 GMT; clocks go back at
     # 02:00 BST on Sunday 25 Oct. The computer sleeps 03:00-09:00 UTC on Monday and

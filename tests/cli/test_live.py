@@ -42,6 +42,8 @@ def coach(env: dict[str, str], *args: str, timeout_s: float = 60) -> subprocess.
                           capture_output=True, stdin=subprocess.DEVNULL, timeout=timeout_s)
 
 
+@pytest.mark.slow
+@pytest.mark.live
 def test_walk_without_a_sound_card_prints_the_session_and_records_it(no_sound_env, tmp_path):
     routine = tmp_path / "tiny.yaml"
     routine.write_text(TINY)
@@ -66,6 +68,8 @@ def test_walk_without_a_sound_card_prints_the_session_and_records_it(no_sound_en
     assert walk["walked_min"] == pytest.approx(0.3)
 
 
+@pytest.mark.slow
+@pytest.mark.live
 def test_ctrl_c_ends_cleanly_and_records_an_early_end(no_sound_env):
     proc = subprocess.Popen([sys.executable, "-m", "coach", "walk", "gentle-start", "--text"],
                             env=no_sound_env, text=True, stdin=subprocess.DEVNULL,
@@ -91,6 +95,8 @@ def test_devices_says_there_are_none(no_sound_env):
     assert result.stderr == ""
 
 
+@pytest.mark.slow
+@pytest.mark.live
 def test_unknown_device_falls_back_to_text_with_the_reason(no_sound_env, tmp_path):
     routine = tmp_path / "tiny.yaml"
     routine.write_text(TINY)

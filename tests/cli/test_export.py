@@ -87,6 +87,7 @@ def test_export_wav_with_metronome_and_voice_options(tmp_path, routine_file):
     assert len(decode(out)) == 70 * RATE_HZ
 
 
+@pytest.mark.slow
 def test_several_routines_make_a_folder_and_a_playlist(tmp_path, routine_file):
     out = tmp_path / "walks"
     result = run("export", str(routine_file), str(routine_file), "-o", str(out),
@@ -152,6 +153,7 @@ def test_export_program_refuses_a_file_name_before_any_work(tmp_path):
     assert nothing_synthesised()
 
 
+@pytest.mark.slow
 def test_warnings_once_per_routine_and_moved_cues_as_one_note(tmp_path):
     busy = tmp_path / "busy.yaml"
     busy.write_bytes(BUSY)
@@ -182,6 +184,7 @@ def test_export_has_help():
         assert option in result.output
 
 
+@pytest.mark.slow
 def test_export_program_writes_the_upcoming_sessions_in_order(tmp_path):
     assert run("plan", "--minutes", "5", "--days", "3", "--no-figure-8").exit_code == 0
     out = tmp_path / "phone"
