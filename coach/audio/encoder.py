@@ -9,7 +9,7 @@ gapless-aware decoders (ffmpeg, mpg123/libsndfile, dr_mp3 in miniaudio,
 phone players) then skip the Info frame, the delay and the padding, and the
 decoded audio is exactly the PCM given to :meth:`Mp3Encoder.encode`, sample
 for sample in place. Measured here: a click encoded at sample N decodes at
-sample N with ffmpeg, libsndfile and miniaudio (see tests/test_encoder.py).
+sample N with ffmpeg, libsndfile and miniaudio (see tests/audio/test_encoder.py).
 
 The Info frame's counts are known only at the end, so the stream starts with
 a placeholder of the same size; after :meth:`Mp3Encoder.flush` the caller
