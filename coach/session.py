@@ -52,7 +52,6 @@ class PreparedSession:
         through the renderer's normalisation (for lines a player says, e.g. "Paused.")."""
         return self.renderer.speech_clip(text)
 
-    say = clip_for
 
 
 def compile_with_library(routine: Routine, speech_s: SpeechTimer | None = None) -> Timeline:

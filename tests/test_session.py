@@ -53,7 +53,7 @@ def test_a_players_line_is_normalised_as_the_cues_are(prepared):
     lines = load_lines()
     assert prepared.lines == lines
     for text in (lines.paused, *lines.quit):
-        clip = prepared.say(text)
+        clip = prepared.clip_for(text)
         assert clip.dtype == np.float32 and len(clip) > SAMPLE_RATE_HZ // 4
         frames = clip[:len(clip) // 256 * 256].reshape(-1, 256).astype(np.float64)
         power = np.mean(frames ** 2, axis=1)

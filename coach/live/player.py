@@ -15,7 +15,7 @@ comes next:
 * quit / pain: the session stops and the closing lines are said.
 
 The player's own lines (:class:`~coach.routines.lines.CoachLines`) are float32 clips
-from ``say(text)`` (:meth:`coach.session.PreparedSession.say`: normalised as the
+from ``say(text)`` (:meth:`coach.session.PreparedSession.clip_for`: normalised as the
 cues are), played with the session held.
 """
 

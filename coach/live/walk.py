@@ -197,7 +197,7 @@ def _prepare_player(routine: Routine, options: WalkOptions, out: TextIO) -> Play
     prepared = prepare_session(routine, extra_lines=load_lines().player_lines,
                                metronome=options.metronome, progress=progress)
     progress.done()
-    return Player(prepared.renderer, prepared.say, prepared.lines)
+    return Player(prepared.renderer, prepared.clip_for, prepared.lines)
 
 
 def play_live(player: Player, sink: AudioSink, clock: Clock, keys: KeySource,

@@ -68,3 +68,16 @@ def routine_for_ref(ref: str, today: date) -> Routine:
     if session is None:
         raise UsageError("no programme yet: run `coach plan` first")
     return session.routine
+
+
+def upcoming_programme_routines(weeks: int, today: date) -> list[tuple[Routine, str]]:
+    """The programme's sessions for the next ``weeks`` weeks, each with a file stem
+    (``NN-DAY-ROUTINE``); UsageError when there is no programme yet."""
+    from coach.programme.plan import upcoming_sessions
+
+    state, records = load_programme()
+    if state is None:
+        raise UsageError("you have no programme yet: run `coach plan` first")
+    sessions = upcoming_sessions(state, records, today, weeks)
+    return [(s.routine, f"{i:02d}-{s.day.isoformat() if s.day else 'next'}-{s.routine.id}")
+            for i, s in enumerate(sessions, 1)]
