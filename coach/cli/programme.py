@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from typing import TYPE_CHECKING
 
 import click
@@ -13,6 +12,7 @@ from coach.cli import pass_env
 from coach.cli.options import option_group
 from coach.env import Environment
 from coach.errors import UsageError
+from coach.programme.logbook import LoggedWalk
 
 if TYPE_CHECKING:
     from coach.programme.history import WalkRecord
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 
 SAFETY = ("This is guidance, not medical advice: talk to your doctor before you start, and "
           "slow down or stop if your pain grows or you feel dizzy.")
-MAX_LOG_AGE_DAYS = 366  # a walk log is for recent walks, not a diary from years ago
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 HISTORY_FIELDS = ("id", "routine", "started_at", "planned_min", "walked_min", "completed",
                   "ended_reason", "pain_before", "pain_after", "pain_next_morning", "effort",
@@ -30,69 +29,6 @@ HISTORY_FIELDS = ("id", "routine", "started_at", "planned_min", "walked_min", "c
 def register(group: click.Group) -> None:
     for command in (log, history, plan, progress):
         group.add_command(command)
-
-
-def parse_when(text: str, option: str, now: datetime, max_age_days: int | None = None
-               ) -> datetime:
-    """A date or date and time given to ``option``, read in ``now``'s time zone (the
-    walker's); never later than ``now``.
-
-    With ``max_age_days``, also never further back than that many days.
-    """
-    try:
-        when = datetime.fromisoformat(text.strip().replace(" ", "T", 1))
-    except ValueError:
-        raise UsageError(f"{option} must look like 2026-03-02 or 2026-03-02 07:30, got {text!r}"
-                         ) from None
-    try:
-        when = when if when.tzinfo is not None else when.replace(tzinfo=now.tzinfo)
-        when.astimezone(timezone.utc)  # the history compares in UTC: it must exist there
-        (when - timedelta(days=1)).astimezone(timezone.utc)  # and so must the day before
-    except (ValueError, OverflowError):
-        raise UsageError(f"{option} {text} is outside the dates coach can store") from None
-    if when > now:
-        raise UsageError(f"{option} {text} is in the future (now is {now:%Y-%m-%d %H:%M}); "
-                         "log walks you have done")
-    if max_age_days is not None and now - when > timedelta(days=max_age_days):
-        raise UsageError(f"{option} {text} is more than a year ago (now is {now:%Y-%m-%d}); "
-                         "log recent walks")
-    return when
-
-
-def check_minutes(value: float | None, option: str) -> None:
-    from coach.programme.history import MAX_WALK_MIN
-
-    if value is not None and not 0 <= value <= MAX_WALK_MIN:
-        raise UsageError(f"{option} must be from 0 to {MAX_WALK_MIN} minutes, got {value:g}")
-
-
-def check_routine_id(routine: str) -> None:
-    """A routine coach knows, or one the programme made; else suggest the closest id."""
-    from coach.programme.plan import is_programme_id
-    from coach.routines.library import routine_ids
-    from coach.routines.yamlsrc import suggest
-
-    known = routine_ids()
-    if routine in known or is_programme_id(routine):
-        return
-    hint = suggest(routine, known) or f"; known routines: {', '.join(sorted(known))}"
-    raise UsageError(f"unknown routine {routine!r}{hint} "
-                     "(programme walks are week-N-walk, flare-up, figure-8)")
-
-
-@dataclass(frozen=True)
-class LoggedWalk:
-    """What `coach log` is told about a walk (every field as its option gives it)."""
-
-    minutes: float | None
-    planned: float | None
-    when: str | None
-    pain_before: int | None
-    pain_after: int | None
-    effort: str | None
-    stopped: str | None
-    flare: bool
-    note: str
 
 
 logged_walk_options = option_group(
@@ -135,40 +71,21 @@ def log(env: Environment, routine: str | None, logged: LoggedWalk, morning_pain:
       coach log --morning-pain 2              (for your last walk)
       coach log --morning-pain 4 --id 12
     """
-    from coach.programme.history import History, WalkRecord
+    from coach.programme.history import History
+    from coach.programme.logbook import add_morning_pain, log_walk
 
     with History() as hist:
         if morning_pain is not None and routine is None:
-            target = session_id
-            if target is None:
-                last = hist.last()
-                if last is None or last.id is None:
-                    raise UsageError("no walks logged yet: log a walk first")
-                target = last.id
-            hist.set_next_morning_pain(target, morning_pain)
-            walk = hist.get(target)
-            click.echo(f"Next-morning pain {morning_pain} added to walk {target} "
+            walk = add_morning_pain(hist, morning_pain, session_id)
+            click.echo(f"Next-morning pain {morning_pain} added to walk {walk.id} "
                        f"({walk.routine}, {walk.started_at:%a %d %b %H:%M}).")
             return
         if routine is None or logged.minutes is None:
             raise UsageError("give the routine and the minutes walked, e.g. "
                              "`coach log gentle-start --minutes 8` (or --morning-pain N)")
-        check_minutes(logged.minutes, "--minutes")
-        check_minutes(logged.planned, "--planned")
-        check_routine_id(routine)
-        now = env.now()
-        started_at = now if logged.when is None else parse_when(logged.when, "--when", now,
-                                                                  MAX_LOG_AGE_DAYS)
-        stopped = logged.stopped
-        rec = WalkRecord(routine=routine, started_at=started_at,
-                         planned_min=logged.minutes if logged.planned is None else logged.planned,
-                         walked_min=logged.minutes, completed=stopped is None,
-                         ended_reason="flare-up" if logged.flare and not stopped else stopped,
-                         pain_before=logged.pain_before, pain_after=logged.pain_after,
-                         pain_next_morning=morning_pain, effort=logged.effort, note=logged.note)
-        new_id = hist.record(rec)
+        new_id, _ = log_walk(hist, routine, logged, env.now(), morning_pain)
     click.echo(f"Logged walk {new_id}: {routine}, {logged.minutes:g} minutes"
-               f"{'' if stopped is None else f' (stopped: {stopped})'}.")
+               f"{'' if logged.stopped is None else f' (stopped: {logged.stopped})'}.")
     if logged.flare:
         click.echo("Flare-up noted: the plan switches to short, gentle walks until the pain "
                    "settles. If the pain is severe or new symptoms appear, seek care.")
@@ -190,6 +107,7 @@ def history(env: Environment, as_json: bool, as_csv: bool, since: str | None) ->
       coach history --json | jq '.[].walked_min'
     """
     from coach.programme.history import History
+    from coach.programme.logbook import parse_when
 
     if as_json and as_csv:
         raise UsageError("choose one of --json and --csv")

@@ -146,7 +146,7 @@ def test_programme_and_library_ids_can_be_logged(routine: str) -> None:
 
 
 def test_log_accepts_every_id_the_programme_makes(clock: datetime) -> None:
-    from coach.cli.programme import check_routine_id
+    from coach.programme.logbook import check_routine_id
     from coach.programme.plan import figure8_routine, flare_routine, make_state, upcoming_sessions
 
     state = make_state(8, 3, True, date(2026, 1, 5))
