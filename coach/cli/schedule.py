@@ -184,7 +184,8 @@ def run(env: Environment, export_to: str | None, grace: float) -> None:
     folder = None if export_to is None else output_folder(Path(export_to), create=True)
     io = DaemonIO(say=click.echo, warn=lambda line: click.echo(line, err=True),
                   ask=_confirm if env.stdin_isatty else None)
-    daemon = WalkDaemon(entries, env.wall, env.clock, start_walk=start_session, io=io,
+    daemon = WalkDaemon(entries, env.wall, env.clock,
+                        start_walk=lambda routine: start_session(routine, env), io=io,
                         export_to=folder, grace_s=grace * 60)
     for e in entries:
         click.echo(f"Waiting for {e.describe()}")
@@ -198,12 +199,13 @@ def _confirm(question: str) -> bool:
     return click.confirm(question, default=False)
 
 
-def start_session(routine: Routine) -> None:
+def start_session(routine: Routine, env: Environment) -> None:
     """THE one place a scheduled session starts: played live, as `coach walk` plays it
-    (spoken on the sound device, or printed as text where there is none)."""
-    from coach.live.walk import walk_routine
+    (spoken on the sound device, or printed as text where there is none), on the
+    environment's clocks."""
+    from coach.live.walk import WalkIO, WalkOptions, walk_routine
 
-    walk_routine(routine)
+    walk_routine(routine, WalkOptions(), WalkIO(clock=env.clock, now=env.now))
 
 
 @schedule.command("ics")

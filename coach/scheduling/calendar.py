@@ -19,8 +19,6 @@ from coach.scheduling.schedules import WalkSchedule
 ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 SYSTEMD_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DEFAULT_WALK_MIN = 30.0
-REMINDER = ("Time for your walk soon: comfortable shoes with good support, and a clear, "
-            "flat path. Stop or slow down if your pain grows or you feel dizzy.")
 
 
 def first_day(entry: WalkSchedule, start: date) -> date:
@@ -37,9 +35,14 @@ def build_calendar(entries: Sequence[WalkSchedule], start: date, zone: ZoneInfo,
     """An iCalendar document (bytes) with one repeating event per schedule.
 
     ``walk_min`` gives each routine's length in minutes (default 30);
-    ``stamp`` is the DTSTAMP (creation time) of every event.
+    ``stamp`` is the DTSTAMP (creation time) of every event. Each event's
+    description carries the coach's calendar reminder line.
     """
     import icalendar
+
+    from coach.routines.library import load_lines
+
+    reminder = load_lines().calendar_reminder
 
     cal = icalendar.Calendar()
     cal.add("prodid", "-//coach//walking coach//EN")
@@ -52,7 +55,7 @@ def build_calendar(entries: Sequence[WalkSchedule], start: date, zone: ZoneInfo,
         event.add("uid", f"{entry.id}@coach")
         event.add("dtstamp", stamp.astimezone(timezone.utc))
         event.add("summary", f"Walk: {entry.routine}")
-        event.add("description", f"coach walk {entry.routine}\n{REMINDER}")
+        event.add("description", f"coach walk {entry.routine}\n{reminder}")
         event.add("dtstart", begin)
         event.add("dtend", begin + timedelta(minutes=minutes))
         event.add("rrule", {"freq": "weekly", "byday": [ICAL_DAYS[d] for d in entry.days]})

@@ -133,11 +133,27 @@ def test_the_daemon_export_folder_needs_an_existing_parent(tmp_path: Path) -> No
     assert list(tmp_path.iterdir()) == []
 
 
-def test_scheduled_sessions_play_through_the_live_walk(monkeypatch: pytest.MonkeyPatch) -> None:
-    played: list[str] = []
-    monkeypatch.setattr("coach.live.walk.walk_routine", lambda r: played.append(r.id))
-    schedule_cli.start_session(routine_for_ref("figure-8", date.today()))
-    assert played == ["figure-8"]
+def test_scheduled_sessions_play_through_the_live_walk(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    # No sound server (the environment, not a module global): the walk falls back to
+    # text, on the environment's fake clock, and is saved in the history.
+    monkeypatch.setenv("PULSE_SERVER", f"unix:{tmp_path}/no-such-socket")
+    from coach.env import Environment
+    from coach.programme.history import History
+    from coach.routines.library import resolve_routine
+    from tests.fakes import FakeWall
+
+    wall = FakeWall(datetime(2026, 3, 2, 7, 30, tzinfo=timezone.utc))
+    env = Environment(wall=wall, clock=wall.monotonic, stdin_isatty=False, stdout_isatty=False)
+    schedule_cli.start_session(resolve_routine("flare-up"), env)
+    out = capsys.readouterr().out
+    assert out.startswith("No audio: ") and "Welcome." in out
+    with History() as hist:
+        walks = hist.sessions()
+    assert [(w.routine, w.completed) for w in walks] == [("flare-up", True)]
+    assert env.clock.now() >= resolve_routine("flare-up").duration_s  # played on the fake clock
 
 
 def test_plan_schedules_resolve_to_the_programme_session() -> None:
