@@ -78,6 +78,11 @@ class SessionRenderer:
         self._duck_ramp = max(1, round(DUCK_RAMP_S * sample_rate_hz))
 
     # -- public ------------------------------------------------------------------
+    def prime(self) -> None:
+        """Load and normalise every cue's clip now, so the first block a sound device
+        pulls does no such work (a live stream must not wait in its callback)."""
+        self._extents()
+
     def cue_start_sample(self, cue: Cue) -> int:
         """The sample where ``cue``'s speech begins."""
         return self._sample(cue.at_s)

@@ -196,6 +196,7 @@ def _prepare_player(routine: Routine, options: WalkOptions, out: TextIO) -> Play
     progress = ProgressLine(out)
     prepared = prepare_session(routine, extra_lines=load_lines().player_lines,
                                metronome=options.metronome, progress=progress)
+    prepared.renderer.prime()
     progress.done()
     return Player(prepared.renderer, prepared.clip_for, prepared.lines)
 

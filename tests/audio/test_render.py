@@ -212,3 +212,18 @@ def test_memory_for_clips_stays_bounded_on_a_long_session():
         peak = max(peak, r._cached_samples)
     assert peak <= CLIP_CACHE_SAMPLES
     assert len(set(calls)) == 299
+
+
+def test_prime_loads_every_clip_so_the_first_block_loads_none():
+    asked: list[str] = []
+
+    def counting(text: str) -> Clip:
+        asked.append(text)
+        return tone_clip(text)
+
+    primed = renderer(clip_for=counting)
+    primed.prime()
+    assert sorted(set(asked)) == sorted({c.text for c in TIMELINE.cues})
+    before = len(asked)
+    primed.render(0, 4096)
+    assert len(asked) == before
