@@ -10,6 +10,7 @@ SIGTERM held back for the final write), one signal hold
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import tempfile
@@ -47,14 +48,26 @@ def output_folder(folder: Path, create: bool = False) -> Path:
     folder = Path(folder).expanduser()
     if folder.is_dir():
         return folder
-    if not create or not folder.parent.is_dir():
-        raise UsageError(no_folder(folder if not create else folder.parent))
-    if folder.exists():
+    if not create:
         raise UsageError(no_folder(folder))
+    check_folder_to_make(folder)
     try:
         folder.mkdir()
     except OSError as err:
         raise OutputError(f"could not create {folder}: {err.strerror or err}") from None
+    return folder
+
+
+def check_folder_to_make(folder: Path) -> Path:
+    """A folder that exists, or that :func:`output_folder` can make (its parent exists);
+    :class:`UsageError` otherwise. Nothing is created: for checks before any work."""
+    folder = Path(folder).expanduser()
+    if folder.is_dir():
+        return folder
+    if folder.exists():
+        raise UsageError(no_folder(folder))
+    if not folder.parent.is_dir():
+        raise UsageError(no_folder(folder.parent))
     return folder
 
 
@@ -82,17 +95,18 @@ class StagedFile:
 
 
 @contextlib.contextmanager
-def staged(dest: Path, make_folder: bool = False) -> Iterator[StagedFile]:
+def staged(dest: Path, make_folder: bool = False, durable: bool = True
+           ) -> Iterator[StagedFile]:
     """A temporary file beside ``dest``, renamed onto it when the block ends cleanly.
 
     See :func:`staged_files`, which this is for one file.
     """
-    with staged_files([dest], make_folder) as (stage,):
+    with staged_files([dest], make_folder, durable) as (stage,):
         yield stage
 
 
 @contextlib.contextmanager
-def staged_files(dests: Sequence[Path], make_folder: bool = False
+def staged_files(dests: Sequence[Path], make_folder: bool = False, durable: bool = True
                  ) -> Iterator[tuple[StagedFile, ...]]:
     """Temporary files beside each of ``dests``, renamed into place together at the end.
 
@@ -100,28 +114,34 @@ def staged_files(dests: Sequence[Path], make_folder: bool = False
     held. On any error the temporary files are removed and the destinations
     are left as they were. ``make_folder`` creates missing parent folders (for
     coach's own files); files the user asked for need their folder to exist.
-    OS errors become :class:`OutputError`.
+    ``durable=False`` (for caches that can be rebuilt) skips the fsync and the
+    signal hold: the rename alone still keeps a half-written file from view.
+    OS errors become :class:`OutputError`, naming the file that failed.
     """
     stages: list[StagedFile] = []
+    current: Path | None = None
     try:
         for dest in map(Path, dests):
             stages.append(_stage(dest, make_folder))
         try:
             yield tuple(stages)
-            with hold_interrupts():
+            with hold_interrupts() if durable else contextlib.nullcontext():
                 for stage in stages:
+                    current = stage.dest
                     for step in stage.finish:
                         step(stage.file)
                     stage.file.flush()
-                    os.fsync(stage.file.fileno())
+                    if durable:
+                        os.fsync(stage.file.fileno())
                     stage.file.close()
                     for after in stage.before_rename:
                         after(stage.tmp)
                 for stage in stages:
+                    current = stage.dest
                     os.replace(stage.tmp, stage.dest)
         except OSError as err:
-            raise OutputError(f"could not write {stages[0].dest}: {err.strerror or err}") \
-                from err
+            failed = current or stages[0].dest
+            raise OutputError(f"could not write {failed}: {err.strerror or err}") from err
     finally:
         for stage in stages:
             stage.file.close()
@@ -144,10 +164,10 @@ def _stage(dest: Path, make_folder: bool) -> StagedFile:
     f = os.fdopen(fd, "w+b")
     try:
         os.chmod(tmp, _file_mode(dest))  # mkstemp makes 0600
-    except OSError:
+    except OSError as err:
         f.close()
         os.unlink(tmp)
-        raise
+        raise OutputError(f"could not write in {dest.parent}: {err.strerror or err}") from err
     return StagedFile(dest, f, tmp)
 
 
@@ -188,6 +208,12 @@ def _file_mode(dest: Path) -> int:
     try:
         return dest.stat().st_mode & 0o777
     except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
+        return 0o666 & ~_umask()
+
+
+@functools.cache
+def _umask() -> int:
+    """The process's umask, read once (reading it means setting it: never twice)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

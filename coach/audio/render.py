@@ -63,6 +63,7 @@ class SessionRenderer:
         self.sounds = cue_sounds
         self._clips: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cached_samples = 0
+        self._pinned = False  # primed: every clip stays in memory (a live session)
         self._lock = threading.RLock()  # a player may render and query from two threads
 
         starts = np.array([self.cue_start_sample(c) for c in timeline.cues], np.int64)
@@ -79,9 +80,13 @@ class SessionRenderer:
 
     # -- public ------------------------------------------------------------------
     def prime(self) -> None:
-        """Load and normalise every cue's clip now, so the first block a sound device
-        pulls does no such work (a live stream must not wait in its callback)."""
-        self._extents()
+        """Load and normalise every cue's clip now and keep them all in memory, so no
+        block a sound device pulls does such work (a live stream must not wait in its
+        callback). Costs the session's distinct speech in float32 (a 30-minute session:
+        about 25 MB); an export does not prime and keeps the bounded cache."""
+        with self._lock:
+            self._pinned = True
+            self._extents_locked()
 
     def cue_start_sample(self, cue: Cue) -> int:
         """The sample where ``cue``'s speech begins."""
@@ -143,7 +148,8 @@ class SessionRenderer:
                                              self.sample_rate_hz))
             self._clips[text] = clip
             self._cached_samples += len(clip)
-            while self._cached_samples > CLIP_CACHE_SAMPLES and len(self._clips) > 1:
+            while (not self._pinned and self._cached_samples > CLIP_CACHE_SAMPLES
+                   and len(self._clips) > 1):
                 _, old = self._clips.popitem(last=False)
                 self._cached_samples -= len(old)
             return clip

@@ -80,7 +80,7 @@ def export_target(output: str, fmt: str | None, bitrate_kbps: int, several: str 
     Nothing is created here.
     """
     from coach.export.writer import encoder_for
-    from coach.files import output_folder
+    from coach.files import check_folder_to_make, output_folder
 
     target = Path(output).expanduser()
     suffix = target.suffix.lower()
@@ -101,7 +101,9 @@ def export_target(output: str, fmt: str | None, bitrate_kbps: int, several: str 
                          f"{target.with_suffix('.' + fmt).name} or leave out --format")
     else:
         fmt = suffix[1:]
-    if not to_folder:
+    if to_folder:
+        check_folder_to_make(target)  # made when the files are written
+    else:
         output_folder(target.parent)
     encoder_for(fmt, bitrate_kbps)  # a bad bitrate, too, before any work
     return ExportTarget(target, to_folder, fmt, bitrate_kbps)

@@ -24,10 +24,10 @@ import numpy as np
 
 from coach.audio.clip import SAMPLE_RATE_HZ
 from coach.compiler.timeline import Timeline
-from coach.errors import OutputError, UsageError
+from coach.errors import UsageError
 from coach.export.formats import to_lrc
 from coach.export.tags import TagInfo, id3_bytes, tag_wav
-from coach.files import staged_files, write_atomic
+from coach.files import output_folder, staged_files, write_atomic
 
 FORMATS = ("mp3", "wav")
 DEFAULT_BITRATE_KBPS = 64
@@ -101,11 +101,7 @@ def export_many(sessions: Iterable[Renderer], out_dir: str | os.PathLike[str],
     File names are ``NN-routine.FMT`` unless ``names`` gives stems. Returns
     the files written, the playlist last.
     """
-    folder = Path(out_dir)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise OutputError(f"could not create {folder}: {err.strerror or err}") from err
+    folder = output_folder(Path(out_dir), create=True)
     stems = iter(names) if names is not None else None
     written: list[Path] = []
     entries: list[tuple[float, str, str]] = []

@@ -122,6 +122,8 @@ class Player:
         self.played_samples = 0  # session samples actually played (skips excluded)
         self.ended_reason: str | None = None  # None: played to the end
         self.ended_at_stream_sample: int | None = None
+        for line in lines.player_lines:  # ready now: a key press never waits for speech
+            self._clip(line)
 
     # -- commands -------------------------------------------------------
     def handle_key(self, key: str) -> bool:

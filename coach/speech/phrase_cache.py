@@ -158,9 +158,9 @@ class PhraseCache:
         return Clip(samples, self.sample_rate_hz)
 
     def _store(self, key: str, clip: Clip) -> None:
-        """Write atomically (:func:`coach.files.staged`)."""
+        """Write atomically (:func:`coach.files.staged`); a cache, so not fsynced."""
         try:
-            with staged(self._file(key), make_folder=True) as stage:
+            with staged(self._file(key), make_folder=True, durable=False) as stage:
                 np.save(stage.file, clip.samples, allow_pickle=False)
         except OutputError as err:
             raise OutputError(f"cannot write the phrase cache in {self.cache_dir}: {err}") \

@@ -214,16 +214,23 @@ def test_memory_for_clips_stays_bounded_on_a_long_session():
     assert len(set(calls)) == 299
 
 
-def test_prime_loads_every_clip_so_the_first_block_loads_none():
+def test_prime_loads_every_clip_so_no_block_loads_one_even_past_the_cache_size():
     asked: list[str] = []
 
     def counting(text: str) -> Clip:
         asked.append(text)
         return tone_clip(text)
 
-    primed = renderer(clip_for=counting)
-    primed.prime()
-    assert sorted(set(asked)) == sorted({c.text for c in TIMELINE.cues})
-    before = len(asked)
-    primed.render(0, 4096)
-    assert len(asked) == before
+    long_speech = make_timeline(
+        [(i * 10.0, f"cue number {i} " + "and on " * 20, "technique") for i in range(40)],
+        [Section("Walk", "walk", 0.0, 410.0)], 410.0)
+    assert sum(len(tone_clip(c.text).samples) for c in long_speech.cues) > CLIP_CACHE_SAMPLES
+    for timeline in (TIMELINE, long_speech):
+        asked.clear()
+        primed = renderer(timeline=timeline, clip_for=counting)
+        primed.prime()
+        assert sorted(set(asked)) == sorted({c.text for c in timeline.cues})
+        before = len(asked)
+        for block in primed.blocks(block_samples=1 << 16):
+            assert block.dtype == np.float32
+        assert len(asked) == before  # the whole session played: nothing loaded again

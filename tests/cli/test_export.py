@@ -113,6 +113,8 @@ def test_several_routines_make_a_folder_and_a_playlist(tmp_path, routine_file):
     (["{routine}", "{routine}", "-o", "both.wav"], "-o needs a folder"),
     (["{routine}", "-o", "x.mp3", "--weeks", "2"], "--weeks goes with --program"),
     (["{routine}", "-o", "x.mp3", "--weeks", "1"], "--weeks goes with --program"),
+    (["{routine}", "{routine}", "-o", "typo/deep/walks/"], "folder typo/deep does not exist"),
+    (["{routine}", "{routine}", "-o", "cli-walk.yaml/"], "cli-walk.yaml is not a folder"),
 ])
 def test_bad_requests_exit_2_with_one_line_and_write_nothing(tmp_path, routine_file,
                                                                monkeypatch, args, words):
