@@ -90,9 +90,9 @@ def walk(env: Environment, routine: str | None, text: bool, device: str | None, 
                           speech=speech.apply(chosen.speech),
                           pain_before=pain.pain_before, pain_after=pain.pain_after,
                           estimate=estimate)
-    outcome = walk_routine(chosen, options, WalkIO(clock=env.clock, now=env.now,
-                                                   ask_pain=ask_pain if env.interactive
-                                                   else None))
+    io = WalkIO(clock=env.clock, now=env.now, out=env.stdout,
+                ask_pain=ask_pain if env.interactive else None)
+    outcome = walk_routine(chosen, options, io)
     done = "completed" if outcome.completed else f"ended early ({outcome.ended_reason})"
     click.echo(f"Walked {outcome.walked_s / 60:.1f} of {outcome.planned_s / 60:.1f} minutes, "
                f"{done}. Saved in your history.")

@@ -205,7 +205,7 @@ def start_session(routine: Routine, env: Environment) -> None:
     environment's clocks."""
     from coach.live.walk import WalkIO, WalkOptions, walk_routine
 
-    walk_routine(routine, WalkOptions(), WalkIO(clock=env.clock, now=env.now))
+    walk_routine(routine, WalkOptions(), WalkIO(clock=env.clock, now=env.now, out=env.stdout))
 
 
 @schedule.command("ics")

@@ -23,6 +23,9 @@ import threading
 from types import TracebackType
 from typing import Any, Protocol, TextIO
 
+#: The one line that tells a walker the keys (live and text walks).
+KEYS_HELP = "Keys: space pause/resume · n next section · r repeat · q end · p pain"
+
 
 class KeySource(Protocol):
     def poll(self) -> list[str]:

@@ -14,7 +14,7 @@ from typing import TextIO
 
 from coach.clock import Clock
 from coach.compiler.timeline import Timeline
-from coach.live.keys import KeySource, NoKeys
+from coach.live.keys import KEYS_HELP, KeySource, NoKeys
 from coach.live.player import KEY_COMMANDS
 from coach.routines.durations import format_clock
 from coach.routines.lines import CoachLines
@@ -43,8 +43,7 @@ def play_text(timeline: Timeline, clock: Clock, out: TextIO, keys: KeySource,
     """
     print(no_audio_explanation(why), file=out, flush=True)
     if not isinstance(keys, NoKeys):
-        print("Keys: space pause/resume · n next section · r repeat · q end · p pain",
-              file=out, flush=True)
+        print(KEYS_HELP, file=out, flush=True)
     walk = _TextWalk(timeline, out, lines, origin_s=clock.now())
     reason: str | None = None
     try:

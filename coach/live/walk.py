@@ -24,13 +24,12 @@ from typing import Any, Protocol, TextIO
 from coach.audio.clip import SAMPLE_RATE_HZ
 from coach.clock import Clock, MonotonicClock
 from coach.errors import CoachError
-from coach.live.keys import KeySource, NoKeys, TerminalKeys
+from coach.live.keys import KEYS_HELP, KeySource, NoKeys, TerminalKeys
 from coach.live.player import Player, PlayEvent, State, Status
 from coach.routines.durations import format_clock
 from coach.routines.model import Routine, SpeechSettings
 
 TICK_S = 0.25  # how often keys are read and the status line redrawn
-KEYS_HELP = "Keys: space pause/resume · n next section · r repeat · q end · p pain"
 PainQuestion = Callable[[str], "int | None"]
 
 
@@ -114,7 +113,7 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(),
     routine = dataclasses.replace(routine, speech=speech)
 
     live = "you asked for text (--text)" if options.text else _open_audio(routine, options,
-                                                                           sink, out)
+                                                                           sink, out, clock)
     started_at = now()
     failure: CoachError | None = None
     with _keys_for(io.keys) as key_source:
@@ -131,7 +130,10 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(),
             from coach.routines.library import load_lines
             from coach.session import session_timeline
 
-            timeline, note = session_timeline(routine, estimate=options.estimate)
+            progress = ProgressLine(out, clock=clock)
+            timeline, note = session_timeline(routine, estimate=options.estimate,
+                                              progress=progress)
+            progress.done()
             if note is not None:
                 print(note, file=out, flush=True)
             walked_s, reason = play_text(timeline, clock, out, key_source, why=live,
@@ -147,14 +149,14 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(),
     return outcome
 
 
-def _open_audio(routine: Routine, options: WalkOptions, sink: AudioSink | None, out: TextIO
-                ) -> tuple[Player, AudioSink] | str:
+def _open_audio(routine: Routine, options: WalkOptions, sink: AudioSink | None, out: TextIO,
+                clock: Clock) -> tuple[Player, AudioSink] | str:
     """The device, claimed first, and the player of the prepared session; or why there is
     no audio."""
     sink = sink or _device_sink(options.device)
     try:
         sink.open()
-        player = _prepare_player(routine, options, out)
+        player = _prepare_player(routine, options, out, clock)
     except _no_audio_errors() as err:
         sink.close()
         return str(err)
@@ -188,12 +190,13 @@ def _device_sink(device: str | None) -> AudioSink:
     return DeviceSink(device, SAMPLE_RATE_HZ)
 
 
-def _prepare_player(routine: Routine, options: WalkOptions, out: TextIO) -> Player:
+def _prepare_player(routine: Routine, options: WalkOptions, out: TextIO,
+                    clock: Clock | None = None) -> Player:
     """The session as the export prepares it, with the player's own lines warmed too."""
     from coach.routines.library import load_lines
     from coach.session import prepare_session
 
-    progress = ProgressLine(out)
+    progress = ProgressLine(out, clock=clock)
     prepared = prepare_session(routine, extra_lines=load_lines().player_lines,
                                metronome=options.metronome, progress=progress)
     prepared.renderer.prime()
