@@ -48,7 +48,3 @@ class Environment:
     def today(self) -> date:
         """Today's date where the walker is."""
         return local_today(self.wall)
-
-    def sleep(self, seconds: float) -> None:
-        """Wait on the monotonic clock (an absolute point, so waits never drift)."""
-        self.clock.sleep_until(self.clock.now() + max(0.0, seconds))

@@ -11,7 +11,6 @@ re-raises them instead. Command modules register themselves in
 from __future__ import annotations
 
 import importlib
-import sys
 from typing import Any
 
 import click
@@ -84,7 +83,3 @@ def main(ctx: click.Context) -> None:
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"coach.cli.{_name}").register(main)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from coach.routines.model import Routine, SpeechSettings
     from coach.session import Engines
 
-ROUTINE_HELP = "A built-in routine id (see `coach routines`), your own routine id, or a YAML path."
 
 
 def routine_argument(f: Callable[..., None]) -> Callable[..., None]:

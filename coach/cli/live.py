@@ -13,8 +13,6 @@ from coach.cli.options import option_group
 from coach.cli.speech import SpeechOverrides, speech_options
 from coach.env import Environment
 
-ROUTINE_HELP = "A built-in routine id (see `coach routines`), your own routine id, or a YAML path."
-
 
 def register(group: click.Group) -> None:
     group.add_command(walk)

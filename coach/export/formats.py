@@ -7,7 +7,7 @@ import json
 from coach.compiler.timeline import Timeline
 from coach.routines.durations import format_clock
 
-FORMATS = ("text", "json", "lrc", "srt")
+TEXT_FORMATS = ("text", "json", "lrc", "srt")
 
 
 def to_text(timeline: Timeline) -> str:

@@ -29,7 +29,7 @@ from coach.export.formats import to_lrc
 from coach.export.tags import TagInfo, id3_bytes, tag_wav
 from coach.files import output_folder, staged_files, write_atomic
 
-FORMATS = ("mp3", "wav")
+AUDIO_FORMATS = ("mp3", "wav")
 DEFAULT_BITRATE_KBPS = 64
 PLAYLIST_NAME = "playlist.m3u8"
 #: Called with the number of samples just written (fits click's ``bar.update``).
@@ -140,8 +140,8 @@ def encoder_for(fmt: str, bitrate_kbps: int, sample_rate_hz: int = SAMPLE_RATE_H
     """
     from coach.audio.encoder import Mp3Encoder, WavEncoder
 
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if fmt not in AUDIO_FORMATS:
+        raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(AUDIO_FORMATS)}")
     if fmt == "wav":
         return WavEncoder(sample_rate_hz)
     return Mp3Encoder(sample_rate_hz, bitrate_kbps)

@@ -1,12 +1,12 @@
 """Walks at set wall-clock times: schedules, a Scheduler, missed runs.
 
-A :class:`WalkSchedule` says "routine R at 07:30 on these weekdays" in local
-wall-clock time. :class:`WalkScheduler` is a ``schedule.Scheduler`` holding one
-:class:`WalkJob` per schedule, but it never asks the system clock: an injected
-:class:`coach.clock.WallClock` gives the instant and the current time zone, and every due time
-is worked out in that zone with :mod:`zoneinfo`. So a walk set for 07:30 stays
-at 07:30 across daylight-saving changes and when the computer moves to another
-time zone.
+A :class:`coach.scheduling.schedules.WalkSchedule` says "routine R at 07:30 on
+these weekdays" in local wall-clock time. :class:`WalkScheduler` is a
+``schedule.Scheduler`` holding one :class:`WalkJob` per schedule, but it never asks
+the system clock: an injected :class:`coach.clock.WallClock` (``wall``) gives the
+instant and the current time zone, and every due time is worked out in that zone
+with :mod:`zoneinfo`. So a walk set for 07:30 stays at 07:30 across daylight-saving
+changes and when the computer moves to another time zone.
 
 The caller owns the loop: :meth:`WalkScheduler.run_pending` never sleeps and
 :attr:`WalkScheduler.idle_seconds` says how long to wait. Each job remembers the
@@ -75,19 +75,19 @@ class WalkJob(schedule.Job):
         self.at_time = entry.at
         self.entry = entry
         self.tags.add(entry.id)
-        self.handled_until = scheduler.clock.now()
+        self.handled_until = scheduler.wall.now()
         self.job_func = None  # the scheduler's callbacks act; see WalkScheduler
-        self._clock = scheduler.clock
+        self._wall = scheduler.wall
         self._schedule_next_run()
 
     def _schedule_next_run(self) -> None:
-        due = next_due(self.entry, self.handled_until, self._clock.zone())
+        due = next_due(self.entry, self.handled_until, self._wall.zone())
         self.next_run = due.astimezone(timezone.utc)
 
     @property
     def should_run(self) -> bool:
         assert self.next_run is not None
-        return self._clock.now() >= self.next_run
+        return self._wall.now() >= self.next_run
 
     def __repr__(self) -> str:
         return f"WalkJob({self.entry.describe()}, next {self.next_run})"
@@ -96,10 +96,10 @@ class WalkJob(schedule.Job):
 class WalkScheduler(schedule.Scheduler):
     """Holds one :class:`WalkJob` per schedule; see the module docstring."""
 
-    def __init__(self, clock: WallClock, on_fire: Callable[[Firing], None],
+    def __init__(self, wall: WallClock, on_fire: Callable[[Firing], None],
                  on_missed: Callable[[Firing], None], grace_s: float = GRACE_S):
         super().__init__()
-        self.clock = clock
+        self.wall = wall
         self.on_fire = on_fire
         self.on_missed = on_missed
         self.grace_s = grace_s
@@ -111,8 +111,8 @@ class WalkScheduler(schedule.Scheduler):
 
     def run_pending(self) -> list[Firing]:  # type: ignore[override]
         """Act on every due time since the last call; returns what was done."""
-        now = self.clock.now()
-        zone = self.clock.zone()
+        now = self.wall.now()
+        zone = self.wall.zone()
         done: list[Firing] = []
         for job in sorted(self.walk_jobs()):
             dues = list(due_times(job.entry, job.handled_until, now, zone))
@@ -140,13 +140,13 @@ class WalkScheduler(schedule.Scheduler):
     @property
     def idle_seconds(self) -> float | None:
         nxt = self.next_run
-        return None if nxt is None else (nxt - self.clock.now()).total_seconds()
+        return None if nxt is None else (nxt - self.wall.now()).total_seconds()
 
 
-def make_scheduler(entries: Sequence[WalkSchedule], clock: WallClock,
+def make_scheduler(entries: Sequence[WalkSchedule], wall: WallClock,
                    on_fire: Callable[[Firing], None], on_missed: Callable[[Firing], None],
                    grace_s: float = GRACE_S) -> WalkScheduler:
-    scheduler = WalkScheduler(clock, on_fire, on_missed, grace_s)
+    scheduler = WalkScheduler(wall, on_fire, on_missed, grace_s)
     for entry in entries:
         scheduler.add(entry)
     return scheduler
