@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from coach.routines.lines import CoachLines
     from coach.routines.model import Routine, SpeechSettings
     from coach.speech import SpeechEngine
+    from coach.speech.phrase_cache import PhraseCache
 
 #: Open engines by name (None: the platform's default); share one dict to open each once.
 Engines = dict["str | None", "SpeechEngine"]
@@ -81,8 +82,19 @@ def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
     """
     from coach.audio.clip import SAMPLE_RATE_HZ
     from coach.audio.render import SessionRenderer
-    from coach.compiler.compile import compile_routine
-    from coach.routines.library import load_lines, load_techniques
+    from coach.routines.library import load_lines
+
+    timeline, cache = _measured(routine, speech, extra_lines, progress, engines)
+    renderer = SessionRenderer(timeline, cache.clip, SAMPLE_RATE_HZ, metronome=metronome)
+    return PreparedSession(renderer, load_lines())
+
+
+def _measured(routine: Routine, speech: SpeechSettings | None, extra_lines: Iterable[str],
+              progress: WarmProgress | None, engines: Engines | None
+              ) -> tuple[Timeline, PhraseCache]:
+    """Every phrase synthesised (or found in the cache), then the timeline compiled with
+    the measured lengths; and the cache the renderer reads the phrases from."""
+    from coach.audio.clip import SAMPLE_RATE_HZ
     from coach.speech import open_engine
     from coach.speech.phrase_cache import PhraseCache
 
@@ -92,12 +104,9 @@ def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
         engines[settings.engine] = open_engine(settings.engine)
     cache = PhraseCache(engines[settings.engine], settings, sample_rate_hz=SAMPLE_RATE_HZ,
                         pronunciations=routine.pronunciations)
-    techniques, lines = load_techniques(), load_lines()
-    draft = compile_routine(routine, techniques=techniques, lines=lines)  # the phrases to say
+    draft = compile_with_library(routine)  # estimated lengths: the phrases to say
     cache.warm([*(cue.text for cue in draft.cues), *extra_lines], progress)
-    timeline = compile_routine(routine, cache.speech_s, techniques=techniques, lines=lines)
-    renderer = SessionRenderer(timeline, cache.clip, SAMPLE_RATE_HZ, metronome=metronome)
-    return PreparedSession(renderer, lines)
+    return compile_with_library(routine, cache.speech_s), cache
 
 
 def session_timeline(routine: Routine, speech: SpeechSettings | None = None, *,
@@ -117,7 +126,7 @@ def session_timeline(routine: Routine, speech: SpeechSettings | None = None, *,
         routine = dataclasses.replace(routine, speech=speech)
     if not estimate:
         try:
-            return prepare_session(routine, progress=progress, engines=engines).timeline, None
+            return _measured(routine, None, (), progress, engines)[0], None
         except EngineError as err:
             note = (f"note: no speech engine ({err}); timing speech by words per minute "
                     f"instead (--estimate)")

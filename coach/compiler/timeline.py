@@ -89,7 +89,7 @@ class CompileWarning:
     moved_by_s: float | None = None
 
     def __str__(self) -> str:
-        at = format_clock(self.at_s)
+        at = format_clock(max(0.0, self.at_s))  # a cue dropped before the start: 00:00
         if self.action == "moved":
             return (f"{at} moved {self.kind} cue {self.text!r} {self.moved_by_s or 0:.1f} s later: "
                     f"{self.why}")

@@ -28,18 +28,24 @@ def export_day(entries: Sequence[WalkSchedule], day: date, folder: Path,
             continue
         try:
             written.append(export_scheduled_session(routine_for_ref(e.routine, day), folder,
-                                          f"{day:%Y-%m-%d}-{e.at:%H%M}"))
+                                                    f"{day:%Y-%m-%d}-{e.at:%H%M}", day, warn))
         except CoachError as err:
             warn(f"coach: {e.id}: {err}")
     return written
 
 
-def export_scheduled_session(routine: Routine, folder: Path, stem: str) -> Path:
-    """The session as an MP3 named ``STEM-ROUTINE.mp3`` in ``folder`` (which must exist).
+def export_scheduled_session(routine: Routine, folder: Path, stem: str, day: date,
+                             warn: Callable[[str], None]) -> Path:
+    """The session as an MP3 named ``STEM-ROUTINE.mp3`` in ``folder`` (which must exist),
+    dated ``day``, written as `coach export` writes one (its warnings through ``warn``)."""
+    from coach.export.batch import ExportOptions, ExportTarget, SilentProgress, export_routines
+    from coach.export.tags import TagInfo
+    from coach.export.writer import DEFAULT_BITRATE_KBPS
 
-    The one place scheduling prepares and writes a session.
-    """
-    from coach.export.writer import write_session
-    from coach.session import prepare_session
+    class Warnings(SilentProgress):
+        def warn(self, line: str) -> None:
+            warn(line)
 
-    return write_session(prepare_session(routine).renderer, folder / f"{stem}-{routine.id}.mp3")
+    target = ExportTarget(folder / f"{stem}-{routine.id}.mp3", False, "mp3", DEFAULT_BITRATE_KBPS)
+    options = ExportOptions(tag_info=TagInfo(date=day.isoformat()))
+    return export_routines([routine], target, options, progress=Warnings())[0]

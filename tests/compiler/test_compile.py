@@ -219,3 +219,9 @@ def test_a_very_short_session_still_says_its_safety_line(small_techniques):
     tl = compile_routine(routine(Segment("walk", 12)), techniques=small_techniques, lines=LINES)
     assert tl.cues[0].kind == "safety" and tl.cues[0].at_s == LEAD_IN_MS / 1000
     assert any(w.action == "dropped" and w.kind == "technique" and "Welcome" in w.text for w in tl.warnings)
+
+
+def test_a_warning_never_shows_a_time_before_the_session(small_techniques):
+    tl = compile_routine(routine(Segment("walk", 12)), techniques=small_techniques, lines=LINES)
+    assert any(w.at_s < 0 for w in tl.warnings)  # the closing line would start before 00:00
+    assert not any(str(w).startswith("-") for w in tl.warnings)
