@@ -43,20 +43,17 @@ def routines() -> None:
     """
     from coach import paths
     from coach.routines.durations import format_clock
-    from coach.routines.library import builtin_routine_ids, resolve_routine, routine_sources
+    from coach.routines.library import list_routines
 
     rows = []
-    builtin = set(builtin_routine_ids())
-    for rid, source in sorted(routine_sources().items()):
-        try:
-            routine = resolve_routine(rid)
-        except RoutineError as err:
-            rows.append((rid, "--:--", f"(invalid: {err.problems[0].message})"))
+    for entry in list_routines():
+        if entry.routine is None:
+            rows.append((entry.id, "--:--", f"(invalid: {entry.problem})"))
             continue
-        mark = "" if source.builtin else "  [yours]"
-        if not source.builtin and rid in builtin:
+        mark = "" if entry.source.builtin else "  [yours]"
+        if entry.replaces_builtin:
             mark = "  [yours: replaces the built-in one]"
-        rows.append((rid, format_clock(routine.duration_s), routine.title + mark))
+        rows.append((entry.id, format_clock(entry.routine.duration_s), entry.routine.title + mark))
     width = max(len(r[0]) for r in rows) if rows else 10
     for rid, dur, title in rows:
         click.echo(f"{rid:<{width}}  {dur:>6}  {title}")

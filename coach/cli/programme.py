@@ -18,8 +18,6 @@ if TYPE_CHECKING:
     from coach.programme.history import WalkRecord
     from coach.programme.plan import ProgrammeState
 
-SAFETY = ("This is guidance, not medical advice: talk to your doctor before you start, and "
-          "slow down or stop if your pain grows or you feel dizzy.")
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 HISTORY_FIELDS = ("id", "routine", "started_at", "planned_min", "walked_min", "completed",
                   "ended_reason", "pain_before", "pain_after", "pain_next_morning", "effort",
@@ -178,6 +176,7 @@ def plan(env: Environment, minutes: float | None, days: int | None, figure8: boo
     from coach.programme.history import History
     from coach.programme.plan import make_state
     from coach.programme.store import load_state, save_state
+    from coach.routines.library import load_lines
 
     today = env.today()
     state = None if restart else load_state()
@@ -191,7 +190,7 @@ def plan(env: Environment, minutes: float | None, days: int | None, figure8: boo
                                         default=False)
         figure8 = bool(figure8)  # not asked when the answers came as options
         state = make_state(minutes, days, figure8, today)
-        click.echo(f"Programme saved to {save_state(state)}.\n{SAFETY}\n")
+        click.echo(f"Programme saved to {save_state(state)}.\n{load_lines().programme_start}\n")
     elif minutes is not None or days is not None:
         raise UsageError(f"a programme already runs since {state.started_on}; add --restart "
                          "to start again with new answers")

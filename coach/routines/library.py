@@ -141,3 +141,31 @@ def resolve_routine(ref: str) -> Routine:
         raise UsageError(f"unknown routine {ref!r}{suggest(ref, sources)} "
                          "(see `coach routines`, or give a path to a .yaml file)")
     return load_routine(source.read(), source.path, source.id, techniques)
+
+
+@dataclass(frozen=True)
+class RoutineEntry:
+    """One line of `coach routines`: a routine a walker can name, or why it is broken."""
+
+    id: str
+    source: RoutineSource
+    routine: Routine | None  # None: the file has a problem (``problem`` says which)
+    problem: str | None = None
+    replaces_builtin: bool = False
+
+
+def list_routines() -> list[RoutineEntry]:
+    """Every routine a walker can name, by id: built-in and their own (which may replace
+    a built-in). A broken file is listed with its first problem, never raised."""
+    from coach.errors import RoutineError
+
+    builtin = set(builtin_routine_ids())
+    entries = []
+    for rid, source in sorted(routine_sources().items()):
+        replaces = not source.builtin and rid in builtin
+        try:
+            entries.append(RoutineEntry(rid, source, resolve_routine(rid),
+                                        replaces_builtin=replaces))
+        except RoutineError as err:
+            entries.append(RoutineEntry(rid, source, None, err.problems[0].message, replaces))
+    return entries

@@ -36,6 +36,7 @@ class CoachLines:
     resuming: str
     quit: tuple[str, ...]
     pain: tuple[str, ...]
+    programme_start: str  # printed when a programme is set up
     calendar_reminder: str
 
     def count_minutes(self, n: int) -> str:
@@ -79,4 +80,5 @@ def lines_from_data(data: Any, name: str) -> CoachLines:
         closing_stretch_hint=text("closing_stretch_hint"), hold_reminder=text("hold_reminder"),
         release=text("release"), numbers=texts("numbers", 10), minute=text("minute"),
         minutes=text("minutes"), paused=text("paused"), resuming=text("resuming"),
-        quit=texts("quit"), pain=texts("pain"), calendar_reminder=text("calendar_reminder"))
+        quit=texts("quit"), pain=texts("pain"), programme_start=text("programme_start"),
+        calendar_reminder=text("calendar_reminder"))
