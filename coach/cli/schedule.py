@@ -10,7 +10,6 @@ import click
 from coach.cli import pass_env
 from coach.env import Environment
 from coach.errors import CoachError, UsageError
-from coach.programme.today import PLAN_REF
 
 if TYPE_CHECKING:
     from coach.routines.model import Routine
@@ -37,25 +36,6 @@ def schedule() -> None:
     """
 
 
-def _check_ref(ref: str) -> str:
-    """The reference to store: a known routine id, 'plan', or an absolute path (a
-    relative one would break when the daemon, cron or systemd runs elsewhere)."""
-    from coach.routines.library import looks_like_path, routine_ids
-    from coach.routines.yamlsrc import suggest
-
-    if ref == PLAN_REF:
-        return ref
-    if looks_like_path(ref):
-        if not Path(ref).is_file():
-            raise UsageError(f"{ref}: no such routine file")
-        return str(Path(ref).resolve())
-    known = routine_ids()
-    if ref not in known:
-        raise UsageError(f"unknown routine {ref!r}{suggest(ref, known)} "
-                         f"(see `coach routines`, or use '{PLAN_REF}' for the programme)")
-    return ref
-
-
 @schedule.command("add")
 @click.argument("routine")
 @click.option("--at", "at_", required=True, metavar="HH:MM", help="Local time, 24-hour clock.")
@@ -76,10 +56,11 @@ def add(routine: str, at_: str, days: str, schedule_id: str | None) -> None:
         load_schedules,
         parse_days,
         parse_time,
+        routine_ref_to_store,
         save_schedules,
     )
 
-    routine = _check_ref(routine)
+    routine = routine_ref_to_store(routine)
     entries = add_schedule(load_schedules(), routine, parse_time(at_), parse_days(days),
                            schedule_id)
     save_schedules(entries)

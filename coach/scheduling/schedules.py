@@ -120,3 +120,24 @@ def remove_schedule(entries: Sequence[WalkSchedule], schedule_id: str) -> list[W
         known = ", ".join(e.id for e in entries) or "none yet"
         raise UsageError(f"no schedule called {schedule_id!r} (known: {known})")
     return kept
+
+
+def routine_ref_to_store(ref: str) -> str:
+    """The routine reference a schedule stores: a known routine id, 'plan', or an
+    absolute path (a relative one would break when the daemon, cron or systemd runs
+    elsewhere); UsageError, with the closest id, for anything else."""
+    from coach.programme.today import PLAN_REF
+    from coach.routines.library import looks_like_path, routine_ids
+    from coach.routines.yamlsrc import suggest
+
+    if ref == PLAN_REF:
+        return ref
+    if looks_like_path(ref):
+        if not Path(ref).is_file():
+            raise UsageError(f"{ref}: no such routine file")
+        return str(Path(ref).resolve())
+    known = routine_ids()
+    if ref not in known:
+        raise UsageError(f"unknown routine {ref!r}{suggest(ref, known)} "
+                         f"(see `coach routines`, or use '{PLAN_REF}' for the programme)")
+    return ref
