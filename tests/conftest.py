@@ -151,3 +151,16 @@ def cli(make_env: Callable[..., Any]) -> Callable[..., Any]:
         return CliRunner().invoke(main, argv, input=input, obj=env or make_env(), **kw)
 
     return run
+
+
+@pytest.fixture
+def run(cli: Callable[..., Any]) -> Callable[..., Any]:
+    """``run("log", ..., code=0)``: ``cli`` that asserts the exit code (0 unless told),
+    showing the output when it differs. Takes ``input=`` and ``env=`` as ``cli`` does."""
+
+    def invoke(*args: str, code: int = 0, **kw: Any) -> Any:
+        result = cli(*args, **kw)
+        assert result.exit_code == code, result.output
+        return result
+
+    return invoke

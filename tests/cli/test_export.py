@@ -1,4 +1,4 @@
-"""`coach export` through the real CLI (the shared `cli` fixture): files, folder + playlist, errors."""
+"""`coach export` through the shared `cli` fixture: files, folder + playlist, errors."""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ unless a test asks for ``clock``: Friday 20 March 2026 12:00 in London)."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -42,15 +43,9 @@ def terminal(env: Environment) -> None:
 
 
 @pytest.fixture
-def run(cli: Callable[..., Any], env: Environment) -> Callable[..., Any]:
-    """``run(*args, input=None, code=0)``: ``cli`` with this test's env, checking the exit code."""
-
-    def invoke(*args: str, input: str | None = None, code: int = 0) -> Any:
-        result = cli(*args, input=input, env=env)
-        assert result.exit_code == code, result.output
-        return result
-
-    return invoke
+def run(run: Callable[..., Any], env: Environment) -> Callable[..., Any]:
+    """The shared ``run`` (exit code checked) with this test's env."""
+    return functools.partial(run, env=env)
 
 
 def test_programme_commands_are_registered() -> None:
@@ -77,7 +72,8 @@ def test_log_then_history_as_table_json_and_csv(run: Callable[..., Any], clock: 
     assert [r["id"] for r in since] == [2]
 
 
-def test_morning_pain_goes_to_the_last_walk_or_the_given_one(run: Callable[..., Any], clock: datetime) -> None:
+def test_morning_pain_goes_to_the_last_walk_or_the_given_one(run: Callable[..., Any],
+                                                             clock: datetime) -> None:
     run("log", "gentle-start", "-m", "8", "--when", "2026-03-02 07:30")
     run("log", "gentle-start", "-m", "8", "--when", "2026-03-04 07:30")
     assert "added to walk 2" in run("log", "--morning-pain", "2").output
@@ -101,7 +97,8 @@ def test_morning_pain_goes_to_the_last_walk_or_the_given_one(run: Callable[..., 
     (["history", "--json", "--csv"], "choose one of"),
     (["plan", "--minutes", "0", "--days", "3", "--no-figure-8"], "comfortable minutes"),
 ])
-def test_bad_input_is_one_line_and_exit_2(run: Callable[..., Any], args: list[str], message: str) -> None:
+def test_bad_input_is_one_line_and_exit_2(run: Callable[..., Any], args: list[str],
+                                          message: str) -> None:
     result = run(*args, code=2)
     assert result.output.startswith("coach: ") and message in result.output
     assert result.output.count("\n") == 1 and "Traceback" not in result.output
@@ -119,14 +116,15 @@ def test_a_walk_cannot_be_logged_in_the_future(run: Callable[..., Any], clock: d
 @pytest.mark.parametrize("option, text", [
     ("--when", "0001-01-01"), ("--when", "0001-01-01 00:00"), ("--since", "0001-01-01"),
 ])
-def test_dates_outside_what_can_be_stored_are_one_line(run: Callable[..., Any], clock: datetime, option: str,
-                                                       text: str) -> None:
+def test_dates_outside_what_can_be_stored_are_one_line(run: Callable[..., Any], clock: datetime,
+                                                       option: str, text: str) -> None:
     command = ["log", "gentle-start", "-m", "8"] if option == "--when" else ["history"]
     out = run(*command, option, text, code=2).output
     assert out == f"coach: {option} {text} is outside the dates coach can store\n"
 
 
-def test_a_walk_more_than_a_year_ago_cannot_be_logged(run: Callable[..., Any], clock: datetime) -> None:
+def test_a_walk_more_than_a_year_ago_cannot_be_logged(run: Callable[..., Any],
+                                                      clock: datetime) -> None:
     out = run("log", "gentle-start", "-m", "8", "--when", "2025-03-18 12:00", code=2).output
     assert out == ("coach: --when 2025-03-18 12:00 is more than a year ago (now is 2026-03-20); "
                    "log recent walks\n")
@@ -150,7 +148,8 @@ def test_log_accepts_every_id_the_programme_makes(clock: datetime) -> None:
         check_routine_id(routine_id)
 
 
-def test_a_long_break_steps_back_or_says_why_it_cannot(run: Callable[..., Any], clock: datetime) -> None:
+def test_a_long_break_steps_back_or_says_why_it_cannot(run: Callable[..., Any],
+                                                       clock: datetime) -> None:
     run("plan", "--minutes", "8", "--days", "3")
     run("log", "gentle-start", "-m", "8", "--pain-after", "2", "--when", "2026-01-02 07:30")
     out = run("plan").output
@@ -166,7 +165,8 @@ def test_plan_asks_nothing_without_a_terminal(run: Callable[..., Any]) -> None:
     assert "figure-8" not in out.lower() and "5-minute walk" in out and "?" not in out
 
 
-def test_plan_with_both_answers_as_options_does_not_ask(run: Callable[..., Any], terminal: None) -> None:
+def test_plan_with_both_answers_as_options_does_not_ask(run: Callable[..., Any],
+                                                        terminal: None) -> None:
     out = run("plan", "--minutes", "5", "--days", "2").output
     assert "How many" not in out and "Add short figure-8" not in out and "Figure-8" not in out
 
@@ -186,7 +186,8 @@ def test_a_damaged_programme_file_is_one_line(run: Callable[..., Any], coach_hom
         "run `coach plan --restart` to start again")
 
 
-def test_plan_intake_by_prompts_then_shows_the_week(run: Callable[..., Any], coach_home: Path, terminal: None) -> None:
+def test_plan_intake_by_prompts_then_shows_the_week(run: Callable[..., Any], coach_home: Path,
+                                                    terminal: None) -> None:
     out = run("plan", input="8\n3\ny\n").output
     assert "How many minutes" in out and "days a week" in out and "figure-8" in out
     assert (coach_home / "config" / "programme.yaml").exists()
@@ -240,7 +241,8 @@ def test_progress_weeks_are_the_plan_weeks(run: Callable[..., Any], clock: datet
     ("nonexist/p.png", "folder {tmp}/nonexist does not exist"),
     ("p.txt", "{tmp}/p.txt must end in .png or .svg or .pdf"),
 ])
-def test_progress_plot_path_is_checked_first(run: Callable[..., Any], tmp_path: Path, name: str, message: str) -> None:
+def test_progress_plot_path_is_checked_first(run: Callable[..., Any], tmp_path: Path, name: str,
+                                             message: str) -> None:
     run("log", "gentle-start", "-m", "8", "--pain-after", "3", "--when", "2026-03-02 07:30")
     out = run("progress", "--plot", str(tmp_path / name), code=2).output
     assert out == f"coach: {message.format(tmp=tmp_path)}\n"
@@ -248,7 +250,8 @@ def test_progress_plot_path_is_checked_first(run: Callable[..., Any], tmp_path: 
 
 
 @pytest.mark.slow
-def test_progress_plot_as_svg_with_whole_week_ticks(run: Callable[..., Any], tmp_path: Path, clock: datetime) -> None:
+def test_progress_plot_as_svg_with_whole_week_ticks(run: Callable[..., Any], tmp_path: Path,
+                                                    clock: datetime) -> None:
     pytest.importorskip("matplotlib")
     run("log", "gentle-start", "-m", "8", "--pain-after", "3", "--when", "2026-03-02 07:30")
     run("log", "gentle-start", "-m", "9", "--pain-after", "2", "--when", "2026-03-10 07:30")
@@ -263,8 +266,9 @@ def test_progress_plot_as_svg_with_whole_week_ticks(run: Callable[..., Any], tmp
 
 
 @pytest.mark.parametrize("args", [["history"], ["log", "gentle-start", "-m", "5"], ["progress"]])
-def test_a_history_that_is_not_a_database_is_one_line_and_exit_1(run: Callable[..., Any], coach_home: Path,
-                                                                  args: list[str]) -> None:
+def test_a_history_that_is_not_a_database_is_one_line_and_exit_1(run: Callable[..., Any],
+                                                                 coach_home: Path,
+                                                                 args: list[str]) -> None:
     db_path = coach_home / "data" / "history.sqlite3"
     db_path.parent.mkdir(parents=True, exist_ok=True)
     db_path.write_bytes(b"not a database at all\n" * 100)

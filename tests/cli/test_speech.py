@@ -1,4 +1,4 @@
-"""`coach voices` and the speech options, through the shared `cli` fixture, with the real engines."""
+"""`coach voices` and the speech options through the shared `cli` fixture, real engines."""
 
 from __future__ import annotations
 
