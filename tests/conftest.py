@@ -4,7 +4,8 @@ Fixtures: an isolated COACH_HOME (every test), a small technique set, the
 sample rate tests render at (:data:`SAMPLE_RATE_HZ`), a fake monotonic clock
 (``fake_clock``), a fake wall clock (``wall_clock``), a tone clip standing in for
 speech (``tone``), and a CLI runner (``cli``) that invokes ``coach.cli.main`` with
-an :class:`~coach.env.Environment` built from those fake clocks.
+an :class:`~coach.env.Environment` built from those fake clocks (``make_env``
+builds one with other fields, for ``cli(..., env=...)``).
 
 The fakes themselves stay in tests/fakes.py (tests/live/test_player.py,
 tests/live/test_text_player.py and others import them from there); this file
@@ -112,11 +113,32 @@ class _CurrentStream:
 
 
 @pytest.fixture
-def cli(fake_clock: FakeClock, wall_clock: FakeWall) -> Callable[..., Any]:
+def make_env(fake_clock: FakeClock, wall_clock: FakeWall) -> Callable[..., Any]:
+    """``make_env(wall=FakeWall(...), stdin_isatty=True)``: an Environment for ``cli``.
+
+    Defaults: the fake clocks above, no terminal, and CliRunner's streams (read
+    when used, so the Environment may be made before the command runs). Any
+    field given replaces its default.
+    """
+    from coach.env import Environment
+
+    def make(**fields: Any) -> Environment:
+        defaults: dict[str, Any] = dict(
+            wall=wall_clock, clock=fake_clock, stdin_isatty=False, stdout_isatty=False,
+            stdin=_CurrentStream("stdin"), stdout=_CurrentStream("stdout"),
+            stderr=_CurrentStream("stderr"))
+        return Environment(**{**defaults, **fields})
+
+    return make
+
+
+@pytest.fixture
+def cli(make_env: Callable[..., Any]) -> Callable[..., Any]:
     """``cli("compile", "gentle-start", input=None)``: coach.cli.main through CliRunner.
 
-    The command gets an Environment with the fake clocks and no terminal; the
-    streams are CliRunner's. Returns click's ``Result``.
+    The command gets an Environment with the fake clocks and no terminal (or the
+    one passed as ``env=``, e.g. ``make_env(wall=FakeWall(...))``); the streams
+    are CliRunner's. Returns click's ``Result``.
     """
     from click.testing import CliRunner
 
@@ -125,12 +147,20 @@ def cli(fake_clock: FakeClock, wall_clock: FakeWall) -> Callable[..., Any]:
 
     def run(*args: str, input: str | None = None, env: Environment | None = None,
             **kw: Any) -> Any:
-        env = env or Environment(
-            wall=wall_clock, clock=fake_clock, stdin_isatty=False, stdout_isatty=False,
-            stdin=_CurrentStream("stdin"),  # type: ignore[arg-type]
-            stdout=_CurrentStream("stdout"),  # type: ignore[arg-type]
-            stderr=_CurrentStream("stderr"))  # type: ignore[arg-type]
         argv: Sequence[str] = list(args)
-        return CliRunner().invoke(main, argv, input=input, obj=env, **kw)
+        return CliRunner().invoke(main, argv, input=input, obj=env or make_env(), **kw)
 
     return run
+
+
+@pytest.fixture
+def run(cli: Callable[..., Any]) -> Callable[..., Any]:
+    """``run("log", ..., code=0)``: ``cli`` that asserts the exit code (0 unless told),
+    showing the output when it differs. Takes ``input=`` and ``env=`` as ``cli`` does."""
+
+    def invoke(*args: str, code: int = 0, **kw: Any) -> Any:
+        result = cli(*args, **kw)
+        assert result.exit_code == code, result.output
+        return result
+
+    return invoke

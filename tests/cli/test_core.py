@@ -1,24 +1,20 @@
-"""The core CLI, run through click's CliRunner and as a real process."""
+"""The core CLI, run through the shared `cli` fixture (CliRunner) and as a real process."""
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
 import click
 import pytest
-from click.testing import CliRunner
 
 from coach.cli import main
 from coach.routines.library import builtin_routine_ids
 
 BUILTINS = ["gentle-start", "figure-8", "heel-toe", "backward", "side-step", "brisk-30",
             "flare-up"]
-
-
-def run(*args: str, input: str | None = None):
-    return CliRunner().invoke(main, list(args), input=input)
 
 
 def all_commands(group: click.Group, prefix=()):
@@ -29,33 +25,33 @@ def all_commands(group: click.Group, prefix=()):
 
 
 @pytest.mark.parametrize("path", list(all_commands(main)), ids=" ".join)
-def test_every_command_has_help_with_an_example(path):
-    result = run(*path, "--help")
+def test_every_command_has_help_with_an_example(cli, path):
+    result = cli(*path, "--help")
     assert result.exit_code == 0, result.output
     assert len(result.output) > 80
     if not isinstance(main.get_command(click.Context(main), path[0]), click.Group):
         assert "coach " in result.output.split("Options:")[0]  # an example line
 
 
-def test_version():
-    assert run("--version").output.startswith("coach, version ")
+def test_version(cli):
+    assert cli("--version").output.startswith("coach, version ")
 
 
-def test_builtin_routines_are_all_there():
+def test_builtin_routines_are_all_there(cli):
     assert set(BUILTINS) <= set(builtin_routine_ids())
-    out = run("routines").output
+    out = cli("routines").output
     for rid in BUILTINS:
         assert rid in out
 
 
-def test_techniques_listed():
-    out = run("techniques").output
+def test_techniques_listed(cli):
+    out = cli("techniques").output
     for tid in ("warm-up", "heel-toe", "backward", "side-step", "figure-8", "cool-down"):
         assert tid in out
 
 
-def test_compile_json_has_exactly_the_documented_fields():
-    result = run("compile", "figure-8", "--format", "json", "--quiet")
+def test_compile_json_has_exactly_the_documented_fields(cli):
+    result = cli("compile", "figure-8", "--format", "json", "--quiet")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert set(data) - {"cadence"} == {"routine", "title", "duration_s", "sections", "cues"}
@@ -69,61 +65,61 @@ def test_compile_json_has_exactly_the_documented_fields():
 
 
 @pytest.mark.parametrize("fmt, marker", [("text", "== "), ("lrc", "[ti:"), ("srt", " --> ")])
-def test_compile_other_formats(fmt, marker):
-    result = run("compile", "gentle-start", "-f", fmt, "-q")
+def test_compile_other_formats(cli, fmt, marker):
+    result = cli("compile", "gentle-start", "-f", fmt, "-q")
     assert result.exit_code == 0 and marker in result.output
 
 
-def test_show():
-    result = run("show", "brisk-30")
+def test_show(cli):
+    result = cli("show", "brisk-30")
     assert result.exit_code == 0 and "spoken cues" in result.output
 
 
-def test_unknown_routine_suggests_and_exits_2():
-    result = run("compile", "figure8")
+def test_unknown_routine_suggests_and_exits_2(cli):
+    result = cli("compile", "figure8")
     assert result.exit_code == 2
     assert "unknown routine 'figure8'; did you mean 'figure-8'?" in result.output
     assert "Traceback" not in result.output
 
 
-def test_routine_from_a_path_and_user_folder(tmp_path, coach_home):
+def test_routine_from_a_path_and_user_folder(cli, tmp_path, coach_home):
     text = "title: Mine\nsegments:\n  - technique: walk\n    duration: 2m\n"
     (tmp_path / "mine.yaml").write_text(text)
-    assert run("compile", str(tmp_path / "mine.yaml"), "-q").exit_code == 0
+    assert cli("compile", str(tmp_path / "mine.yaml"), "-q").exit_code == 0
     folder = coach_home / "config" / "routines"
     folder.mkdir(parents=True)
     (folder / "lunch.yaml").write_text(text)
-    out = run("routines").output
+    out = cli("routines").output
     assert "lunch" in out and "[yours]" in out
-    assert run("compile", "lunch", "-q").exit_code == 0
+    assert cli("compile", "lunch", "-q").exit_code == 0
 
 
-def test_check_reports_every_error_in_every_file(tmp_path):
+def test_check_reports_every_error_in_every_file(cli, tmp_path):
     good = tmp_path / "good.yaml"
     good.write_text("title: Fine\nsegments:\n  - technique: walk\n    duration: 5m\n")
     bad = tmp_path / "bad.yaml"
     bad.write_text("title: Bad\nsegments:\n  - technique: walkk\n    duration: -3m\n")
-    result = run("check", str(good), str(bad))
+    result = cli("check", str(good), str(bad))
     assert result.exit_code == 2
     assert f"{good}: ok" in result.output
     assert f"{bad}:3:16: unknown technique 'walkk'; did you mean 'walk'?" in result.output
     assert f"{bad}:4:15: duration must be positive, got -3m" in result.output
 
 
-def test_check_missing_file_is_a_clean_error(tmp_path):
-    result = run("check", str(tmp_path / "nope.yaml"))
+def test_check_missing_file_is_a_clean_error(cli, tmp_path):
+    result = cli("check", str(tmp_path / "nope.yaml"))
     assert result.exit_code == 2 and "no such file" in result.output
 
 
-def test_schema_is_json_and_covers_the_keys():
-    schema = json.loads(run("schema").output)
+def test_schema_is_json_and_covers_the_keys(cli):
+    schema = json.loads(cli("schema").output)
     props = schema["properties"]
     assert {"title", "segments", "reminders", "cadence", "rate"} <= set(props)
-    json.loads(run("schema", "--technique").output)
+    json.loads(cli("schema", "--technique").output)
 
 
 @pytest.mark.slow
-def test_bad_routine_through_a_real_process(tmp_path):
+def test_bad_routine_through_a_real_process(cli, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("title: x\nsegments: !!python/object/apply:os.system ['echo pwned']\n")
     proc = subprocess.run([sys.executable, "-m", "coach.cli", "compile", str(bad)],
@@ -136,26 +132,77 @@ def test_bad_routine_through_a_real_process(tmp_path):
     assert "Traceback" in proc.stderr and "RoutineError" in proc.stderr
 
 
-def test_show_check_and_compile_agree_on_the_measured_times(tmp_path):
-    """One timing for every command: show and check use the speech compile measures."""
+CROWDED = """\
+title: Crowded
+segments:
+  - technique: walk
+    duration: 45s
+    reminders:
+      - every: 20s
+        offset: 4s
+        kind: posture
+        say: ["Keep your back tall and your shoulders soft as you walk along the path."]
+      - every: 20s
+        offset: 9s
+        kind: encouragement
+        say: ["You are doing really well today, keep going at this steady pace."]
+      - every: 20s
+        offset: 14s
+        kind: technique
+        say: ["Eyes ahead, not at your feet, and breathe slowly and evenly now."]
+  - technique: walk
+    duration: 2m
+"""
+SHOWN_SECTION = re.compile(r"^  (\d\d:\d\d)  .*, (\d+) cues$", re.MULTILINE)
+
+
+def shown_sections(out: str) -> list[tuple[str, int]]:
+    """(start, cue count) of every section line `coach show` prints."""
+    return [(start, int(n)) for start, n in SHOWN_SECTION.findall(out)]
+
+
+def compiled_sections(data: dict) -> list[tuple[str, int]]:
+    """The same pairs from `coach compile --format json`."""
     from coach.routines.durations import format_clock
 
-    cues = json.loads(run("compile", "flare-up", "-f", "json", "-q").output)["cues"]
-    estimated = json.loads(run("compile", "flare-up", "-f", "json", "-q", "--estimate")
-                           .output)["cues"]
-    assert [c["speech_s"] for c in cues] != [c["speech_s"] for c in estimated]
-    shown = run("show", "flare-up")
-    assert shown.exit_code == 0 and f"{len(cues)} spoken cues" in shown.output
-    assert run("show", "flare-up", "--estimate").exit_code == 0
-    source = tmp_path / "walk.yaml"
-    source.write_text("title: Fine\nsegments:\n  - technique: walk\n    duration: 5m\n")
-    checked = run("check", str(source))
-    compiled = run("compile", str(source), "-f", "json")
-    assert checked.exit_code == compiled.exit_code == 0
-    data = json.loads(compiled.stdout)
-    assert f"{source}: ok, {format_clock(data['duration_s'])}" in checked.output
-    assert f"{len(data['cues'])} cues" in checked.output
-    assert run("check", "--estimate", str(source)).exit_code == 0
+    return [(format_clock(s["start_s"]), sum(1 for c in data["cues"] if c["section"] == i))
+            for i, s in enumerate(data["sections"])]
+
+
+def test_show_check_and_compile_agree_on_the_measured_times(cli, tmp_path):
+    """One timing for every command: show and check use the speech compile measures
+    (espeak-ng, the phrase cache warm after the first command), and --estimate
+    is the same words-per-minute guess everywhere."""
+    from coach.routines.durations import format_clock
+
+    source = tmp_path / "crowded.yaml"
+    source.write_text(CROWDED)  # a short first section crowded with reminders
+    timings = {}
+    for estimate in ([], ["--estimate"]):
+        compiled = cli("compile", str(source), "-f", "json", *estimate)
+        shown = cli("show", str(source), *estimate)
+        checked = cli("check", str(source), *estimate)
+        assert compiled.exit_code == shown.exit_code == checked.exit_code == 0, checked.output
+        data = json.loads(compiled.stdout)
+        warnings = [line.removeprefix("warning: ") for line in compiled.stderr.splitlines()]
+        assert warnings and all(line.startswith(("00:", "01:", "02:")) for line in warnings)
+        assert shown_sections(shown.stdout) == compiled_sections(data)
+        assert f"{len(data['cues'])} spoken cues" in shown.stdout
+        assert checked.stdout == (f"{source}: ok, {format_clock(data['duration_s'])}, "
+                                  f"2 sections, {len(data['cues'])} cues\n")
+        prefix = f"{source}: warning: "
+        assert all(line.startswith(prefix) for line in checked.stderr.splitlines())
+        assert [line.removeprefix(prefix) for line in checked.stderr.splitlines()] == warnings
+        timings[bool(estimate)] = (data["cues"], compiled_sections(data), warnings)
+    (measured, measured_sections, measured_warnings), (guessed, guessed_sections,
+                                                         guessed_warnings) = timings.values()
+    # the measured speech is not the guess: cues sit elsewhere, a different one is
+    # dropped, so show counts differently and check warns differently
+    assert [c["at_s"] for c in measured] != [c["at_s"] for c in guessed]
+    assert [c["speech_s"] for c in measured] != [c["speech_s"] for c in guessed]
+    assert measured_sections != guessed_sections
+    assert [s for s, _ in measured_sections] == [s for s, _ in guessed_sections]
+    assert measured_warnings != guessed_warnings
 
 
 NO_ESPEAK = """
@@ -167,7 +214,7 @@ sys.exit(main())
 """
 
 
-def test_with_no_speech_engine_check_estimates_and_says_so_once(tmp_path):
+def test_with_no_speech_engine_check_estimates_and_says_so_once(cli, tmp_path):
     good = tmp_path / "good.yaml"
     good.write_text("title: Fine\nsegments:\n  - technique: walk\n    duration: 5m\n")
     also = tmp_path / "also.yaml"

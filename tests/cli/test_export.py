@@ -1,14 +1,12 @@
-"""`coach export` through the real CLI: files, folder + playlist, errors."""
+"""`coach export` through the shared `cli` fixture: files, folder + playlist, errors."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 from mutagen.id3 import ID3
 
 from coach import paths
-from coach.cli import main
 from tests.audiotest import RATE_HZ, decode
 
 ROUTINE = b"""
@@ -62,13 +60,9 @@ def nothing_synthesised() -> bool:
     return not phrases.exists() or not any(phrases.iterdir())
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, list(args))
-
-
-def test_export_one_routine_to_a_file(tmp_path, routine_file):
+def test_export_one_routine_to_a_file(cli, tmp_path, routine_file):
     out = tmp_path / "walk.mp3"
-    result = run("export", str(routine_file), "-o", str(out), "--bitrate", "48")
+    result = cli("export", str(routine_file), "-o", str(out), "--bitrate", "48")
     assert result.exit_code == 0, result.output
     assert str(out) in result.output
     audio = decode(out)
@@ -80,17 +74,17 @@ def test_export_one_routine_to_a_file(tmp_path, routine_file):
     assert out.with_suffix(".lrc").read_text(encoding="utf-8").startswith("[ti:CLI test walk]")
 
 
-def test_export_wav_with_metronome_and_voice_options(tmp_path, routine_file):
+def test_export_wav_with_metronome_and_voice_options(cli, tmp_path, routine_file):
     out = tmp_path / "walk.wav"
-    result = run("export", str(routine_file), "-o", str(out), "--cadence", "--rate", "180")
+    result = cli("export", str(routine_file), "-o", str(out), "--cadence", "--rate", "180")
     assert result.exit_code == 0, result.output
     assert len(decode(out)) == 70 * RATE_HZ
 
 
 @pytest.mark.slow
-def test_several_routines_make_a_folder_and_a_playlist(tmp_path, routine_file):
+def test_several_routines_make_a_folder_and_a_playlist(cli, tmp_path, routine_file):
     out = tmp_path / "walks"
-    result = run("export", str(routine_file), str(routine_file), "-o", str(out),
+    result = cli("export", str(routine_file), str(routine_file), "-o", str(out),
                  "--bitrate", "32")
     assert result.exit_code == 0, result.output
     playlist = (out / "playlist.m3u8").read_text(encoding="utf-8").splitlines()
@@ -116,11 +110,11 @@ def test_several_routines_make_a_folder_and_a_playlist(tmp_path, routine_file):
     (["{routine}", "{routine}", "-o", "typo/deep/walks/"], "folder typo/deep does not exist"),
     (["{routine}", "{routine}", "-o", "cli-walk.yaml/"], "cli-walk.yaml is not a folder"),
 ])
-def test_bad_requests_exit_2_with_one_line_and_write_nothing(tmp_path, routine_file,
-                                                               monkeypatch, args, words):
+def test_bad_requests_exit_2_with_one_line_and_write_nothing(cli, tmp_path, routine_file,
+                                                              monkeypatch, args, words):
     monkeypatch.chdir(tmp_path)
     args = [a.replace("{routine}", str(routine_file)) for a in args]
-    result = run("export", *args)
+    result = cli("export", *args)
     assert result.exit_code == 2, result.output
     assert words in result.output
     assert "Traceback" not in result.output
@@ -133,10 +127,10 @@ def test_bad_requests_exit_2_with_one_line_and_write_nothing(tmp_path, routine_f
     (["-o", "ev2"], "ev2.mp3"),
     (["-o", "Walk.MP3"], "Walk.MP3"),
 ])
-def test_a_file_name_gets_the_format_suffix(tmp_path, routine_file, monkeypatch, args,
-                                            written):
+def test_a_file_name_gets_the_format_suffix(cli, tmp_path, routine_file, monkeypatch, args,
+                                                written):
     monkeypatch.chdir(tmp_path)
-    result = run("export", str(routine_file), *args, "--bitrate", "32")
+    result = cli("export", str(routine_file), *args, "--bitrate", "32")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["cli-walk.yaml", written, written.rsplit(".", 1)[0] + ".lrc"])
@@ -146,9 +140,9 @@ def test_a_file_name_gets_the_format_suffix(tmp_path, routine_file, monkeypatch,
     assert len(decode(tmp_path / written)) == 70 * RATE_HZ
 
 
-def test_export_program_refuses_a_file_name_before_any_work(tmp_path):
-    assert run("plan", "--minutes", "5", "--days", "3", "--no-figure-8").exit_code == 0
-    result = run("export", "--program", "-o", str(tmp_path / "one.mp3"))
+def test_export_program_refuses_a_file_name_before_any_work(cli, tmp_path):
+    assert cli("plan", "--minutes", "5", "--days", "3", "--no-figure-8").exit_code == 0
+    result = cli("export", "--program", "-o", str(tmp_path / "one.mp3"))
     assert result.exit_code == 2, result.output
     assert "--program writes one file per session, so -o needs a folder" in result.output
     assert not (tmp_path / "one.mp3").exists()
@@ -156,17 +150,17 @@ def test_export_program_refuses_a_file_name_before_any_work(tmp_path):
 
 
 @pytest.mark.slow
-def test_warnings_once_per_routine_and_moved_cues_as_one_note(tmp_path):
+def test_warnings_once_per_routine_and_moved_cues_as_one_note(cli, tmp_path):
     busy = tmp_path / "busy.yaml"
     busy.write_bytes(BUSY)
-    compiled = run("compile", str(busy))  # the same measured speech, warnings one by one
+    compiled = cli("compile", str(busy))  # the same measured speech, warnings one by one
     assert compiled.exit_code == 0, compiled.output
     one_by_one = [line.removeprefix("warning: ") for line in compiled.stderr.splitlines()]
     moved = [w for w in one_by_one if " moved " in w]
     dropped = [w for w in one_by_one if " dropped " in w]
     assert len(moved) >= 2 and dropped  # else this routine no longer tests anything
 
-    result = run("export", str(busy), str(busy), "-o", str(tmp_path / "out"),
+    result = cli("export", str(busy), str(busy), "-o", str(tmp_path / "out"),
                  "--bitrate", "32")
     assert result.exit_code == 0, result.output
     lines = result.stderr.splitlines()
@@ -179,18 +173,18 @@ def test_warnings_once_per_routine_and_moved_cues_as_one_note(tmp_path):
     assert "Writing 2 sessions to " + str(tmp_path / "out") in result.stderr
 
 
-def test_export_has_help():
-    result = run("export", "--help")
+def test_export_has_help(cli):
+    result = cli("export", "--help")
     assert result.exit_code == 0
     for option in ("--bitrate", "--format", "--cadence", "--engine", "--voice", "--rate"):
         assert option in result.output
 
 
 @pytest.mark.slow
-def test_export_program_writes_the_upcoming_sessions_in_order(tmp_path):
-    assert run("plan", "--minutes", "5", "--days", "3", "--no-figure-8").exit_code == 0
+def test_export_program_writes_the_upcoming_sessions_in_order(cli, tmp_path):
+    assert cli("plan", "--minutes", "5", "--days", "3", "--no-figure-8").exit_code == 0
     out = tmp_path / "phone"
-    result = run("export", "--program", "--weeks", "1", "-o", str(out), "--bitrate", "32")
+    result = cli("export", "--program", "--weeks", "1", "-o", str(out), "--bitrate", "32")
     assert result.exit_code == 0, result.output
     messages = [line for line in result.stderr.splitlines()
                 if line.startswith(("warning:", "note:"))]
@@ -206,10 +200,10 @@ def test_export_program_writes_the_upcoming_sessions_in_order(tmp_path):
         assert len(audio) / RATE_HZ > 5 * 60  # at least the five walking minutes
 
 
-def test_export_program_needs_a_plan_and_no_routines(tmp_path, routine_file):
-    result = run("export", "--program", "-o", str(tmp_path / "x"))
+def test_export_program_needs_a_plan_and_no_routines(cli, tmp_path, routine_file):
+    result = cli("export", "--program", "-o", str(tmp_path / "x"))
     assert result.exit_code == 2 and "coach plan" in result.output
-    result = run("export", str(routine_file), "--program", "-o", str(tmp_path / "x"))
+    result = cli("export", str(routine_file), "--program", "-o", str(tmp_path / "x"))
     assert result.exit_code == 2 and "not both" in result.output
-    result = run("export", "-o", str(tmp_path / "x.mp3"))
+    result = cli("export", "-o", str(tmp_path / "x.mp3"))
     assert result.exit_code == 2 and "name a routine" in result.output

@@ -1,8 +1,9 @@
 """`coach walk` and `coach devices` as a new user meets them on a machine with no sound card.
 
-The CLI runs for real in a subprocess, with no PulseAudio server reachable and
-no sound card: it must explain in one line why there is no audio, print the
-cues at their times, record the walk, and never show a traceback.
+Mostly the CLI runs for real in a subprocess, with no PulseAudio server
+reachable and no sound card: it must explain in one line why there is no audio,
+print the cues at their times, record the walk, and never show a traceback. The
+choice of routine runs in process, through the shared `cli` fixture.
 """
 
 from __future__ import annotations
@@ -120,3 +121,15 @@ def test_pain_prompt_takes_only_0_to_10_and_never_crashes():
     with CliRunner().isolation(input="²\n11\nlots\n5\n") as streams:
         assert ask_pain("after") == 5
     assert streams[0].getvalue().count(b"Please type a whole number") == 3
+
+
+def test_with_no_routine_named_the_walk_is_todays_programme_session(cli):
+    first = cli("walk", "--text", "--estimate", "--pain-before", "1", "--pain-after", "1")
+    assert first.exit_code == 0, first.output
+    assert first.output.startswith("No programme yet (`coach plan` sets one up): walking "
+                                   "gentle-start.")
+    assert cli("plan", "--minutes", "7", "--days", "3", "--no-figure-8").exit_code == 0
+    second = cli("walk", "--text", "--estimate", "--pain-before", "1", "--pain-after", "1")
+    assert second.exit_code == 0, second.output
+    assert second.output.startswith("Today's session: ")
+    assert "7-minute walk" in second.output.splitlines()[0]

@@ -1,28 +1,51 @@
-"""coach log / history / plan / progress through CliRunner, in a temporary COACH_HOME."""
+"""coach log / history / plan / progress through the shared ``cli`` fixture, in a
+temporary COACH_HOME, on the fake wall clock (Monday 2 March 2026 08:00 in London
+unless a test asks for ``clock``: Friday 20 March 2026 12:00 in London)."""
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
-from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from coach.cli import COMMAND_MODULES, main
 from coach.env import Environment
+from tests.fakes import LONDON, FakeWall
 
-ENV = Environment()  # replaced for each test by the autouse fixture `env`
+NOW = datetime(2026, 3, 20, 12, 0, tzinfo=LONDON)  # a Friday, GMT (before the clocks change)
 
 
-def run(*args: str, input: str | None = None, code: int = 0):
-    result = CliRunner().invoke(main, list(args), input=input, obj=ENV)
-    assert result.exit_code == code, result.output
-    return result
+@pytest.fixture
+def env(make_env: Callable[..., Environment]) -> Environment:
+    """The outside world the commands see: the shared fake clocks, no terminal."""
+    return make_env()
+
+
+@pytest.fixture
+def clock(env: Environment) -> datetime:
+    """The CLI's wall clock at Friday 20 March 2026 12:00 in London."""
+    env.wall = FakeWall(NOW)
+    return NOW
+
+
+@pytest.fixture
+def terminal(env: Environment) -> None:
+    """Someone sits at a terminal to answer the intake questions."""
+    env.stdin_isatty = True
+
+
+@pytest.fixture
+def run(run: Callable[..., Any], env: Environment) -> Callable[..., Any]:
+    """The shared ``run`` (exit code checked) with this test's env."""
+    return functools.partial(run, env=env)
 
 
 def test_programme_commands_are_registered() -> None:
@@ -31,7 +54,7 @@ def test_programme_commands_are_registered() -> None:
         assert name in main.commands
 
 
-def test_log_then_history_as_table_json_and_csv(clock: datetime) -> None:
+def test_log_then_history_as_table_json_and_csv(run: Callable[..., Any], clock: datetime) -> None:
     out = run("log", "gentle-start", "-m", "8", "--pain-before", "3", "--pain-after", "4",
               "--when", "2026-03-02 07:30", "--effort", "conversational", "--note", "windy").output
     assert "Logged walk 1: gentle-start, 8 minutes" in out
@@ -49,7 +72,8 @@ def test_log_then_history_as_table_json_and_csv(clock: datetime) -> None:
     assert [r["id"] for r in since] == [2]
 
 
-def test_morning_pain_goes_to_the_last_walk_or_the_given_one(clock: datetime) -> None:
+def test_morning_pain_goes_to_the_last_walk_or_the_given_one(run: Callable[..., Any],
+                                                             clock: datetime) -> None:
     run("log", "gentle-start", "-m", "8", "--when", "2026-03-02 07:30")
     run("log", "gentle-start", "-m", "8", "--when", "2026-03-04 07:30")
     assert "added to walk 2" in run("log", "--morning-pain", "2").output
@@ -73,48 +97,14 @@ def test_morning_pain_goes_to_the_last_walk_or_the_given_one(clock: datetime) ->
     (["history", "--json", "--csv"], "choose one of"),
     (["plan", "--minutes", "0", "--days", "3", "--no-figure-8"], "comfortable minutes"),
 ])
-def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None:
+def test_bad_input_is_one_line_and_exit_2(run: Callable[..., Any], args: list[str],
+                                          message: str) -> None:
     result = run(*args, code=2)
     assert result.output.startswith("coach: ") and message in result.output
     assert result.output.count("\n") == 1 and "Traceback" not in result.output
 
 
-NOW = datetime(2026, 3, 20, 12, 0).astimezone()  # local time, as the CLI reads it
-
-
-@dataclass
-class FixedWall:
-    instant: datetime
-
-    def now(self) -> datetime:
-        return self.instant
-
-    def zone(self) -> tzinfo:
-        assert self.instant.tzinfo is not None
-        return self.instant.tzinfo
-
-
-@pytest.fixture(autouse=True)
-def env(monkeypatch: pytest.MonkeyPatch) -> Environment:
-    """The outside world the commands see: the real clock, no terminal (as CliRunner)."""
-    monkeypatch.setattr(f"{__name__}.ENV", Environment(stdin_isatty=False, stdout_isatty=False))
-    return ENV
-
-
-@pytest.fixture
-def clock(env: Environment) -> datetime:
-    """The CLI's wall clock, fixed at Friday 20 March 2026 12:00 local time."""
-    env.wall = FixedWall(NOW)
-    return NOW
-
-
-@pytest.fixture
-def terminal(env: Environment) -> None:
-    """Someone sits at a terminal to answer the intake questions."""
-    env.stdin_isatty = True
-
-
-def test_a_walk_cannot_be_logged_in_the_future(clock: datetime) -> None:
+def test_a_walk_cannot_be_logged_in_the_future(run: Callable[..., Any], clock: datetime) -> None:
     out = run("log", "gentle-start", "-m", "8", "--when", "2026-03-20 12:01", code=2).output
     assert out == ("coach: --when 2026-03-20 12:01 is in the future (now is 2026-03-20 12:00); "
                    "log walks you have done\n")
@@ -126,14 +116,15 @@ def test_a_walk_cannot_be_logged_in_the_future(clock: datetime) -> None:
 @pytest.mark.parametrize("option, text", [
     ("--when", "0001-01-01"), ("--when", "0001-01-01 00:00"), ("--since", "0001-01-01"),
 ])
-def test_dates_outside_what_can_be_stored_are_one_line(clock: datetime, option: str,
-                                                       text: str) -> None:
+def test_dates_outside_what_can_be_stored_are_one_line(run: Callable[..., Any], clock: datetime,
+                                                       option: str, text: str) -> None:
     command = ["log", "gentle-start", "-m", "8"] if option == "--when" else ["history"]
     out = run(*command, option, text, code=2).output
     assert out == f"coach: {option} {text} is outside the dates coach can store\n"
 
 
-def test_a_walk_more_than_a_year_ago_cannot_be_logged(clock: datetime) -> None:
+def test_a_walk_more_than_a_year_ago_cannot_be_logged(run: Callable[..., Any],
+                                                      clock: datetime) -> None:
     out = run("log", "gentle-start", "-m", "8", "--when", "2025-03-18 12:00", code=2).output
     assert out == ("coach: --when 2025-03-18 12:00 is more than a year ago (now is 2026-03-20); "
                    "log recent walks\n")
@@ -141,7 +132,7 @@ def test_a_walk_more_than_a_year_ago_cannot_be_logged(clock: datetime) -> None:
     assert len(json.loads(run("history", "--json", "--since", "0002-01-01").output)) == 1
 
 @pytest.mark.parametrize("routine", ["week-3-walk", "flare-up", "figure-8", "gentle-start"])
-def test_programme_and_library_ids_can_be_logged(routine: str) -> None:
+def test_programme_and_library_ids_can_be_logged(run: Callable[..., Any], routine: str) -> None:
     assert f"Logged walk 1: {routine}, 5 minutes" in run("log", routine, "-m", "5").output
 
 
@@ -157,7 +148,8 @@ def test_log_accepts_every_id_the_programme_makes(clock: datetime) -> None:
         check_routine_id(routine_id)
 
 
-def test_a_long_break_steps_back_or_says_why_it_cannot(clock: datetime) -> None:
+def test_a_long_break_steps_back_or_says_why_it_cannot(run: Callable[..., Any],
+                                                       clock: datetime) -> None:
     run("plan", "--minutes", "8", "--days", "3")
     run("log", "gentle-start", "-m", "8", "--pain-after", "2", "--when", "2026-01-02 07:30")
     out = run("plan").output
@@ -166,25 +158,26 @@ def test_a_long_break_steps_back_or_says_why_it_cannot(clock: datetime) -> None:
             "steps back).") in out
 
 
-def test_plan_asks_nothing_without_a_terminal() -> None:
+def test_plan_asks_nothing_without_a_terminal(run: Callable[..., Any]) -> None:
     out = run("plan", input="8\n3\n", code=2).output
     assert out == "coach: pass --minutes and --days (no terminal to ask on)\n"
     out = run("plan", "--minutes", "5", "--days", "2").output
     assert "figure-8" not in out.lower() and "5-minute walk" in out and "?" not in out
 
 
-def test_plan_with_both_answers_as_options_does_not_ask(terminal: None) -> None:
+def test_plan_with_both_answers_as_options_does_not_ask(run: Callable[..., Any],
+                                                        terminal: None) -> None:
     out = run("plan", "--minutes", "5", "--days", "2").output
     assert "How many" not in out and "Add short figure-8" not in out and "Figure-8" not in out
 
 
-def test_prompt_defaults_are_whole_numbers(terminal: None) -> None:
+def test_prompt_defaults_are_whole_numbers(run: Callable[..., Any], terminal: None) -> None:
     out = run("plan", input="\n\n\n").output
     assert "comfortably today? [10]:" in out and "can you walk? [3]:" in out
     assert "10-minute walk" in out
 
 
-def test_a_damaged_programme_file_is_one_line(coach_home: Path) -> None:
+def test_a_damaged_programme_file_is_one_line(run: Callable[..., Any], coach_home: Path) -> None:
     (coach_home / "config").mkdir(parents=True, exist_ok=True)
     (coach_home / "config" / "programme.yaml").write_text("started_on: [2026\nx: {\n")
     out = run("plan", code=2).output
@@ -193,7 +186,8 @@ def test_a_damaged_programme_file_is_one_line(coach_home: Path) -> None:
         "run `coach plan --restart` to start again")
 
 
-def test_plan_intake_by_prompts_then_shows_the_week(coach_home: Path, terminal: None) -> None:
+def test_plan_intake_by_prompts_then_shows_the_week(run: Callable[..., Any], coach_home: Path,
+                                                    terminal: None) -> None:
     out = run("plan", input="8\n3\ny\n").output
     assert "How many minutes" in out and "days a week" in out and "figure-8" in out
     assert (coach_home / "config" / "programme.yaml").exists()
@@ -209,7 +203,7 @@ def test_plan_intake_by_prompts_then_shows_the_week(coach_home: Path, terminal: 
                                   "--no-figure-8").output
 
 
-def test_a_logged_flare_switches_the_plan() -> None:
+def test_a_logged_flare_switches_the_plan(run: Callable[..., Any]) -> None:
     run("plan", "--minutes", "10", "--days", "3", "--no-figure-8")
     out = run("log", "gentle-start", "-m", "5", "--pain-after", "8", "--flare").output
     assert "Flare-up noted" in out
@@ -218,7 +212,7 @@ def test_a_logged_flare_switches_the_plan() -> None:
 
 
 @pytest.mark.slow
-def test_progress_table_and_plot(tmp_path: Path, clock: datetime) -> None:
+def test_progress_table_and_plot(run: Callable[..., Any], tmp_path: Path, clock: datetime) -> None:
     assert "Nothing yet" in run("progress").output
     run("log", "gentle-start", "-m", "8", "--pain-after", "3", "--when", "2026-03-02 07:30")
     run("log", "gentle-start", "-m", "9", "--pain-after", "2", "--when", "2026-03-10 07:30")
@@ -229,7 +223,7 @@ def test_progress_table_and_plot(tmp_path: Path, clock: datetime) -> None:
     assert "Wrote" in out and (tmp_path / "p.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_progress_weeks_are_the_plan_weeks(clock: datetime) -> None:
+def test_progress_weeks_are_the_plan_weeks(run: Callable[..., Any], clock: datetime) -> None:
     from coach.programme.plan import make_state
     from coach.programme.store import save_state
 
@@ -247,7 +241,8 @@ def test_progress_weeks_are_the_plan_weeks(clock: datetime) -> None:
     ("nonexist/p.png", "folder {tmp}/nonexist does not exist"),
     ("p.txt", "{tmp}/p.txt must end in .png or .svg or .pdf"),
 ])
-def test_progress_plot_path_is_checked_first(tmp_path: Path, name: str, message: str) -> None:
+def test_progress_plot_path_is_checked_first(run: Callable[..., Any], tmp_path: Path, name: str,
+                                             message: str) -> None:
     run("log", "gentle-start", "-m", "8", "--pain-after", "3", "--when", "2026-03-02 07:30")
     out = run("progress", "--plot", str(tmp_path / name), code=2).output
     assert out == f"coach: {message.format(tmp=tmp_path)}\n"
@@ -255,7 +250,8 @@ def test_progress_plot_path_is_checked_first(tmp_path: Path, name: str, message:
 
 
 @pytest.mark.slow
-def test_progress_plot_as_svg_with_whole_week_ticks(tmp_path: Path, clock: datetime) -> None:
+def test_progress_plot_as_svg_with_whole_week_ticks(run: Callable[..., Any], tmp_path: Path,
+                                                    clock: datetime) -> None:
     pytest.importorskip("matplotlib")
     run("log", "gentle-start", "-m", "8", "--pain-after", "3", "--when", "2026-03-02 07:30")
     run("log", "gentle-start", "-m", "9", "--pain-after", "2", "--when", "2026-03-10 07:30")
@@ -270,8 +266,9 @@ def test_progress_plot_as_svg_with_whole_week_ticks(tmp_path: Path, clock: datet
 
 
 @pytest.mark.parametrize("args", [["history"], ["log", "gentle-start", "-m", "5"], ["progress"]])
-def test_a_history_that_is_not_a_database_is_one_line_and_exit_1(coach_home: Path,
-                                                                  args: list[str]) -> None:
+def test_a_history_that_is_not_a_database_is_one_line_and_exit_1(run: Callable[..., Any],
+                                                                 coach_home: Path,
+                                                                 args: list[str]) -> None:
     db_path = coach_home / "data" / "history.sqlite3"
     db_path.parent.mkdir(parents=True, exist_ok=True)
     db_path.write_bytes(b"not a database at all\n" * 100)

@@ -1,17 +1,17 @@
-"""coach schedule ... through CliRunner; the daemon driven by a fake clock."""
+"""coach schedule ... through the shared `run` fixture; the daemon driven by a fake clock."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import icalendar
 import pytest
-from click.testing import CliRunner
 from mutagen.mp3 import MP3
 
 import coach.cli.schedule as schedule_cli
-from coach.cli import main
 from coach.env import Environment
 from coach.programme.today import routine_for_ref
 from coach.scheduling.calendar import coach_command
@@ -19,13 +19,7 @@ from coach.scheduling.schedules import load_schedules
 from tests.fakes import FakeWall
 
 
-def run(*args: str, input: str | None = None, code: int = 0, env: Environment | None = None):
-    result = CliRunner().invoke(main, list(args), input=input, obj=env)
-    assert result.exit_code == code, result.output
-    return result
-
-
-def test_figure8_is_morning_and_evening_by_default() -> None:
+def test_figure8_is_morning_and_evening_by_default(run: Callable[..., Any]) -> None:
     out = run("schedule", "figure-8").output
     assert "figure-8-morning: figure-8 at 07:30 every day" in out
     assert "figure-8-evening: figure-8 at 19:00 every day" in out
@@ -35,7 +29,7 @@ def test_figure8_is_morning_and_evening_by_default() -> None:
     assert [e.at for e in load_schedules()] == [time(6, 45), time(19, 0)]
 
 
-def test_add_list_remove() -> None:
+def test_add_list_remove(run: Callable[..., Any]) -> None:
     assert "No schedules yet" in run("schedule", "list").output
     run("schedule", "add", "brisk-30", "--at", "18:15", "--days", "mon,wed,fri")
     run("schedule", "add", "plan", "--at", "8:00", "--days", "weekdays", "--id", "morning")
@@ -55,12 +49,13 @@ def test_add_list_remove() -> None:
     (["schedule", "run"], "no schedules yet"),
     (["schedule", "ics", "-o", "walks.ics"], "no schedules yet"),
 ])
-def test_bad_schedule_input(args: list[str], message: str) -> None:
+def test_bad_schedule_input(run: Callable[..., Any], args: list[str], message: str) -> None:
     result = run(*args, code=2)
     assert result.output.startswith("coach: ") and message in result.output
 
 
-def test_ics_is_written_and_cron_and_systemd_lines_printed(tmp_path: Path) -> None:
+def test_ics_is_written_and_cron_and_systemd_lines_printed(run: Callable[..., Any],
+                                                           tmp_path: Path) -> None:
     run("schedule", "figure-8")
     run("schedule", "add", "brisk-30", "--at", "18:15", "--days", "sat")
     out = run("schedule", "ics", "-o", str(tmp_path / "walks.ics"), "--alarm", "20").output
@@ -83,15 +78,15 @@ def test_ics_is_written_and_cron_and_systemd_lines_printed(tmp_path: Path) -> No
     ("nonexist/w.ics", "folder {tmp}/nonexist does not exist"),
     ("w.txt", "{tmp}/w.txt must end in .ics"),
 ])
-def test_ics_output_must_go_into_an_existing_folder(tmp_path: Path, name: str,
-                                                    message: str) -> None:
+def test_ics_output_must_go_into_an_existing_folder(run: Callable[..., Any], tmp_path: Path,
+                                                    name: str, message: str) -> None:
     run("schedule", "figure-8")
     out = run("schedule", "ics", "-o", str(tmp_path / name), code=2).output
     assert out == f"coach: {message.format(tmp=tmp_path)}\n"
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_damaged_schedules_file_is_one_line(coach_home: Path) -> None:
+def test_a_damaged_schedules_file_is_one_line(run: Callable[..., Any], coach_home: Path) -> None:
     (coach_home / "config").mkdir(parents=True, exist_ok=True)
     (coach_home / "config" / "schedules.yaml").write_text("schedules:\n  - id: [a\n")
     out = run("schedule", "list", code=2).output
@@ -104,12 +99,12 @@ def utc(*args: int) -> datetime:
 
 @pytest.mark.slow
 def test_the_daemon_exports_the_day_fires_on_time_and_reports_a_missed_walk(
-        tmp_path: Path) -> None:
+        run: Callable[..., Any], make_env: Callable[..., Environment], tmp_path: Path) -> None:
     # Monday 1 June 2026, 07:00 BST. The laptop sleeps 08:00-20:00 BST: the 19:00 walk
     # is missed; 07:30 fires on time. The one swapped object is the Environment.
     wall = FakeWall(utc(2026, 6, 1, 6), gaps=[(utc(2026, 6, 1, 7), utc(2026, 6, 1, 19))],
                     stop_at=utc(2026, 6, 1, 20))
-    env = Environment(wall=wall, clock=wall.monotonic, stdin_isatty=False, stdout_isatty=False)
+    env = make_env(wall=wall, clock=wall.monotonic)
     run("schedule", "figure-8")
     out = run("schedule", "run", "--export-to", str(tmp_path / "phone"), env=env).output
     files = sorted((tmp_path / "phone").glob("*.mp3"))
@@ -126,7 +121,8 @@ def test_the_daemon_exports_the_day_fires_on_time_and_reports_a_missed_walk(
     assert env.clock.now() == pytest.approx(sum(wall.slept_s))  # absolute waits, no drift
 
 
-def test_the_daemon_export_folder_needs_an_existing_parent(tmp_path: Path) -> None:
+def test_the_daemon_export_folder_needs_an_existing_parent(run: Callable[..., Any],
+                                                           tmp_path: Path) -> None:
     run("schedule", "figure-8")
     out = run("schedule", "run", "--export-to", str(tmp_path / "no" / "phone"), code=2).output
     assert out == f"coach: folder {tmp_path / 'no'} does not exist\n"
@@ -135,18 +131,16 @@ def test_the_daemon_export_folder_needs_an_existing_parent(tmp_path: Path) -> No
 
 def test_scheduled_sessions_play_through_the_live_walk(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch,
-                                                       capsys: pytest.CaptureFixture[str]
-                                                       ) -> None:
+                                                       make_env: Callable[..., Environment],
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
     # No sound server (the environment, not a module global): the walk falls back to
     # text, on the environment's fake clock, and is saved in the history.
     monkeypatch.setenv("PULSE_SERVER", f"unix:{tmp_path}/no-such-socket")
-    from coach.env import Environment
     from coach.programme.history import History
     from coach.routines.library import resolve_routine
-    from tests.fakes import FakeWall
 
     wall = FakeWall(datetime(2026, 3, 2, 7, 30, tzinfo=timezone.utc))
-    env = Environment(wall=wall, clock=wall.monotonic, stdin_isatty=False, stdout_isatty=False)
+    env = make_env(wall=wall, clock=wall.monotonic)
     schedule_cli.start_session(resolve_routine("flare-up"), env)
     out = capsys.readouterr().out
     assert out.startswith("No audio: ") and "Welcome." in out
@@ -156,14 +150,19 @@ def test_scheduled_sessions_play_through_the_live_walk(tmp_path: Path,
     assert env.clock.now() >= resolve_routine("flare-up").duration_s  # played on the fake clock
 
 
-def test_plan_schedules_resolve_to_the_programme_session() -> None:
+def test_plan_schedules_resolve_to_the_programme_session(
+        run: Callable[..., Any], make_env: Callable[..., Environment]) -> None:
+    env = make_env()  # the shared fake wall clock: Monday 2 March 2026 in London
+    today = env.today()
+    assert today == date(2026, 3, 2)
     with pytest.raises(Exception, match="coach plan"):
-        routine_for_ref("plan", date.today())
-    run("plan", "--minutes", "6", "--days", "3", "--no-figure-8")
-    assert routine_for_ref("plan", date.today()).title.endswith("6-minute walk")
+        routine_for_ref("plan", today)
+    run("plan", "--minutes", "6", "--days", "3", "--no-figure-8", env=env)
+    assert routine_for_ref("plan", today).title.endswith("6-minute walk")
 
 
-def test_a_routine_file_is_scheduled_by_its_absolute_path(tmp_path: Path, monkeypatch) -> None:
+def test_a_routine_file_is_scheduled_by_its_absolute_path(run: Callable[..., Any], tmp_path: Path,
+                                                          monkeypatch) -> None:
     folder = tmp_path / "my walks"
     folder.mkdir()
     (folder / "lunch.yaml").write_text(
@@ -173,6 +172,6 @@ def test_a_routine_file_is_scheduled_by_its_absolute_path(tmp_path: Path, monkey
     (entry,) = load_schedules()
     assert entry.routine == str(folder / "lunch.yaml")
     monkeypatch.chdir(tmp_path)  # the daemon, cron or systemd run from elsewhere
-    assert routine_for_ref(entry.routine, date.today()).title == "Lunch"
+    assert routine_for_ref(entry.routine, date(2026, 3, 2)).title == "Lunch"
     out = run("schedule", "ics", "-o", str(tmp_path / "w.ics")).output
     assert f"walk '{folder / 'lunch.yaml'}'" in out  # quoted for the shell: the path has a space

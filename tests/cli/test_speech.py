@@ -1,29 +1,23 @@
-"""`coach voices`, through click's CliRunner, with the real engines."""
+"""`coach voices` and the speech options through the shared `cli` fixture, real engines."""
 
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
-from coach.cli import main
 from coach.cli.speech import SpeechOverrides
 from coach.routines.model import SpeechSettings
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, list(args))
-
-
-def test_voices_lists_the_engines_voices():
-    result = run("voices")
+def test_voices_lists_the_engines_voices(cli):
+    result = cli("voices")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert len(lines) > 20
     assert any(line.split()[0] == "gmw/en-US" and "en-us" in line for line in lines)
 
 
-def test_voices_filters_by_language():
-    result = run("voices", "--language", "en")
+def test_voices_filters_by_language(cli):
+    result = cli("voices", "--language", "en")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert 3 <= len(lines) < 30
@@ -31,38 +25,39 @@ def test_voices_filters_by_language():
     assert not any("French" in line for line in lines)
 
 
-def test_voices_through_pyttsx3():
-    result = run("voices", "--engine", "pyttsx3", "--language", "en-us")
+def test_voices_through_pyttsx3(cli):
+    result = cli("voices", "--engine", "pyttsx3", "--language", "en-us")
     assert result.exit_code == 0, result.output
     assert "gmw/en-us" in result.output.lower()
 
 
-def test_an_unknown_engine_is_a_usage_error():
-    result = run("voices", "--engine", "festival")
+def test_an_unknown_engine_is_a_usage_error(cli):
+    result = cli("voices", "--engine", "festival")
     assert result.exit_code == 2
     assert "unknown speech engine 'festival'; choose one of: espeak, pyttsx3" in result.output
 
 
-def test_a_language_without_voices_says_so():
-    result = run("voices", "--language", "xx")
+def test_a_language_without_voices_says_so(cli):
+    result = cli("voices", "--language", "xx")
     assert result.exit_code == 0
     assert "No voices for language 'xx'" in result.output
 
 
-def cues(*args: str) -> list[dict]:
+def cues(cli, *args: str) -> list[dict]:
+    """The cues `coach compile flare-up --format json` prints (with ``args``)."""
     import json
 
-    result = run("compile", "flare-up", "-f", "json", "-q", *args)
+    result = cli("compile", "flare-up", "-f", "json", "-q", *args)
     assert result.exit_code == 0, result.output
     return json.loads(result.output)["cues"]
 
 
-def test_compile_times_cues_by_their_synthesised_speech():
+def test_compile_times_cues_by_their_synthesised_speech(cli):
     from coach.routines.library import resolve_routine
     from coach.speech import open_engine
     from coach.speech.phrase_cache import PhraseCache
 
-    measured = cues()
+    measured = cues(cli)
     routine = resolve_routine("flare-up")
     cache = PhraseCache(open_engine(), routine.speech,  # the same folder
                         pronunciations=routine.pronunciations)
@@ -71,26 +66,26 @@ def test_compile_times_cues_by_their_synthesised_speech():
         assert cue["speech_s"] == pytest.approx(cache.speech_s(cue["text"]), abs=0.002)
 
 
-def test_compile_rate_option_changes_the_measured_lengths():
-    normal = {c["text"]: c["speech_s"] for c in cues()}
-    fast = {c["text"]: c["speech_s"] for c in cues("--rate", "240")}
+def test_compile_rate_option_changes_the_measured_lengths(cli):
+    normal = {c["text"]: c["speech_s"] for c in cues(cli)}
+    fast = {c["text"]: c["speech_s"] for c in cues(cli, "--rate", "240")}
     shared = set(normal) & set(fast)
     assert len(shared) > 3
     assert all(fast[t] < 0.85 * normal[t] for t in shared)
 
 
-def test_compile_estimate_uses_no_engine():
+def test_compile_estimate_uses_no_engine(cli):
     from coach.routines.library import resolve_routine
     from coach.session import compile_with_library
 
-    estimated = cues("--estimate")
+    estimated = cues(cli, "--estimate")
     expected = compile_with_library(resolve_routine("flare-up")).cues
     assert [c["speech_s"] for c in estimated] == [c.speech_s for c in expected]
 
 
-def test_compile_rejects_a_rate_out_of_range_and_an_unknown_voice():
-    assert run("compile", "flare-up", "--rate", "20").exit_code == 2
-    result = run("compile", "flare-up", "--voice", "no-such-voice")
+def test_compile_rejects_a_rate_out_of_range_and_an_unknown_voice(cli):
+    assert cli("compile", "flare-up", "--rate", "20").exit_code == 2
+    result = cli("compile", "flare-up", "--voice", "no-such-voice")
     assert result.exit_code == 2
     assert "unknown voice 'no-such-voice'" in result.output
 

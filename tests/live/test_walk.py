@@ -100,18 +100,6 @@ def test_status_line_while_playing(tmp_path):
                    "from y…"
 
 
-def test_with_no_routine_named_the_walk_is_todays_programme_session(cli):
-    first = cli("walk", "--text", "--estimate", "--pain-before", "1", "--pain-after", "1")
-    assert first.exit_code == 0, first.output
-    assert first.output.startswith("No programme yet (`coach plan` sets one up): walking "
-                                   "gentle-start.")
-    assert cli("plan", "--minutes", "7", "--days", "3", "--no-figure-8").exit_code == 0
-    second = cli("walk", "--text", "--estimate", "--pain-before", "1", "--pain-after", "1")
-    assert second.exit_code == 0, second.output
-    assert second.output.startswith("Today's session: ")
-    assert "7-minute walk" in second.output.splitlines()[0]
-
-
 class UnpluggedSink(RecordingSink):
     """A device that fails (earphones unplugged) once 90 s have played."""
 
