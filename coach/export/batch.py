@@ -57,7 +57,10 @@ class ExportProgress(Protocol):
 
 
 class SilentProgress:
-    """An :class:`ExportProgress` that reports nothing."""
+    """An :class:`ExportProgress` that shows no progress; warnings go to ``warn`` if given."""
+
+    def __init__(self, warn: Callable[[str], None] | None = None) -> None:
+        self._warn = warn
 
     @contextlib.contextmanager
     def preparing(self, routine_id: str) -> Iterator[WarmProgress]:
@@ -68,7 +71,8 @@ class SilentProgress:
         yield lambda samples: None
 
     def warn(self, line: str) -> None:
-        pass
+        if self._warn is not None:
+            self._warn(line)
 
 
 def export_target(output: str, fmt: str | None, bitrate_kbps: int, several: str | None

@@ -42,10 +42,6 @@ def export_scheduled_session(routine: Routine, folder: Path, stem: str, day: dat
     from coach.export.tags import TagInfo
     from coach.export.writer import DEFAULT_BITRATE_KBPS
 
-    class Warnings(SilentProgress):
-        def warn(self, line: str) -> None:
-            warn(line)
-
     target = ExportTarget(folder / f"{stem}-{routine.id}.mp3", False, "mp3", DEFAULT_BITRATE_KBPS)
     options = ExportOptions(tag_info=TagInfo(date=day.isoformat()))
-    return export_routines([routine], target, options, progress=Warnings())[0]
+    return export_routines([routine], target, options, progress=SilentProgress(warn))[0]
