@@ -90,7 +90,7 @@ def library_version() -> str:
 class _Espeak:
     """The process's one initialised libespeak-ng (synchronous output, PCM to memory)."""
 
-    _lock = threading.Lock()
+    _lock = threading.RLock()
     _instance: _Espeak | None = None
 
     @classmethod
@@ -123,6 +123,7 @@ class _Espeak:
         raw = text.encode("utf-8") + b"\0"
         with self._lock:
             if voice != self._voice:
+                self._check_voice(voice)
                 if self._lib.espeak_SetVoiceByName(voice.encode("utf-8")) != 0:
                     raise UsageError(f"unknown voice {voice!r} (see `coach voices`)")
                 self._voice = voice
@@ -137,9 +138,34 @@ class _Espeak:
         samples = np.concatenate(chunks) if chunks else np.zeros(0, np.int16)
         return Clip(samples, self.sample_rate_hz)
 
-    def voices(self) -> list[VoiceInfo]:
+    def _check_voice(self, voice: str) -> None:
+        """Refuse a name that is not in espeak-ng's own lists before it reaches the library:
+        espeak-ng uses voice names as paths in its data folder (``..`` climbs out) and
+        overflows a fixed buffer on a long ``+variant`` (issue 12)."""
+        import difflib
+
+        base, plus, variant = voice.partition("+")
+        known: set[str] = set()
+        for v in self.voices():
+            known.update((v.id, v.name, *v.languages))
+        variants = {v.id.rpartition("/")[2] for v in self.voices(b"variant")}
+        if base not in known:
+            near = difflib.get_close_matches(base, sorted(known), n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            raise UsageError(f"unknown voice {voice[:60]!r} (see `coach voices`){hint}")
+        if plus and variant not in variants:
+            near = difflib.get_close_matches(variant, sorted(variants), n=1)
+            hint = f"; did you mean {base + '+' + near[0]!r}?" if near else ""
+            raise UsageError(f"unknown voice variant {variant[:40]!r} in {voice[:60]!r}{hint}")
+
+    def voices(self, languages: bytes | None = None) -> list[VoiceInfo]:
+        """espeak-ng's voices; ``languages=b"variant"`` lists its variants instead."""
+        spec = None
+        wanted = ctypes.c_char_p(languages)  # kept alive until the call returns
+        if languages is not None:
+            spec = ctypes.pointer(_EspeakVoice(languages=ctypes.cast(wanted, ctypes.c_void_p)))
         with self._lock:
-            listed = self._lib.espeak_ListVoices(None)
+            listed = self._lib.espeak_ListVoices(spec)
             out = []
             i = 0
             while listed[i]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -216,3 +217,15 @@ def test_a_worker_that_dies_is_an_engine_error():
     engine = Pyttsx3Engine(attempts=1, serve=die_at_start)
     with pytest.raises(EngineError, match="worker died during start: RuntimeError: no audio"):
         engine.synthesize(SHORT, AT_160)
+
+
+@pytest.mark.parametrize("voice, hint", [
+    ("en+" + "x" * 40, "unknown voice variant"),  # overflowed espeak-ng's buffer (issue 12)
+    ("../../etc", "unknown voice '../../etc'"),    # a path out of espeak-ng's data folder
+    ("en-gbb", "did you mean 'en-gb'"),
+    ("en+f33", "did you mean 'en+f3'"),
+])
+def test_espeak_refuses_voices_not_in_its_own_lists_before_synthesis(espeak, voice, hint):
+    with pytest.raises(UsageError, match=re.escape(hint)):
+        espeak.synthesize("Hello there.", SpeechSettings(voice=voice))
+    assert espeak.synthesize("Hello there.", SpeechSettings(voice="en+f3")).duration_s > 0.3
