@@ -97,13 +97,12 @@ def _measured(routine: Routine, speech: SpeechSettings | None, extra_lines: Iter
               ) -> tuple[Timeline, PhraseCache]:
     """Every phrase synthesised (or found in the cache), then the timeline compiled with
     the measured lengths; and the cache the renderer reads the phrases from."""
-    from coach.audio.clip import SAMPLE_RATE_HZ
-    from coach.speech import open_engine
-    from coach.speech.phrase_cache import PhraseCache
-
     import dataclasses
 
+    from coach.audio.clip import SAMPLE_RATE_HZ
     from coach.routines.language import check_text_language, check_voice_language
+    from coach.speech import open_engine
+    from coach.speech.phrase_cache import PhraseCache
 
     settings = speech or routine.speech
     routine = dataclasses.replace(routine, speech=settings)
