@@ -62,9 +62,12 @@ def compile_with_library(routine: Routine, speech_s: SpeechTimer | None = None) 
     words-per-minute estimate).
     """
     from coach.compiler.compile import compile_routine
+    from coach.routines.language import check_text_language
     from coach.routines.library import load_lines, load_techniques
 
-    return compile_routine(routine, speech_s, techniques=load_techniques(), lines=load_lines())
+    language = check_text_language(routine.speech.language)
+    return compile_routine(routine, speech_s, techniques=load_techniques(),
+                           lines=load_lines(language))
 
 
 def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
@@ -94,14 +97,24 @@ def _measured(routine: Routine, speech: SpeechSettings | None, extra_lines: Iter
               ) -> tuple[Timeline, PhraseCache]:
     """Every phrase synthesised (or found in the cache), then the timeline compiled with
     the measured lengths; and the cache the renderer reads the phrases from."""
+    import dataclasses
+
     from coach.audio.clip import SAMPLE_RATE_HZ
+    from coach.routines.language import check_text_language, check_voice_language
     from coach.speech import open_engine
     from coach.speech.phrase_cache import PhraseCache
 
     settings = speech or routine.speech
+    routine = dataclasses.replace(routine, speech=settings)
+    check_text_language(settings.language)  # before opening any engine
     engines = {} if engines is None else engines
     if settings.engine not in engines:
         engines[settings.engine] = open_engine(settings.engine)
+    if settings.voice is not None:
+        for voice in engines[settings.engine].voices():
+            if settings.voice in (voice.id, voice.name, voice.id.rsplit("/", 1)[-1]):
+                check_voice_language(settings.voice, voice.languages, settings.language)
+                break
     cache = PhraseCache(engines[settings.engine], settings, sample_rate_hz=SAMPLE_RATE_HZ,
                         pronunciations=routine.pronunciations)
     draft = compile_with_library(routine)  # estimated lengths: the phrases to say

@@ -94,6 +94,10 @@ def walk(env: Environment, routine: str | None, text: bool, device: str | None, 
     done = "completed" if outcome.completed else f"ended early ({outcome.ended_reason})"
     click.echo(f"Walked {outcome.walked_s / 60:.1f} of {outcome.planned_s / 60:.1f} minutes, "
                f"{done}. Saved in your history.")
+    if outcome.reaction is not None:
+        from coach.cli.programme import print_reaction
+
+        print_reaction(outcome.reaction)
     if outcome.ended_reason == "interrupted":
         sys.exit(130)
 

@@ -12,7 +12,7 @@ from coach.cli import pass_env
 from coach.cli.options import option_group
 from coach.env import Environment
 from coach.errors import UsageError
-from coach.programme.logbook import LoggedWalk
+from coach.programme.logbook import LoggedWalk, LogResult
 
 if TYPE_CHECKING:
     from coach.programme.history import WalkRecord
@@ -47,7 +47,7 @@ logged_walk_options = option_group(
 
 
 @click.command()
-@click.argument("routine", required=False, metavar="[ROUTINE]")
+@click.argument("routine", required=False, metavar="[ROUTINE|SESSION-ID]")
 @logged_walk_options
 @click.option("--morning-pain", type=int,
               help="Add next-morning pain (0-10) to your last walk, or to --id.")
@@ -68,25 +68,36 @@ def log(env: Environment, routine: str | None, logged: LoggedWalk, morning_pain:
       coach log heel-toe -m 4 --planned 10 --stopped pain --pain-after 6
       coach log --morning-pain 2              (for your last walk)
       coach log --morning-pain 4 --id 12
+      coach log 2026-03-02-walk -m 10 --pain-after 3   (an id from `coach plan`)
     """
     from coach.programme.history import History
     from coach.programme.logbook import add_morning_pain, log_walk
 
     with History() as hist:
         if morning_pain is not None and routine is None:
-            walk = add_morning_pain(hist, morning_pain, session_id)
+            result = add_morning_pain(hist, morning_pain, session_id, env.now())
+            walk = result.record
             click.echo(f"Next-morning pain {morning_pain} added to walk {walk.id} "
                        f"({walk.routine}, {walk.started_at:%a %d %b %H:%M}).")
-            return
-        if routine is None or logged.minutes is None:
+        elif routine is None or logged.minutes is None:
             raise UsageError("give the routine and the minutes walked, e.g. "
                              "`coach log gentle-start --minutes 8` (or --morning-pain N)")
-        new_id, _ = log_walk(hist, routine, logged, env.now(), morning_pain)
-    click.echo(f"Logged walk {new_id}: {routine}, {logged.minutes:g} minutes"
-               f"{'' if logged.stopped is None else f' (stopped: {logged.stopped})'}.")
-    if logged.flare:
-        click.echo("Flare-up noted: the plan switches to short, gentle walks until the pain "
-                   "settles. If the pain is severe or new symptoms appear, seek care.")
+        else:
+            result = log_walk(hist, routine, logged, env.now(), morning_pain)
+            click.echo(f"Logged walk {result.id}: {result.record.routine}, "
+                       f"{logged.minutes:g} minutes"
+                       f"{'' if logged.stopped is None else f' (stopped: {logged.stopped})'}.")
+    print_reaction(result)
+
+
+def print_reaction(result: LogResult) -> None:
+    """The pain advice (if any) and the programme's next decision, as every walk ends."""
+    if result.advice:
+        click.echo("")
+        for line in result.advice:
+            click.echo(line)
+        click.echo("")
+    click.echo(f"Next: {result.next}")
 
 
 @click.command()
@@ -154,9 +165,12 @@ def format_history(records: list[WalkRecord]) -> str:
 @click.option("--figure-8/--no-figure-8", "figure8", default=None,
               help="Add short figure-8 walks twice a day, morning and evening.")
 @click.option("--restart", is_flag=True, help="Forget the saved programme and start again.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the next 7 days' sessions as JSON: a list of {id, date, title, "
+              "routine, walking_minutes, session_minutes}.")
 @pass_env
 def plan(env: Environment, minutes: float | None, days: int | None, figure8: bool | None,
-         restart: bool) -> None:
+         restart: bool, as_json: bool) -> None:
     """Your walking programme: this week and the next session, with the reason for its length.
 
     The first time, it asks how many minutes are comfortable today and how
@@ -199,6 +213,12 @@ def plan(env: Environment, minutes: float | None, days: int | None, figure8: boo
         save_state(state)
     with History() as hist:
         records = hist.sessions()
+    if as_json:
+        from coach.programme.upcoming import upcoming
+
+        click.echo(json.dumps([s.as_json() for s in upcoming(state, records, today, 7)],
+                              indent=2, ensure_ascii=False))
+        return
     click.echo(describe_plan(state, records, today))
 
 
@@ -212,7 +232,8 @@ def _ask_intake(minutes: float | None, days: int | None) -> tuple[float, int]:
 
 
 def describe_plan(state: ProgrammeState, records: list[WalkRecord], today: date) -> str:
-    from coach.programme.plan import next_session, upcoming_sessions
+    from coach.programme.plan import next_session
+    from coach.programme.upcoming import upcoming
 
     nxt = next_session(state, records, today)
     total_min = nxt.routine.duration_s / 60
@@ -220,10 +241,13 @@ def describe_plan(state: ProgrammeState, records: list[WalkRecord], today: date)
              "", "Next session:",
              f"  {nxt.routine.title} ({total_min:.0f} min with the stretches)",
              f"  Why this length: {nxt.reason}", "", "The next 7 days (if the walks go well):"]
-    for s in upcoming_sessions(state, records, today, 1):
-        assert s.day is not None
-        lines.append(f"  {s.day:%a %d %b}  {s.walk_min:>3g} min  {s.routine.title}")
-    lines += ["", "Walk it: coach walk    Log it: coach log ROUTINE --minutes N --pain-after N"]
+    lines.append(f"  {'day':<10}  {'walking':>7}  {'session':>7}  {'log it with':<27}  title")
+    for s in upcoming(state, records, today, 7):
+        lines.append(f"  {s.date:%a %d %b}  {s.walking_minutes:>4g} min  "
+                     f"{s.session_minutes:>4.0f} min  {s.id:<27}  {s.title}")
+    lines += ["", "Walking minutes are the dose (the warm-up walk counts, stretches do not); "
+              "session minutes are the whole session.",
+              "Walk it: coach walk    Log it: coach log ID --minutes N --pain-after N"]
     return "\n".join(lines)
 
 

@@ -47,6 +47,22 @@ def to_srt(timeline: Timeline) -> str:
     return "\n".join(blocks)
 
 
+def to_vtt(timeline: Timeline) -> str:
+    """WebVTT captions: each cue shown while it is spoken (podcast transcripts)."""
+    blocks = ["WEBVTT\n"]
+    for cue in timeline.cues:
+        start, end = _srt_time(cue.at_s), _srt_time(cue.end_s)
+        blocks.append(f"{start.replace(',', '.')} --> {end.replace(',', '.')}\n{cue.text}\n")
+    return "\n".join(blocks)
+
+
+def to_chapters(timeline: Timeline) -> str:
+    """Podcasting 2.0 JSON chapters: one per section, start times in seconds."""
+    chapters = [{"startTime": s.start_s, "endTime": s.end_s, "title": s.title}
+                for s in timeline.sections]
+    return json.dumps({"version": "1.2.0", "chapters": chapters}, ensure_ascii=False) + "\n"
+
+
 def render(timeline: Timeline, fmt: str) -> str:
     return {"text": to_text, "json": to_json, "lrc": to_lrc, "srt": to_srt}[fmt](timeline)
 

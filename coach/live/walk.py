@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from coach.audio.clip import SAMPLE_RATE_HZ
 from coach.clock import Clock, MonotonicClock
@@ -28,6 +28,9 @@ from coach.live.keys import KEYS_HELP, KeySource, NoKeys, TerminalKeys
 from coach.live.player import Player, PlayEvent, State, Status
 from coach.routines.durations import format_clock
 from coach.routines.model import Routine, SpeechSettings
+
+if TYPE_CHECKING:
+    from coach.programme.logbook import LogResult
 
 TICK_S = 0.25  # how often keys are read and the status line redrawn
 PainQuestion = Callable[[str], "int | None"]
@@ -91,6 +94,7 @@ class WalkOutcome:
     audio: bool
     pain_before: int | None = None
     pain_after: int | None = None
+    reaction: LogResult | None = None  # the saved row, pain advice and the next decision
 
 
 def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(),
@@ -143,7 +147,7 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(),
         pain_after = ask_pain("after")
     outcome = WalkOutcome(routine.id, started_at, timeline.duration_s, walked_s, reason is None,
                           reason, not isinstance(live, str), pain_before, pain_after)
-    record_walk(outcome, io.history)
+    outcome = dataclasses.replace(outcome, reaction=record_walk(outcome, io.history, now()))
     if failure is not None:
         raise failure
     return outcome
@@ -297,9 +301,12 @@ class ProgressLine:
             self._shown = False
 
 
-def record_walk(outcome: WalkOutcome, history: Any = None) -> None:
-    """Add the walk to the history (the user's own unless one is given)."""
+def record_walk(outcome: WalkOutcome, history: Any = None, now: datetime | None = None
+                ) -> LogResult:
+    """Add the walk to the history (the user's own unless one is given); the saved row
+    with the programme's reaction to it (:func:`coach.programme.logbook.reaction_to`)."""
     from coach.programme.history import History, WalkRecord
+    from coach.programme.logbook import reaction_to
 
     record = WalkRecord(
         routine=outcome.routine, started_at=outcome.started_at,
@@ -307,8 +314,8 @@ def record_walk(outcome: WalkOutcome, history: Any = None) -> None:
         walked_min=round(outcome.walked_s / 60.0, 2), completed=outcome.completed,
         ended_reason=outcome.ended_reason, pain_before=outcome.pain_before,
         pain_after=outcome.pain_after)
+    when = now or outcome.started_at
     if history is not None:
-        history.record(record)
-        return
+        return reaction_to(history, history.get(history.record(record)), when)
     with History() as own:
-        own.record(record)
+        return reaction_to(own, own.get(own.record(record)), when)

@@ -61,6 +61,7 @@ class PlannedSession:
     day: date | None = None
     kind: str = "walk"  # walk | flare-up | figure-8
     walk_min: float = 0.0  # minutes of walking (the dose), without the stretches
+    slot: str = ""  # morning | evening for a figure-8 walk, else ""
 
 
 def make_state(comfortable_min: float, days_per_week: int, figure8_twice_daily: bool,
@@ -125,7 +126,7 @@ def figure8_session(state: ProgrammeState, history_records: Sequence[WalkRecord]
     why = ("gentle during the flare-up" if st.track == "flare"
            else "grows a minute with each step of the main walk")
     return PlannedSession(figure8_routine(minutes, slot), f"Figure-8, {minutes} minutes: {why}.",
-                          week_of(state, today), today, "figure-8", minutes + 1)
+                          week_of(state, today), today, "figure-8", minutes + 1, slot)
 
 
 def upcoming_sessions(state: ProgrammeState, history: Sequence[WalkRecord], today: date,

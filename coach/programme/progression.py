@@ -18,7 +18,9 @@ minutes) to 30 minutes. Replaying the history walk by walk, oldest first:
 * **Break**: 14 days or more without a walk: one step back (at the first
   step there is nowhere lower, so the length stays).
 
-Walks dated after ``today`` are ignored (a mistyped date cannot move the plan).
+Walks dated after ``today`` are ignored (a mistyped date cannot move the plan), and
+so are walks of under a minute (:func:`counts`): they stay in the history, but a
+test press of a key with a high pain score moves nothing.
 
 Walks that are none of these (too short, or no pain logged) change nothing.
 """
@@ -42,6 +44,12 @@ BREAK_DAYS = 14
 STEP_UP_EVERY_DAYS = 7
 DONE_FRACTION = 0.8
 FLARE_REASON = "flare-up"
+MIN_COUNTED_MIN = 1.0  # walks shorter than this are kept but never move the plan
+
+
+def counts(rec: WalkRecord) -> bool:
+    """Whether a walk counts toward the programme: a minute or more walked."""
+    return rec.walked_min >= MIN_COUNTED_MIN
 
 
 def ladder(start_min: int) -> tuple[int, ...]:
@@ -102,7 +110,7 @@ def replay(walks: Sequence[WalkRecord], start_min: int, today: date) -> Standing
     st = Standing(steps=ladder(start_min))
     for rec in sorted(walks, key=lambda r: r.started_at):
         day = rec.started_at.date()
-        if day > today:
+        if day > today or not counts(rec):
             continue
         if st.last_walk is not None and (day - st.last_walk).days >= BREAK_DAYS:
             st = _step(st, -1, f"after a break of {(day - st.last_walk).days} days "

@@ -16,6 +16,7 @@ from coach.errors import UsageError
 if TYPE_CHECKING:
     from coach.programme.history import WalkRecord
     from coach.programme.plan import PlannedSession, ProgrammeState
+    from coach.programme.upcoming import UpcomingSession
     from coach.routines.model import Routine
 
 PLAN_REF = "plan"  # a schedule for "whatever the programme says today"
@@ -81,3 +82,14 @@ def upcoming_programme_routines(weeks: int, today: date) -> list[tuple[Routine, 
     sessions = upcoming_sessions(state, records, today, weeks)
     return [(s.routine, f"{i:02d}-{s.day.isoformat() if s.day else 'next'}-{s.routine.id}")
             for i, s in enumerate(sessions, 1)]
+
+
+def load_upcoming(today: date, days: int = 7) -> list[UpcomingSession]:
+    """The saved programme's :func:`coach.programme.upcoming.upcoming` sessions from
+    ``today`` for ``days`` days; UsageError when there is no programme yet."""
+    from coach.programme.upcoming import upcoming
+
+    state, records = load_programme()
+    if state is None:
+        raise UsageError("you have no programme yet: run `coach plan` first")
+    return upcoming(state, records, today, days)

@@ -15,6 +15,7 @@ from typing import Any
 from coach.errors import RoutineError
 
 PACE_KEYS = ("slow", "easy", "moderate", "brisk")
+REACTION_KEYS = ("high", "rise", "stopped", "flare", "morning")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,17 @@ class CoachLines:
     pain: tuple[str, ...]
     programme_start: str  # printed when a programme is set up
     calendar_reminder: str
+    pain_reaction: Mapping[str, str]  # REACTION_KEYS: why the coach reacts
+    pain_advice: tuple[str, ...]
+    red_flags: str
+    next_flare: str
+    next_flare_stay: str
+    next_flare_end: str  # {minutes}
+    next_same: str  # {minutes}
+    next_shorter: str  # {minutes}
+    next_longer: str  # {minutes}
+    next_uncounted: str
+    next_no_programme: str
 
     def count_minutes(self, n: int) -> str:
         """``1 minute`` / ``5 minutes`` in this language."""
@@ -69,16 +81,27 @@ def lines_from_data(data: Any, name: str) -> CoachLines:
             raise RoutineError.at(name, 1, 1, f"{key}: a list of {size}lines is needed")
         return tuple(v.strip() for v in value)
 
-    pace = data.get("pace")
-    if not isinstance(pace, dict) or set(pace) != set(PACE_KEYS):
-        raise RoutineError.at(name, 1, 1, f"pace: one line for each of {', '.join(PACE_KEYS)}")
+    def keyed(key: str, keys: tuple[str, ...]) -> dict[str, str]:
+        value = data.get(key)
+        if (not isinstance(value, dict) or set(value) != set(keys)
+                or not all(isinstance(v, str) and v.strip() for v in value.values())):
+            raise RoutineError.at(name, 1, 1, f"{key}: one line for each of {', '.join(keys)}")
+        return {k: str(value[k]).strip() for k in keys}
+
+    pace = keyed("pace", PACE_KEYS)
     return CoachLines(
         language=text("language"), welcome=text("welcome"),
         opening_safety=text("opening_safety"),
-        pace={k: str(pace[k]).strip() for k in PACE_KEYS}, halfway=text("halfway"),
+        pace=pace, halfway=text("halfway"),
         five_left=text("five_left"), closing=text("closing"),
         closing_stretch_hint=text("closing_stretch_hint"), hold_reminder=text("hold_reminder"),
         release=text("release"), numbers=texts("numbers", 10), minute=text("minute"),
         minutes=text("minutes"), paused=text("paused"), resuming=text("resuming"),
         quit=texts("quit"), pain=texts("pain"), programme_start=text("programme_start"),
-        calendar_reminder=text("calendar_reminder"))
+        calendar_reminder=text("calendar_reminder"),
+        pain_reaction=keyed("pain_reaction", REACTION_KEYS), pain_advice=texts("pain_advice"),
+        red_flags=text("red_flags"), next_flare=text("next_flare"),
+        next_flare_stay=text("next_flare_stay"), next_flare_end=text("next_flare_end"),
+        next_same=text("next_same"), next_shorter=text("next_shorter"),
+        next_longer=text("next_longer"), next_uncounted=text("next_uncounted"),
+        next_no_programme=text("next_no_programme"))

@@ -230,3 +230,16 @@ def test_with_no_speech_engine_check_estimates_and_says_so_once(cli, tmp_path):
     assert f"{bad}:3:16: unknown technique 'walkk'" in proc.stderr
     assert f"{bad}:4:15: duration must be positive, got -3m" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_language_with_no_text_is_one_line_exit_2(cli):
+    result = cli("compile", "figure-8", "--language", "de")
+    assert result.exit_code == 2
+    assert "no German (de) text" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_voice_whose_language_differs_from_the_text_is_one_line_exit_2(cli):
+    result = cli("compile", "figure-8", "--voice", "gmw/de")
+    assert result.exit_code == 2
+    assert "speaks German (de), but the session's text is English (en)" in result.output

@@ -59,7 +59,8 @@ def test_walk_without_a_sound_card_prints_the_session_and_records_it(no_sound_en
     assert lines[1] == "[00:00] == Walking =="
     assert lines[2].startswith("[00:01] Welcome. Today's walk: Tiny walk")
     assert lines[3].startswith("[00:05] This is guidance, not medical advice.")
-    assert lines[-1] == "Walked 0.3 of 0.3 minutes, completed. Saved in your history."
+    assert lines[-2] == "Walked 0.3 of 0.3 minutes, completed. Saved in your history."
+    assert lines[-1].startswith("Next: You have no programme yet, so nothing changes")
     assert took_s >= 18  # printed in real time, not all at once
     history = json.loads(coach(no_sound_env, "history", "--json").stdout)
     assert len(history) == 1

@@ -206,7 +206,7 @@ def test_plan_intake_by_prompts_then_shows_the_week(run: Callable[..., Any], coa
 def test_a_logged_flare_switches_the_plan(run: Callable[..., Any]) -> None:
     run("plan", "--minutes", "10", "--days", "3", "--no-figure-8")
     out = run("log", "gentle-start", "-m", "5", "--pain-after", "8", "--flare").output
-    assert "Flare-up noted" in out
+    assert "flare-up" in out and "Next: Your next walks switch to the gentle flare-up track" in out
     plan = run("plan").output
     assert "Flare-up: short and gentle" in plan and "Flare-up track" in plan
 
@@ -275,3 +275,21 @@ def test_a_history_that_is_not_a_database_is_one_line_and_exit_1(run: Callable[.
     out = run(*args, code=1).output
     assert out == (f"coach: could not open the walk history in {db_path}: "
                    "file is not a database\n")
+
+
+def test_plan_json_lists_the_upcoming_sessions_with_the_ids_log_takes(
+        run: Callable[..., Any]) -> None:
+    run("plan", "--minutes", "10", "--days", "3", "--figure-8")
+    sessions = json.loads(run("plan", "--json").output)
+    assert sessions[0]["id"] == "2026-03-02-figure-8-morning"
+    assert all(set(s) == {"id", "date", "title", "routine", "walking_minutes",
+                          "session_minutes"} for s in sessions)
+    walk = next(s for s in sessions if s["id"] == "2026-03-02-walk")
+    assert walk["routine"] == "week-1-walk" and walk["walking_minutes"] == 10
+    table = run("plan").output
+    assert "2026-03-02-walk" in table and "2026-03-04-walk" in table
+    out = run("log", "2026-03-02-walk", "-m", "10", "--pain-before", "2",
+              "--pain-after", "6").output
+    assert "Logged walk 1: week-1-walk" in out and "went up from 2 to 6" in out
+    assert "Next: Your next walk stays the same length: 10 minutes." in out
+    assert "2026-03-02-walk" not in run("plan").output  # done today: not listed again

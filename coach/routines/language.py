@@ -1,0 +1,52 @@
+"""Which language a session's text is in, and the checks that keep text and voice together.
+
+Pure: codes and names only. A speech language such as ``en-gb`` picks the
+text catalogue by its first part (``en``). The coach ships text in the
+languages of :data:`TEXT_LANGUAGES`; a session asked for in another language,
+or given a voice that speaks a different language from the text, is refused
+with one line (exit 2) instead of reading one language with another's voice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from coach.errors import UsageError
+
+#: Languages the coach has text for (catalogue code -> name).
+TEXT_LANGUAGES: dict[str, str] = {"en": "English"}
+#: ISO 639-2 codes for ID3 language fields.
+ISO_639_2: dict[str, str] = {"en": "eng", "de": "deu", "es": "spa", "fr": "fra"}
+_NAMES = {"en": "English", "de": "German", "es": "Spanish", "fr": "French",
+          "it": "Italian", "nl": "Dutch", "pt": "Portuguese"}
+
+
+def text_language(code: str) -> str:
+    """The catalogue code for a speech language: ``en-GB`` -> ``en``."""
+    return code.strip().lower().replace("_", "-").split("-")[0]
+
+
+def language_name(code: str) -> str:
+    base = text_language(code)
+    return _NAMES.get(base, base)
+
+
+def check_text_language(code: str) -> str:
+    """The catalogue for ``code``; :class:`UsageError` (one line) when the coach has none."""
+    base = text_language(code)
+    if base not in TEXT_LANGUAGES:
+        have = ", ".join(f"{c} ({n})" for c, n in TEXT_LANGUAGES.items())
+        raise UsageError(f"the coach has no {language_name(code)} ({code}) text; "
+                         f"its cues would be read in English by a {language_name(code)} "
+                         f"voice. Languages with text: {have}")
+    return base
+
+
+def check_voice_language(voice: str, voice_languages: Iterable[str], text_code: str) -> None:
+    """Refuse a voice none of whose languages is the text's (no check when it lists none)."""
+    langs = [text_language(lang) for lang in voice_languages if lang]
+    base = text_language(text_code)
+    if langs and base not in langs:
+        raise UsageError(f"voice {voice!r} speaks {language_name(langs[0])} ({langs[0]}), but "
+                         f"the session's text is {language_name(base)} ({base}); pick a voice "
+                         f"for {base} (`coach voices --language {base}`) or set --language")
