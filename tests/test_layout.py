@@ -34,7 +34,7 @@ COACH = ROOT / "coach"
 #: Bottom to top. A module may import its own layer and the layers below it.
 LAYERS: list[set[str]] = [
     {"coach.errors", "coach.paths", "coach.clock", "coach.files", "coach.config",
-     "coach.env", "coach.version"},
+     "coach.env", "coach.version", "coach.yamlnest"},
     {"coach.routines"},
     {"coach.compiler"},
     {"coach.programme"},

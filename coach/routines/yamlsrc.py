@@ -18,6 +18,7 @@ import yaml
 
 from coach.errors import Problem, RoutineError
 from coach.routines.durations import parse_duration
+from coach.yamlnest import check_nesting
 
 MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 20_000
@@ -41,6 +42,7 @@ def compose(data: bytes, source: str) -> yaml.Node:
                               f"(byte 0x{data[err.start]:02x})") from None
     text = text.removeprefix("\ufeff")
     try:
+        check_nesting(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
