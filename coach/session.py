@@ -39,6 +39,9 @@ class PreparedSession:
 
     renderer: SessionRenderer
     lines: CoachLines
+    #: The phrase cache's key of a text: a hash of everything that shapes its audio
+    #: (engine, voice, rate, volume, text); exports use it to tell unchanged files.
+    phrase_key: Callable[[str], str] | None = None
 
     @property
     def timeline(self) -> Timeline:
@@ -89,7 +92,7 @@ def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
 
     timeline, cache = _measured(routine, speech, extra_lines, progress, engines)
     renderer = SessionRenderer(timeline, cache.clip, SAMPLE_RATE_HZ, metronome=metronome)
-    return PreparedSession(renderer, load_lines())
+    return PreparedSession(renderer, load_lines(), cache.key)
 
 
 def _measured(routine: Routine, speech: SpeechSettings | None, extra_lines: Iterable[str],

@@ -35,6 +35,7 @@ class AudioOutput:
     output: str
     bitrate: int
     fmt: str | None  # None: from the output name
+    jobs: int | None  # None: one process per core
 
 
 audio_output_options = option_group(
@@ -45,6 +46,9 @@ audio_output_options = option_group(
     click.option("--bitrate", type=int, default=64, show_default=True, help=BITRATES_HELP),
     click.option("--format", "fmt", type=click.Choice(["mp3", "wav"]), default=None,
                  help="File format. Default: from the output name, else mp3."),
+    click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
+                 help="Encode up to N sessions at once, one process each. Default: one per "
+                 "core."),
 )
 
 
@@ -67,6 +71,9 @@ def export(ctx: click.Context, env: Environment, routines: tuple[str, ...], audi
     cue as synced lyrics, and FILE.lrc beside it. A name without .mp3/.wav
     gets the format's suffix. Several routines, --program, or a folder as -o:
     one file per session in that folder (made if needed) plus playlist.m3u8.
+    A file whose content would not change is left as it is (not even its
+    modification time changes), so a second export is quick and a phone sync
+    tool sees nothing new; the new files all appear together at the end.
 
     \b
     Examples:
@@ -103,7 +110,7 @@ def export(ctx: click.Context, env: Environment, routines: tuple[str, ...], audi
     options = ExportOptions(speech=speech.apply, metronome=cadence,
                             tag_info=TagInfo(date=env.today().isoformat()))
     for path in export_routines(resolved, target, options, names=names, hints=hints,
-                                progress=_ProgressBars()):
+                                progress=_ProgressBars(), workers=audio.jobs):
         click.echo(str(path))
 
 
