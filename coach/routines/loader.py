@@ -11,6 +11,7 @@ from collections.abc import Collection
 
 import yaml
 
+from coach.routines.language import TEXT_LANGUAGES, text_language
 from coach.routines.model import (
     PACES,
     Reminder,
@@ -20,8 +21,10 @@ from coach.routines.model import (
     SpeechSettings,
     Stretch,
     Technique,
+    Texts,
     total_duration_s,
 )
+from coach.routines.overlay import parse_overlays
 from coach.routines.yamlsrc import Reader, compose, suggest
 
 MAX_SESSION_S = 4 * 3600
@@ -33,7 +36,8 @@ PACE_NAMES = tuple(PACES)
 
 _ROUTINE_KEYS = {"title": True, "segments": True, "description": False, "language": False,
                  "voice": False, "engine": False, "rate": False, "volume": False,
-                 "cadence": False, "reminders": False, "pronunciations": False}
+                 "cadence": False, "reminders": False, "pronunciations": False,
+                 "text": False}
 _SEGMENT_KEYS = {"technique": True, "duration": True, "title": False, "pace": False,
                  "cadence": False, "intro": False, "form": False, "say": False, "safety": False,
                  "reminders": False, "countdown": False}
@@ -42,7 +46,8 @@ _REMINDER_KEYS = {"every": True, "say": True, "kind": False, "offset": False}
 _TECHNIQUE_KEYS = {"id": True, "name": True, "description": True, "pace": False,
                    "cadence": False, "intro": False, "safety": False, "form": False,
                    "form_every": False, "encouragement": False, "stretches": False,
-                   "rounds": False, "countdown": False, "closing": False}
+                   "rounds": False, "countdown": False, "closing": False,
+                   "language": False, "text": False}
 _STRETCH_KEYS = {"name": True, "say": True, "hold": False}
 
 
@@ -58,6 +63,7 @@ def load_routine(data: bytes, source: str, routine_id: str,
     cadence = _cadence(r, keys.get("cadence"))
     reminders = _reminders(r, keys["reminders"]) if "reminders" in keys else ()
     pronunciations = _pronunciations(r, keys)
+    texts = _texts(r, keys, "routine")
     if segments:
         total = total_duration_s(segments)
         if total > MAX_SESSION_S:
@@ -74,7 +80,7 @@ def load_routine(data: bytes, source: str, routine_id: str,
         id=routine_id, title=title, segments=segments,
         description=_optional_text(r, keys, "description", 1000), speech=speech,
         cadence_spm=cadence, reminders=reminders, pronunciations=pronunciations,
-        source=source,
+        source=source, text_language=text_language(speech.language), texts=texts,
     )
 
 
@@ -130,6 +136,8 @@ def load_technique(data: bytes, source: str) -> Technique:
     rounds = r.number(keys["rounds"], "rounds", 1, 5, integer=True) if "rounds" in keys else 1
     countdown = r.number(keys["countdown"], "countdown", 0, 10, integer=True) \
         if "countdown" in keys else 0
+    language = r.text(keys["language"], "language", 20) if "language" in keys else "en"
+    texts = _texts(r, keys, "technique")
     r.raise_if_any()
     assert tid and name and description
     return Technique(
@@ -137,8 +145,16 @@ def load_technique(data: bytes, source: str) -> Technique:
         intro=lines["intro"], safety=lines["safety"], form=lines["form"],
         form_every_s=form_every or 60.0, encouragement=lines["encouragement"],
         stretches=tuple(stretches), rounds=int(rounds or 1), countdown_s=int(countdown or 0),
-        closing=lines["closing"],
+        closing=lines["closing"], text_language=text_language(language or "en"),
+        texts=texts,
     )
+
+
+def _texts(r: Reader, keys: dict[str, yaml.Node], kind: str) -> Texts:
+    """The file's ``text:`` key: its words in other languages (coach.routines.overlay)."""
+    if "text" not in keys:
+        return ()
+    return parse_overlays(r, keys["text"], kind, PLACEHOLDERS, TEXT_LANGUAGES)
 
 
 # -- parts -------------------------------------------------------------------

@@ -7,6 +7,13 @@ Durations are seconds (float). Nothing here does I/O.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from coach.routines.overlay import TextOverlay
+
+#: A file's text in other languages: (language code, overlay) pairs.
+Texts = tuple[tuple[str, "TextOverlay"], ...]
 
 #: Paces a segment can ask for; each has a default cadence (steps/minute).
 PACES: dict[str, float] = {"slow": 80.0, "easy": 90.0, "moderate": 100.0, "brisk": 110.0}
@@ -58,6 +65,8 @@ class Technique:
     rounds: int = 1  # how many times the stretches are gone through
     countdown_s: int = 0  # spoken countdown over the last N seconds of the section
     closing: tuple[str, ...] = ()
+    text_language: str = "en"  # the language its text is written in
+    texts: Texts = ()  # its text in other languages (coach.routines.texts lays them over)
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,8 @@ class Routine:
     reminders: tuple[Reminder, ...] = ()
     pronunciations: tuple[tuple[str, str], ...] = ()  # (word, respelling)
     source: str = "<built-in>"
+    text_language: str = "en"  # the language its text is written in (its `language:`)
+    texts: Texts = ()  # its text in other languages (coach.routines.texts lays them over)
 
     @property
     def duration_s(self) -> float:
