@@ -293,3 +293,50 @@ def test_plan_json_lists_the_upcoming_sessions_with_the_ids_log_takes(
     assert "Logged walk 1: week-1-walk" in out and "went up from 2 to 6" in out
     assert "Next: Your next walk stays the same length: 10 minutes." in out
     assert "2026-03-02-walk" not in run("plan").output  # done today: not listed again
+
+
+@pytest.mark.parametrize(("args", "why", "decision"), [
+    (["--pain-before", "2", "--pain-after", "7"], "7 out of 10",
+     "Your next walks switch to the gentle flare-up track."),
+    (["--pain-before", "2", "--pain-after", "9"], "went up from 2 to 9",
+     "Your next walks switch to the gentle flare-up track."),
+    (["--pain-before", "2", "--pain-after", "4"], "went up from 2 to 4",
+     "Your next walk stays the same length: 10 minutes."),
+    (["--pain-before", "2", "--pain-after", "3", "--stopped", "pain"],
+     "stopped this walk because of pain", "Your next walk stays the same length: 10 minutes."),
+])
+def test_coach_log_prints_the_pain_advice_and_what_changes(run: Callable[..., Any],
+                                                           args: list[str], why: str,
+                                                           decision: str) -> None:
+    from coach.routines.library import load_lines
+
+    run("plan", "--minutes", "10", "--days", "3", "--no-figure-8")
+    out = run("log", "2026-03-02-walk", "-m", "10", *args).output
+    lines = load_lines()
+    assert why in out and lines.red_flags in out and lines.pain_advice[0] in out
+    assert f"Next: {decision}" in out
+    assert out.index(lines.red_flags) < out.index("Next: ")
+
+
+def test_a_worse_next_morning_prints_the_advice_and_what_changes(run: Callable[..., Any]
+                                                                 ) -> None:
+    from coach.routines.library import load_lines
+
+    run("plan", "--minutes", "10", "--days", "3", "--no-figure-8")
+    calm = run("log", "2026-03-02-walk", "-m", "10", "--pain-before", "2",
+               "--pain-after", "2").output
+    assert load_lines().red_flags not in calm
+    out = run("log", "--morning-pain", "5").output
+    assert "worse the next morning: 5, against 2" in out and load_lines().red_flags in out
+    assert "Next: Your next walk stays the same length: 10 minutes." in out
+
+
+def test_a_text_walk_with_high_pain_prints_the_advice_and_what_changes(
+        run: Callable[..., Any]) -> None:
+    from coach.routines.library import load_lines
+
+    run("plan", "--minutes", "10", "--days", "3", "--no-figure-8")
+    out = run("walk", "--text", "--estimate", "--pain-before", "3", "--pain-after", "8").output
+    assert "Your back pain is 8 out of 10" in out and load_lines().red_flags in out
+    assert out.rstrip().splitlines()[-1].startswith(
+        "Next: Your next walks switch to the gentle flare-up track.")
