@@ -64,7 +64,6 @@ def compile_with_library(routine: Routine, speech_s: SpeechTimer | None = None) 
     from coach.compiler.compile import compile_routine
     from coach.routines.language import check_text_language
     from coach.routines.library import load_lines, load_techniques
-
     from coach.routines.texts import routine_in, techniques_in
 
     language = check_text_language(routine.speech.language)

@@ -6,7 +6,6 @@ Every problem in a file is collected and raised together as one
 
 from __future__ import annotations
 
-import string
 from collections.abc import Collection
 
 import yaml
@@ -25,7 +24,7 @@ from coach.routines.model import (
     Texts,
     total_duration_s,
 )
-from coach.routines.overlay import parse_overlays
+from coach.routines.overlay import check_placeholders, parse_overlays
 from coach.routines.yamlsrc import Reader, compose, suggest
 
 MAX_SESSION_S = 4 * 3600
@@ -257,26 +256,7 @@ def _lines(r: Reader, keys: dict[str, yaml.Node], key: str) -> tuple[str, ...]:
 
 
 def _check_placeholders(r: Reader, node: yaml.Node | None) -> None:
-    if node is None:
-        return
-    nodes = node.value if isinstance(node, yaml.SequenceNode) else [node]
-    for item in nodes:
-        if not isinstance(item, yaml.ScalarNode):
-            continue
-        try:
-            fields = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(
-                str(item.value)) if f is not None]
-        except ValueError as err:
-            r.error(item, f"bad placeholder in text: {err} (write {{{{ for a literal brace)")
-            continue
-        for name, spec, conv in fields:
-            if spec or conv:
-                r.error(item, f"placeholder {{{name}}} takes no format or conversion; "
-                        "write it plainly")
-                continue
-            if name not in PLACEHOLDERS:
-                r.error(item, f"unknown placeholder {{{name}}}{suggest(name, PLACEHOLDERS)}; "
-                        f"known: {', '.join('{' + p + '}' for p in PLACEHOLDERS)}")
+    check_placeholders(r, node, PLACEHOLDERS)
 
 
 def _cadence(r: Reader, node: yaml.Node | None) -> float | None:

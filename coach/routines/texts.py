@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from coach.errors import Problem, RoutineError, UsageError
 from coach.routines.language import language_name
 from coach.routines.model import Reminder, Repeat, Routine, Segment, Stretch, Technique
 from coach.routines.overlay import TextOverlay
 
+P = TypeVar("P")
 _POOLS = ("intro", "safety", "form", "encouragement", "closing", "openers")
 
 
@@ -32,11 +34,13 @@ def technique_in(tech: Technique, language: str) -> Technique:
                          f"with its words in {language_name(language)}")
     check = _Checker(overlay)
     have = {f.name for f in dataclasses.fields(tech)}
-    fields = {key: check.lines(key, getattr(tech, key)) for key in _POOLS if key in have}
+    fields: dict[str, Any] = {key: check.lines(key, getattr(tech, key))
+                                 for key in _POOLS if key in have}
     stretches = check.parts("stretches", tech.stretches)
     out = dataclasses.replace(
         tech, name=check.one("name", tech.name),
-        description=check.one("description", tech.description), **fields,
+        description=check.one("description", tech.description),
+        **fields,
         stretches=tuple(_stretch(check.sub(o), s) for o, s in stretches),
         text_language=language, texts=())
     check.done()
@@ -97,6 +101,7 @@ def _reminders(check: _Checker, reminders: tuple[Reminder, ...]) -> tuple[Remind
 
 def _stretch(check: _Checker, stretch: Stretch) -> Stretch:
     name = check.one("name", stretch.name)
+    say: tuple[str, ...]
     if getattr(stretch, "sided", False):
         say = (check.one("left", stretch.say[0]), check.one("right", stretch.say[1]))
     else:
@@ -140,7 +145,7 @@ class _Checker:
                     ) -> tuple[str, ...] | None:
         return self.lines(key, original) if original is not None else None
 
-    def parts(self, key: str, originals: tuple) -> list[tuple[TextOverlay, object]]:
+    def parts(self, key: str, originals: tuple[P, ...]) -> list[tuple[TextOverlay, P]]:
         if not self._take(key, bool(originals)):
             return []
         children = self.overlay.children(key) or ()
@@ -148,7 +153,7 @@ class _Checker:
             self.problems.append(f"{key}: {len(children)} given, the original has "
                                  f"{len(originals)} (one for each, in order)")
             return []
-        return list(zip(children, originals))
+        return list(zip(children, originals, strict=True))
 
     def done(self) -> None:
         extra = [k for k in self.overlay.keys() if k not in self.used]
