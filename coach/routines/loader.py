@@ -11,6 +11,8 @@ from collections.abc import Collection
 
 import yaml
 
+from coach.errors import shorten
+from coach.routines.language import text_language
 from coach.routines.model import (
     PACES,
     TALK_LEVELS,
@@ -54,7 +56,10 @@ def load_routine(data: bytes, source: str, routine_id: str,
                  technique_ids: Collection[str]) -> Routine:
     """Validate routine YAML; raises RoutineError listing every problem."""
     r, keys = _open(data, source, "routine", _ROUTINE_KEYS)
-    title = r.text(keys["title"], "title", 120) if "title" in keys else None
+    language = keys.get("language")
+    if isinstance(language, yaml.ScalarNode):
+        r.language = text_language(str(language.value))
+    title = r.text(keys["title"], "title", 120, spoken=True) if "title" in keys else None
     segments: tuple[Segment | Repeat, ...] = ()
     if "segments" in keys:
         segments = _segments(r, keys["segments"], technique_ids, depth=0)
@@ -114,7 +119,8 @@ def _pronunciations(r: Reader, keys: dict[str, yaml.Node]) -> tuple[tuple[str, s
     out: list[tuple[str, str]] = []
     for word_node, say_node in r.pairs(keys.get("pronunciations", _EMPTY_MAP), "pronunciations"):
         word = r.text(word_node, "pronunciation word", 60)
-        spoken = r.text(say_node, f"pronunciation of {word_node.value!r}", 200)
+        spoken = r.text(say_node, f"pronunciation of {shorten(word_node.value)}", 200,
+                        spoken=True)
         if word and spoken:
             out.append((word, spoken))
     return tuple(out)
@@ -123,7 +129,7 @@ def _pronunciations(r: Reader, keys: dict[str, yaml.Node]) -> tuple[tuple[str, s
 def load_technique(data: bytes, source: str) -> Technique:
     r, keys = _open(data, source, "technique", _TECHNIQUE_KEYS)
     tid = r.text(keys["id"], "id", 40) if "id" in keys else None
-    name = r.text(keys["name"], "name", 80) if "name" in keys else None
+    name = r.text(keys["name"], "name", 80, spoken=True) if "name" in keys else None
     description = r.text(keys["description"], "description", 1000) if "description" in keys \
         else None
     stretches: list[Stretch] = []
@@ -156,7 +162,7 @@ def load_technique(data: bytes, source: str) -> Technique:
 
 def _stretch(r: Reader, node: yaml.Node, sk: dict[str, yaml.Node]) -> Stretch | None:
     """A stretch: ``say`` (both sides at once), or ``left`` and ``right`` (a pair)."""
-    sname = r.text(sk["name"], "stretch name", 80) if "name" in sk else None
+    sname = r.text(sk["name"], "stretch name", 80, spoken=True) if "name" in sk else None
     for key in ("say", "left", "right"):
         _check_placeholders(r, sk.get(key))
     sided = "left" in sk or "right" in sk
@@ -165,7 +171,8 @@ def _stretch(r: Reader, node: yaml.Node, sk: dict[str, yaml.Node]) -> Stretch | 
         r.error(node, "a stretch has either say (both sides at once) or left and right "
                 "(one side, then the other)")
     elif sided:
-        left, right = r.text(sk["left"], "left"), r.text(sk["right"], "right")
+        left = r.text(sk["left"], "left", spoken=True)
+        right = r.text(sk["right"], "right", spoken=True)
         ssay = (left, right) if left and right else None
     elif "say" in sk:
         ssay = r.texts(sk["say"], "stretch text")
@@ -240,7 +247,7 @@ def _segment(r: Reader, node: yaml.Node, keys: dict[str, yaml.Node],
         return None
     return Segment(
         technique=technique, duration_s=duration,
-        title=_optional_text(r, keys, "title", 80) or None,
+        title=_optional_text(r, keys, "title", 80, spoken=True) or None,
         pace=r.choice(keys["pace"], "pace", PACE_NAMES) if "pace" in keys else None,
         cadence_spm=_cadence(r, keys.get("cadence")),
         intro=_lines(r, keys, "intro") if "intro" in keys else None,
@@ -302,10 +309,11 @@ def _cadence(r: Reader, node: yaml.Node | None) -> float | None:
     return r.number(node, "cadence (steps per minute)", 40, 200)
 
 
-def _optional_text(r: Reader, keys: dict[str, yaml.Node], key: str, max_len: int) -> str:
+def _optional_text(r: Reader, keys: dict[str, yaml.Node], key: str, max_len: int,
+                   spoken: bool = False) -> str:
     if key not in keys:
         return ""
-    return r.text(keys[key], key, max_len) or ""
+    return r.text(keys[key], key, max_len, spoken) or ""
 
 
 def _replace(speech: SpeechSettings, **changes: object) -> SpeechSettings:
