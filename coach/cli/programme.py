@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -12,10 +13,12 @@ from coach.cli import pass_env
 from coach.cli.options import option_group
 from coach.env import Environment
 from coach.errors import UsageError
+from coach.programme.intake import red_flag_list
 from coach.programme.logbook import LoggedWalk, LogResult
 
 if TYPE_CHECKING:
     from coach.programme.history import WalkRecord
+    from coach.programme.intake import RedFlagAnswer
     from coach.programme.plan import ProgrammeState
 
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
@@ -31,6 +34,23 @@ def register(group: click.Group) -> None:
 
 yes_option = click.option("--yes", "-y", is_flag=True,
                           help="Do not ask to confirm (needed without a terminal).")
+
+@dataclass(frozen=True)
+class RedFlagOptions:
+    """The red-flag answer given as an option (both False: ask on a terminal)."""
+
+    no_red_flags: bool
+    medical_advice: bool
+
+
+red_flag_options = option_group(
+    "red", RedFlagOptions,
+    click.option("--no-red-flags", is_flag=True,
+                 help="Intake without a terminal: none of the red flags below applies to you."),
+    click.option("--medical-advice", is_flag=True,
+                 help="Intake: one of the red flags applies, and you have had medical advice "
+                 "that walking is fine for you."),
+)
 
 logged_walk_options = option_group(
     "logged", LoggedWalk,
@@ -231,7 +251,7 @@ def format_history(records: list[WalkRecord]) -> str:
     return "\n".join(lines)
 
 
-@click.command()
+@click.command(epilog=f"\b\nRed flags (asked at intake):\n{red_flag_list()}")
 @click.option("--minutes", type=float, help="Intake: minutes of walking comfortable today.")
 @click.option("--days", type=int, help="Intake: days a week you can walk (1-7).")
 @click.option("--figure-8/--no-figure-8", "figure8", default=None,
@@ -240,22 +260,24 @@ def format_history(records: list[WalkRecord]) -> str:
 @click.option("--json", "as_json", is_flag=True,
               help="Print the next 7 days' sessions as JSON: a list of {id, date, title, "
               "routine, walking_minutes, session_minutes}.")
+@red_flag_options
 @pass_env
 def plan(env: Environment, minutes: float | None, days: int | None, figure8: bool | None,
-         restart: bool, as_json: bool) -> None:
+         restart: bool, as_json: bool, red: RedFlagOptions) -> None:
     """Your walking programme: this week and the next session, with the reason for its length.
 
-    The first time, it asks how many minutes are comfortable today and how
-    many days a week you can walk (or give them as options). The programme
-    begins at 5-10 minutes and builds gently toward 30 minutes, five days a
-    week, holding or stepping back when your logged pain says so.
+    The first time, it asks once about the red flags below (any yes: get medical
+    advice first; no programme until you have), how many minutes are comfortable
+    today and how many days a week you can walk (or give them as options). The
+    programme begins at 5-10 minutes and builds gently toward 30 minutes, five
+    days a week, holding or stepping back when your logged pain says so.
 
     \b
     Examples:
       coach plan
-      coach plan --minutes 8 --days 3 --figure-8
+      coach plan --minutes 8 --days 3 --figure-8 --no-red-flags
       coach plan --no-figure-8
-      coach plan --restart --minutes 5 --days 2
+      coach plan --restart --minutes 5 --days 2 --no-red-flags
     """
     from dataclasses import replace
 
@@ -267,6 +289,7 @@ def plan(env: Environment, minutes: float | None, days: int | None, figure8: boo
     today = env.today()
     state = None if restart else load_state()
     if state is None:
+        _red_flag_intake(env, red, today)
         if minutes is None or days is None:
             if not env.stdin_isatty:
                 raise UsageError("pass --minutes and --days (no terminal to ask on)")
@@ -292,6 +315,37 @@ def plan(env: Environment, minutes: float | None, days: int | None, figure8: boo
                               indent=2, ensure_ascii=False))
         return
     click.echo(describe_plan(state, records, today))
+
+
+def _red_flag_intake(env: Environment, red: RedFlagOptions, today: date) -> None:
+    """Ask once about the red flags (or take the option's answer) and store the answer;
+    a yes without medical advice ends the command here, with no programme (exit 1)."""
+    from coach.programme import intake
+
+    stored = intake.load_answer()
+    answer = intake.decide(stored, red.no_red_flags, red.medical_advice, today)
+    if answer is None:
+        if not env.stdin_isatty:
+            raise UsageError(f"{intake.HINT} (no terminal to ask on)")
+        answer = _ask_red_flags(stored, today)
+    intake.save_answer(answer)
+    if not answer.clear:
+        click.echo(f"\n{intake.GET_ADVICE}\n{intake.NO_PROGRAMME}")
+        raise click.exceptions.Exit(1)
+
+
+def _ask_red_flags(stored: RedFlagAnswer | None, today: date) -> RedFlagAnswer:
+    from coach.programme.intake import ADVICE_QUESTION, GET_ADVICE, QUESTION, RedFlagAnswer
+
+    if stored is None or stored.answer != "pending":
+        click.echo(f"Before we start, a safety check. {QUESTION}\n{red_flag_list()}")
+        if not click.confirm("Any of these?", default=None):
+            return RedFlagAnswer("none", today)
+        click.echo(GET_ADVICE)
+    else:
+        click.echo(f"On {stored.on:%a %d %b %Y} you said one of the red flags applies to you.")
+    advised = click.confirm(ADVICE_QUESTION, default=None)
+    return RedFlagAnswer("advised" if advised else "pending", today)
 
 
 def _ask_intake(minutes: float | None, days: int | None) -> tuple[float, int]:
