@@ -159,7 +159,7 @@ def test_plan_schedules_resolve_to_the_programme_session(
     assert today == date(2026, 3, 2)
     with pytest.raises(Exception, match="coach plan"):
         routine_for_ref("plan", today)
-    run("plan", "--minutes", "6", "--days", "3", "--no-figure-8", env=env)
+    run("plan", "--minutes", "6", "--days", "3", "--no-red-flags", "--no-figure-8", env=env)
     assert routine_for_ref("plan", today).title.endswith("6-minute walk")
 
 
