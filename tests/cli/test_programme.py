@@ -10,6 +10,7 @@ import io
 import json
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -340,3 +341,43 @@ def test_a_text_walk_with_high_pain_prints_the_advice_and_what_changes(
     assert "Your back pain is 8 out of 10" in out and load_lines().red_flags in out
     assert out.rstrip().splitlines()[-1].startswith(
         "Next: Your next walks switch to the gentle flare-up track.")
+
+
+def test_history_delete_asks_then_says_what_the_programme_decides(
+        run: Callable[..., Any], env: Environment) -> None:
+    run("plan", "--minutes", "10", "--days", "3", "--no-figure-8")
+    for day in ("2026-03-02", "2026-03-04", "2026-03-06"):
+        run("log", f"{day}-walk", "-m", "10", "--pain-before", "2", "--pain-after", "2",
+            env=replace(env, wall=FakeWall(datetime(2026, 3, 6, 18, tzinfo=LONDON))))
+    late = replace(env, wall=FakeWall(datetime(2026, 3, 7, 9, tzinfo=LONDON)))
+    assert "12-minute walk" in run("plan", env=late).output
+    out = run("history", "--delete", "2", env=late, code=2).output
+    assert "add --yes" in out and out.count("\n") == 1
+    at_terminal = replace(late, stdin_isatty=True, stdout_isatty=True)
+    out = run("history", "--delete", "2", input="n\n", env=at_terminal, code=1).output
+    assert "Delete walk 2 (week-1-walk, Wed 04 Mar 12:00, 10 min)? [y/N]" in out
+    assert "Deleted" not in out
+    out = run("history", "--delete", "2", input="y\n", env=at_terminal).output
+    assert "Deleted walk 2 (week-1-walk, Wed 04 Mar 12:00, 10 min)." in out
+    assert "Next: The programme now decides: 10-minute walks (before: 12-minute walks)." in out
+    assert "10-minute walk" in run("plan", env=late).output
+    assert "no walk with id 2" in run("history", "--delete", "2", "--yes", env=late,
+                                      code=2).output
+
+
+def test_log_fix_corrects_a_walk_and_says_what_the_programme_decides(
+        run: Callable[..., Any], env: Environment) -> None:
+    run("plan", "--minutes", "10", "--days", "3", "--no-figure-8")
+    run("log", "2026-03-02-walk", "-m", "10", "--pain-before", "2", "--pain-after", "9")
+    assert "Flare-up: short and gentle" in run("plan").output
+    assert "add --yes" in run("log", "--fix", "1", "--pain-after", "3", code=2).output
+    out = run("log", "--fix", "1", "--pain-after", "3", "--yes").output
+    assert "Corrected walk 1: pain after: 9 -> 3." in out
+    assert ("Next: The programme now decides: 10-minute walks (before: the gentle flare-up "
+            "track (5-minute walks)).") in out
+    assert "Flare-up" not in run("plan").output
+    history = json.loads(run("history", "--json").output)
+    assert [(w["id"], w["pain_after"]) for w in history] == [(1, 3)]
+    assert "nothing to change" in run("log", "--fix", "1", "--pain-after", "3", "--yes").output
+    assert "say what to correct" in run("log", "--fix", "1", "--yes", code=2).output
+    assert "no routine" in run("log", "gentle-start", "--fix", "1", "-m", "3", code=2).output
