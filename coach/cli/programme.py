@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING
 import click
 
 from coach.cli import echo, pass_env
+from coach.cli.intake import RedFlagOptions, ask_intake, red_flag_intake, red_flag_options
 from coach.cli.options import option_group
 from coach.env import Environment
 from coach.errors import UsageError
+from coach.programme.intake import red_flag_list
 from coach.programme.logbook import LoggedWalk, LogResult
 
 if TYPE_CHECKING:
@@ -231,7 +233,7 @@ def format_history(records: list[WalkRecord]) -> str:
     return "\n".join(lines)
 
 
-@click.command()
+@click.command(epilog=f"\b\nRed flags (asked at intake):\n{red_flag_list()}")
 @click.option("--minutes", type=float, help="Intake: minutes of walking comfortable today.")
 @click.option("--days", type=int, help="Intake: days a week you can walk (1-7).")
 @click.option("--figure-8/--no-figure-8", "figure8", default=None,
@@ -240,22 +242,24 @@ def format_history(records: list[WalkRecord]) -> str:
 @click.option("--json", "as_json", is_flag=True,
               help="Print the next 7 days' sessions as JSON: a list of {id, date, title, "
               "routine, walking_minutes, session_minutes}.")
+@red_flag_options
 @pass_env
 def plan(env: Environment, minutes: float | None, days: int | None, figure8: bool | None,
-         restart: bool, as_json: bool) -> None:
+         restart: bool, as_json: bool, red: RedFlagOptions) -> None:
     """Your walking programme: this week and the next session, with the reason for its length.
 
-    The first time, it asks how many minutes are comfortable today and how
-    many days a week you can walk (or give them as options). The programme
-    begins at 5-10 minutes and builds gently toward 30 minutes, five days a
-    week, holding or stepping back when your logged pain says so.
+    The first time, it asks once about the red flags below (any yes: get medical
+    advice first; no programme until you have), how many minutes are comfortable
+    today and how many days a week you can walk (or give them as options). The
+    programme begins at 5-10 minutes and builds gently toward 30 minutes, five
+    days a week, holding or stepping back when your logged pain says so.
 
     \b
     Examples:
       coach plan
-      coach plan --minutes 8 --days 3 --figure-8
+      coach plan --minutes 8 --days 3 --figure-8 --no-red-flags
       coach plan --no-figure-8
-      coach plan --restart --minutes 5 --days 2
+      coach plan --restart --minutes 5 --days 2 --no-red-flags
     """
     from dataclasses import replace
 
@@ -267,10 +271,11 @@ def plan(env: Environment, minutes: float | None, days: int | None, figure8: boo
     today = env.today()
     state = None if restart else load_state()
     if state is None:
+        red_flag_intake(env, red, today)
         if minutes is None or days is None:
             if not env.stdin_isatty:
                 raise UsageError("pass --minutes and --days (no terminal to ask on)")
-            minutes, days = _ask_intake(minutes, days)
+            minutes, days = ask_intake(minutes, days)
             if figure8 is None:
                 figure8 = click.confirm("Add short figure-8 walks, morning and evening?",
                                         default=False)
@@ -292,15 +297,6 @@ def plan(env: Environment, minutes: float | None, days: int | None, figure8: boo
                               indent=2, ensure_ascii=False))
         return
     click.echo(describe_plan(state, records, today))
-
-
-def _ask_intake(minutes: float | None, days: int | None) -> tuple[float, int]:
-    if minutes is None:
-        minutes = click.prompt("How many minutes can you walk comfortably today?",
-                               type=float, default=10)
-    if days is None:
-        days = click.prompt("How many days a week can you walk?", type=int, default=3)
-    return minutes, days
 
 
 def describe_plan(state: ProgrammeState, records: list[WalkRecord], today: date) -> str:
