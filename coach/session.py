@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from coach.errors import shorten
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -67,9 +69,11 @@ def compile_with_library(routine: Routine, speech_s: SpeechTimer | None = None) 
     from coach.compiler.compile import compile_routine
     from coach.routines.language import check_text_language
     from coach.routines.library import load_lines, load_techniques
+    from coach.routines.texts import routine_in, techniques_in
 
     language = check_text_language(routine.speech.language)
-    return compile_routine(routine, speech_s, techniques=load_techniques(),
+    return compile_routine(routine_in(routine, language), speech_s,
+                           techniques=techniques_in(load_techniques(), language),
                            lines=load_lines(language))
 
 
@@ -92,7 +96,8 @@ def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
 
     timeline, cache = _measured(routine, speech, extra_lines, progress, engines)
     renderer = SessionRenderer(timeline, cache.clip, SAMPLE_RATE_HZ, metronome=metronome)
-    return PreparedSession(renderer, load_lines(), cache.key)
+    return PreparedSession(renderer, load_lines((speech or routine.speech).language),
+                           cache.key)
 
 
 def _measured(routine: Routine, speech: SpeechSettings | None, extra_lines: Iterable[str],
@@ -104,25 +109,38 @@ def _measured(routine: Routine, speech: SpeechSettings | None, extra_lines: Iter
 
     from coach.audio.clip import SAMPLE_RATE_HZ
     from coach.routines.language import check_text_language, check_voice_language
-    from coach.speech import open_engine
+    from coach.speech import engine_for, open_engine
     from coach.speech.phrase_cache import PhraseCache
 
     settings = speech or routine.speech
     routine = dataclasses.replace(routine, speech=settings)
     check_text_language(settings.language)  # before opening any engine
     engines = {} if engines is None else engines
-    if settings.engine not in engines:
-        engines[settings.engine] = open_engine(settings.engine)
+    name = engine_for(settings)
+    if name not in engines:
+        engines[name] = open_engine(name)
+    engine = engines[name]
     if settings.voice is not None:
-        for voice in engines[settings.engine].voices():
+        for voice in engine.voices():
             if settings.voice in (voice.id, voice.name, voice.id.rsplit("/", 1)[-1]):
                 check_voice_language(settings.voice, voice.languages, settings.language)
                 break
-    cache = PhraseCache(engines[settings.engine], settings, sample_rate_hz=SAMPLE_RATE_HZ,
+    cache = PhraseCache(engine, settings, sample_rate_hz=SAMPLE_RATE_HZ,
                         pronunciations=routine.pronunciations)
     draft = compile_with_library(routine)  # estimated lengths: the phrases to say
     cache.warm([*(cue.text for cue in draft.cues), *extra_lines], progress)
     return compile_with_library(routine, cache.speech_s), cache
+
+
+def check_engine_name(name: str | None) -> None:
+    """:class:`UsageError` for an engine the coach does not have (None: the default)."""
+    from coach.errors import UsageError
+    from coach.routines.yamlsrc import suggest
+    from coach.speech import ENGINES
+
+    if name is not None and name not in ENGINES:
+        raise UsageError(f"unknown speech engine {shorten(name)}{suggest(name, ENGINES)} "
+                         f"(the engines: {', '.join(ENGINES)})")
 
 
 def session_timeline(routine: Routine, speech: SpeechSettings | None = None, *,
@@ -140,6 +158,7 @@ def session_timeline(routine: Routine, speech: SpeechSettings | None = None, *,
 
     if speech is not None:
         routine = dataclasses.replace(routine, speech=speech)
+    check_engine_name(routine.speech.engine)  # also when it is not opened (--estimate)
     if not estimate:
         try:
             return _measured(routine, None, (), progress, engines)[0], None

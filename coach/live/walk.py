@@ -16,14 +16,14 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from coach.audio.clip import SAMPLE_RATE_HZ
 from coach.clock import Clock, MonotonicClock
-from coach.errors import CoachError
+from coach.errors import CoachError, terminal_safe
 from coach.live.keys import KEYS_HELP, KeySource, NoKeys, TerminalKeys
 from coach.live.player import Player, PlayEvent, State, Status
 from coach.routines.durations import format_clock
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from coach.programme.logbook import LogResult
 
 TICK_S = 0.25  # how often keys are read and the status line redrawn
+SPOKEN_GAP_S = 0.4  # between the lines said after the walk
 PainQuestion = Callable[[str], "int | None"]
 
 
@@ -81,6 +82,7 @@ class WalkIO:
     history: Any = None
     ask_pain: PainQuestion | None = None
     now: Callable[[], datetime] | None = None
+    on_saved: Callable[[WalkOutcome], None] | None = None  # shows the saved walk's summary
 
 
 @dataclass(frozen=True)
@@ -141,16 +143,48 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(),
             if note is not None:
                 print(note, file=out, flush=True)
             walked_s, reason = play_text(timeline, clock, out, key_source, why=live,
-                                         lines=load_lines())
+                                         lines=load_lines(routine.speech.language))
     pain_after = options.pain_after
     if pain_after is None and ask_pain is not None and reason != "interrupted":
         pain_after = ask_pain("after")
     outcome = WalkOutcome(routine.id, started_at, timeline.duration_s, walked_s, reason is None,
                           reason, not isinstance(live, str), pain_before, pain_after)
     outcome = dataclasses.replace(outcome, reaction=record_walk(outcome, io.history, now()))
+    if io.on_saved is not None:
+        io.on_saved(outcome)
+    if not isinstance(live, str) and failure is None and outcome.reaction is not None:
+        if outcome.reaction.advice:  # pain that needs a reaction: say it, not only print it
+            speak_after(live[0], live[1], clock, outcome.reaction.spoken)
     if failure is not None:
         raise failure
     return outcome
+
+
+def speak_after(player: Player, sink: AudioSink, clock: Clock, texts: Sequence[str]) -> None:
+    """Say ``texts`` on ``sink`` (opened again) after the walk, a short pause between them;
+    a device that fails now only cuts this short (the walk is already saved and printed)."""
+    import numpy as np
+
+    gap = np.zeros(round(SPOKEN_GAP_S * player.sample_rate_hz), dtype=np.float32)
+    samples = np.concatenate([part for text in texts for part in (player.clip(text), gap)])
+    played = 0
+
+    def pull(n: int) -> Any:
+        nonlocal played
+        block = np.zeros(n, dtype=np.float32)
+        chunk = samples[played:played + n]
+        block[:len(chunk)] = chunk
+        played += n
+        return block
+
+    try:
+        sink.start(pull)
+        clock.sleep_until(clock.now() + len(samples) / player.sample_rate_hz + sink.latency_s)
+        sink.raise_if_failed()
+    except (CoachError, KeyboardInterrupt):
+        pass
+    finally:
+        sink.close()
 
 
 def _open_audio(routine: Routine, options: WalkOptions, sink: AudioSink | None, out: TextIO,
@@ -201,7 +235,8 @@ def _prepare_player(routine: Routine, options: WalkOptions, out: TextIO,
     from coach.session import prepare_session
 
     progress = ProgressLine(out, clock=clock)
-    prepared = prepare_session(routine, extra_lines=load_lines().player_lines,
+    lines = load_lines(routine.speech.language)
+    prepared = prepare_session(routine, extra_lines=lines.player_lines,
                                metronome=options.metronome, progress=progress)
     prepared.renderer.prime()
     progress.done()
@@ -255,7 +290,7 @@ class StatusView:
         if self.tty and self._shown:
             self.out.write("\r\x1b[K")
             self._shown = ""
-        print(text, file=self.out, flush=True)
+        print(terminal_safe(text), file=self.out, flush=True)
 
     def finish(self) -> None:
         if self.tty and self._shown:
