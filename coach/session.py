@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from coach.errors import shorten
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -126,6 +128,17 @@ def _measured(routine: Routine, speech: SpeechSettings | None, extra_lines: Iter
     return compile_with_library(routine, cache.speech_s), cache
 
 
+def check_engine_name(name: str | None) -> None:
+    """:class:`UsageError` for an engine the coach does not have (None: the default)."""
+    from coach.errors import UsageError
+    from coach.routines.yamlsrc import suggest
+    from coach.speech import ENGINES
+
+    if name is not None and name not in ENGINES:
+        raise UsageError(f"unknown speech engine {shorten(name)}{suggest(name, ENGINES)} "
+                         f"(the engines: {', '.join(ENGINES)})")
+
+
 def session_timeline(routine: Routine, speech: SpeechSettings | None = None, *,
                      estimate: bool = False, progress: WarmProgress | None = None,
                      engines: Engines | None = None) -> tuple[Timeline, str | None]:
@@ -141,6 +154,7 @@ def session_timeline(routine: Routine, speech: SpeechSettings | None = None, *,
 
     if speech is not None:
         routine = dataclasses.replace(routine, speech=speech)
+    check_engine_name(routine.speech.engine)  # also when it is not opened (--estimate)
     if not estimate:
         try:
             return _measured(routine, None, (), progress, engines)[0], None

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from coach.audio.clip import SAMPLE_RATE_HZ
 from coach.clock import Clock, MonotonicClock
-from coach.errors import CoachError
+from coach.errors import CoachError, terminal_safe
 from coach.live.keys import KEYS_HELP, KeySource, NoKeys, TerminalKeys
 from coach.live.player import Player, PlayEvent, State, Status
 from coach.routines.durations import format_clock
@@ -290,7 +290,7 @@ class StatusView:
         if self.tty and self._shown:
             self.out.write("\r\x1b[K")
             self._shown = ""
-        print(text, file=self.out, flush=True)
+        print(terminal_safe(text), file=self.out, flush=True)
 
     def finish(self) -> None:
         if self.tty and self._shown:
