@@ -236,9 +236,11 @@ def _prepare_player(routine: Routine, options: WalkOptions, out: TextIO,
 
     progress = ProgressLine(out, clock=clock)
     prepared = prepare_session(routine, extra_lines=load_lines().player_lines,
-                               metronome=options.metronome, progress=progress)
+                               metronome=options.metronome, progress=progress, tolerate=True)
     prepared.renderer.prime()
     progress.done()
+    for problem in prepared.failures.values():  # a native crash never ends a walk
+        out.write(f"coach: {problem}; the walk goes on, that line shown but not spoken\n")
     return Player(prepared.renderer, prepared.clip_for, prepared.lines)
 
 
