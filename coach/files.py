@@ -271,7 +271,6 @@ def _stage(dest: Path, make_folder: bool) -> StagedFile:
     try:
         if make_folder:
             dest.parent.mkdir(parents=True, exist_ok=True)
-        check_not_special(dest, OutputError)
         fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=temp_prefix(dest.name),
                                    suffix=".part")
     except FileNotFoundError as err:
