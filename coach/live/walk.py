@@ -30,6 +30,7 @@ from coach.routines.durations import format_clock
 from coach.routines.model import Routine, SpeechSettings
 
 if TYPE_CHECKING:
+    from coach.audio.loudness import Levels
     from coach.programme.logbook import LogResult
 
 TICK_S = 0.25  # how often keys are read and the status line redrawn
@@ -62,6 +63,7 @@ class WalkOptions:
     pain_before: int | None = None
     pain_after: int | None = None
     estimate: bool = False  # the text walk: time speech by words per minute, not the engine
+    levels: Levels | None = None  # None: the default levels (coach.audio.loudness)
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,8 @@ def _prepare_player(routine: Routine, options: WalkOptions, out: TextIO,
 
     progress = ProgressLine(out, clock=clock)
     prepared = prepare_session(routine, extra_lines=load_lines().player_lines,
-                               metronome=options.metronome, progress=progress)
+                               metronome=options.metronome, levels=options.levels,
+                               progress=progress)
     prepared.renderer.prime()
     progress.done()
     return Player(prepared.renderer, prepared.clip_for, prepared.lines)
