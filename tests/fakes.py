@@ -104,6 +104,7 @@ class RecordingSink:
         self.blocks: list[np.ndarray] = []
         self.pulled = 0
         self.opened = self.closed = False
+        self.starts: list[int] = []  # samples pulled before each start (it may start again)
         self._pull: Callable[[int], np.ndarray] | None = None
         self._t0 = 0.0
 
@@ -113,10 +114,12 @@ class RecordingSink:
     def start(self, pull: Callable[[int], np.ndarray]) -> None:
         self._pull = pull
         self._t0 = self.clock.now()
-        self.clock.listeners.append(self._advance)
+        self.starts.append(self.pulled)
+        if self._advance not in self.clock.listeners:
+            self.clock.listeners.append(self._advance)
 
     def _advance(self, t: float) -> None:
-        target = round((t - self._t0) * self.sample_rate_hz)
+        target = self.starts[-1] + round((t - self._t0) * self.sample_rate_hz)
         while self._pull is not None and self.pulled < target:
             n = min(self.block, target - self.pulled)
             block = self._pull(n)

@@ -25,7 +25,7 @@ from coach.errors import CoachError, RoutineError
 pass_env = click.make_pass_decorator(Environment, ensure=True)
 
 #: Modules under coach.cli that define ``register(group)``.
-COMMAND_MODULES = ("core", "speech", "programme", "schedule", "export", "live")
+COMMAND_MODULES = ("core", "speech", "programme", "schedule", "export", "live", "serve")
 
 
 class CoachGroup(click.Group):

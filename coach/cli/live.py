@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,6 +14,9 @@ from coach.cli.mix import MixOverrides, mix_options
 from coach.cli.options import option_group
 from coach.cli.speech import SpeechOverrides, speech_options
 from coach.env import Environment
+
+if TYPE_CHECKING:
+    from coach.live.walk import WalkOutcome
 
 
 def register(group: click.Group) -> None:
@@ -90,17 +94,22 @@ def walk(env: Environment, routine: str | None, text: bool, device: str | None,
                           pain_before=pain.pain_before, pain_after=pain.pain_after,
                           estimate=estimate)
     io = WalkIO(clock=env.clock, now=env.now, out=env.stdout,
-                ask_pain=ask_pain if env.interactive else None)
+                ask_pain=ask_pain if env.interactive else None, on_saved=print_outcome)
     outcome = walk_routine(chosen, options, io)
+    if outcome.ended_reason == "interrupted":
+        sys.exit(130)
+
+
+def print_outcome(outcome: WalkOutcome) -> None:
+    """The saved walk, the pain advice and the programme's decision (printed before a
+    live walk says the advice aloud)."""
+    from coach.cli.programme import print_reaction
+
     done = "completed" if outcome.completed else f"ended early ({outcome.ended_reason})"
     click.echo(f"Walked {outcome.walked_s / 60:.1f} of {outcome.planned_s / 60:.1f} minutes, "
                f"{done}. Saved in your history.")
     if outcome.reaction is not None:
-        from coach.cli.programme import print_reaction
-
         print_reaction(outcome.reaction)
-    if outcome.ended_reason == "interrupted":
-        sys.exit(130)
 
 
 def ask_pain(when: str) -> int | None:

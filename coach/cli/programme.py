@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING
 import click
 
 from coach.cli import pass_env
+from coach.cli.intake import RedFlagOptions, ask_intake, red_flag_intake, red_flag_options
 from coach.cli.options import option_group
 from coach.env import Environment
 from coach.errors import UsageError
+from coach.programme.intake import red_flag_list
 from coach.programme.logbook import LoggedWalk, LogResult
 
 if TYPE_CHECKING:
@@ -28,6 +30,9 @@ def register(group: click.Group) -> None:
     for command in (log, history, plan, progress):
         group.add_command(command)
 
+
+yes_option = click.option("--yes", "-y", is_flag=True,
+                          help="Do not ask to confirm (needed without a terminal).")
 
 logged_walk_options = option_group(
     "logged", LoggedWalk,
@@ -53,13 +58,18 @@ logged_walk_options = option_group(
               help="Add next-morning pain (0-10) to your last walk, or to --id.")
 @click.option("--id", "session_id", type=int, help="The walk --morning-pain is for "
               "(see `coach history`).")
+@click.option("--fix", "fix_id", type=int, metavar="ID",
+              help="Correct walk ID (see `coach history`): give only what changes.")
+@yes_option
 @pass_env
 def log(env: Environment, routine: str | None, logged: LoggedWalk, morning_pain: int | None,
-        session_id: int | None) -> None:
-    """Record a walk you did without the coach, or the next morning's pain.
+        session_id: int | None, fix_id: int | None, yes: bool) -> None:
+    """Record a walk you did without the coach, or the next morning's pain, or correct one.
 
     Pain is a whole number from 0 (none) to 10 (worst). The plan uses it:
     a rise of 2 points or a worse next morning holds your walk length.
+    --fix ID changes a saved walk (asks first on a terminal; --yes without one)
+    and says what the programme decides now.
 
     \b
     Examples:
@@ -69,10 +79,16 @@ def log(env: Environment, routine: str | None, logged: LoggedWalk, morning_pain:
       coach log --morning-pain 2              (for your last walk)
       coach log --morning-pain 4 --id 12
       coach log 2026-03-02-walk -m 10 --pain-after 3   (an id from `coach plan`)
+      coach log --fix 12 --pain-after 4       (correct walk 12)
     """
     from coach.programme.history import History
     from coach.programme.logbook import add_morning_pain, log_walk
 
+    if fix_id is not None:
+        if routine is not None or session_id is not None:
+            raise UsageError("--fix ID corrects a saved walk: give no routine and no --id")
+        _fix(env, fix_id, logged, morning_pain, yes)
+        return
     with History() as hist:
         if morning_pain is not None and routine is None:
             result = add_morning_pain(hist, morning_pain, session_id, env.now())
@@ -90,13 +106,51 @@ def log(env: Environment, routine: str | None, logged: LoggedWalk, morning_pain:
     print_reaction(result)
 
 
-def print_reaction(result: LogResult) -> None:
-    """The pain advice (if any) and the programme's next decision, as every walk ends."""
-    if result.advice:
+def _fix(env: Environment, walk_id: int, logged: LoggedWalk, morning_pain: int | None,
+         yes: bool) -> None:
+    from coach.programme.corrections import describe_fix, fix_walk, fixed_record
+    from coach.programme.history import History
+
+    with History() as hist:
+        rec = hist.get(walk_id)
+        fixed = fixed_record(rec, logged, morning_pain, env.now())
+        changes = describe_fix(rec, fixed)
+        if not changes:
+            click.echo(f"Walk {walk_id} already has these values: nothing to change.")
+            return
+        _confirm(env, yes, f"Correct walk {_walk_name(rec)}: {'; '.join(changes)}?", "--fix")
+        result = fix_walk(hist, fixed, env.now())
+    click.echo(f"Corrected walk {walk_id}: {'; '.join(changes)}.")
+    _print_advice(result.advice)
+    click.echo(f"Next: {result.next}")
+
+
+def _walk_name(rec: WalkRecord) -> str:
+    return f"{rec.id} ({rec.routine}, {rec.started_at:%a %d %b %H:%M}, {rec.walked_min:g} min)"
+
+
+def _confirm(env: Environment, yes: bool, question: str, option: str) -> None:
+    """Ask ``question`` on a terminal unless --yes; without a terminal --yes is needed."""
+    if yes:
+        return
+    if not env.interactive:
+        raise UsageError(f"{option} changes your history: add --yes to do it without a "
+                         "terminal to confirm on")
+    if not click.confirm(question, default=False):
+        raise click.exceptions.Exit(1)
+
+
+def _print_advice(advice: tuple[str, ...]) -> None:
+    if advice:
         click.echo("")
-        for line in result.advice:
+        for line in advice:
             click.echo(line)
         click.echo("")
+
+
+def print_reaction(result: LogResult) -> None:
+    """The pain advice (if any) and the programme's next decision, as every walk ends."""
+    _print_advice(result.advice)
     click.echo(f"Next: {result.next}")
 
 
@@ -104,9 +158,13 @@ def print_reaction(result: LogResult) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (a list of walks).")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header row.")
 @click.option("--since", help="Only walks on or after this day (YYYY-MM-DD).")
+@click.option("--delete", "delete_id", type=int, metavar="ID",
+              help="Delete walk ID (asks first on a terminal; --yes without one).")
+@yes_option
 @pass_env
-def history(env: Environment, as_json: bool, as_csv: bool, since: str | None) -> None:
-    """Show the walks you have done: a table, JSON or CSV.
+def history(env: Environment, as_json: bool, as_csv: bool, since: str | None,
+            delete_id: int | None, yes: bool) -> None:
+    """Show the walks you have done: a table, JSON or CSV; or delete one.
 
     \b
     Examples:
@@ -114,10 +172,14 @@ def history(env: Environment, as_json: bool, as_csv: bool, since: str | None) ->
       coach history --since 2026-03-01
       coach history --csv > walks.csv
       coach history --json | jq '.[].walked_min'
+      coach history --delete 12
     """
     from coach.programme.history import History
     from coach.programme.logbook import parse_when
 
+    if delete_id is not None:
+        _delete(env, delete_id, yes)
+        return
     if as_json and as_csv:
         raise UsageError("choose one of --json and --csv")
     with History() as hist:
@@ -137,6 +199,18 @@ def history(env: Environment, as_json: bool, as_csv: bool, since: str | None) ->
         click.echo(buf.getvalue(), nl=False)
     else:
         click.echo(format_history(records))
+
+
+def _delete(env: Environment, walk_id: int, yes: bool) -> None:
+    from coach.programme.corrections import delete_walk
+    from coach.programme.history import History
+
+    with History() as hist:
+        rec = hist.get(walk_id)
+        _confirm(env, yes, f"Delete walk {_walk_name(rec)}?", "--delete")
+        result = delete_walk(hist, walk_id, env.now())
+    click.echo(f"Deleted walk {_walk_name(rec)}.")
+    click.echo(f"Next: {result.next}")
 
 
 def _row(rec: WalkRecord) -> dict[str, object]:
@@ -159,7 +233,7 @@ def format_history(records: list[WalkRecord]) -> str:
     return "\n".join(lines)
 
 
-@click.command()
+@click.command(epilog=f"\b\nRed flags (asked at intake):\n{red_flag_list()}")
 @click.option("--minutes", type=float, help="Intake: minutes of walking comfortable today.")
 @click.option("--days", type=int, help="Intake: days a week you can walk (1-7).")
 @click.option("--figure-8/--no-figure-8", "figure8", default=None,
@@ -168,22 +242,24 @@ def format_history(records: list[WalkRecord]) -> str:
 @click.option("--json", "as_json", is_flag=True,
               help="Print the next 7 days' sessions as JSON: a list of {id, date, title, "
               "routine, walking_minutes, session_minutes}.")
+@red_flag_options
 @pass_env
 def plan(env: Environment, minutes: float | None, days: int | None, figure8: bool | None,
-         restart: bool, as_json: bool) -> None:
+         restart: bool, as_json: bool, red: RedFlagOptions) -> None:
     """Your walking programme: this week and the next session, with the reason for its length.
 
-    The first time, it asks how many minutes are comfortable today and how
-    many days a week you can walk (or give them as options). The programme
-    begins at 5-10 minutes and builds gently toward 30 minutes, five days a
-    week, holding or stepping back when your logged pain says so.
+    The first time, it asks once about the red flags below (any yes: get medical
+    advice first; no programme until you have), how many minutes are comfortable
+    today and how many days a week you can walk (or give them as options). The
+    programme begins at 5-10 minutes and builds gently toward 30 minutes, five
+    days a week, holding or stepping back when your logged pain says so.
 
     \b
     Examples:
       coach plan
-      coach plan --minutes 8 --days 3 --figure-8
+      coach plan --minutes 8 --days 3 --figure-8 --no-red-flags
       coach plan --no-figure-8
-      coach plan --restart --minutes 5 --days 2
+      coach plan --restart --minutes 5 --days 2 --no-red-flags
     """
     from dataclasses import replace
 
@@ -195,10 +271,11 @@ def plan(env: Environment, minutes: float | None, days: int | None, figure8: boo
     today = env.today()
     state = None if restart else load_state()
     if state is None:
+        red_flag_intake(env, red, today)
         if minutes is None or days is None:
             if not env.stdin_isatty:
                 raise UsageError("pass --minutes and --days (no terminal to ask on)")
-            minutes, days = _ask_intake(minutes, days)
+            minutes, days = ask_intake(minutes, days)
             if figure8 is None:
                 figure8 = click.confirm("Add short figure-8 walks, morning and evening?",
                                         default=False)
@@ -220,15 +297,6 @@ def plan(env: Environment, minutes: float | None, days: int | None, figure8: boo
                               indent=2, ensure_ascii=False))
         return
     click.echo(describe_plan(state, records, today))
-
-
-def _ask_intake(minutes: float | None, days: int | None) -> tuple[float, int]:
-    if minutes is None:
-        minutes = click.prompt("How many minutes can you walk comfortably today?",
-                               type=float, default=10)
-    if days is None:
-        days = click.prompt("How many days a week can you walk?", type=int, default=3)
-    return minutes, days
 
 
 def describe_plan(state: ProgrammeState, records: list[WalkRecord], today: date) -> str:

@@ -184,9 +184,11 @@ def start_session(routine: Routine, env: Environment) -> None:
     """THE one place a scheduled session starts: played live, as `coach walk` plays it
     (spoken on the sound device, or printed as text where there is none), on the
     environment's clocks."""
+    from coach.cli.live import print_outcome
     from coach.live.walk import WalkIO, WalkOptions, walk_routine
 
-    walk_routine(routine, WalkOptions(), WalkIO(clock=env.clock, now=env.now, out=env.stdout))
+    walk_routine(routine, WalkOptions(), WalkIO(clock=env.clock, now=env.now, out=env.stdout,
+                                                on_saved=print_outcome))
 
 
 @schedule.command("ics")

@@ -142,6 +142,9 @@ class Placer:
         welcome = self.fill(self.lines.welcome.format(
             title=title, minutes=self.lines.count_minutes(minutes)), 0, first)
         lines = [("technique", welcome), ("safety", self.lines.opening_safety)]
+        if self.routine.briefing:  # before the walk starts: the doctor and the red flags
+            lines += [("safety", self.lines.doctor_check),
+                      *(("safety", t) for t in self.lines.red_flags_spoken)]
         lengths = [self.speech_ms(text) for _, text in lines]
         if LEAD_IN_MS + sum(lengths) + GAP_MS > first.end_ms:
             self.drop(LEAD_IN_MS, welcome, "technique", "the first section is too short")
@@ -239,7 +242,7 @@ class Placer:
             say = stretch.say[(rnd - 1) % len(stretch.say)]
             text = f"{stretch.name}. {self.fill(say, cursor, plan)}"
             if tech.rounds > 1 and stretch is tech.stretches[0]:
-                text = f"Round {rnd} of {tech.rounds}. {text}"
+                text = f"{self.lines.stretch_round.format(round=rnd, rounds=tech.rounds)} {text}"
             say_ms = self.speech_ms(text)
             hold_ms = round(stretch.hold_s * 1000)
             start = self.earliest(cursor, say_ms + GAP_MS)

@@ -213,6 +213,11 @@ class Player:
         self.ended_reason = reason
         self.ended_at_stream_sample = self.stream_samples
 
+    def clip(self, text: str) -> np.ndarray:
+        """``text`` said in the player's voice (float32 samples at its rate), cached."""
+        with self._lock:
+            return self._clip(text)
+
     def _clip(self, text: str) -> np.ndarray:
         samples = self._clips.get(text)
         if samples is None:

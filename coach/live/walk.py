@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from coach.programme.logbook import LogResult
 
 TICK_S = 0.25  # how often keys are read and the status line redrawn
+SPOKEN_GAP_S = 0.4  # between the lines said after the walk
 PainQuestion = Callable[[str], "int | None"]
 
 
@@ -83,6 +84,7 @@ class WalkIO:
     history: Any = None
     ask_pain: PainQuestion | None = None
     now: Callable[[], datetime] | None = None
+    on_saved: Callable[[WalkOutcome], None] | None = None  # shows the saved walk's summary
 
 
 @dataclass(frozen=True)
@@ -150,9 +152,41 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(),
     outcome = WalkOutcome(routine.id, started_at, timeline.duration_s, walked_s, reason is None,
                           reason, not isinstance(live, str), pain_before, pain_after)
     outcome = dataclasses.replace(outcome, reaction=record_walk(outcome, io.history, now()))
+    if io.on_saved is not None:
+        io.on_saved(outcome)
+    if not isinstance(live, str) and failure is None and outcome.reaction is not None:
+        if outcome.reaction.advice:  # pain that needs a reaction: say it, not only print it
+            speak_after(live[0], live[1], clock, outcome.reaction.spoken)
     if failure is not None:
         raise failure
     return outcome
+
+
+def speak_after(player: Player, sink: AudioSink, clock: Clock, texts: Sequence[str]) -> None:
+    """Say ``texts`` on ``sink`` (opened again) after the walk, a short pause between them;
+    a device that fails now only cuts this short (the walk is already saved and printed)."""
+    import numpy as np
+
+    gap = np.zeros(round(SPOKEN_GAP_S * player.sample_rate_hz), dtype=np.float32)
+    samples = np.concatenate([part for text in texts for part in (player.clip(text), gap)])
+    played = 0
+
+    def pull(n: int) -> Any:
+        nonlocal played
+        block = np.zeros(n, dtype=np.float32)
+        chunk = samples[played:played + n]
+        block[:len(chunk)] = chunk
+        played += n
+        return block
+
+    try:
+        sink.start(pull)
+        clock.sleep_until(clock.now() + len(samples) / player.sample_rate_hz + sink.latency_s)
+        sink.raise_if_failed()
+    except (CoachError, KeyboardInterrupt):
+        pass
+    finally:
+        sink.close()
 
 
 def _open_audio(routine: Routine, options: WalkOptions, sink: AudioSink | None, out: TextIO,

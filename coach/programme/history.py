@@ -135,15 +135,12 @@ class History:
     def record(self, rec: WalkRecord) -> int:
         """Store one walk in its own transaction; returns its id."""
         check_record(rec)
-        started_utc = rec.started_at.astimezone(timezone.utc).isoformat()
         with self._failing_as("save the walk"), _transaction(self._db):
             cur = self._db.execute(
                 "INSERT INTO sessions (routine, started_at, started_utc, planned_min, "
                 "walked_min, completed, ended_reason, pain_before, pain_after, "
                 "pain_next_morning, effort, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (rec.routine, rec.started_at.isoformat(), started_utc, float(rec.planned_min),
-                 float(rec.walked_min), int(rec.completed), rec.ended_reason, rec.pain_before,
-                 rec.pain_after, rec.pain_next_morning, rec.effort, rec.note))
+                _values(rec))
             session_id = cur.lastrowid
         assert session_id is not None
         return session_id
@@ -151,9 +148,28 @@ class History:
     def set_next_morning_pain(self, session_id: int, pain: int) -> None:
         """Add the pain felt the morning after a walk."""
         check_pain(pain, "next-morning pain")
-        with self._failing_as("save the next-morning pain"), _transaction(self._db):
-            cur = self._db.execute("UPDATE sessions SET pain_next_morning = ? WHERE id = ?",
-                                   (pain, session_id))
+        self._change_one("save the next-morning pain", session_id,
+                         "UPDATE sessions SET pain_next_morning = ? WHERE id = ?", (pain,))
+
+    def update(self, rec: WalkRecord) -> None:
+        """Replace walk ``rec.id`` with ``rec`` (a correction), in one transaction."""
+        check_record(rec)
+        assert rec.id is not None
+        self._change_one("save the corrected walk", rec.id,
+                         "UPDATE sessions SET routine = ?, started_at = ?, started_utc = ?, "
+                         "planned_min = ?, walked_min = ?, completed = ?, ended_reason = ?, "
+                         "pain_before = ?, pain_after = ?, pain_next_morning = ?, effort = ?, "
+                         "note = ? WHERE id = ?", _values(rec))
+
+    def delete(self, session_id: int) -> None:
+        """Remove walk ``session_id`` from the history."""
+        self._change_one("delete the walk", session_id, "DELETE FROM sessions WHERE id = ?")
+
+    def _change_one(self, action: str, session_id: int, sql: str,
+                    values: tuple[Any, ...] = ()) -> None:
+        """Run ``sql`` with ``values`` and the id; exactly one walk must change."""
+        with self._failing_as(action), _transaction(self._db):
+            cur = self._db.execute(sql, (*values, session_id))
             if cur.rowcount != 1:
                 raise UsageError(f"no walk with id {session_id} in the history")
 
@@ -231,6 +247,14 @@ class _sqlite_failure:
                  tb: TracebackType | None) -> None:
         if isinstance(exc, sqlite3.Error):
             raise OutputError(f"{self._what}: {_one_line(exc)}") from exc
+
+
+def _values(rec: WalkRecord) -> tuple[Any, ...]:
+    """The stored columns of ``rec`` (without its id), in :data:`_SCHEMA`'s order."""
+    return (rec.routine, rec.started_at.isoformat(),
+            rec.started_at.astimezone(timezone.utc).isoformat(), float(rec.planned_min),
+            float(rec.walked_min), int(rec.completed), rec.ended_reason, rec.pain_before,
+            rec.pain_after, rec.pain_next_morning, rec.effort, rec.note)
 
 
 def _one_line(err: BaseException) -> str:

@@ -23,6 +23,8 @@ class CoachLines:
     language: str
     welcome: str  # {title}, {minutes}
     opening_safety: str
+    doctor_check: str  # said before a first walk (routine briefing)
+    red_flags_spoken: tuple[str, ...]  # the red flags, short, for a briefing
     pace: Mapping[str, str]
     halfway: str  # {minutes_left}
     five_left: str
@@ -30,6 +32,9 @@ class CoachLines:
     closing_stretch_hint: str
     hold_reminder: str
     release: str
+    stretch_round: str  # {round}, {rounds}
+    sit_down: str
+    stand_up: str
     numbers: tuple[str, ...]  # "One" .. "Ten": countdowns
     minute: str  # "{n} minute"
     minutes: str  # "{n} minutes"
@@ -91,7 +96,9 @@ def lines_from_data(data: Any, name: str) -> CoachLines:
     pace = keyed("pace", PACE_KEYS)
     return CoachLines(
         language=text("language"), welcome=text("welcome"),
-        opening_safety=text("opening_safety"),
+        opening_safety=text("opening_safety"), doctor_check=text("doctor_check"),
+        red_flags_spoken=texts("red_flags_spoken"), stretch_round=text("stretch_round"),
+        sit_down=text("sit_down"), stand_up=text("stand_up"),
         pace=pace, halfway=text("halfway"),
         five_left=text("five_left"), closing=text("closing"),
         closing_stretch_hint=text("closing_stretch_hint"), hold_reminder=text("hold_reminder"),

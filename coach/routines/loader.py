@@ -11,8 +11,11 @@ from collections.abc import Collection
 
 import yaml
 
+from coach.errors import shorten
+from coach.routines.language import text_language
 from coach.routines.model import (
     PACES,
+    TALK_LEVELS,
     Reminder,
     Repeat,
     Routine,
@@ -22,7 +25,7 @@ from coach.routines.model import (
     Technique,
     total_duration_s,
 )
-from coach.routines.yamlsrc import Reader, compose, suggest
+from coach.routines.yamlsrc import Reader, compose, kind_of, suggest
 
 MAX_SESSION_S = 4 * 3600
 MIN_SESSION_S = 10  # room for the spoken safety line
@@ -33,7 +36,8 @@ PACE_NAMES = tuple(PACES)
 
 _ROUTINE_KEYS = {"title": True, "segments": True, "description": False, "language": False,
                  "voice": False, "engine": False, "rate": False, "volume": False,
-                 "cadence": False, "reminders": False, "pronunciations": False}
+                 "cadence": False, "reminders": False, "pronunciations": False,
+                 "briefing": False, "talk": False}
 _SEGMENT_KEYS = {"technique": True, "duration": True, "title": False, "pace": False,
                  "cadence": False, "intro": False, "form": False, "say": False, "safety": False,
                  "reminders": False, "countdown": False}
@@ -42,15 +46,20 @@ _REMINDER_KEYS = {"every": True, "say": True, "kind": False, "offset": False}
 _TECHNIQUE_KEYS = {"id": True, "name": True, "description": True, "pace": False,
                    "cadence": False, "intro": False, "safety": False, "form": False,
                    "form_every": False, "encouragement": False, "stretches": False,
-                   "rounds": False, "countdown": False, "closing": False}
-_STRETCH_KEYS = {"name": True, "say": True, "hold": False}
+                   "rounds": False, "countdown": False, "closing": False, "openers": False}
+_STRETCH_KEYS = {"name": True, "say": False, "left": False, "right": False, "hold": False,
+                 "position": False}
+POSITIONS = ("standing", "sitting")
 
 
 def load_routine(data: bytes, source: str, routine_id: str,
                  technique_ids: Collection[str]) -> Routine:
     """Validate routine YAML; raises RoutineError listing every problem."""
     r, keys = _open(data, source, "routine", _ROUTINE_KEYS)
-    title = r.text(keys["title"], "title", 120) if "title" in keys else None
+    language = keys.get("language")
+    if isinstance(language, yaml.ScalarNode):
+        r.language = text_language(str(language.value))
+    title = r.text(keys["title"], "title", 120, spoken=True) if "title" in keys else None
     segments: tuple[Segment | Repeat, ...] = ()
     if "segments" in keys:
         segments = _segments(r, keys["segments"], technique_ids, depth=0)
@@ -68,14 +77,26 @@ def load_routine(data: bytes, source: str, routine_id: str,
                     f"least {MIN_SESSION_S} (the coach opens every walk with a safety reminder)")
         elif _count_sections(segments) > MAX_SECTIONS:
             r.error(keys["segments"], f"too many sections (over {MAX_SECTIONS})")
+    briefing = _flag(r, keys, "briefing")
+    talk = r.choice(keys["talk"], "talk", TALK_LEVELS) if "talk" in keys else "normal"
     r.raise_if_any()
     assert title is not None
     return Routine(
         id=routine_id, title=title, segments=segments,
         description=_optional_text(r, keys, "description", 1000), speech=speech,
         cadence_spm=cadence, reminders=reminders, pronunciations=pronunciations,
-        source=source,
+        source=source, briefing=briefing, talk=talk or "normal",
     )
+
+
+def _flag(r: Reader, keys: dict[str, yaml.Node], key: str) -> bool:
+    if key not in keys:
+        return False
+    node = keys[key]
+    if not (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool"):
+        r.error(node, f"{key} must be true or false, got {kind_of(node)}")
+        return False
+    return str(node.value).lower() in ("true", "yes", "on")
 
 
 def _speech_settings(r: Reader, keys: dict[str, yaml.Node]) -> SpeechSettings:
@@ -98,7 +119,8 @@ def _pronunciations(r: Reader, keys: dict[str, yaml.Node]) -> tuple[tuple[str, s
     out: list[tuple[str, str]] = []
     for word_node, say_node in r.pairs(keys.get("pronunciations", _EMPTY_MAP), "pronunciations"):
         word = r.text(word_node, "pronunciation word", 60)
-        spoken = r.text(say_node, f"pronunciation of {word_node.value!r}", 200)
+        spoken = r.text(say_node, f"pronunciation of {shorten(word_node.value)}", 200,
+                        spoken=True)
         if word and spoken:
             out.append((word, spoken))
     return tuple(out)
@@ -107,7 +129,7 @@ def _pronunciations(r: Reader, keys: dict[str, yaml.Node]) -> tuple[tuple[str, s
 def load_technique(data: bytes, source: str) -> Technique:
     r, keys = _open(data, source, "technique", _TECHNIQUE_KEYS)
     tid = r.text(keys["id"], "id", 40) if "id" in keys else None
-    name = r.text(keys["name"], "name", 80) if "name" in keys else None
+    name = r.text(keys["name"], "name", 80, spoken=True) if "name" in keys else None
     description = r.text(keys["description"], "description", 1000) if "description" in keys \
         else None
     stretches: list[Stretch] = []
@@ -115,14 +137,11 @@ def load_technique(data: bytes, source: str) -> Technique:
         sk = r.mapping(node, "stretch", _STRETCH_KEYS)
         if sk is None:
             continue
-        sname = r.text(sk["name"], "stretch name", 80) if "name" in sk else None
-        ssay = r.texts(sk["say"], "stretch text") if "say" in sk else None
-        _check_placeholders(r, sk.get("say"))
-        hold = r.duration(sk["hold"], "hold", 5, 120) if "hold" in sk else 30.0
-        if sname and ssay and hold:
-            stretches.append(Stretch(sname, ssay, hold))
+        stretch = _stretch(r, node, sk)
+        if stretch is not None:
+            stretches.append(stretch)
     lines = {k: _lines(r, keys, k) for k in ("intro", "safety", "form", "encouragement",
-                                             "closing")}
+                                             "closing", "openers")}
     pace = r.choice(keys["pace"], "pace", PACE_NAMES) if "pace" in keys else None
     cadence = _cadence(r, keys.get("cadence"))
     form_every = r.duration(keys["form_every"], "form_every", 15, 600) \
@@ -137,8 +156,34 @@ def load_technique(data: bytes, source: str) -> Technique:
         intro=lines["intro"], safety=lines["safety"], form=lines["form"],
         form_every_s=form_every or 60.0, encouragement=lines["encouragement"],
         stretches=tuple(stretches), rounds=int(rounds or 1), countdown_s=int(countdown or 0),
-        closing=lines["closing"],
+        closing=lines["closing"], openers=lines["openers"],
     )
+
+
+def _stretch(r: Reader, node: yaml.Node, sk: dict[str, yaml.Node]) -> Stretch | None:
+    """A stretch: ``say`` (both sides at once), or ``left`` and ``right`` (a pair)."""
+    sname = r.text(sk["name"], "stretch name", 80, spoken=True) if "name" in sk else None
+    for key in ("say", "left", "right"):
+        _check_placeholders(r, sk.get(key))
+    sided = "left" in sk or "right" in sk
+    ssay: tuple[str, ...] | None = None
+    if sided and ("say" in sk or "left" not in sk or "right" not in sk):
+        r.error(node, "a stretch has either say (both sides at once) or left and right "
+                "(one side, then the other)")
+    elif sided:
+        left = r.text(sk["left"], "left", spoken=True)
+        right = r.text(sk["right"], "right", spoken=True)
+        ssay = (left, right) if left and right else None
+    elif "say" in sk:
+        ssay = r.texts(sk["say"], "stretch text")
+    else:
+        r.error(node, "a stretch needs say, or left and right")
+    hold = r.duration(sk["hold"], "hold", 5, 120) if "hold" in sk else 30.0
+    position = r.choice(sk["position"], "position", POSITIONS) if "position" in sk \
+        else "standing"
+    if sname and ssay and hold and position:
+        return Stretch(sname, ssay, hold, sided, position == "sitting")
+    return None
 
 
 # -- parts -------------------------------------------------------------------
@@ -202,7 +247,7 @@ def _segment(r: Reader, node: yaml.Node, keys: dict[str, yaml.Node],
         return None
     return Segment(
         technique=technique, duration_s=duration,
-        title=_optional_text(r, keys, "title", 80) or None,
+        title=_optional_text(r, keys, "title", 80, spoken=True) or None,
         pace=r.choice(keys["pace"], "pace", PACE_NAMES) if "pace" in keys else None,
         cadence_spm=_cadence(r, keys.get("cadence")),
         intro=_lines(r, keys, "intro") if "intro" in keys else None,
@@ -264,10 +309,11 @@ def _cadence(r: Reader, node: yaml.Node | None) -> float | None:
     return r.number(node, "cadence (steps per minute)", 40, 200)
 
 
-def _optional_text(r: Reader, keys: dict[str, yaml.Node], key: str, max_len: int) -> str:
+def _optional_text(r: Reader, keys: dict[str, yaml.Node], key: str, max_len: int,
+                   spoken: bool = False) -> str:
     if key not in keys:
         return ""
-    return r.text(keys[key], key, max_len) or ""
+    return r.text(keys[key], key, max_len, spoken) or ""
 
 
 def _replace(speech: SpeechSettings, **changes: object) -> SpeechSettings:

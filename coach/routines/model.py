@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+#: How much the coach talks (routine key and ``--talk``): quiet keeps safety, section
+#: changes, pace changes and countdowns; normal adds some form cues; chatty says every
+#: form cue and all the encouragement.
+TALK_LEVELS: tuple[str, ...] = ("quiet", "normal", "chatty")
 #: Paces a segment can ask for; each has a default cadence (steps/minute).
 PACES: dict[str, float] = {"slow": 80.0, "easy": 90.0, "moderate": 100.0, "brisk": 110.0}
 
@@ -38,8 +42,12 @@ class Stretch:
     """A held stretch (cool-down): said, held with a countdown, released."""
 
     name: str
-    say: tuple[str, ...]  # round k says say[(k - 1) % len(say)]: sides can alternate
+    #: One-sided stretch (``sided``): (left, right), both said in every round, back to
+    #: back, as one pair. Otherwise round k says say[(k - 1) % len(say)].
+    say: tuple[str, ...]
     hold_s: float = 30.0
+    sided: bool = False
+    sitting: bool = False  # done sitting down: the coach gives time to sit and to stand up
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,9 @@ class Technique:
     rounds: int = 1  # how many times the stretches are gone through
     countdown_s: int = 0  # spoken countdown over the last N seconds of the section
     closing: tuple[str, ...] = ()
+    #: A pool of opening lines: one is said after the intro, a different one each
+    #: session (the routine's ``variant`` picks it).
+    openers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +109,13 @@ class Routine:
     reminders: tuple[Reminder, ...] = ()
     pronunciations: tuple[tuple[str, str], ...] = ()  # (word, respelling)
     source: str = "<built-in>"
+    #: Say the doctor check and the red flags before the walk (a first session, a
+    #: flare-up walk).
+    briefing: bool = False
+    talk: str = "normal"  # one of TALK_LEVELS
+    #: Which session this is (the programme counts its walks): pools of cues start
+    #: at a different line each session, so a week of walks does not repeat itself.
+    variant: int = 0
 
     @property
     def duration_s(self) -> float:

@@ -120,3 +120,42 @@ def test_a_device_failure_mid_walk_still_records_the_walk(tmp_path):
     assert (rec.routine, rec.completed, rec.ended_reason, rec.pain_before) == (
         "flare-up", False, "device", 3)
     assert rec.walked_min == pytest.approx((90 - 1.0) / 60, abs=0.02)
+
+
+def test_a_walk_ended_for_pain_says_the_advice_and_the_decision_aloud(tmp_path):
+    from coach.programme.plan import make_state
+    from coach.programme.store import save_state
+    from coach.session import prepare_session
+
+    save_state(make_state(10, 3, False, STARTED.date()))
+
+    shown = []
+    io_out = io.StringIO()
+    clock = FakeClock()
+    sink = RecordingSink(clock)
+    with History(tmp_path / "history.sqlite3") as history:
+        io_ = WalkIO(clock=clock, keys=ScriptedKeys(clock, [(120.0, "p")]), out=io_out,
+                     sink=sink, history=history, now=lambda: STARTED,
+                     on_saved=lambda o: shown.append((len(sink.starts), o)))
+        outcome = walk_routine(resolve_routine("flare-up"),
+                               WalkOptions(pain_before=2, pain_after=8), io_)
+    reaction = outcome.reaction
+    assert reaction is not None and shown == [(1, outcome)]  # printed before it is said
+    assert any("8 out of 10" in line for line in reaction.advice)
+    assert load_lines().red_flags in reaction.spoken
+    assert reaction.spoken[-1] == "Your next walks switch to the gentle flare-up track."
+    assert len(sink.starts) == 2 and sink.closed  # opened again after the walk, then closed
+    after = sink.stream[sink.starts[1]:]
+    say = prepare_session(resolve_routine("flare-up")).clip_for
+    spoken_s = sum(len(say(t)) / sink.sample_rate_hz + 0.4 for t in reaction.spoken)
+    assert len(after) / sink.sample_rate_hz == pytest.approx(spoken_s + sink.latency_s,
+                                                              abs=0.05)
+    first = say(reaction.spoken[0])
+    assert np.allclose(after[:len(first)], first)  # the first advice line, as the voice says it
+
+
+def test_a_calm_walk_says_nothing_after_it_ends(tmp_path):
+    outcome, sink, _text, _records = walk("flare-up", WalkOptions(pain_before=2, pain_after=2),
+                                          [(60.0, "q")], tmp_path=tmp_path)
+    assert outcome.reaction is not None and outcome.reaction.advice == ()
+    assert len(sink.starts) == 1

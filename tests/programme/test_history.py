@@ -251,3 +251,23 @@ def test_sigkill_mid_write_loses_nothing_committed(tmp_path: Path) -> None:
         assert not missing, f"round {round_no}: committed ids lost: {sorted(missing)[:10]}"
     assert kills == 8 and len(committed) >= sum(5 + 7 * r for r in range(8))
     assert mid_write >= 1  # (measured: 40 of 40 kills land inside a write)
+
+
+def test_a_walk_can_be_corrected_and_deleted(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    with History(tmp_path / "h.sqlite3") as history:
+        first, second = history.record(walk(2)), history.record(walk(3))
+        fixed = replace(history.get(first), pain_after=4, walked_min=7.5,
+                        started_at=datetime(2026, 3, 4, 9, tzinfo=LONDON))
+        history.update(fixed)
+        assert history.get(first) == fixed
+        assert [r.id for r in history.sessions()] == [second, first]  # re-sorted by new time
+        with pytest.raises(UsageError, match="pain after"):
+            history.update(replace(fixed, pain_after=12))
+        with pytest.raises(UsageError, match="no walk with id 99"):
+            history.update(replace(fixed, id=99))
+        history.delete(first)
+        assert [r.id for r in history.sessions()] == [second]
+        with pytest.raises(UsageError, match=f"no walk with id {first}"):
+            history.delete(first)

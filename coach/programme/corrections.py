@@ -1,0 +1,142 @@
+"""Correcting the history: fix a walk's minutes or pain, or delete a walk, and say what
+the programme decides now (``coach log --fix ID``, ``coach history --delete ID``).
+
+:func:`fix_walk` and :func:`delete_walk` each change one row and answer with a
+:class:`Correction`: the row before and after, the pain advice for the corrected walk
+(as :mod:`coach.programme.reaction` gives it) and one sentence comparing the
+programme's decision before and after the change. :func:`describe_fix` says what a
+fix changes, for the question asked before it is saved.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from coach.errors import UsageError
+from coach.programme.history import WalkRecord
+
+if TYPE_CHECKING:
+    from coach.programme.history import History
+    from coach.programme.logbook import LoggedWalk
+    from coach.programme.plan import ProgrammeState
+    from coach.programme.progression import Standing
+    from coach.routines.lines import CoachLines
+
+#: What a fix may change: the record field and how `coach log` names it.
+FIXABLE = (("walked_min", "minutes walked"), ("planned_min", "minutes planned"),
+           ("started_at", "start"), ("completed", "completed"), ("ended_reason", "ended"),
+           ("pain_before", "pain before"), ("pain_after", "pain after"),
+           ("pain_next_morning", "next-morning pain"), ("effort", "effort"), ("note", "note"))
+
+
+@dataclass(frozen=True)
+class Correction:
+    """``before``: the walk as it was; ``after``: as it is now (None: deleted).
+    ``advice``: pain-reaction lines for the corrected walk (empty: none needed).
+    ``next``: what the programme decides now, against what it decided before."""
+
+    before: WalkRecord
+    after: WalkRecord | None
+    advice: tuple[str, ...]
+    next: str
+
+
+def fixed_record(rec: WalkRecord, logged: LoggedWalk, morning_pain: int | None,
+                 now: datetime) -> WalkRecord:
+    """``rec`` with the values `coach log --fix` was given (None, "" or False: unchanged)."""
+    from coach.programme.logbook import MAX_LOG_AGE_DAYS, check_minutes, parse_when
+
+    check_minutes(logged.minutes, "--minutes")
+    check_minutes(logged.planned, "--planned")
+    changes: dict[str, object] = {
+        "walked_min": logged.minutes, "planned_min": logged.planned,
+        "pain_before": logged.pain_before, "pain_after": logged.pain_after,
+        "pain_next_morning": morning_pain, "effort": logged.effort,
+        "note": logged.note or None}
+    if logged.when is not None:
+        changes["started_at"] = parse_when(logged.when, "--when", now, MAX_LOG_AGE_DAYS)
+    if logged.stopped is not None:
+        changes.update(completed=False, ended_reason=logged.stopped)
+    elif logged.flare:
+        changes["ended_reason"] = "flare-up"
+    given = {k: v for k, v in changes.items() if v is not None}
+    if not given:
+        raise UsageError("say what to correct, e.g. `coach log --fix 3 --pain-after 4` "
+                         "(--minutes, --planned, --when, --pain-before, --pain-after, "
+                         "--morning-pain, --effort, --stopped, --flare, --note)")
+    return dataclasses.replace(rec, **given)  # type: ignore[arg-type]
+
+
+def describe_fix(before: WalkRecord, after: WalkRecord) -> list[str]:
+    """``pain after: 9 -> 3`` for each field the fix changes."""
+    out = []
+    for field, label in FIXABLE:
+        old, new = getattr(before, field), getattr(after, field)
+        if old != new:
+            out.append(f"{label}: {_shown(old)} -> {_shown(new)}")
+    return out
+
+
+def fix_walk(hist: History, fixed: WalkRecord, now: datetime,
+             lines: CoachLines | None = None) -> Correction:
+    """Store ``fixed`` in place of the walk with its id; the :class:`Correction`."""
+    from coach.programme.reaction import react
+    from coach.programme.store import load_state
+    from coach.routines.library import load_lines
+
+    assert fixed.id is not None
+    before = hist.get(fixed.id)
+    old = hist.sessions()
+    hist.update(fixed)
+    after = hist.get(fixed.id)
+    new = hist.sessions()
+    state = load_state()
+    today = max(now.date(), after.started_at.date())
+    others = [r for r in new if r.id != after.id]
+    advice = react(after, others, state, today, lines or load_lines()).advice
+    return Correction(before, after, advice, compare(state, old, new, today))
+
+
+def delete_walk(hist: History, walk_id: int, now: datetime) -> Correction:
+    """Delete walk ``walk_id``; the :class:`Correction` (``after`` is None)."""
+    from coach.programme.store import load_state
+
+    before = hist.get(walk_id)
+    old = hist.sessions()
+    hist.delete(walk_id)
+    return Correction(before, None, (), compare(load_state(), old, hist.sessions(), now.date()))
+
+
+def compare(state: ProgrammeState | None, old: Sequence[WalkRecord],
+            new: Sequence[WalkRecord], today: date) -> str:
+    """One sentence: the programme's decision from ``new`` walks against ``old`` ones."""
+    from coach.programme.progression import replay
+
+    if state is None:
+        return "You have no programme yet, so nothing changes (`coach plan` sets one up)."
+    was, now = replay(old, state.start_min, today), replay(new, state.start_min, today)
+    if _dose(was) == _dose(now):
+        return f"The programme's decision is unchanged: {_dose(now)}. {now.reason}"
+    return f"The programme now decides: {_dose(now)} (before: {_dose(was)}). {now.reason}"
+
+
+def _dose(st: Standing) -> str:
+    from coach.programme.plan import FLARE_WALK_MIN
+
+    if st.track == "flare":
+        return f"the gentle flare-up track ({FLARE_WALK_MIN}-minute walks)"
+    return f"{st.minutes}-minute walks"
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
