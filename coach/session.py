@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from coach.errors import shorten
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -65,9 +67,11 @@ def compile_with_library(routine: Routine, speech_s: SpeechTimer | None = None) 
     from coach.compiler.compile import compile_routine
     from coach.routines.language import check_text_language
     from coach.routines.library import load_lines, load_techniques
+    from coach.routines.texts import routine_in, techniques_in
 
     language = check_text_language(routine.speech.language)
-    return compile_routine(routine, speech_s, techniques=load_techniques(),
+    return compile_routine(routine_in(routine, language), speech_s,
+                           techniques=techniques_in(load_techniques(), language),
                            lines=load_lines(language))
 
 
@@ -98,7 +102,7 @@ def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
     levels = dataclasses.replace(levels or Levels(), volume=(speech or routine.speech).volume)
     renderer = SessionRenderer(timeline, cache.clip, SAMPLE_RATE_HZ, metronome=metronome,
                                levels=levels, levels_dir=paths.cache_dir() / "levels")
-    return PreparedSession(renderer, load_lines())
+    return PreparedSession(renderer, load_lines((speech or routine.speech).language))
 
 
 def _measured(routine: Routine, speech: SpeechSettings | None, extra_lines: Iterable[str],
@@ -134,6 +138,17 @@ def _measured(routine: Routine, speech: SpeechSettings | None, extra_lines: Iter
     return compile_with_library(routine, cache.speech_s), cache
 
 
+def check_engine_name(name: str | None) -> None:
+    """:class:`UsageError` for an engine the coach does not have (None: the default)."""
+    from coach.errors import UsageError
+    from coach.routines.yamlsrc import suggest
+    from coach.speech import ENGINES
+
+    if name is not None and name not in ENGINES:
+        raise UsageError(f"unknown speech engine {shorten(name)}{suggest(name, ENGINES)} "
+                         f"(the engines: {', '.join(ENGINES)})")
+
+
 def session_timeline(routine: Routine, speech: SpeechSettings | None = None, *,
                      estimate: bool = False, progress: WarmProgress | None = None,
                      engines: Engines | None = None) -> tuple[Timeline, str | None]:
@@ -149,6 +164,7 @@ def session_timeline(routine: Routine, speech: SpeechSettings | None = None, *,
 
     if speech is not None:
         routine = dataclasses.replace(routine, speech=speech)
+    check_engine_name(routine.speech.engine)  # also when it is not opened (--estimate)
     if not estimate:
         try:
             return _measured(routine, None, (), progress, engines)[0], None

@@ -16,8 +16,9 @@ from typing import Any
 import click
 
 from coach import __version__
+from coach.cli.options import harden
 from coach.env import Environment
-from coach.errors import CoachError, RoutineError
+from coach.errors import CoachError, RoutineError, terminal_safe
 
 #: Commands take the outside world as their first argument: ``@pass_env``.
 #: ``main`` makes one :class:`Environment`; tests pass their own with
@@ -46,13 +47,20 @@ class CoachGroup(click.Group):
             ctx.exit(130)
 
 
+def echo(text: str = "", err: bool = False, nl: bool = True) -> None:
+    """``click.echo`` of text that may hold what a user or a file gave (names, paths,
+    notes, cue text): through :func:`coach.errors.terminal_safe`, so no escape
+    sequence, bell or bidi control reaches the terminal. Every command prints so."""
+    click.echo(terminal_safe(text), err=err, nl=nl)
+
+
 def report(err: CoachError) -> None:
     """Print an error the way the CLI always does: plain lines on stderr."""
     if isinstance(err, RoutineError):
         for problem in err.problems:
-            click.echo(str(problem), err=True)
+            echo(str(problem), err=True)
     else:
-        click.echo(f"coach: {err}", err=True)
+        echo(f"coach: {err}", err=True)
 
 
 def _set_traceback(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
@@ -83,3 +91,4 @@ def main(ctx: click.Context) -> None:
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"coach.cli.{_name}").register(main)
+harden(main)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from coach.cli import pass_env
+from coach.cli import echo, pass_env
 from coach.cli.intake import RedFlagOptions, ask_intake, red_flag_intake, red_flag_options
 from coach.cli.options import option_group
 from coach.env import Environment
@@ -198,7 +198,7 @@ def history(env: Environment, as_json: bool, as_csv: bool, since: str | None,
         writer.writerows(rows)
         click.echo(buf.getvalue(), nl=False)
     else:
-        click.echo(format_history(records))
+        echo(format_history(records))  # notes saved before they were checked: escaped
 
 
 def _delete(env: Environment, walk_id: int, yes: bool) -> None:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from coach.audio.clip import SAMPLE_RATE_HZ
 from coach.clock import Clock, MonotonicClock
-from coach.errors import CoachError
+from coach.errors import CoachError, terminal_safe
 from coach.live.keys import KEYS_HELP, KeySource, NoKeys, TerminalKeys
 from coach.live.player import Player, PlayEvent, State, Status
 from coach.routines.durations import format_clock
@@ -145,7 +145,7 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(),
             if note is not None:
                 print(note, file=out, flush=True)
             walked_s, reason = play_text(timeline, clock, out, key_source, why=live,
-                                         lines=load_lines())
+                                         lines=load_lines(routine.speech.language))
     pain_after = options.pain_after
     if pain_after is None and ask_pain is not None and reason != "interrupted":
         pain_after = ask_pain("after")
@@ -237,7 +237,8 @@ def _prepare_player(routine: Routine, options: WalkOptions, out: TextIO,
     from coach.session import prepare_session
 
     progress = ProgressLine(out, clock=clock)
-    prepared = prepare_session(routine, extra_lines=load_lines().player_lines,
+    lines = load_lines(routine.speech.language)
+    prepared = prepare_session(routine, extra_lines=lines.player_lines,
                                metronome=options.metronome, levels=options.levels,
                                progress=progress)
     prepared.renderer.prime()
@@ -292,7 +293,7 @@ class StatusView:
         if self.tty and self._shown:
             self.out.write("\r\x1b[K")
             self._shown = ""
-        print(text, file=self.out, flush=True)
+        print(terminal_safe(text), file=self.out, flush=True)
 
     def finish(self) -> None:
         if self.tty and self._shown:

@@ -88,7 +88,10 @@ def clip_problem(clip: Clip, text: str, rate: int) -> str | None:
         return f"silent audio (peak {peak})"
     nominal_s = 60.0 / rate
     low_s = 0.25 * words_in(text) * nominal_s
-    high_s = 2.0 * (words_in(text) + 3 * len(_DIGIT.findall(text))) * nominal_s + 0.3
+    # a long word takes longer than a short one: each counts as at least its letters / 5
+    # ("incomprehensibilities" is 4.2 words), so real long words pass (issue 12)
+    long_words = sum(max(1.0, len(w) / 5) for w in _WORD.findall(text))
+    high_s = 2.0 * (long_words + 3 * len(_DIGIT.findall(text))) * nominal_s + 0.3
     speech_s = clip.trimmed().duration_s
     if not low_s <= speech_s <= high_s:
         return (f"{speech_s:.2f} s of speech for {words_in(text)} words at {rate} wpm "
