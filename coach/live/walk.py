@@ -31,6 +31,7 @@ from coach.routines.model import Routine, SpeechSettings
 
 if TYPE_CHECKING:
     from coach.audio.loudness import Levels
+    from coach.compiler.timeline import Section
     from coach.programme.logbook import LogResult
 
 TICK_S = 0.25  # how often keys are read and the status line redrawn
@@ -99,6 +100,8 @@ class WalkOutcome:
     pain_before: int | None = None
     pain_after: int | None = None
     reaction: LogResult | None = None  # the saved row, pain advice and the next decision
+    walking_planned_s: float | None = None  # walking time (coach.programme.minutes); None:
+    walking_s: float | None = None  # ... as planned_s / walked_s
 
 
 def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(),
@@ -150,7 +153,8 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(),
     if pain_after is None and ask_pain is not None and reason != "interrupted":
         pain_after = ask_pain("after")
     outcome = WalkOutcome(routine.id, started_at, timeline.duration_s, walked_s, reason is None,
-                          reason, not isinstance(live, str), pain_before, pain_after)
+                          reason, not isinstance(live, str), pain_before, pain_after,
+                          *_walking(timeline.sections, walked_s))
     outcome = dataclasses.replace(outcome, reaction=record_walk(outcome, io.history, now()))
     if io.on_saved is not None:
         io.on_saved(outcome)
@@ -339,6 +343,15 @@ class ProgressLine:
             self._shown = False
 
 
+def _walking(sections: Sequence[Section], walked_s: float) -> tuple[None, float, float]:
+    """(no reaction yet, walking seconds planned, walking seconds walked)."""
+    from coach.programme.minutes import still_techniques, walking_s
+    from coach.routines.library import load_techniques
+
+    still = still_techniques(load_techniques())
+    return None, walking_s(sections, still), walking_s(sections, still, walked_s)
+
+
 def record_walk(outcome: WalkOutcome, history: Any = None, now: datetime | None = None
                 ) -> LogResult:
     """Add the walk to the history (the user's own unless one is given); the saved row
@@ -346,12 +359,15 @@ def record_walk(outcome: WalkOutcome, history: Any = None, now: datetime | None 
     from coach.programme.history import History, WalkRecord
     from coach.programme.logbook import reaction_to
 
+    planned_s = outcome.planned_s if outcome.walking_planned_s is None \
+        else outcome.walking_planned_s
+    walked_s = outcome.walked_s if outcome.walking_s is None else outcome.walking_s
     record = WalkRecord(
         routine=outcome.routine, started_at=outcome.started_at,
-        planned_min=round(outcome.planned_s / 60.0, 2),
-        walked_min=round(outcome.walked_s / 60.0, 2), completed=outcome.completed,
-        ended_reason=outcome.ended_reason, pain_before=outcome.pain_before,
-        pain_after=outcome.pain_after)
+        planned_min=round(planned_s / 60.0, 2), walked_min=round(walked_s / 60.0, 2),
+        completed=outcome.completed, ended_reason=outcome.ended_reason,
+        pain_before=outcome.pain_before, pain_after=outcome.pain_after,
+        session_min=round(outcome.walked_s / 60.0, 2))
     when = now or outcome.started_at
     if history is not None:
         return reaction_to(history, history.get(history.record(record)), when)
