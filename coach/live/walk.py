@@ -81,6 +81,7 @@ class WalkIO:
     clock: Clock | None = None
     keys: KeySource | None = None
     out: TextIO | None = None
+    err: TextIO | None = None  # the progress line while the voice is prepared (stderr)
     sink: AudioSink | None = None
     history: Any = None
     ask_pain: PainQuestion | None = None
@@ -123,8 +124,8 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(),
     speech = options.speech or routine.speech
     routine = dataclasses.replace(routine, speech=speech)
 
-    live = "you asked for text (--text)" if options.text else _open_audio(routine, options,
-                                                                           sink, out, clock)
+    live = "you asked for text (--text)" if options.text else _open_audio(
+        routine, options, sink, (out, io.err or sys.stderr), clock)
     started_at = now()
     failure: CoachError | None = None
     with _keys_for(io.keys) as key_source:
@@ -141,7 +142,7 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(),
             from coach.routines.library import load_lines
             from coach.session import session_timeline
 
-            progress = ProgressLine(out, clock=clock)
+            progress = ProgressLine(io.err or sys.stderr, clock=clock)
             timeline, note = session_timeline(routine, estimate=options.estimate,
                                               progress=progress)
             progress.done()
@@ -193,14 +194,14 @@ def speak_after(player: Player, sink: AudioSink, clock: Clock, texts: Sequence[s
         sink.close()
 
 
-def _open_audio(routine: Routine, options: WalkOptions, sink: AudioSink | None, out: TextIO,
-                clock: Clock) -> tuple[Player, AudioSink] | str:
+def _open_audio(routine: Routine, options: WalkOptions, sink: AudioSink | None,
+                streams: tuple[TextIO, TextIO], clock: Clock) -> tuple[Player, AudioSink] | str:
     """The device, claimed first, and the player of the prepared session; or why there is
-    no audio."""
+    no audio. ``streams``: (output, progress)."""
     sink = sink or _device_sink(options.device)
     try:
         sink.open()
-        player = _prepare_player(routine, options, out, clock)
+        player = _prepare_player(routine, options, streams, clock)
     except _no_audio_errors() as err:
         sink.close()
         return str(err)
@@ -234,19 +235,22 @@ def _device_sink(device: str | None) -> AudioSink:
     return DeviceSink(device, SAMPLE_RATE_HZ)
 
 
-def _prepare_player(routine: Routine, options: WalkOptions, out: TextIO,
+def _prepare_player(routine: Routine, options: WalkOptions, streams: tuple[TextIO, TextIO],
                     clock: Clock | None = None) -> Player:
     """The session as the export prepares it, with the player's own lines warmed too."""
     from coach.routines.library import load_lines
     from coach.session import prepare_session
 
-    progress = ProgressLine(out, clock=clock)
+    out, err = streams
+    progress = ProgressLine(err, clock=clock)
     lines = load_lines(routine.speech.language)
     prepared = prepare_session(routine, extra_lines=lines.player_lines,
                                metronome=options.metronome, levels=options.levels,
-                               progress=progress)
+                               progress=progress, tolerate=True)
     prepared.renderer.prime()
     progress.done()
+    for problem in prepared.failures.values():  # a native crash never ends a walk
+        out.write(f"coach: {problem}; the walk goes on, that line shown but not spoken\n")
     return Player(prepared.renderer, prepared.clip_for, prepared.lines)
 
 
@@ -319,7 +323,8 @@ def status_line(status: Status) -> str:
 
 
 class ProgressLine:
-    """``Preparing speech 12/40`` on one line, shown only when it takes a while."""
+    """``Preparing the voice, first time only: 12/40 phrases`` on one line (on stderr), for
+    the phrases not yet cached, shown only when it takes a while."""
 
     def __init__(self, out: TextIO, after_s: float = 0.5, clock: Clock | None = None) -> None:
         self.out = out
@@ -332,7 +337,7 @@ class ProgressLine:
         if not self._shown and self.clock.now() - self._start_s < self.after_s:
             return
         self._shown = True
-        self.out.write(f"\rPreparing speech {done}/{total}")
+        self.out.write(f"\rPreparing the voice, first time only: {done}/{total} phrases")
         self.out.flush()
 
     def done(self) -> None:
