@@ -112,17 +112,32 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(),
     ``io`` carries the clock, keys, output, sound sink, history and pain question
     (see :class:`WalkIO`); tests pass fakes there.
     """
-    from coach.live.text_player import play_text
-
     clock = io.clock or MonotonicClock()
     out = io.out or sys.stdout
     now = io.now or (lambda: datetime.now(timezone.utc).astimezone())
-    ask_pain, sink = io.ask_pain, io.sink
+    with contextlib.ExitStack() as stack:
+        history = io.history or stack.enter_context(_own_history())
+        history.check_writable()  # before the walk, not after it: a walk is never lost
+        return _walk(routine, options, dataclasses.replace(io, history=history), clock, out,
+                     now)
+
+
+def _own_history() -> Any:
+    from coach.programme.history import History
+
+    return History()
+
+
+def _walk(routine: Routine, options: WalkOptions, io: WalkIO, clock: Clock, out: TextIO,
+          now: Callable[[], datetime]) -> WalkOutcome:
+    from coach.live.text_player import play_text
+
     pain_before = options.pain_before
-    if pain_before is None and ask_pain is not None:
-        pain_before = ask_pain("before")
+    if pain_before is None and io.ask_pain is not None:
+        pain_before = io.ask_pain("before")
     speech = options.speech or routine.speech
     routine = dataclasses.replace(routine, speech=speech)
+    sink = io.sink
 
     live = "you asked for text (--text)" if options.text else _open_audio(
         routine, options, sink, (out, io.err or sys.stderr), clock)
@@ -151,8 +166,8 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(),
             walked_s, reason = play_text(timeline, clock, out, key_source, why=live,
                                          lines=load_lines(routine.speech.language))
     pain_after = options.pain_after
-    if pain_after is None and ask_pain is not None and reason != "interrupted":
-        pain_after = ask_pain("after")
+    if pain_after is None and io.ask_pain is not None and reason != "interrupted":
+        pain_after = io.ask_pain("after")
     outcome = WalkOutcome(routine.id, started_at, timeline.duration_s, walked_s, reason is None,
                           reason, not isinstance(live, str), pain_before, pain_after,
                           *_walking(timeline.sections, walked_s))
