@@ -11,6 +11,7 @@ re-raises them instead. Command modules register themselves in
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
 import click
@@ -36,6 +37,7 @@ class CoachGroup(click.Group):
         try:
             return super().invoke(ctx)
         except CoachError as err:
+            _report_skipped()
             if ctx.meta.get("coach.traceback"):
                 raise
             report(err)
@@ -45,6 +47,16 @@ class CoachGroup(click.Group):
                 raise
             click.echo("Interrupted.", err=True)
             ctx.exit(130)
+        finally:
+            _report_skipped()
+
+
+def _report_skipped() -> None:
+    """Say once which files of the user's folders were skipped (and why)."""
+    library = sys.modules.get("coach.routines.library")
+    if library is not None:
+        for line in library.take_skipped():
+            echo(f"warning: {line}", err=True)
 
 
 def echo(text: str = "", err: bool = False, nl: bool = True) -> None:
