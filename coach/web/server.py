@@ -15,6 +15,7 @@ Starlette's ``FileResponse``), the page and the JSON API
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import time
@@ -91,6 +92,10 @@ class TokenGate:
         if not path.startswith("/") or not same_token(first, self.token):
             await not_found()(scope, receive, send)
             return
+        if not slash:  # /TOKEN: the page's relative links need /TOKEN/
+            await Response(status_code=308, headers={"Location": path + "/"})(
+                scope, receive, send)
+            return
         inner = dict(scope, path="/" + rest, raw_path=("/" + rest).encode("utf-8"),
                      root_path="")
         await self.app(inner, receive, send)
@@ -135,10 +140,6 @@ def hide_token(path: str) -> str:
 
 def make_app(site: Site) -> ASGIApp:
     """The whole ASGI app: request log, token gate, routes."""
-    from coach.export.cover import cover_png
-
-    cover = cover_png(512)
-
     async def feed(request: Request) -> Response:
         from coach.web.feed import FeedItem, feed_xml
 
@@ -151,7 +152,7 @@ def make_app(site: Site) -> ASGIApp:
                         media_type="application/rss+xml; charset=utf-8")
 
     async def cover_image(request: Request) -> Response:
-        return Response(cover, media_type="image/png",
+        return Response(_cover_png(), media_type="image/png",
                         headers={"Cache-Control": "max-age=86400"})
 
     async def episode_file(request: Request) -> Response:
@@ -180,12 +181,22 @@ def make_app(site: Site) -> ASGIApp:
     routes += _extra_routes(site)
     app = Starlette(routes=routes)
     app.add_exception_handler(404, lambda request, exc: not_found())
-    return RequestLog(TokenGate(app, site.token), site.log)
+    return RequestLog(TokenGate(app, site.token), lambda line: site.log(line))
 
 
 def _extra_routes(site: Site) -> list[Route]:
     """The page and the API (next to the feed, in their own modules)."""
-    return []
+    from coach.web.api import api_routes
+    from coach.web.page import page_routes
+
+    return page_routes(site) + api_routes(site)
+
+
+@functools.lru_cache(maxsize=1)
+def _cover_png() -> bytes:
+    from coach.export.cover import cover_png
+
+    return cover_png(512)
 
 
 def _find(site: Site, guid: str) -> Episode | None:
