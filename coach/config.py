@@ -29,11 +29,11 @@ def read_yaml(path: Path, what: str, hint: str = "") -> Any:
         raise UsageError(f"{path}: cannot read the {what}: not UTF-8 text{tail}") from None
     except OSError as err:
         raise UsageError(f"{path}: cannot read the {what}: {err.strerror}{tail}") from None
-    from coach.yamlnest import check_nesting
+    from coach.yamlnest import BoundedLoader, check_nesting
 
     try:
         check_nesting(text)
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=BoundedLoader)  # noqa: S506 - a SafeLoader
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)

@@ -9,6 +9,7 @@ stderr and an :class:`ExitStatus`.
 from __future__ import annotations
 
 import enum
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -68,3 +69,70 @@ class EngineError(CoachError, RuntimeError):
 
 class OutputError(CoachError, OSError):
     """A file or device could not be written."""
+
+
+#: Characters of a user's input quoted back in a message at most.
+QUOTE_CHARS = 60
+
+
+def shorten(value: object, limit: int = QUOTE_CHARS) -> str:
+    """``repr(value)``, cut to about ``limit`` characters with the full length said:
+    an error line never echoes a 900 KB input."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    size = len(value) if isinstance(value, str) else len(text)
+    return f"{text[:limit]}... ({size:,} characters)"
+
+
+#: Format characters that reorder or hide text on a terminal (bidi embeddings,
+#: overrides and isolates; the Trojan Source characters).
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                          "\u2066\u2067\u2068\u2069")
+
+
+def bad_character(text: str, allow: str = "") -> str | None:
+    """Why ``text`` cannot be stored, spoken or printed as it is, or None.
+
+    Refused: control characters (NUL, ESC, BEL, ...), lone surrogates (no
+    character at all; they crash the first encode), private-use and unassigned
+    code points, and the bidi controls. Every reader of user text applies it,
+    and :func:`terminal_safe` escapes the same characters in what is printed.
+    ``allow`` lists characters accepted anyway (YAML text may break lines).
+    """
+    for ch in text:
+        if _unsafe(ch) and ch not in allow:
+            return f"contains {_describe(ch)}, which cannot be said or printed"
+    return None
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every character :func:`bad_character` refuses written as ``\\xNN`` /
+    ``\\uNNNN``: nothing from a file or an argument can move the cursor, clear the
+    screen, set the window title, ring the bell or reorder a line. Tabs and newlines
+    stay (they are the printer's own)."""
+    if not any(_unsafe(ch) and ch not in "\n\t" for ch in text):
+        return text
+    return "".join(ch if ch in "\n\t" or not _unsafe(ch)
+                   else ascii(ch)[1:-1] for ch in text)
+
+
+def _unsafe(ch: str) -> bool:
+    if ch.isprintable() and ch not in BIDI_CONTROLS:
+        return False
+    if ch == " ":
+        return False
+    category = unicodedata.category(ch)
+    return category in ("Cc", "Cs", "Co", "Cn") or ch in BIDI_CONTROLS or category in ("Zl", "Zp")
+
+
+_CONTROL_NAMES = {"\0": "NUL", "\a": "BEL, the bell", "\b": "BACKSPACE", "\x1b": "ESC",
+                  "\r": "CARRIAGE RETURN", "\n": "LINE FEED", "\t": "TAB", "\x7f": "DELETE"}
+
+
+def _describe(ch: str) -> str:
+    name = unicodedata.name(ch, _CONTROL_NAMES.get(ch, ""))
+    code = f"U+{ord(ch):04X}"
+    if unicodedata.category(ch) == "Cs":
+        return f"a lone surrogate ({code})"
+    return f"the control character {code}{f' ({name})' if name else ''}"

@@ -101,21 +101,23 @@ def _measured(routine: Routine, speech: SpeechSettings | None, extra_lines: Iter
 
     from coach.audio.clip import SAMPLE_RATE_HZ
     from coach.routines.language import check_text_language, check_voice_language
-    from coach.speech import open_engine
+    from coach.speech import engine_for, open_engine
     from coach.speech.phrase_cache import PhraseCache
 
     settings = speech or routine.speech
     routine = dataclasses.replace(routine, speech=settings)
     check_text_language(settings.language)  # before opening any engine
     engines = {} if engines is None else engines
-    if settings.engine not in engines:
-        engines[settings.engine] = open_engine(settings.engine)
+    name = engine_for(settings)
+    if name not in engines:
+        engines[name] = open_engine(name)
+    engine = engines[name]
     if settings.voice is not None:
-        for voice in engines[settings.engine].voices():
+        for voice in engine.voices():
             if settings.voice in (voice.id, voice.name, voice.id.rsplit("/", 1)[-1]):
                 check_voice_language(settings.voice, voice.languages, settings.language)
                 break
-    cache = PhraseCache(engines[settings.engine], settings, sample_rate_hz=SAMPLE_RATE_HZ,
+    cache = PhraseCache(engine, settings, sample_rate_hz=SAMPLE_RATE_HZ,
                         pronunciations=routine.pronunciations)
     draft = compile_with_library(routine)  # estimated lengths: the phrases to say
     cache.warm([*(cue.text for cue in draft.cues), *extra_lines], progress)

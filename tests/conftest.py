@@ -71,6 +71,8 @@ def coach_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     """Every test gets its own empty COACH_HOME: no test touches the real one."""
     home = tmp_path_factory.mktemp("coach-home")
     monkeypatch.setenv("COACH_HOME", str(home))
+    # espeak-ng unless a test asks for Piper (tests/speech/test_piper_engine.py): fast
+    monkeypatch.setenv("COACH_ENGINE", "espeak")
     from coach.routines.library import _load_techniques
 
     _load_techniques.cache_clear()

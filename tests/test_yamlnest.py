@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import hypothesis.strategies as st
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
 
 from coach.config import read_yaml
 from coach.errors import RoutineError, UsageError
 from coach.routines.yamlsrc import compose
-from coach.yamlnest import MAX_NESTING, NestingError, check_nesting
+from coach.yamlnest import MAX_NESTING, NestingError, check_nesting, yaml_number
 
 FLOW_600 = "segments: " + "[" * 600 + "]" * 600 + "\n"
 BLOCK_600 = "".join("  " * i + f"k{i}:\n" for i in range(600))
@@ -59,3 +61,71 @@ def test_check_and_compile_refuse_a_deep_user_file_with_exit_2(run, tmp_path: Pa
         result = run(command, str(deep), code=2)
         assert f"{deep}:3:" in result.output and "nested more than" in result.output
         assert "Traceback" not in result.output
+
+
+# -- numbers --------------------------------------------------------------------------
+#: Routine fields that hold numbers, with a template for each.
+NUMBER_FIELDS = {
+    "rate": "title: x\nrate: {n}\nsegments:\n  - technique: walk\n    duration: 1m\n",
+    "volume": "title: x\nvolume: {n}\nsegments:\n  - technique: walk\n    duration: 1m\n",
+    "cadence": "title: x\ncadence: {n}\nsegments:\n  - technique: walk\n    duration: 1m\n",
+    "repeat": "title: x\nsegments:\n  - repeat: {n}\n    segments:\n"
+              "      - technique: walk\n        duration: 1m\n",
+    "duration": "title: x\nsegments:\n  - technique: walk\n    duration: {n}\n",
+    "countdown": "title: x\nsegments:\n  - technique: walk\n    duration: 1m\n"
+                 "    countdown: {n}\n",
+}
+NUMBERS = st.one_of(
+    st.integers(min_value=-(10 ** 500), max_value=10 ** 500).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.sampled_from([".inf", "-.inf", ".nan", ".NaN", "0x10", "0o17", "0b101", "1_000",
+                     "1:30", "1e400", "9" * 400, "0x" + "f" * 300]))
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(field=st.sampled_from(sorted(NUMBER_FIELDS)), number=NUMBERS)
+def test_any_number_in_any_field_loads_or_is_one_marked_problem(field: str, number: str) -> None:
+    from coach.routines.loader import load_routine
+
+    data = NUMBER_FIELDS[field].format(n=number).encode()
+    try:
+        load_routine(data, "n.yaml", "n", ("walk",))
+    except RoutineError as err:  # never OverflowError, never a 400-digit line
+        (problem,) = err.problems
+        assert problem.line >= 2 and problem.col > 1 and len(problem.message) < 200
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(number=NUMBERS)
+def test_any_number_in_the_programme_file_loads_or_is_one_line(tmp_path_factory, number: str
+                                                               ) -> None:
+    from coach.programme.store import load_state
+
+    path = tmp_path_factory.mktemp("p") / "programme.yaml"
+    path.write_text(f"version: 1\nstarted_on: 2026-11-02\ncomfortable_min: 6\n"
+                    f"days_per_week: {number}\n")
+    try:
+        state = load_state(path)
+    except UsageError as err:
+        assert "\n" not in str(err) and len(str(err)) < 300 and str(err).startswith(str(path))
+    else:
+        assert state is not None and 1 <= state.intake.days_per_week <= 7
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("9" * 400, "too many digits (400 characters; at most 20)"),
+    (".inf", "must be a finite number, got .inf"),
+    (".NaN", "must be a finite number"),
+])
+def test_a_huge_or_infinite_number_is_marked(tmp_path: Path, text: str, problem: str) -> None:
+    path = tmp_path / "programme.yaml"
+    path.write_text(f"version: 1\ndays_per_week: {text}\n")
+    with pytest.raises(UsageError) as err:
+        read_yaml(path, "programme")
+    assert str(err.value).startswith(f"{path}:2:16: ") and problem in str(err.value)
+
+
+def test_yaml_number_keeps_yaml_forms() -> None:
+    node = yaml.compose("0x10")
+    assert yaml_number(node) == 16 and yaml_number(yaml.compose("1_000")) == 1000
+    assert yaml_number(yaml.compose("2.5")) == 2.5

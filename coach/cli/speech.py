@@ -12,7 +12,9 @@ import click
 if TYPE_CHECKING:
     from coach.routines.model import SpeechSettings
 
-ENGINE_HELP = "Speech engine: espeak (the default on Linux) or pyttsx3."
+ENGINE_HELP = ("Speech engine: piper (the natural voice, the default when the `voice` extra "
+               "is installed), espeak (the fallback) or pyttsx3; $COACH_ENGINE sets the "
+               "default.")
 
 
 def register(group: click.Group) -> None:
@@ -42,6 +44,8 @@ def speech_options(f: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(f)
     def wrapper(*args: Any, engine: str | None, voice: str | None, language: str | None,
                 rate: int | None, volume: float | None, **kwargs: Any) -> Any:
+        if engine is None:
+            note_fallback()
         return f(*args, speech=SpeechOverrides(engine, voice, language, rate, volume), **kwargs)
 
     for option in reversed((
@@ -55,6 +59,15 @@ def speech_options(f: Callable[..., Any]) -> Callable[..., Any]:
     )):
         wrapper = option(wrapper)
     return wrapper
+
+
+def note_fallback() -> None:
+    """Say once, on stderr, that the natural voice is missing and how to get it."""
+    from coach.speech import fallback_note
+
+    note = fallback_note()
+    if note is not None:
+        click.echo(note, err=True)
 
 
 @click.command()

@@ -11,6 +11,8 @@ from collections.abc import Collection
 
 import yaml
 
+from coach.errors import shorten
+from coach.routines.language import text_language
 from coach.routines.model import (
     PACES,
     Reminder,
@@ -50,7 +52,10 @@ def load_routine(data: bytes, source: str, routine_id: str,
                  technique_ids: Collection[str]) -> Routine:
     """Validate routine YAML; raises RoutineError listing every problem."""
     r, keys = _open(data, source, "routine", _ROUTINE_KEYS)
-    title = r.text(keys["title"], "title", 120) if "title" in keys else None
+    language = keys.get("language")
+    if isinstance(language, yaml.ScalarNode):
+        r.language = text_language(str(language.value))
+    title = r.text(keys["title"], "title", 120, spoken=True) if "title" in keys else None
     segments: tuple[Segment | Repeat, ...] = ()
     if "segments" in keys:
         segments = _segments(r, keys["segments"], technique_ids, depth=0)
@@ -98,7 +103,8 @@ def _pronunciations(r: Reader, keys: dict[str, yaml.Node]) -> tuple[tuple[str, s
     out: list[tuple[str, str]] = []
     for word_node, say_node in r.pairs(keys.get("pronunciations", _EMPTY_MAP), "pronunciations"):
         word = r.text(word_node, "pronunciation word", 60)
-        spoken = r.text(say_node, f"pronunciation of {word_node.value!r}", 200)
+        spoken = r.text(say_node, f"pronunciation of {shorten(word_node.value)}", 200,
+                        spoken=True)
         if word and spoken:
             out.append((word, spoken))
     return tuple(out)
@@ -107,7 +113,7 @@ def _pronunciations(r: Reader, keys: dict[str, yaml.Node]) -> tuple[tuple[str, s
 def load_technique(data: bytes, source: str) -> Technique:
     r, keys = _open(data, source, "technique", _TECHNIQUE_KEYS)
     tid = r.text(keys["id"], "id", 40) if "id" in keys else None
-    name = r.text(keys["name"], "name", 80) if "name" in keys else None
+    name = r.text(keys["name"], "name", 80, spoken=True) if "name" in keys else None
     description = r.text(keys["description"], "description", 1000) if "description" in keys \
         else None
     stretches: list[Stretch] = []
@@ -115,7 +121,7 @@ def load_technique(data: bytes, source: str) -> Technique:
         sk = r.mapping(node, "stretch", _STRETCH_KEYS)
         if sk is None:
             continue
-        sname = r.text(sk["name"], "stretch name", 80) if "name" in sk else None
+        sname = r.text(sk["name"], "stretch name", 80, spoken=True) if "name" in sk else None
         ssay = r.texts(sk["say"], "stretch text") if "say" in sk else None
         _check_placeholders(r, sk.get("say"))
         hold = r.duration(sk["hold"], "hold", 5, 120) if "hold" in sk else 30.0
@@ -202,7 +208,7 @@ def _segment(r: Reader, node: yaml.Node, keys: dict[str, yaml.Node],
         return None
     return Segment(
         technique=technique, duration_s=duration,
-        title=_optional_text(r, keys, "title", 80) or None,
+        title=_optional_text(r, keys, "title", 80, spoken=True) or None,
         pace=r.choice(keys["pace"], "pace", PACE_NAMES) if "pace" in keys else None,
         cadence_spm=_cadence(r, keys.get("cadence")),
         intro=_lines(r, keys, "intro") if "intro" in keys else None,
@@ -264,10 +270,11 @@ def _cadence(r: Reader, node: yaml.Node | None) -> float | None:
     return r.number(node, "cadence (steps per minute)", 40, 200)
 
 
-def _optional_text(r: Reader, keys: dict[str, yaml.Node], key: str, max_len: int) -> str:
+def _optional_text(r: Reader, keys: dict[str, yaml.Node], key: str, max_len: int,
+                   spoken: bool = False) -> str:
     if key not in keys:
         return ""
-    return r.text(keys[key], key, max_len) or ""
+    return r.text(keys[key], key, max_len, spoken) or ""
 
 
 def _replace(speech: SpeechSettings, **changes: object) -> SpeechSettings:

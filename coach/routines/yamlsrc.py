@@ -16,9 +16,10 @@ from typing import Any
 
 import yaml
 
-from coach.errors import Problem, RoutineError
-from coach.routines.durations import parse_duration
-from coach.yamlnest import check_nesting
+from coach.errors import Problem, RoutineError, bad_character, shorten
+from coach.routines.durations import parse_duration, unit_hint
+from coach.routines.spoken import speech_problem
+from coach.yamlnest import check_nesting, yaml_number
 
 MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 20_000
@@ -116,8 +117,9 @@ class Reader:
     validator can carry on and report all errors in one run.
     """
 
-    def __init__(self, source: str):
+    def __init__(self, source: str, language: str = "en"):
         self.source = source
+        self.language = language  # whose voice says the spoken texts
         self.problems: list[Problem] = []
 
     def error(self, node: yaml.Node, message: str) -> None:
@@ -167,9 +169,17 @@ class Reader:
         yield from node.value
 
     # -- scalars -----------------------------------------------------------
-    def text(self, node: yaml.Node, what: str, max_len: int = 500) -> str | None:
+    def text(self, node: yaml.Node, what: str, max_len: int = 500, spoken: bool = False
+             ) -> str | None:
+        """The text of a scalar, whitespace collapsed; refused when it holds characters
+        that cannot be printed (:func:`bad_character`) or, when ``spoken``, words the
+        voice cannot say (:func:`speech_problem`)."""
         if not isinstance(node, yaml.ScalarNode) or node.tag != _TAG + "str":
             self.error(node, f"{what} must be text, got {kind_of(node)}")
+            return None
+        problem = bad_character(str(node.value), allow="\t\n\r")
+        if problem is not None:
+            self.error(node, f"{what} {problem}")
             return None
         value = " ".join(str(node.value).split())
         if not value:
@@ -178,14 +188,18 @@ class Reader:
         if len(value) > max_len:
             self.error(node, f"{what} is too long ({len(value)} characters; at most {max_len})")
             return None
+        problem = speech_problem(value, self.language) if spoken else None
+        if problem is not None:
+            self.error(node, f"{what} {problem}")
+            return None
         return value
 
     def texts(self, node: yaml.Node, what: str) -> tuple[str, ...] | None:
-        """One text or a list of texts."""
+        """One spoken text or a list of them."""
         if isinstance(node, yaml.ScalarNode):
-            one = self.text(node, what)
+            one = self.text(node, what, spoken=True)
             return None if one is None else (one,)
-        values = [self.text(item, what) for item in self.items(node, what)]
+        values = [self.text(item, what, spoken=True) for item in self.items(node, what)]
         if any(v is None for v in values) or not values:
             return None
         return tuple(v for v in values if v is not None)
@@ -198,10 +212,10 @@ class Reader:
             self.error(node, f"{what} must be {kind}, got {kind_of(node)}")
             return None
         try:
-            value = float(yaml.safe_load(node.value)) if node.tag.endswith("float") \
-                else float(int(str(node.value).replace("_", ""), 0))
-        except (ValueError, yaml.YAMLError):
-            self.error(node, f"{what} must be a number, got {node.value!r}")
+            value = float(yaml_number(node))
+        except ValueError as err:
+            self.error(node, f"{what} {err}" if "digits" in str(err) or "finite" in str(err)
+                       else f"{what} must be a number, got {shorten(node.value)}")
             return None
         if not low <= value <= high:
             self.error(node, f"{what} must be between {low:g} and {high:g}, got {node.value}")
@@ -210,21 +224,20 @@ class Reader:
 
     def duration(self, node: yaml.Node, what: str, low_s: float = 0.0,
                  high_s: float = 4 * 3600) -> float | None:
-        raw: object = node.value if isinstance(node, yaml.ScalarNode) else None
-        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(("int", "float")):
-            raw = self.number(node, what, -1e12, 1e12)
-            if raw is None:
-                return None
+        if not isinstance(node, yaml.ScalarNode) or node.tag != _TAG + "str":
+            bare = isinstance(node, yaml.ScalarNode) and node.tag in (_TAG + "int", _TAG + "float")
+            self.error(node, f"{what} needs a unit: {shorten(node.value)} alone could be seconds "
+                       f"or minutes; {unit_hint(node.value)}" if bare else
+                       f"{what} expected a duration like 90s, 5m or 1m30s, got {kind_of(node)}")
+            return None
         try:
-            if raw is None:
-                raise ValueError(f"expected a duration like 90s, 5m or 1m30s, got {kind_of(node)}")
-            seconds = parse_duration(raw)
+            seconds = parse_duration(node.value)
         except ValueError as err:
             self.error(node, f"{what} {err}")
             return None
         if not low_s <= seconds <= high_s:
             self.error(node, f"{what} must be between {_fmt(low_s)} and {_fmt(high_s)}, "
-                       f"got {node.value}")
+                       f"got {shorten(node.value)}")
             return None
         return seconds
 
@@ -254,4 +267,4 @@ def kind_of(node: yaml.Node) -> str:
     names = {"str": "text", "int": "a number", "float": "a number", "bool": "true/false",
              "null": "nothing"}
     value = node.value if tag != "null" else ""
-    return f"{names.get(tag, tag)} {value!r}".strip() if value != "" else names.get(tag, tag)
+    return f"{names.get(tag, tag)} {shorten(value)}" if value != "" else names.get(tag, tag)

@@ -1,24 +1,29 @@
 """Speech engines: text in, a :class:`Clip` of mono int16 PCM out, in memory.
 
-This package is the only place that touches pyttsx3 or libespeak-ng. Two
-engines sit behind the :class:`SpeechEngine` protocol:
+This package is the only place that touches piper, pyttsx3 or libespeak-ng.
+Three engines sit behind the :class:`SpeechEngine` protocol:
 
-- ``espeak`` (:class:`EspeakEngine`, the Linux default): libespeak-ng called
+- ``piper`` (:class:`coach.speech.piper_engine.PiperEngine`, the default when
+  the optional ``voice`` extra is installed): offline neural speech.
+- ``espeak`` (:class:`EspeakEngine`, the fallback on Linux): libespeak-ng called
   directly through ctypes in synchronous mode (:mod:`coach.speech.libespeak`).
 - ``pyttsx3`` (:class:`Pyttsx3Engine`): the user's chosen library, contained in
   a worker process with deadlines (:mod:`coach.speech.pyttsx3_engine`).
 
-Both use libespeak-ng and its data from the ``espeakng-loader`` wheel on
-Linux. Every clip from either engine is checked, retried if bad and trimmed to
-its speech (:mod:`coach.speech.base`).
+espeak and pyttsx3 use libespeak-ng and its data from the ``espeakng-loader``
+wheel on Linux; Piper uses its own copy of espeak-ng for phonemes. Every clip
+from any engine is checked, retried if bad and trimmed to its speech
+(:mod:`coach.speech.base`). ``$COACH_ENGINE`` names the default engine.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 from coach.audio.clip import Clip
 from coach.errors import UsageError
+from coach.routines.model import SpeechSettings
 from coach.speech.base import (
     ATTEMPTS,
     SpeechEngine,
@@ -31,22 +36,68 @@ from coach.speech.base import (
 from coach.speech.libespeak import EspeakEngine
 from coach.speech.pyttsx3_engine import Pyttsx3Engine
 
-__all__ = ["ATTEMPTS", "ENGINES", "Clip", "EspeakEngine", "Pyttsx3Engine", "SpeechEngine",
+__all__ = ["ATTEMPTS", "ENGINES", "ENGINE_VARIABLE", "Clip", "check_engine_name",
+           "engine_for", "fallback_note", "EspeakEngine", "Pyttsx3Engine", "SpeechEngine",
            "VoiceInfo", "clip_problem", "default_engine_name", "open_engine", "rate_wpm",
            "synthesize_checked", "words_in"]
 
-ENGINES = ("espeak", "pyttsx3")
+ENGINES = ("piper", "espeak", "pyttsx3")
+#: Names the default engine (e.g. ``espeak`` for speed); unset, Piper when installed.
+ENGINE_VARIABLE = "COACH_ENGINE"
 
 
 def default_engine_name() -> str:
+    """``$COACH_ENGINE`` if set; else Piper when the ``voice`` extra is installed; else
+    espeak-ng on Linux and pyttsx3 elsewhere."""
+    from coach.speech.piper_engine import piper_installed
+
+    chosen = os.environ.get(ENGINE_VARIABLE)
+    if chosen:
+        return check_engine_name(chosen)
+    if piper_installed():
+        return "piper"
     return "espeak" if sys.platform.startswith("linux") else "pyttsx3"
 
 
+def fallback_note() -> str | None:
+    """One line when the default engine is not Piper because the extra is missing."""
+    from coach.speech.piper_engine import INSTALL_HINT, piper_installed
+
+    if os.environ.get(ENGINE_VARIABLE) or piper_installed():
+        return None
+    return f"note: speaking with espeak-ng; for the natural voice: {INSTALL_HINT}"
+
+
+def check_engine_name(name: str) -> str:
+    if name not in ENGINES:
+        raise UsageError(f"unknown speech engine {name[:40]!r}; choose one of: "
+                         f"{', '.join(ENGINES)}")
+    return name
+
+
+def engine_for(settings: SpeechSettings) -> str:
+    """The engine that speaks ``settings``: theirs, else the default; but a default Piper
+    with no voice for the settings' language (and no voice named) gives way to espeak-ng."""
+    if settings.engine:
+        return check_engine_name(settings.engine)
+    name = default_engine_name()
+    if name == "piper" and settings.voice is None:
+        from coach.speech.piper_engine import find_voice, piper_voices
+
+        try:
+            find_voice(None, settings.language, piper_voices())
+        except UsageError:
+            return "espeak" if sys.platform.startswith("linux") else "pyttsx3"
+    return name
+
+
 def open_engine(name: str | None = None) -> SpeechEngine:
-    """The engine called ``name``; ``None`` is the platform's default."""
-    name = name or default_engine_name()
+    """The engine called ``name``; ``None`` is the default (:func:`default_engine_name`)."""
+    name = check_engine_name(name or default_engine_name())
+    if name == "piper":
+        from coach.speech.piper_engine import PiperEngine
+
+        return PiperEngine()
     if name == "espeak":
         return EspeakEngine()
-    if name == "pyttsx3":
-        return Pyttsx3Engine()
-    raise UsageError(f"unknown speech engine {name!r}; choose one of: {', '.join(ENGINES)}")
+    return Pyttsx3Engine()

@@ -50,6 +50,11 @@ class SpeechEngine(Protocol):
 
     def voices(self) -> list[VoiceInfo]: ...
 
+    def model_identity(self, settings: SpeechSettings) -> str:
+        """What else keys the phrase cache: the voice model's file identity (Piper), or
+        "" where the version already covers the voice data (espeak-ng)."""
+        ...
+
 
 _WORD = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")

@@ -191,6 +191,9 @@ class EspeakEngine:
         return f"espeak-ng {self._espeak.version} (espeakng-loader " \
                f"{package_version('espeakng-loader')})"
 
+    def model_identity(self, settings: SpeechSettings) -> str:
+        return ""  # the voice data comes with the library, whose version keys the cache
+
     def synthesize(self, text: str, settings: SpeechSettings) -> Clip:
         return synthesize_checked(self.name, text, settings, self._attempt, self._attempts)
 

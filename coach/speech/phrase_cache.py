@@ -1,7 +1,8 @@
 """The phrase cache: every unique phrase is synthesised once and kept on disk.
 
 A phrase's key is a hash of what went *into* the engine (engine name and
-version, voice, language, rate, volume, the respelled text, the sample rate
+version, the voice model file's identity (Piper: name, size, change time), voice,
+language, rate, volume, the respelled text, the sample rate
 and :data:`CACHE_FORMAT`), never of its audio: espeak-ng's output differs by a
 few samples between calls. Clips are stored as ``KEY.npy`` (mono int16) under
 ``cache_dir()/phrases``, written through :func:`coach.files.staged`; a
@@ -74,7 +75,7 @@ class PhraseCache:
                  cache_dir: Path | None = None, sample_rate_hz: int = SAMPLE_RATE_HZ,
                  pronunciations: tuple[tuple[str, str], ...] = ()) -> None:
         self.engine = engine
-        self._engine_id = (engine.name, engine.version)
+        self._engine_id = (engine.name, engine.version, engine.model_identity(settings))
         self.settings = settings
         self.cache_dir = cache_dir if cache_dir is not None else paths.cache_dir() / "phrases"
         self.sample_rate_hz = sample_rate_hz
@@ -87,6 +88,7 @@ class PhraseCache:
         """The cache key of ``text``: a hash of every input that shapes its audio."""
         inputs = {
             "engine": self._engine_id[0], "version": self._engine_id[1],
+            "model": self._engine_id[2],
             "voice": self.settings.voice, "language": self.settings.language,
             "rate_wpm": self.settings.rate_wpm, "volume": self.settings.volume,
             "text": self.respell(text), "sample_rate_hz": self.sample_rate_hz,

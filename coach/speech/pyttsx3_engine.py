@@ -229,6 +229,9 @@ class Pyttsx3Engine:
             under = f", espeak-ng {library_version()}"
         return f"pyttsx3 {package_version('pyttsx3')}{under}"
 
+    def model_identity(self, settings: SpeechSettings) -> str:
+        return ""  # the voice data comes with the library, whose version keys the cache
+
     def synthesize(self, text: str, settings: SpeechSettings) -> Clip:
         return synthesize_checked(self.name, text, settings, self._attempt, self._attempts)
 

@@ -34,7 +34,7 @@ def test_voices_through_pyttsx3(cli):
 def test_an_unknown_engine_is_a_usage_error(cli):
     result = cli("voices", "--engine", "festival")
     assert result.exit_code == 2
-    assert "unknown speech engine 'festival'; choose one of: espeak, pyttsx3" in result.output
+    assert "unknown speech engine 'festival'; choose one of: piper, espeak, pyttsx3" in result.output
 
 
 def test_a_language_without_voices_says_so(cli):

@@ -155,6 +155,7 @@ def test_routine_schema_rejects_bad_routines() -> None:
         {"title": "T", "segments": [dict(walk, duration="5 minutes")]},
         {"title": "T", "segments": [dict(walk, duration="")]},
         {"title": "T", "segments": [dict(walk, duration=-30)]},
+        {"title": "T", "segments": [dict(walk, duration=90)]},  # a bare number: no unit
         {"title": "T", "segments": [dict(walk, pace="fast")]},
         {"title": "T", "segments": [dict(walk, colour="red")]},
         {"title": "T", "segments": [{"repeat": 0, "segments": [walk]}]},
@@ -165,7 +166,7 @@ def test_routine_schema_rejects_bad_routines() -> None:
     for doc in bad:
         assert list(validator.iter_errors(doc)), doc
     good = {"title": "T", "segments": [
-        {"technique": "my-own", "duration": 90},
+        {"technique": "my-own", "duration": "90s"},
         {"repeat": 2, "segments": [{"repeat": 2, "segments": [dict(walk, duration="1m30s")]}]},
     ], "pronunciations": {"figure-8": "figure eight"}}
     assert not list(validator.iter_errors(good))
@@ -253,7 +254,7 @@ def test_cool_down_stretches_back_hips_and_legs() -> None:
     names = " ".join(s["name"] for s in cool["stretches"]).lower()
     for stretch in ("toe touch", "lunge", "spinal twist"):
         assert stretch in names
-    assert all(25 <= parse_duration(s.get("hold", 30)) <= 35 for s in cool["stretches"])
+    assert all(25 <= parse_duration(s.get("hold", "30s")) <= 35 for s in cool["stretches"])
     assert 2 <= cool["rounds"] <= 3
     assert "breath" in _said("cool-down", "intro", "safety")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import time
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from coach.speech import (
     EspeakEngine,
     Pyttsx3Engine,
     clip_problem,
+    default_engine_name,
     open_engine,
     synthesize_checked,
 )
@@ -121,12 +121,17 @@ def test_nothing_to_say_is_a_usage_error(espeak):
         espeak.synthesize(" ... ", AT_160)
 
 
-def test_open_engine_defaults_to_espeak_and_rejects_unknown_names():
-    assert open_engine(None).name == ("espeak" if sys.platform.startswith("linux")
-                                      else "pyttsx3")
+def test_open_engine_takes_the_default_from_coach_engine_and_rejects_unknown_names(
+        monkeypatch):
+    assert open_engine(None).name == "espeak"  # tests/conftest.py sets COACH_ENGINE=espeak
+    monkeypatch.setenv("COACH_ENGINE", "pyttsx3")
+    assert default_engine_name() == "pyttsx3"
     assert open_engine("pyttsx3").name == "pyttsx3"
-    with pytest.raises(UsageError, match="espeak, pyttsx3"):
+    with pytest.raises(UsageError, match="piper, espeak, pyttsx3"):
         open_engine("festival")
+    monkeypatch.setenv("COACH_ENGINE", "festival")
+    with pytest.raises(UsageError, match="unknown speech engine 'festival'"):
+        default_engine_name()
 
 
 def test_versions_name_the_library(espeak, pyttsx3_engine):

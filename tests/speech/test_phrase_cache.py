@@ -36,6 +36,9 @@ class CountingEngine:
     def voices(self):
         return self.engine.voices()
 
+    def model_identity(self, settings: SpeechSettings) -> str:
+        return self.engine.model_identity(settings)
+
 
 @pytest.fixture(scope="module")
 def espeak() -> EspeakEngine:

