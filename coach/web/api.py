@@ -26,7 +26,7 @@ from starlette.routing import Route
 from coach.errors import UsageError
 
 if TYPE_CHECKING:
-    from coach.web.server import Site
+    from coach.web.site import Site
 
 
 def error(status: int, message: str) -> Response:

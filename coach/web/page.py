@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from coach.programme.history import WalkRecord
     from coach.programme.logbook import LogResult
     from coach.web.episodes import Episode
-    from coach.web.server import Site
+    from coach.web.site import Site
 
 STOP_REASONS = ("pain", "dizzy", "tired", "weather", "time", "other")
 EFFORT_HINTS = (("easy", "Easy: could sing"), ("conversational", "Could talk in full sentences"),

@@ -20,9 +20,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -31,7 +29,8 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from coach.web.cache import KINDS, EpisodeCache
+from coach.web.cache import KINDS
+from coach.web.site import Site
 from coach.web.token import same_token
 
 if TYPE_CHECKING:
@@ -39,35 +38,10 @@ if TYPE_CHECKING:
 
     import uvicorn
 
-    from coach.env import Environment
     from coach.web.episodes import Episode
 
 _FILE_RE = re.compile(r"([0-9a-f]{20})(\.mp3|\.chapters\.json|\.vtt|\.srt)")
 _SUFFIX_KIND = {suffix: kind for kind, (suffix, _type) in KINDS.items()}
-
-
-@dataclass
-class Site:
-    """What the app serves from: the outside world, the token, where it is reached."""
-
-    env: Environment
-    token: str
-    base_url: str  # http://HOST:PORT/TOKEN/
-    cache: EpisodeCache = field(default_factory=EpisodeCache)
-    days: int = 3
-    log: Callable[[str], None] = lambda line: None
-
-    @property
-    def origin(self) -> str:
-        """``http://HOST:PORT``: what a browser sends as ``Origin`` from our own page."""
-        parts = urlsplit(self.base_url)
-        return f"{parts.scheme}://{parts.netloc}"
-
-    def episodes(self) -> list[Episode]:
-        from coach.web.episodes import list_episodes
-
-        return list_episodes(self.env.today(), self.env.now().tzinfo or self.env.wall.zone(),
-                             self.days)
 
 
 def not_found() -> Response:

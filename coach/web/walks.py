@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from starlette.requests import Request
 
     from coach.programme.logbook import LoggedWalk, LogResult
-    from coach.web.server import Site
+    from coach.web.site import Site
 
 MAX_BODY_BYTES = 16 * 1024
 MAX_TEXT_CHARS = 2000

@@ -108,7 +108,8 @@ def history(run: Callable[..., Any]) -> Callable[[], list[dict[str, Any]]]:
 def _running(episode_cache: EpisodeCache) -> Iterator[tuple[Any, Served]]:
     """One server for the whole session; ``served`` gives each test its own view of it."""
     from coach.env import Environment
-    from coach.web.server import RunningServer, Site, make_app
+    from coach.web.server import RunningServer, make_app
+    from coach.web.site import Site
 
     token = secrets.token_urlsafe(24)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
