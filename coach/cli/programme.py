@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from coach.cli import pass_env
+from coach.cli import echo, pass_env
+from coach.cli.intake import RedFlagOptions, ask_intake, red_flag_intake, red_flag_options
 from coach.cli.options import option_group
 from coach.env import Environment
 from coach.errors import UsageError
+from coach.programme.intake import red_flag_list
 from coach.programme.logbook import LoggedWalk, LogResult
 
 if TYPE_CHECKING:
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 HISTORY_FIELDS = ("id", "routine", "started_at", "planned_min", "walked_min", "completed",
                   "ended_reason", "pain_before", "pain_after", "pain_next_morning", "effort",
-                  "note")
+                  "note", "session_min")
 
 
 def register(group: click.Group) -> None:
@@ -34,8 +36,10 @@ yes_option = click.option("--yes", "-y", is_flag=True,
 
 logged_walk_options = option_group(
     "logged", LoggedWalk,
-    click.option("--minutes", "-m", type=float, help="Minutes you walked."),
-    click.option("--planned", type=float, help="Minutes you meant to walk (default: --minutes)."),
+    click.option("--minutes", "-m", type=float,
+                 help="Walking minutes: the minutes you walked, without the stretches."),
+    click.option("--planned", type=float, help="Walking minutes you meant to walk (default: "
+                 "the session's, or --minutes)."),
     click.option("--when", help="When you started, local time: 2026-03-02 07:30 (default: now)."),
     click.option("--pain-before", type=int, help="Back pain before the walk, 0 (none) to 10."),
     click.option("--pain-after", type=int, help="Back pain after the walk, 0 to 10."),
@@ -196,7 +200,7 @@ def history(env: Environment, as_json: bool, as_csv: bool, since: str | None,
         writer.writerows(rows)
         click.echo(buf.getvalue(), nl=False)
     else:
-        click.echo(format_history(records))
+        echo(format_history(records))  # notes saved before they were checked: escaped
 
 
 def _delete(env: Environment, walk_id: int, yes: bool) -> None:
@@ -220,18 +224,22 @@ def _row(rec: WalkRecord) -> dict[str, object]:
 def format_history(records: list[WalkRecord]) -> str:
     if not records:
         return "No walks logged yet. Walk with `coach walk`, or log one with `coach log`."
-    lines = ["  id  started           routine          walked/plan  pain b/a/m  effort  note"]
+    lines = ["  id  started           routine          walked/plan  session  pain b/a/m  effort"
+             "  note"]
     for r in records:
         pains = "/".join("-" if p is None else str(p)
                          for p in (r.pain_before, r.pain_after, r.pain_next_morning))
         status = "" if r.completed else f" stopped: {r.ended_reason or '?'}"
+        session = "-" if r.session_min is None else f"{r.session_min:.1f}"
         lines.append(f"{r.id:>4}  {r.started_at:%Y-%m-%d %H:%M}  {r.routine[:15]:<15}  "
-                     f"{r.walked_min:5.1f}/{r.planned_min:<5.1f}  {pains:<10}  "
+                     f"{r.walked_min:5.1f}/{r.planned_min:<5.1f}  {session:>7}  {pains:<10}  "
                      f"{r.effort or '-':<6}  {r.note}{status}")
+    lines.append("walked/plan: walking minutes (without the stretches); session: the whole "
+                 "session as played")
     return "\n".join(lines)
 
 
-@click.command()
+@click.command(epilog=f"\b\nRed flags (asked at intake):\n{red_flag_list()}")
 @click.option("--minutes", type=float, help="Intake: minutes of walking comfortable today.")
 @click.option("--days", type=int, help="Intake: days a week you can walk (1-7).")
 @click.option("--figure-8/--no-figure-8", "figure8", default=None,
@@ -240,22 +248,24 @@ def format_history(records: list[WalkRecord]) -> str:
 @click.option("--json", "as_json", is_flag=True,
               help="Print the next 7 days' sessions as JSON: a list of {id, date, title, "
               "routine, walking_minutes, session_minutes}.")
+@red_flag_options
 @pass_env
 def plan(env: Environment, minutes: float | None, days: int | None, figure8: bool | None,
-         restart: bool, as_json: bool) -> None:
+         restart: bool, as_json: bool, red: RedFlagOptions) -> None:
     """Your walking programme: this week and the next session, with the reason for its length.
 
-    The first time, it asks how many minutes are comfortable today and how
-    many days a week you can walk (or give them as options). The programme
-    begins at 5-10 minutes and builds gently toward 30 minutes, five days a
-    week, holding or stepping back when your logged pain says so.
+    The first time, it asks once about the red flags below (any yes: get medical
+    advice first; no programme until you have), how many minutes are comfortable
+    today and how many days a week you can walk (or give them as options). The
+    programme begins at 5-10 minutes and builds gently toward 30 minutes, five
+    days a week, holding or stepping back when your logged pain says so.
 
     \b
     Examples:
       coach plan
-      coach plan --minutes 8 --days 3 --figure-8
+      coach plan --minutes 8 --days 3 --figure-8 --no-red-flags
       coach plan --no-figure-8
-      coach plan --restart --minutes 5 --days 2
+      coach plan --restart --minutes 5 --days 2 --no-red-flags
     """
     from dataclasses import replace
 
@@ -267,10 +277,11 @@ def plan(env: Environment, minutes: float | None, days: int | None, figure8: boo
     today = env.today()
     state = None if restart else load_state()
     if state is None:
+        red_flag_intake(env, red, today)
         if minutes is None or days is None:
             if not env.stdin_isatty:
                 raise UsageError("pass --minutes and --days (no terminal to ask on)")
-            minutes, days = _ask_intake(minutes, days)
+            minutes, days = ask_intake(minutes, days)
             if figure8 is None:
                 figure8 = click.confirm("Add short figure-8 walks, morning and evening?",
                                         default=False)
@@ -292,15 +303,6 @@ def plan(env: Environment, minutes: float | None, days: int | None, figure8: boo
                               indent=2, ensure_ascii=False))
         return
     click.echo(describe_plan(state, records, today))
-
-
-def _ask_intake(minutes: float | None, days: int | None) -> tuple[float, int]:
-    if minutes is None:
-        minutes = click.prompt("How many minutes can you walk comfortably today?",
-                               type=float, default=10)
-    if days is None:
-        days = click.prompt("How many days a week can you walk?", type=int, default=3)
-    return minutes, days
 
 
 def describe_plan(state: ProgrammeState, records: list[WalkRecord], today: date) -> str:

@@ -7,6 +7,7 @@ a user file with a built-in's id shadows it.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import sys
@@ -19,7 +20,7 @@ from coach import paths
 from coach.errors import UsageError
 from coach.routines.lines import CoachLines, lines_from_data
 from coach.routines.loader import load_routine, load_technique
-from coach.routines.model import Routine, Technique
+from coach.routines.model import Routine, Technique, Texts
 from coach.routines.yamlsrc import suggest
 
 if TYPE_CHECKING:
@@ -46,22 +47,36 @@ def _data_dir() -> Traversable:
 
 
 def read_user_file(path: Path) -> bytes:
-    """Read a file the user named, refusing huge files before reading them."""
+    """Read a file the user named or put in a folder: a regular file of at most 1 MB,
+    else one line (a FIFO or ``/dev/zero`` is refused, never read)."""
+    from coach.config import NotAFileError, read_small_file
     from coach.errors import RoutineError
     from coach.routines.yamlsrc import MAX_FILE_BYTES
 
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise RoutineError.at(str(path), 1, 1, f"file is too large ({size:,} bytes; "
-                                  f"the limit is {MAX_FILE_BYTES:,})")
-        return path.read_bytes()
+        return read_small_file(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a folder, not a routine file") from None
+    except NotAFileError as err:
+        raise UsageError(str(err)) from None
+    except ValueError:
+        raise RoutineError.at(str(path), 1, 1, f"file is too large (the limit is "
+                              f"{MAX_FILE_BYTES:,} bytes)") from None
     except OSError as err:
         raise UsageError(f"{path}: cannot read it ({err.strerror})") from None
+
+
+#: Files in the user's folders that were skipped, with a line saying why: each reported once
+#: (:func:`take_skipped`), the rest of the coach carries on without them.
+_SKIPPED: dict[str, str] = {}
+_REPORTED: set[str] = set()
+
+
+def take_skipped() -> list[str]:
+    """Lines about user files skipped since the last call (each file once per process)."""
+    new = [line for path, line in _SKIPPED.items() if path not in _REPORTED]
+    _REPORTED.update(_SKIPPED)
+    return new
 
 
 def _builtin_ids(kind: str) -> list[str]:
@@ -70,20 +85,31 @@ def _builtin_ids(kind: str) -> list[str]:
 
 
 def _user_ids(folder: Path) -> list[str]:
-    if not folder.is_dir():
+    """Ids of the ``ID.yaml`` entries in a user folder (whatever they are: reading says)."""
+    try:
+        return sorted(p.stem for p in folder.glob("*.yaml"))
+    except OSError as err:  # an unreadable folder is skipped, not fatal
+        _SKIPPED[str(folder)] = f"{folder}: cannot list it ({err.strerror}); skipped"
         return []
-    return sorted(p.stem for p in folder.glob("*.yaml"))
 
 
 @functools.lru_cache(maxsize=8)
 def _load_techniques(user_dir: str) -> dict[str, Technique]:
+    from coach.errors import CoachError, RoutineError
+
     out: dict[str, Technique] = {}
     for tid in _builtin_ids("techniques"):
         data = _data_dir().joinpath("techniques").joinpath(f"{tid}.yaml").read_bytes()
-        out[tid] = load_technique(data, f"<built-in>/techniques/{tid}.yaml")
+        tech = load_technique(data, f"<built-in>/techniques/{tid}.yaml")
+        out[tid] = dataclasses.replace(tech, texts=builtin_texts("techniques", tid))
     for tid in _user_ids(Path(user_dir)):
         path = Path(user_dir) / f"{tid}.yaml"
-        out[tid] = load_technique(read_user_file(path), str(path))
+        try:
+            out[tid] = load_technique(read_user_file(path), str(path))
+        except RoutineError as err:  # one bad file never breaks the other commands
+            _SKIPPED[str(path)] = f"{err.problems[0]}; technique skipped"
+        except CoachError as err:
+            _SKIPPED[str(path)] = f"{err}; technique skipped"
     return out
 
 
@@ -97,6 +123,9 @@ def load_lines(language: str = "en") -> CoachLines:
     """The coach's fixed lines in ``language`` (the catalogue ``data/lines/LANG.yaml``)."""
     import yaml
 
+    from coach.routines.language import text_language
+
+    language = text_language(language)
     known = sorted(p.name[:-5] for p in _data_dir().joinpath("lines").iterdir()
                    if p.name.endswith(".yaml"))
     if language not in known:
@@ -106,6 +135,35 @@ def load_lines(language: str = "en") -> CoachLines:
     path = _data_dir().joinpath("lines").joinpath(f"{language}.yaml")
     data = yaml.safe_load(path.read_text("utf-8"))
     return lines_from_data(data, name)
+
+
+def text_languages() -> list[str]:
+    """The languages the built-in techniques and routines are translated into."""
+    return sorted(p.name for p in _data_dir().joinpath("text").iterdir() if p.is_dir())
+
+
+@functools.lru_cache(maxsize=64)
+def builtin_texts(kind: str, part_id: str) -> Texts:
+    """A built-in technique's or routine's text in other languages: the overlays
+    ``data/text/LANG/KIND/ID.yaml`` (see :mod:`coach.routines.overlay`)."""
+    from coach.routines.loader import PLACEHOLDERS
+    from coach.routines.overlay import parse_overlay
+    from coach.routines.yamlsrc import Reader, compose
+
+    out = []
+    for lang in text_languages():
+        path = _data_dir().joinpath("text").joinpath(lang).joinpath(kind)
+        path = path.joinpath(f"{part_id}.yaml")
+        if not path.is_file():
+            continue
+        name = f"<built-in>/text/{lang}/{kind}/{part_id}.yaml"
+        r = Reader(name, lang)
+        overlay = parse_overlay(r, compose(path.read_bytes(), name), kind.rstrip("s"),
+                                PLACEHOLDERS)
+        r.raise_if_any()
+        assert overlay is not None
+        out.append((lang, overlay))
+    return tuple(out)
 
 
 def routine_sources() -> dict[str, RoutineSource]:
@@ -140,7 +198,10 @@ def resolve_routine(ref: str) -> Routine:
     if source is None:
         raise UsageError(f"unknown routine {ref!r}{suggest(ref, sources)} "
                          "(see `coach routines`, or give a path to a .yaml file)")
-    return load_routine(source.read(), source.path, source.id, techniques)
+    routine = load_routine(source.read(), source.path, source.id, techniques)
+    if source.builtin:
+        routine = dataclasses.replace(routine, texts=builtin_texts("routines", source.id))
+    return routine
 
 
 @dataclass(frozen=True)
@@ -156,16 +217,21 @@ class RoutineEntry:
 
 def list_routines() -> list[RoutineEntry]:
     """Every routine a walker can name, by id: built-in and their own (which may replace
-    a built-in). A broken file is listed with its first problem, never raised."""
-    from coach.errors import RoutineError
+    a built-in). A broken file (or a folder, FIFO or device named ID.yaml) is listed with
+    its first problem, never raised. Each file is read once: linear in the folder's size."""
+    from coach.errors import CoachError, RoutineError
 
     builtin = set(builtin_routine_ids())
+    techniques = load_techniques()
     entries = []
     for rid, source in sorted(routine_sources().items()):
         replaces = not source.builtin and rid in builtin
         try:
-            entries.append(RoutineEntry(rid, source, resolve_routine(rid),
-                                        replaces_builtin=replaces))
+            routine = load_routine(source.read(), source.path, source.id, techniques)
+            entries.append(RoutineEntry(rid, source, routine, replaces_builtin=replaces))
         except RoutineError as err:
             entries.append(RoutineEntry(rid, source, None, err.problems[0].message, replaces))
+        except CoachError as err:
+            entries.append(RoutineEntry(rid, source, None,
+                                        str(err).removeprefix(f"{source.path}: "), replaces))
     return entries

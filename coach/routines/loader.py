@@ -6,15 +6,15 @@ Every problem in a file is collected and raised together as one
 
 from __future__ import annotations
 
-import string
 from collections.abc import Collection
 
 import yaml
 
 from coach.errors import shorten
-from coach.routines.language import text_language
+from coach.routines.language import TEXT_LANGUAGES, text_language
 from coach.routines.model import (
     PACES,
+    TALK_LEVELS,
     Reminder,
     Repeat,
     Routine,
@@ -22,20 +22,25 @@ from coach.routines.model import (
     SpeechSettings,
     Stretch,
     Technique,
+    Texts,
     total_duration_s,
 )
-from coach.routines.yamlsrc import Reader, compose, suggest
+from coach.routines.overlay import check_placeholders, parse_overlays
+from coach.routines.yamlsrc import Reader, compose, kind_of, suggest
 
 MAX_SESSION_S = 4 * 3600
 MIN_SESSION_S = 10  # room for the spoken safety line
 MAX_SECTIONS = 400
-PLACEHOLDERS = ("minutes_left", "section_minutes_left", "rep", "reps", "section")
+#: ``{time_left}``/``{section_time_left}``: the time in words ("an hour and ten minutes").
+PLACEHOLDERS = ("minutes_left", "section_minutes_left", "time_left", "section_time_left", "rep",
+                "reps", "section")
 REMINDER_KINDS = ("posture", "encouragement", "pace", "safety", "technique")
 PACE_NAMES = tuple(PACES)
 
 _ROUTINE_KEYS = {"title": True, "segments": True, "description": False, "language": False,
                  "voice": False, "engine": False, "rate": False, "volume": False,
-                 "cadence": False, "reminders": False, "pronunciations": False}
+                 "cadence": False, "reminders": False, "pronunciations": False,
+                 "briefing": False, "talk": False, "text": False}
 _SEGMENT_KEYS = {"technique": True, "duration": True, "title": False, "pace": False,
                  "cadence": False, "intro": False, "form": False, "say": False, "safety": False,
                  "reminders": False, "countdown": False}
@@ -44,8 +49,11 @@ _REMINDER_KEYS = {"every": True, "say": True, "kind": False, "offset": False}
 _TECHNIQUE_KEYS = {"id": True, "name": True, "description": True, "pace": False,
                    "cadence": False, "intro": False, "safety": False, "form": False,
                    "form_every": False, "encouragement": False, "stretches": False,
-                   "rounds": False, "countdown": False, "closing": False}
-_STRETCH_KEYS = {"name": True, "say": True, "hold": False}
+                   "rounds": False, "countdown": False, "closing": False, "openers": False,
+                   "language": False, "text": False}
+_STRETCH_KEYS = {"name": True, "say": False, "left": False, "right": False, "hold": False,
+                 "position": False}
+POSITIONS = ("standing", "sitting")
 
 
 def load_routine(data: bytes, source: str, routine_id: str,
@@ -63,6 +71,7 @@ def load_routine(data: bytes, source: str, routine_id: str,
     cadence = _cadence(r, keys.get("cadence"))
     reminders = _reminders(r, keys["reminders"]) if "reminders" in keys else ()
     pronunciations = _pronunciations(r, keys)
+    texts = _texts(r, keys, "routine")
     if segments:
         total = total_duration_s(segments)
         if total > MAX_SESSION_S:
@@ -73,14 +82,27 @@ def load_routine(data: bytes, source: str, routine_id: str,
                     f"least {MIN_SESSION_S} (the coach opens every walk with a safety reminder)")
         elif _count_sections(segments) > MAX_SECTIONS:
             r.error(keys["segments"], f"too many sections (over {MAX_SECTIONS})")
+    briefing = _flag(r, keys, "briefing")
+    talk = r.choice(keys["talk"], "talk", TALK_LEVELS) if "talk" in keys else "normal"
     r.raise_if_any()
     assert title is not None
     return Routine(
         id=routine_id, title=title, segments=segments,
         description=_optional_text(r, keys, "description", 1000), speech=speech,
         cadence_spm=cadence, reminders=reminders, pronunciations=pronunciations,
-        source=source,
+        source=source, briefing=briefing, talk=talk or "normal",
+        text_language=text_language(speech.language), texts=texts,
     )
+
+
+def _flag(r: Reader, keys: dict[str, yaml.Node], key: str) -> bool:
+    if key not in keys:
+        return False
+    node = keys[key]
+    if not (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool"):
+        r.error(node, f"{key} must be true or false, got {kind_of(node)}")
+        return False
+    return str(node.value).lower() in ("true", "yes", "on")
 
 
 def _speech_settings(r: Reader, keys: dict[str, yaml.Node]) -> SpeechSettings:
@@ -121,14 +143,11 @@ def load_technique(data: bytes, source: str) -> Technique:
         sk = r.mapping(node, "stretch", _STRETCH_KEYS)
         if sk is None:
             continue
-        sname = r.text(sk["name"], "stretch name", 80, spoken=True) if "name" in sk else None
-        ssay = r.texts(sk["say"], "stretch text") if "say" in sk else None
-        _check_placeholders(r, sk.get("say"))
-        hold = r.duration(sk["hold"], "hold", 5, 120) if "hold" in sk else 30.0
-        if sname and ssay and hold:
-            stretches.append(Stretch(sname, ssay, hold))
+        stretch = _stretch(r, node, sk)
+        if stretch is not None:
+            stretches.append(stretch)
     lines = {k: _lines(r, keys, k) for k in ("intro", "safety", "form", "encouragement",
-                                             "closing")}
+                                             "closing", "openers")}
     pace = r.choice(keys["pace"], "pace", PACE_NAMES) if "pace" in keys else None
     cadence = _cadence(r, keys.get("cadence"))
     form_every = r.duration(keys["form_every"], "form_every", 15, 600) \
@@ -136,6 +155,8 @@ def load_technique(data: bytes, source: str) -> Technique:
     rounds = r.number(keys["rounds"], "rounds", 1, 5, integer=True) if "rounds" in keys else 1
     countdown = r.number(keys["countdown"], "countdown", 0, 10, integer=True) \
         if "countdown" in keys else 0
+    language = r.text(keys["language"], "language", 20) if "language" in keys else "en"
+    texts = _texts(r, keys, "technique")
     r.raise_if_any()
     assert tid and name and description
     return Technique(
@@ -143,8 +164,42 @@ def load_technique(data: bytes, source: str) -> Technique:
         intro=lines["intro"], safety=lines["safety"], form=lines["form"],
         form_every_s=form_every or 60.0, encouragement=lines["encouragement"],
         stretches=tuple(stretches), rounds=int(rounds or 1), countdown_s=int(countdown or 0),
-        closing=lines["closing"],
+        closing=lines["closing"], openers=lines["openers"],
+        text_language=text_language(language or "en"), texts=texts,
     )
+
+
+def _stretch(r: Reader, node: yaml.Node, sk: dict[str, yaml.Node]) -> Stretch | None:
+    """A stretch: ``say`` (both sides at once), or ``left`` and ``right`` (a pair)."""
+    sname = r.text(sk["name"], "stretch name", 80, spoken=True) if "name" in sk else None
+    for key in ("say", "left", "right"):
+        _check_placeholders(r, sk.get(key))
+    sided = "left" in sk or "right" in sk
+    ssay: tuple[str, ...] | None = None
+    if sided and ("say" in sk or "left" not in sk or "right" not in sk):
+        r.error(node, "a stretch has either say (both sides at once) or left and right "
+                "(one side, then the other)")
+    elif sided:
+        left = r.text(sk["left"], "left", spoken=True)
+        right = r.text(sk["right"], "right", spoken=True)
+        ssay = (left, right) if left and right else None
+    elif "say" in sk:
+        ssay = r.texts(sk["say"], "stretch text")
+    else:
+        r.error(node, "a stretch needs say, or left and right")
+    hold = r.duration(sk["hold"], "hold", 5, 120) if "hold" in sk else 30.0
+    position = r.choice(sk["position"], "position", POSITIONS) if "position" in sk \
+        else "standing"
+    if sname and ssay and hold and position:
+        return Stretch(sname, ssay, hold, sided, position == "sitting")
+    return None
+
+
+def _texts(r: Reader, keys: dict[str, yaml.Node], kind: str) -> Texts:
+    """The file's ``text:`` key: its words in other languages (coach.routines.overlay)."""
+    if "text" not in keys:
+        return ()
+    return parse_overlays(r, keys["text"], kind, PLACEHOLDERS, TEXT_LANGUAGES)
 
 
 # -- parts -------------------------------------------------------------------
@@ -242,26 +297,7 @@ def _lines(r: Reader, keys: dict[str, yaml.Node], key: str) -> tuple[str, ...]:
 
 
 def _check_placeholders(r: Reader, node: yaml.Node | None) -> None:
-    if node is None:
-        return
-    nodes = node.value if isinstance(node, yaml.SequenceNode) else [node]
-    for item in nodes:
-        if not isinstance(item, yaml.ScalarNode):
-            continue
-        try:
-            fields = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(
-                str(item.value)) if f is not None]
-        except ValueError as err:
-            r.error(item, f"bad placeholder in text: {err} (write {{{{ for a literal brace)")
-            continue
-        for name, spec, conv in fields:
-            if spec or conv:
-                r.error(item, f"placeholder {{{name}}} takes no format or conversion; "
-                        "write it plainly")
-                continue
-            if name not in PLACEHOLDERS:
-                r.error(item, f"unknown placeholder {{{name}}}{suggest(name, PLACEHOLDERS)}; "
-                        f"known: {', '.join('{' + p + '}' for p in PLACEHOLDERS)}")
+    check_placeholders(r, node, PLACEHOLDERS)
 
 
 def _cadence(r: Reader, node: yaml.Node | None) -> float | None:

@@ -7,7 +7,18 @@ Durations are seconds (float). Nothing here does I/O.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:
+    from coach.routines.overlay import TextOverlay
+
+#: A file's text in other languages: (language code, overlay) pairs.
+Texts = tuple[tuple[str, "TextOverlay"], ...]
+
+#: How much the coach talks (routine key and ``--talk``): quiet keeps safety, section
+#: changes, pace changes and countdowns; normal adds some form cues; chatty says every
+#: form cue and all the encouragement.
+TALK_LEVELS: tuple[str, ...] = ("quiet", "normal", "chatty")
 #: Paces a segment can ask for; each has a default cadence (steps/minute).
 PACES: dict[str, float] = {"slow": 80.0, "easy": 90.0, "moderate": 100.0, "brisk": 110.0}
 
@@ -38,8 +49,12 @@ class Stretch:
     """A held stretch (cool-down): said, held with a countdown, released."""
 
     name: str
-    say: tuple[str, ...]  # round k says say[(k - 1) % len(say)]: sides can alternate
+    #: One-sided stretch (``sided``): (left, right), both said in every round, back to
+    #: back, as one pair. Otherwise round k says say[(k - 1) % len(say)].
+    say: tuple[str, ...]
     hold_s: float = 30.0
+    sided: bool = False
+    sitting: bool = False  # done sitting down: the coach gives time to sit and to stand up
 
 
 @dataclass(frozen=True)
@@ -58,6 +73,11 @@ class Technique:
     rounds: int = 1  # how many times the stretches are gone through
     countdown_s: int = 0  # spoken countdown over the last N seconds of the section
     closing: tuple[str, ...] = ()
+    #: A pool of opening lines: one is said after the intro, a different one each
+    #: session (the routine's ``variant`` picks it).
+    openers: tuple[str, ...] = ()
+    text_language: str = "en"  # the language its text is written in
+    texts: Texts = ()  # its text in other languages (coach.routines.texts lays them over)
 
 
 @dataclass(frozen=True)
@@ -98,6 +118,15 @@ class Routine:
     reminders: tuple[Reminder, ...] = ()
     pronunciations: tuple[tuple[str, str], ...] = ()  # (word, respelling)
     source: str = "<built-in>"
+    #: Say the doctor check and the red flags before the walk (a first session, a
+    #: flare-up walk).
+    briefing: bool = False
+    talk: str = "normal"  # one of TALK_LEVELS
+    #: Which session this is (the programme counts its walks): pools of cues start
+    #: at a different line each session, so a week of walks does not repeat itself.
+    variant: int = 0
+    text_language: str = "en"  # the language its text is written in (its `language:`)
+    texts: Texts = ()  # its text in other languages (coach.routines.texts lays them over)
 
     @property
     def duration_s(self) -> float:

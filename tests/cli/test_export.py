@@ -141,7 +141,7 @@ def test_a_file_name_gets_the_format_suffix(cli, tmp_path, routine_file, monkeyp
 
 
 def test_export_program_refuses_a_file_name_before_any_work(cli, tmp_path):
-    assert cli("plan", "--minutes", "5", "--days", "3", "--no-figure-8").exit_code == 0
+    assert cli("plan", "--minutes", "5", "--days", "3", "--no-red-flags", "--no-figure-8").exit_code == 0
     result = cli("export", "--program", "-o", str(tmp_path / "one.mp3"))
     assert result.exit_code == 2, result.output
     assert "--program writes one file per session, so -o needs a folder" in result.output
@@ -182,7 +182,7 @@ def test_export_has_help(cli):
 
 @pytest.mark.slow
 def test_export_program_writes_the_upcoming_sessions_in_order(cli, tmp_path):
-    assert cli("plan", "--minutes", "5", "--days", "3", "--no-figure-8").exit_code == 0
+    assert cli("plan", "--minutes", "5", "--days", "3", "--no-red-flags", "--no-figure-8").exit_code == 0
     out = tmp_path / "phone"
     result = cli("export", "--program", "--weeks", "1", "-o", str(out), "--bitrate", "32")
     assert result.exit_code == 0, result.output

@@ -129,7 +129,7 @@ def test_with_no_routine_named_the_walk_is_todays_programme_session(cli):
     assert first.exit_code == 0, first.output
     assert first.output.startswith("No programme yet (`coach plan` sets one up): walking "
                                    "gentle-start.")
-    assert cli("plan", "--minutes", "7", "--days", "3", "--no-figure-8").exit_code == 0
+    assert cli("plan", "--minutes", "7", "--days", "3", "--no-red-flags", "--no-figure-8").exit_code == 0
     second = cli("walk", "--text", "--estimate", "--pain-before", "1", "--pain-after", "1")
     assert second.exit_code == 0, second.output
     assert second.output.startswith("Today's session: ")

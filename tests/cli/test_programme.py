@@ -96,7 +96,7 @@ def test_morning_pain_goes_to_the_last_walk_or_the_given_one(run: Callable[..., 
     (["log", "week-x-walk", "-m", "5"], "unknown routine 'week-x-walk'"),
     (["history", "--since", "bad"], "--since must look like 2026-03-02"),
     (["history", "--json", "--csv"], "choose one of"),
-    (["plan", "--minutes", "0", "--days", "3", "--no-figure-8"], "comfortable minutes"),
+    (["plan", "--minutes", "0", "--days", "3", "--no-red-flags", "--no-figure-8"], "comfortable minutes"),
 ])
 def test_bad_input_is_one_line_and_exit_2(run: Callable[..., Any], args: list[str],
                                           message: str) -> None:
@@ -151,7 +151,7 @@ def test_log_accepts_every_id_the_programme_makes(clock: datetime) -> None:
 
 def test_a_long_break_steps_back_or_says_why_it_cannot(run: Callable[..., Any],
                                                        clock: datetime) -> None:
-    run("plan", "--minutes", "8", "--days", "3")
+    run("plan", "--minutes", "8", "--days", "3", "--no-red-flags")
     run("log", "gentle-start", "-m", "8", "--pain-after", "2", "--when", "2026-01-02 07:30")
     out = run("plan").output
     assert ("Staying at 8 minutes, the first step of your plan, so there is no shorter length "
@@ -161,19 +161,22 @@ def test_a_long_break_steps_back_or_says_why_it_cannot(run: Callable[..., Any],
 
 def test_plan_asks_nothing_without_a_terminal(run: Callable[..., Any]) -> None:
     out = run("plan", input="8\n3\n", code=2).output
+    assert out.startswith("coach: pass --no-red-flags to confirm that none of the red flags")
+    assert out.endswith("(no terminal to ask on)\n") and out.count("\n") == 1
+    out = run("plan", "--no-red-flags", input="8\n3\n", code=2).output
     assert out == "coach: pass --minutes and --days (no terminal to ask on)\n"
-    out = run("plan", "--minutes", "5", "--days", "2").output
+    out = run("plan", "--minutes", "5", "--days", "2", "--no-red-flags").output
     assert "figure-8" not in out.lower() and "5-minute walk" in out and "?" not in out
 
 
 def test_plan_with_both_answers_as_options_does_not_ask(run: Callable[..., Any],
                                                         terminal: None) -> None:
-    out = run("plan", "--minutes", "5", "--days", "2").output
+    out = run("plan", "--minutes", "5", "--days", "2", "--no-red-flags").output
     assert "How many" not in out and "Add short figure-8" not in out and "Figure-8" not in out
 
 
 def test_prompt_defaults_are_whole_numbers(run: Callable[..., Any], terminal: None) -> None:
-    out = run("plan", input="\n\n\n").output
+    out = run("plan", input="n\n\n\n\n").output
     assert "comfortably today? [10]:" in out and "can you walk? [3]:" in out
     assert "10-minute walk" in out
 
@@ -189,7 +192,7 @@ def test_a_damaged_programme_file_is_one_line(run: Callable[..., Any], coach_hom
 
 def test_plan_intake_by_prompts_then_shows_the_week(run: Callable[..., Any], coach_home: Path,
                                                     terminal: None) -> None:
-    out = run("plan", input="8\n3\ny\n").output
+    out = run("plan", input="n\n8\n3\ny\n").output
     assert "How many minutes" in out and "days a week" in out and "figure-8" in out
     assert (coach_home / "config" / "programme.yaml").exists()
     assert "doctor" in out  # the safety line
@@ -200,12 +203,12 @@ def test_plan_intake_by_prompts_then_shows_the_week(run: Callable[..., Any], coa
     assert "How many" not in again and "Week 1 of your programme" in again
     assert "Figure-8" not in run("plan", "--no-figure-8").output
     assert "--restart" in run("plan", "--minutes", "5", code=2).output
-    assert "5-minute walk" in run("plan", "--restart", "--minutes", "5", "--days", "2",
+    assert "5-minute walk" in run("plan", "--restart", "--minutes", "5", "--days", "2", "--no-red-flags",
                                   "--no-figure-8").output
 
 
 def test_a_logged_flare_switches_the_plan(run: Callable[..., Any]) -> None:
-    run("plan", "--minutes", "10", "--days", "3", "--no-figure-8")
+    run("plan", "--minutes", "10", "--days", "3", "--no-red-flags", "--no-figure-8")
     out = run("log", "gentle-start", "-m", "5", "--pain-after", "8", "--flare").output
     assert "flare-up" in out and "Next: Your next walks switch to the gentle flare-up track" in out
     plan = run("plan").output
@@ -280,7 +283,7 @@ def test_a_history_that_is_not_a_database_is_one_line_and_exit_1(run: Callable[.
 
 def test_plan_json_lists_the_upcoming_sessions_with_the_ids_log_takes(
         run: Callable[..., Any]) -> None:
-    run("plan", "--minutes", "10", "--days", "3", "--figure-8")
+    run("plan", "--minutes", "10", "--days", "3", "--no-red-flags", "--figure-8")
     sessions = json.loads(run("plan", "--json").output)
     assert sessions[0]["id"] == "2026-03-02-figure-8-morning"
     assert all(set(s) == {"id", "date", "title", "routine", "walking_minutes",
@@ -311,7 +314,7 @@ def test_coach_log_prints_the_pain_advice_and_what_changes(run: Callable[..., An
                                                            decision: str) -> None:
     from coach.routines.library import load_lines
 
-    run("plan", "--minutes", "10", "--days", "3", "--no-figure-8")
+    run("plan", "--minutes", "10", "--days", "3", "--no-red-flags", "--no-figure-8")
     out = run("log", "2026-03-02-walk", "-m", "10", *args).output
     lines = load_lines()
     assert why in out and lines.red_flags in out and lines.pain_advice[0] in out
@@ -323,7 +326,7 @@ def test_a_worse_next_morning_prints_the_advice_and_what_changes(run: Callable[.
                                                                  ) -> None:
     from coach.routines.library import load_lines
 
-    run("plan", "--minutes", "10", "--days", "3", "--no-figure-8")
+    run("plan", "--minutes", "10", "--days", "3", "--no-red-flags", "--no-figure-8")
     calm = run("log", "2026-03-02-walk", "-m", "10", "--pain-before", "2",
                "--pain-after", "2").output
     assert load_lines().red_flags not in calm
@@ -336,7 +339,7 @@ def test_a_text_walk_with_high_pain_prints_the_advice_and_what_changes(
         run: Callable[..., Any]) -> None:
     from coach.routines.library import load_lines
 
-    run("plan", "--minutes", "10", "--days", "3", "--no-figure-8")
+    run("plan", "--minutes", "10", "--days", "3", "--no-red-flags", "--no-figure-8")
     out = run("walk", "--text", "--estimate", "--pain-before", "3", "--pain-after", "8").output
     assert "Your back pain is 8 out of 10" in out and load_lines().red_flags in out
     assert out.rstrip().splitlines()[-1].startswith(
@@ -345,7 +348,7 @@ def test_a_text_walk_with_high_pain_prints_the_advice_and_what_changes(
 
 def test_history_delete_asks_then_says_what_the_programme_decides(
         run: Callable[..., Any], env: Environment) -> None:
-    run("plan", "--minutes", "10", "--days", "3", "--no-figure-8")
+    run("plan", "--minutes", "10", "--days", "3", "--no-red-flags", "--no-figure-8")
     for day in ("2026-03-02", "2026-03-04", "2026-03-06"):
         run("log", f"{day}-walk", "-m", "10", "--pain-before", "2", "--pain-after", "2",
             env=replace(env, wall=FakeWall(datetime(2026, 3, 6, 18, tzinfo=LONDON))))
@@ -367,7 +370,7 @@ def test_history_delete_asks_then_says_what_the_programme_decides(
 
 def test_log_fix_corrects_a_walk_and_says_what_the_programme_decides(
         run: Callable[..., Any], env: Environment) -> None:
-    run("plan", "--minutes", "10", "--days", "3", "--no-figure-8")
+    run("plan", "--minutes", "10", "--days", "3", "--no-red-flags", "--no-figure-8")
     run("log", "2026-03-02-walk", "-m", "10", "--pain-before", "2", "--pain-after", "9")
     assert "Flare-up: short and gentle" in run("plan").output
     assert "add --yes" in run("log", "--fix", "1", "--pain-after", "3", code=2).output
@@ -381,3 +384,38 @@ def test_log_fix_corrects_a_walk_and_says_what_the_programme_decides(
     assert "nothing to change" in run("log", "--fix", "1", "--pain-after", "3", "--yes").output
     assert "say what to correct" in run("log", "--fix", "1", "--yes", code=2).output
     assert "no routine" in run("log", "gentle-start", "--fix", "1", "-m", "3", code=2).output
+
+
+def test_red_flag_intake_refuses_to_build_a_plan_on_a_yes(run: Callable[..., Any],
+                                                          coach_home: Path, env: Environment,
+                                                          terminal: None) -> None:
+    from coach.programme.intake import GET_ADVICE, RED_FLAGS
+
+    programme = coach_home / "config" / "programme.yaml"
+    out = run("plan", input="y\nn\n", code=1).output
+    assert "Do you have any of these?" in out and all(flag in out for flag in RED_FLAGS)
+    assert GET_ADVICE in out and "No programme yet" in out and "How many" not in out
+    assert not programme.exists()
+    assert "answer: pending" in (coach_home / "config" / "red-flags.yaml").read_text()
+    again = run("plan", input="n\n", code=1).output  # asked about advice only, not again
+    assert "On Mon 02 Mar 2026 you said one of the red flags applies to you." in again
+    assert "Do you have any" not in again and not programme.exists()
+    no_tty = replace(env, stdin_isatty=False)
+    out = run("plan", "--minutes", "8", "--days", "3", "--no-red-flags", env=no_tty,
+              code=2).output
+    assert "get medical advice first, then add --medical-advice" in out
+    assert not programme.exists()
+    out = run("plan", input="y\n8\n3\nn\n").output  # advice since: the programme is built
+    assert "8-minute walk" in out and programme.exists()
+    assert "answer: advised" in (coach_home / "config" / "red-flags.yaml").read_text()
+
+
+def test_red_flags_answered_by_options_without_a_terminal(run: Callable[..., Any],
+                                                          coach_home: Path) -> None:
+    assert "choose one of" in run("plan", "--minutes", "8", "--days", "3", "--no-red-flags",
+                                  "--medical-advice", code=2).output
+    out = run("plan", "--minutes", "8", "--days", "3", "--medical-advice").output
+    assert "8-minute walk" in out
+    assert "answer: advised" in (coach_home / "config" / "red-flags.yaml").read_text()
+    assert "--no-red-flags" in run("plan", "--help").output
+    assert "a history of cancer" in run("plan", "--help").output

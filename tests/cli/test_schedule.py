@@ -14,6 +14,7 @@ from mutagen.mp3 import MP3
 import coach.cli.schedule as schedule_cli
 from coach.env import Environment
 from coach.programme.today import routine_for_ref
+from coach.routines.library import resolve_routine
 from coach.scheduling.calendar import coach_command
 from coach.scheduling.schedules import load_schedules
 from tests.fakes import FakeWall
@@ -65,7 +66,8 @@ def test_ics_is_written_and_cron_and_systemd_lines_printed(run: Callable[..., An
                               "figure-8-morning@coach"]
     brisk = events["brisk-30-1815@coach"]
     assert brisk["rrule"]["BYDAY"] == ["SA"]
-    assert brisk.decoded("dtend") - brisk.decoded("dtstart") == timedelta(minutes=30)
+    session_s = resolve_routine("brisk-30").duration_s  # the whole session, stretches too
+    assert brisk.decoded("dtend") - brisk.decoded("dtstart") == timedelta(seconds=session_s)
     assert brisk.walk("VALARM")[0].decoded("trigger") == timedelta(minutes=-20)
     walk = f"{coach_command()} walk"
     assert walk.startswith("/")  # cron and systemd do not search the user's PATH
@@ -157,8 +159,8 @@ def test_plan_schedules_resolve_to_the_programme_session(
     assert today == date(2026, 3, 2)
     with pytest.raises(Exception, match="coach plan"):
         routine_for_ref("plan", today)
-    run("plan", "--minutes", "6", "--days", "3", "--no-figure-8", env=env)
-    assert routine_for_ref("plan", today).title.endswith("6-minute walk")
+    run("plan", "--minutes", "6", "--days", "3", "--no-red-flags", "--no-figure-8", env=env)
+    assert routine_for_ref("plan", today).title.endswith("6-minute walk, then stretches")
 
 
 def test_a_routine_file_is_scheduled_by_its_absolute_path(run: Callable[..., Any], tmp_path: Path,

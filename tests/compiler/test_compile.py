@@ -225,3 +225,17 @@ def test_a_warning_never_shows_a_time_before_the_session(small_techniques):
     tl = compile_routine(routine(Segment("walk", 12)), techniques=small_techniques, lines=LINES)
     assert any(w.at_s < 0 for w in tl.warnings)  # the closing line would start before 00:00
     assert not any(str(w).startswith("-") for w in tl.warnings)
+
+
+def test_a_briefing_names_the_doctor_and_the_red_flags_before_the_walk(small_techniques):
+    plain = compile_routine(routine(Segment("walk", 300)), techniques=small_techniques,
+                            lines=LINES)
+    briefed = compile_routine(routine(Segment("walk", 300), briefing=True),
+                              techniques=small_techniques, lines=LINES)
+    texts = [c.text for c in briefed.cues]
+    said = [LINES.opening_safety, LINES.doctor_check, *LINES.red_flags_spoken]
+    assert texts[1:5] == said  # right after the welcome, before any walking cue
+    assert all(c.kind == "safety" for c in briefed.cues[1:5])
+    assert "groin" in texts[3] and "night" in texts[4]
+    assert not any("doctor" in c.text for c in plain.cues)
+    assert_guarantees(briefed)

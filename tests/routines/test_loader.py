@@ -172,3 +172,30 @@ def test_stretch_says_one_text_per_round_and_segments_add_safety():
     r = load(GOOD.replace(b"    duration: 5m\n", b"    duration: 5m\n    safety: Flat ground only.\n"))
     first = r.segments[0]
     assert isinstance(first, Segment) and first.safety == ("Flat ground only.",)
+
+
+def test_a_one_sided_stretch_has_left_and_right_and_a_position():
+    tech = load_technique(b"id: c\nname: C\ndescription: d\nstretches:\n  - name: Twist\n"
+                          b"    left: Turn to the left.\n    right: Turn to the right.\n"
+                          b"    position: sitting\n  - name: Reach\n    say: Reach up.\n", "c.yaml")
+    twist, reach = tech.stretches
+    assert twist.sided and twist.sitting and twist.say == ("Turn to the left.", "Turn to the right.")
+    assert not reach.sided and not reach.sitting and reach.say == ("Reach up.",)
+    for bad, fragment in [(b"    left: L.\n", "either say"),
+                          (b"    say: S.\n    left: L.\n    right: R.\n", "either say"),
+                          (b"    hold: 30s\n", "needs say"),
+                          (b"    say: S.\n    position: lying\n", "standing, sitting")]:
+        with pytest.raises(RoutineError) as err:
+            load_technique(b"id: c\nname: C\ndescription: d\nstretches:\n  - name: X\n" + bad,
+                           "c.yaml")
+        assert fragment in str(err.value) and str(err.value).startswith("c.yaml:")
+
+
+def test_briefing_and_talk_are_read_and_checked():
+    r = load(GOOD.replace(b"segments:", b"briefing: true\ntalk: quiet\nsegments:", 1))
+    assert r.briefing and r.talk == "quiet"
+    plain = load(GOOD)
+    assert not plain.briefing and plain.talk == "normal"
+    for bad, fragment in [(b"briefing: 1\n", "true or false"), (b"talk: loud\n", "quiet, normal")]:
+        msgs = problems(GOOD.replace(b"segments:", bad + b"segments:", 1))
+        assert any(fragment in m for m in msgs), msgs

@@ -1,0 +1,79 @@
+"""The `coach plan` intake questions: the red flags first, then minutes and days.
+
+Asked on a terminal, or answered by options (:data:`red_flag_options`, ``--minutes``,
+``--days``); the red-flag answer is stored by :mod:`coach.programme.intake`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+import click
+
+from coach.cli.options import option_group
+from coach.env import Environment
+from coach.errors import UsageError
+from coach.programme.intake import red_flag_list
+
+if TYPE_CHECKING:
+    from coach.programme.intake import RedFlagAnswer
+
+
+@dataclass(frozen=True)
+class RedFlagOptions:
+    """The red-flag answer given as an option (both False: ask on a terminal)."""
+
+    no_red_flags: bool
+    medical_advice: bool
+
+
+red_flag_options = option_group(
+    "red", RedFlagOptions,
+    click.option("--no-red-flags", is_flag=True,
+                 help="Intake without a terminal: none of the red flags below applies to you."),
+    click.option("--medical-advice", is_flag=True,
+                 help="Intake: one of the red flags applies, and you have had medical advice "
+                 "that walking is fine for you."),
+)
+
+
+def red_flag_intake(env: Environment, red: RedFlagOptions, today: date) -> None:
+    """Ask once about the red flags (or take the option's answer) and store the answer;
+    a yes without medical advice ends the command here, with no programme (exit 1)."""
+    from coach.programme import intake
+
+    stored = intake.load_answer()
+    answer = intake.decide(stored, red.no_red_flags, red.medical_advice, today)
+    if answer is None:
+        if not env.stdin_isatty:
+            raise UsageError(f"{intake.HINT} (no terminal to ask on)")
+        answer = _ask_red_flags(stored, today)
+    intake.save_answer(answer)
+    if not answer.clear:
+        click.echo(f"\n{intake.GET_ADVICE}\n{intake.NO_PROGRAMME}")
+        raise click.exceptions.Exit(1)
+
+
+def _ask_red_flags(stored: RedFlagAnswer | None, today: date) -> RedFlagAnswer:
+    from coach.programme.intake import ADVICE_QUESTION, GET_ADVICE, QUESTION, RedFlagAnswer
+
+    if stored is None or stored.answer != "pending":
+        click.echo(f"Before we start, a safety check. {QUESTION}\n{red_flag_list()}")
+        if not click.confirm("Any of these?", default=None):
+            return RedFlagAnswer("none", today)
+        click.echo(GET_ADVICE)
+    else:
+        click.echo(f"On {stored.on:%a %d %b %Y} you said one of the red flags applies to you.")
+    advised = click.confirm(ADVICE_QUESTION, default=None)
+    return RedFlagAnswer("advised" if advised else "pending", today)
+
+
+def ask_intake(minutes: float | None, days: int | None) -> tuple[float, int]:
+    if minutes is None:
+        minutes = click.prompt("How many minutes can you walk comfortably today?",
+                               type=float, default=10)
+    if days is None:
+        days = click.prompt("How many days a week can you walk?", type=int, default=3)
+    return minutes, days
