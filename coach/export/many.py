@@ -27,6 +27,7 @@ from coach.files import make_folders, remove_folders, staged
 if TYPE_CHECKING:
     import contextlib
 
+    from coach.audio.loudness import Levels
     from coach.audio.render import SessionRenderer
     from coach.compiler.timeline import Timeline
     from coach.export.tags import TagInfo
@@ -51,6 +52,7 @@ class ExportOptions:
     speech: Callable[[SpeechSettings], SpeechSettings] = same_speech
     metronome: bool = False
     tag_info: TagInfo | None = None
+    levels: Levels | None = None  # None: the default levels (coach.audio.loudness)
 
 
 def prepare_for_export(routine: Routine, options: ExportOptions, engines: Engines,
@@ -59,7 +61,7 @@ def prepare_for_export(routine: Routine, options: ExportOptions, engines: Engine
     from coach.session import prepare_session
 
     return prepare_session(routine, options.speech(routine.speech), metronome=options.metronome,
-                           progress=progress, engines=engines)
+                           levels=options.levels, progress=progress, engines=engines)
 
 
 @dataclass(frozen=True)
