@@ -214,3 +214,25 @@ def test_spanish_and_french_are_spoken_by_espeak_voices_of_their_language(lang, 
     timeline, note = session_timeline(routine, settings)
     assert note is None  # measured by the real espeak-ng voice for the language
     assert timeline.language == lang and timeline.cues[0].text.startswith(welcome)
+
+
+def test_the_calendar_speaks_the_language_of_each_walk():
+    from datetime import date, datetime, time
+    from zoneinfo import ZoneInfo
+
+    import icalendar
+
+    from coach.scheduling.calendar import build_calendar
+    from coach.scheduling.schedules import WalkSchedule
+
+    zone = ZoneInfo("Europe/Berlin")
+    entries = [WalkSchedule("morgens", "figure-8", time(7, 30)),
+               WalkSchedule("evening", "brisk-30", time(19, 0))]
+    ics = build_calendar(entries, date(2026, 12, 3), zone, datetime(2026, 12, 3, tzinfo=zone),
+                         {"figure-8": 12.0, "brisk-30": 34.0}, 10, {"figure-8": "de-DE"})
+    german, english = icalendar.Calendar.from_ical(ics).walk("VEVENT")
+    assert str(german["summary"]) == "Gang: figure-8"
+    assert load_lines("de").calendar_reminder in str(german["description"])
+    assert str(german.walk("VALARM")[0]["description"]) == "In 10 Minuten geht es los: figure-8"
+    assert str(english["summary"]) == "Walk: brisk-30"
+    assert str(english.walk("VALARM")[0]["description"]) == "Walk in 10 minutes: brisk-30"
