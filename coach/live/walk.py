@@ -30,6 +30,7 @@ from coach.routines.durations import format_clock
 from coach.routines.model import Routine, SpeechSettings
 
 if TYPE_CHECKING:
+    from coach.audio.loudness import Levels
     from coach.compiler.timeline import Section
     from coach.programme.logbook import LogResult
 
@@ -64,6 +65,7 @@ class WalkOptions:
     pain_before: int | None = None
     pain_after: int | None = None
     estimate: bool = False  # the text walk: time speech by words per minute, not the engine
+    levels: Levels | None = None  # None: the default levels (coach.audio.loudness)
 
 
 @dataclass(frozen=True)
@@ -258,7 +260,8 @@ def _prepare_player(routine: Routine, options: WalkOptions, streams: tuple[TextI
     progress = ProgressLine(err, clock=clock)
     lines = load_lines(routine.speech.language)
     prepared = prepare_session(routine, extra_lines=lines.player_lines,
-                               metronome=options.metronome, progress=progress, tolerate=True)
+                               metronome=options.metronome, levels=options.levels,
+                               progress=progress, tolerate=True)
     prepared.renderer.prime()
     progress.done()
     for problem in prepared.failures.values():  # a native crash never ends a walk
