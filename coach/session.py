@@ -180,3 +180,42 @@ def session_timeline(routine: Routine, speech: SpeechSettings | None = None, *,
                     f"instead (--estimate)")
             return compile_with_library(routine), note
     return compile_with_library(routine), None
+
+
+def warm_routines(routines: Iterable[Routine],
+                  speech: Callable[[SpeechSettings], SpeechSettings] | None = None,
+                  progress: WarmProgress | None = None, engines: Engines | None = None
+                  ) -> tuple[int, int]:
+    """Synthesise every phrase the routines can say (their cues and the player's lines)
+    into the phrase cache, all in one parallel pass per voice; (phrases, synthesised).
+
+    ``speech`` maps a routine's settings to the ones to use (e.g. the command line's
+    overrides). What :func:`prepare_session` then finds cached it does not synthesise.
+    """
+    from coach.audio.clip import SAMPLE_RATE_HZ
+    from coach.routines.library import load_lines
+    from coach.speech import engine_for, open_engine
+    from coach.speech.phrase_cache import PhraseCache
+
+    engines = {} if engines is None else engines
+    groups: dict[tuple[SpeechSettings, tuple[tuple[str, str], ...]],
+                 tuple[Routine, list[str]]] = {}
+    for routine in routines:
+        settings = speech(routine.speech) if speech else routine.speech
+        routine = dataclasses.replace(routine, speech=settings)
+        key = dataclasses.replace(settings, engine=engine_for(settings))
+        texts = [cue.text for cue in compile_with_library(routine).cues]
+        texts += load_lines(settings.language).player_lines
+        groups.setdefault((key, routine.pronunciations), (routine, []))[1].extend(texts)
+    total = synthesised = 0
+    for (settings, _), (routine, texts) in groups.items():
+        name = str(settings.engine)
+        if name not in engines:
+            engines[name] = open_engine(name)
+        engines[name].check(settings)
+        cache = PhraseCache(engines[name], settings, sample_rate_hz=SAMPLE_RATE_HZ,
+                            pronunciations=routine.pronunciations)
+        unique = list(dict.fromkeys(texts))
+        synthesised += cache.warm(unique, progress)
+        total += len(unique)
+    return total, synthesised
