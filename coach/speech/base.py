@@ -28,6 +28,15 @@ MIN_RATE_WPM, MAX_RATE_WPM = 80, 450
 ATTEMPTS = 3
 
 
+class PhraseError(EngineError):
+    """One phrase could not be said (a native crash in its worker, or no good clip after
+    the retries); ``text`` is the phrase. A live walk goes on without it."""
+
+    def __init__(self, text: str, message: str) -> None:
+        super().__init__(message)
+        self.text = text
+
+
 @dataclass(frozen=True)
 class VoiceInfo:
     """A voice an engine offers; ``id`` is what a routine's ``voice:`` takes."""
@@ -49,6 +58,11 @@ class SpeechEngine(Protocol):
     def synthesize(self, text: str, settings: SpeechSettings) -> Clip: ...
 
     def voices(self) -> list[VoiceInfo]: ...
+
+    def check(self, settings: SpeechSettings) -> None:
+        """Refuse the settings' voice before any synthesis if the engine does not have it
+        (:class:`UsageError`, with "did you mean")."""
+        ...
 
     def model_identity(self, settings: SpeechSettings) -> str:
         """What else keys the phrase cache: the voice model's file identity (Piper), or
@@ -119,7 +133,8 @@ def synthesize_checked(name: str, text: str, settings: SpeechSettings,
         if bad is None:
             return clip.trimmed()
         problem = bad
-    raise EngineError(f"{name} could not say {text!r} after {attempts} attempts: {problem}")
+    raise PhraseError(text, f"{name} could not say {text[:80]!r} after {attempts} attempts: "
+                            f"{problem}")
 
 
 def package_version(name: str) -> str:
