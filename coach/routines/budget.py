@@ -26,8 +26,8 @@ from coach.routines.model import Reminder, Repeat, Segment
 #: An MP3's ID3 chapter table (CTOC) lists at most 255 chapters, one per section.
 MAX_SECTIONS = 255
 MAX_REMINDERS = 20
-#: One reminder every 15 s on average at most; speech fills the rest.
-MAX_REMINDER_CUES_PER_MIN = 4
+#: One reminder every 5 s on average at most (a crowded walk, not a blow-up).
+MAX_REMINDER_CUES_PER_MIN = 12
 MAX_RESPELLING_WORDS = 6
 MAX_RESPELLINGS = 100
 #: The longest cue the voice says (the longest built-in line has about 30 words).
@@ -59,7 +59,7 @@ def session_cost_problem(segments: tuple[Segment | Repeat, ...],
     cues += sum(total_s / r.every_s for r in reminders)
     allowed = MAX_REMINDER_CUES_PER_MIN * total_s / 60
     if cues > allowed:
-        return (f"the reminders would say {cues:,.0f} cues in {total_s / 60:.0f} minutes; at "
+        return (f"the reminders would say {cues:,.0f} cues in {total_s / 60:.3g} minutes; at "
                 f"most {MAX_REMINDER_CUES_PER_MIN} a minute: fewer reminders, or a longer "
                 "`every`")
     return None

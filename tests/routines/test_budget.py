@@ -44,11 +44,11 @@ def test_thousands_of_aliased_reminders_are_refused_at_once():
     assert "too many reminders (3,000; at most 20 in one list)" in only
 
 
-def test_reminders_saying_more_than_four_cues_a_minute_are_refused():
-    rem = "\n".join(f"  - {{every: 20s, say: 'Tall back {i}.'}}" for i in range(2))
+def test_reminders_saying_more_than_twelve_cues_a_minute_are_refused():
+    rem = "\n".join(f"  - {{every: 20s, say: 'Tall back {i}.'}}" for i in range(5))
     text = f"title: x\nreminders:\n{rem}\nsegments:\n  - technique: walk\n    duration: 10m\n"
-    (only,) = problems(text)  # 2 x 3 a minute = 6 > 4
-    assert f"at most {MAX_REMINDER_CUES_PER_MIN} a minute" in only and "60 cues in 10" in only
+    (only,) = problems(text)  # 5 x 3 a minute = 15 > 12
+    assert f"at most {MAX_REMINDER_CUES_PER_MIN} a minute" in only and "150 cues in 10 " in only
 
 
 def test_a_respelling_of_many_words_is_refused_where_it_stands():
