@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from coach.cli import echo
+from coach.cli import echo, pass_env
 from coach.cli.speech import SpeechOverrides, speech_options
+from coach.env import Environment
 from coach.errors import RoutineError, UsageError
 
 if TYPE_CHECKING:
@@ -80,7 +81,8 @@ def techniques() -> None:
 @click.command()
 @routine_argument
 @estimate_option
-def show(routine: str, estimate: bool) -> None:
+@pass_env
+def show(env: Environment, routine: str, estimate: bool) -> None:
     """Describe a routine: its sections, times and what the coach says.
 
     Times are those of the synthesised speech, as `coach compile` and `coach
@@ -91,10 +93,10 @@ def show(routine: str, estimate: bool) -> None:
       coach show gentle-start
       coach show ./my-walk.yaml
     """
+    from coach.programme.today import routine_for_ref
     from coach.routines.durations import format_clock
-    from coach.routines.library import resolve_routine
 
-    r = resolve_routine(routine)
+    r = routine_for_ref(routine, env.today())  # 'plan': today's session of the programme
     timeline = timed(r, estimate)
     echo(f"{r.title} ({r.id}), {format_clock(r.duration_s)}")
     if r.description:
@@ -116,7 +118,8 @@ def show(routine: str, estimate: bool) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Do not print warnings about moved cues.")
 @estimate_option
 @speech_options
-def compile_cmd(routine: str, fmt: str, quiet: bool, estimate: bool,
+@pass_env
+def compile_cmd(env: Environment, routine: str, fmt: str, quiet: bool, estimate: bool,
                 speech: SpeechOverrides) -> None:
     """Print the spoken timeline of a session: every cue at its time.
 
@@ -132,9 +135,9 @@ def compile_cmd(routine: str, fmt: str, quiet: bool, estimate: bool,
       coach compile heel-toe --format srt > heel-toe.srt
     """
     from coach.export.formats import render
-    from coach.routines.library import resolve_routine
+    from coach.programme.today import routine_for_ref
 
-    r = resolve_routine(routine)
+    r = routine_for_ref(routine, env.today())
     timeline = timed(r, estimate, speech.apply(r.speech))
     if not quiet:
         for warning in timeline.warnings:

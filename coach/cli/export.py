@@ -80,8 +80,6 @@ def export(ctx: click.Context, env: Environment, routines: tuple[str, ...], audi
 
     from coach.export.batch import ExportOptions, export_routines, export_target
     from coach.export.tags import TagInfo
-    from coach.routines.library import resolve_routine
-
     if not program and ctx.get_parameter_source("weeks") is not ParameterSource.DEFAULT:
         raise UsageError("--weeks goes with --program (the sessions of your programme)")
     if program and routines:
@@ -99,7 +97,10 @@ def export(ctx: click.Context, env: Environment, routines: tuple[str, ...], audi
         planned = upcoming_programme_routines(weeks, env.today())
         resolved, names = [r for r, _ in planned], [name for _, name in planned]
     else:
-        resolved = [resolve_routine(ref) for ref in routines]  # every bad name before any work
+        from coach.programme.today import routine_for_ref
+
+        # every bad name before any work; 'plan' is today's session of the programme
+        resolved = [routine_for_ref(ref, env.today()) for ref in routines]
         hints = {routine.id: ref for routine, ref in zip(resolved, routines, strict=True)}
     options = ExportOptions(speech=speech.apply, metronome=mix.cadence, levels=mix.levels(),
                             tag_info=TagInfo(date=env.today().isoformat()))
