@@ -283,7 +283,7 @@ def plan(env: Environment, minutes: float | None, days: int | None, figure8: boo
     """
     from dataclasses import replace
 
-    from coach.programme.plan import make_state
+    from coach.programme.plan import make_state, start_note
     from coach.programme.store import load_state, save_state
     from coach.routines.library import load_lines
 
@@ -300,7 +300,9 @@ def plan(env: Environment, minutes: float | None, days: int | None, figure8: boo
                                         default=False)
         figure8 = bool(figure8)  # not asked when the answers came as options
         state = make_state(minutes, days, figure8, today)
-        click.echo(f"Programme saved to {save_state(state)}.\n{load_lines().programme_start}\n")
+        click.echo(f"Programme saved to {save_state(state)}.\n{load_lines().programme_start}")
+        note = start_note(state)
+        click.echo("" if note is None else f"{note}\n")
     elif minutes is not None or days is not None:
         raise UsageError(f"a programme already runs since {state.started_on}; add --restart "
                          "to start again with new answers")

@@ -438,3 +438,18 @@ def test_damaged_history_rows_are_skipped_by_history_plan_and_progress(
         assert "Traceback" not in result.output
     assert "Deleted walk 2 (damaged)." in run("history", "--delete", "2", "--yes").output
     assert "is damaged" not in run("history").stderr
+
+
+@pytest.mark.parametrize(("minutes", "said"), [
+    ("3", "You said 3 minutes are comfortable today; your first walks are 5 minutes, the "
+          "shortest the programme plans."),
+    ("45", "You said 45 minutes are comfortable today; your first walks are 10 minutes: the "
+           "programme begins with 5-10 minutes"),
+    ("7.5", "your first walks are 7 minutes (the plan counts whole minutes)."),
+])
+def test_plan_says_why_the_first_walk_is_not_the_minutes_given(run: Callable[..., Any],
+                                                               minutes: str, said: str) -> None:
+    out = run("plan", "--minutes", minutes, "--days", "3", "--no-red-flags").output
+    assert said in out
+    assert "You said" not in run("plan", "--restart", "--minutes", "8", "--days", "3",
+                                 "--no-red-flags").output
