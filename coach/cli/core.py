@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from coach.cli import echo, pass_env
+from coach.cli import echo
 from coach.cli.speech import SpeechOverrides, speech_options
 from coach.env import Environment
 from coach.errors import RoutineError, UsageError
@@ -81,8 +81,7 @@ def techniques() -> None:
 @click.command()
 @routine_argument
 @estimate_option
-@pass_env
-def show(env: Environment, routine: str, estimate: bool) -> None:
+def show(routine: str, estimate: bool) -> None:
     """Describe a routine: its sections, times and what the coach says.
 
     Times are those of the synthesised speech, as `coach compile` and `coach
@@ -93,10 +92,9 @@ def show(env: Environment, routine: str, estimate: bool) -> None:
       coach show gentle-start
       coach show ./my-walk.yaml
     """
-    from coach.programme.today import routine_for_ref
     from coach.routines.durations import format_clock
 
-    r = routine_for_ref(routine, env.today())  # 'plan': today's session of the programme
+    r = named_routine(routine)
     timeline = timed(r, estimate)
     echo(f"{r.title} ({r.id}), {format_clock(r.duration_s)}")
     if r.description:
@@ -118,8 +116,7 @@ def show(env: Environment, routine: str, estimate: bool) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Do not print warnings about moved cues.")
 @estimate_option
 @speech_options
-@pass_env
-def compile_cmd(env: Environment, routine: str, fmt: str, quiet: bool, estimate: bool,
+def compile_cmd(routine: str, fmt: str, quiet: bool, estimate: bool,
                 speech: SpeechOverrides) -> None:
     """Print the spoken timeline of a session: every cue at its time.
 
@@ -135,14 +132,22 @@ def compile_cmd(env: Environment, routine: str, fmt: str, quiet: bool, estimate:
       coach compile heel-toe --format srt > heel-toe.srt
     """
     from coach.export.formats import render
-    from coach.programme.today import routine_for_ref
 
-    r = routine_for_ref(routine, env.today())
+    r = named_routine(routine)
     timeline = timed(r, estimate, speech.apply(r.speech))
     if not quiet:
         for warning in timeline.warnings:
             echo(f"warning: {warning}", err=True)
     echo(render(timeline, fmt), nl=False)
+
+
+def named_routine(ref: str) -> Routine:
+    """The routine ``ref`` names; ``plan`` is today's programme session (the walker's day,
+    from the command's environment)."""
+    from coach.programme.today import routine_for_ref
+
+    env = click.get_current_context().ensure_object(Environment)  # as @pass_env gets it
+    return routine_for_ref(ref, env.today())
 
 
 def timed(routine: Routine, estimate: bool, speech: SpeechSettings | None = None) -> Timeline:

@@ -83,7 +83,7 @@ def walk(env: Environment, routine: str | None, text: bool, device: str | None,
     from coach.programme.today import routine_for_ref, todays_routine
 
     if routine is not None:
-        chosen = routine_for_ref(routine, env.today())  # 'plan': the programme's session
+        chosen = routine_for_ref(routine, env.today())  # `plan`: today's session
     else:
         chosen, why = todays_routine(env.today())
         click.echo(why)
