@@ -48,6 +48,8 @@ from coach.routines.texts import routine_in, technique_in  # noqa: E402
 from coach.session import compile_with_library  # noqa: E402
 
 OTHER_LANGUAGES = sorted(set(TEXT_LANGUAGES) - {"en"})
+#: Catalogue entries spelled as in English, on purpose ("{n} minutes", "Six" in French).
+SAME_AS_ENGLISH = {("fr", "minute"), ("fr", "minutes"), ("fr", "numbers.5")}
 
 
 def _catalogue(lang: str) -> dict:
@@ -86,7 +88,7 @@ def test_every_catalogue_has_the_english_keys_and_placeholders(lang):
             assert other[key] == lang
             continue
         assert _placeholders(other[key]) == _placeholders(text), key
-        assert other[key] != text or key.startswith("numbers"), f"{key} is still English"
+        assert other[key] != text or (lang, key) in SAME_AS_ENGLISH, f"{key} is still English"
     assert load_lines(lang).language == lang  # and it validates
 
 
