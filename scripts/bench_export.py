@@ -164,7 +164,7 @@ def timed_export(out: Path, jobs: int) -> tuple[float, float]:
 
 def programme(runs: int, home: Path) -> None:
     subprocess.run([sys.executable, "-m", "coach", "plan", "--minutes", "8", "--days", "5",
-                    "--no-figure-8"], check=True, stdout=subprocess.DEVNULL)
+                    "--no-figure-8", "--no-red-flags"], check=True, stdout=subprocess.DEVNULL)
     timed_export(home / "warm-up", 2)  # fills the phrase cache
     files = len(list((home / "warm-up").glob("*.mp3")))
     rows: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
