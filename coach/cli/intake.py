@@ -6,9 +6,10 @@ Asked on a terminal, or answered by options (:data:`red_flag_options`, ``--minut
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
@@ -19,6 +20,8 @@ from coach.programme.intake import red_flag_list
 
 if TYPE_CHECKING:
     from coach.programme.intake import RedFlagAnswer
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -71,9 +74,46 @@ def _ask_red_flags(stored: RedFlagAnswer | None, today: date) -> RedFlagAnswer:
 
 
 def ask_intake(minutes: float | None, days: int | None) -> tuple[float, int]:
+    """Ask for what the options did not give; an answer that is no number of minutes
+    (``nan``, ``inf``, blanks, above the limit, 900 KB of digits) or no whole number of
+    days from 1 to 7 gets a one-line reason and the question again. Pressing Enter alone
+    takes the default shown in brackets."""
     if minutes is None:
         minutes = click.prompt("How many minutes can you walk comfortably today?",
-                               type=float, default=10)
+                               default="10", value_proc=_minutes_answer)
     if days is None:
-        days = click.prompt("How many days a week can you walk?", type=int, default=3)
+        days = click.prompt("How many days a week can you walk?", default="3",
+                            value_proc=_days_answer)
     return minutes, days
+
+
+def _minutes_answer(text: str) -> float:
+    from coach.programme.plan import MAX_COMFORTABLE_MIN, check_minutes
+
+    return _answer(text, lambda t: check_minutes(float(t)),
+                   f"type the minutes as a number, e.g. 10 (above 0, at most "
+                   f"{MAX_COMFORTABLE_MIN})")
+
+
+def _days_answer(text: str) -> int:
+    from coach.programme.plan import check_days
+
+    return _answer(text, lambda t: check_days(int(t)), "type a whole number of days from 1 to 7")
+
+
+def _answer(text: str, parse: Callable[[str], T], hint: str) -> T:
+    """``parse(text)``, or a click UsageError (the prompt prints it and asks again)."""
+    from coach.cli.options import MAX_NUMBER_CHARS
+    from coach.errors import shorten
+
+    text = text.strip()
+    if not text:
+        raise click.UsageError(f"no answer: {hint}")
+    if len(text) > MAX_NUMBER_CHARS:
+        raise click.UsageError(f"{shorten(text, 24)} is too long for a number: {hint}")
+    try:
+        return parse(text)
+    except UsageError as err:
+        raise click.UsageError(str(err)) from None
+    except ValueError:
+        raise click.UsageError(f"{shorten(text, 24)} is not a number: {hint}") from None

@@ -10,17 +10,19 @@ the coming weeks for export.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 
-from coach.errors import UsageError
+from coach.errors import UsageError, shorten
 from coach.programme.history import WalkRecord
 from coach.programme.progression import Standing, counts, replay
 from coach.routines.model import Repeat, Routine, Segment, total_duration_s
 
 START_MIN, START_MAX = 5, 10
+MAX_COMFORTABLE_MIN = 180  # the intake's answer: more than this is no "comfortable today"
 TARGET_DAYS = 5
 #: Which weekdays (Monday = 0) to walk for a number of days a week: spread out.
 WALK_DAYS = {1: (0,), 2: (0, 3), 3: (0, 2, 4), 4: (0, 1, 3, 4), 5: (0, 1, 2, 3, 4),
@@ -69,14 +71,28 @@ class PlannedSession:
     slot: str = ""  # morning | evening for a figure-8 walk, else ""
 
 
+def check_minutes(comfortable_min: float) -> float:
+    """The intake's comfortable minutes, checked: more than 0, at most
+    :data:`MAX_COMFORTABLE_MIN` (``nan`` and ``inf`` are no minutes)."""
+    if not (math.isfinite(comfortable_min) and 0 < comfortable_min <= MAX_COMFORTABLE_MIN):
+        raise UsageError("comfortable minutes must be a number above 0 and at most "
+                         f"{MAX_COMFORTABLE_MIN}, got {shorten(comfortable_min, 24)}")
+    return float(comfortable_min)
+
+
+def check_days(days_per_week: int) -> int:
+    """The intake's days a week, checked: a whole number from 1 to 7."""
+    if isinstance(days_per_week, bool) or not isinstance(days_per_week, int) \
+            or not 1 <= days_per_week <= 7:
+        raise UsageError(f"days per week must be a whole number from 1 to 7, got "
+                         f"{shorten(days_per_week, 24)}")
+    return days_per_week
+
+
 def make_state(comfortable_min: float, days_per_week: int, figure8_twice_daily: bool,
                today: date) -> ProgrammeState:
     """Check the intake answers and start a programme on ``today``."""
-    if not 0 < comfortable_min <= 180:
-        raise UsageError(f"comfortable minutes must be between 1 and 180, got {comfortable_min}")
-    if not 1 <= days_per_week <= 7:
-        raise UsageError(f"days per week must be 1 to 7, got {days_per_week}")
-    return ProgrammeState(Intake(float(comfortable_min), int(days_per_week),
+    return ProgrammeState(Intake(check_minutes(comfortable_min), check_days(days_per_week),
                                  bool(figure8_twice_daily)), today)
 
 

@@ -32,9 +32,12 @@ def load_state(path: Path | None = None) -> ProgrammeState | None:
         started = raw["started_on"]
         if not isinstance(started, date):
             started = date.fromisoformat(str(started))
-        return make_state(float(raw["comfortable_min"]), int(raw["days_per_week"]),
+        days = raw["days_per_week"]
+        if isinstance(days, float) and days.is_integer():
+            days = int(days)
+        return make_state(float(raw["comfortable_min"]), days,
                           bool(raw.get("figure8_twice_daily", False)), started)
-    except (TypeError, KeyError, ValueError) as err:
+    except (TypeError, KeyError, ValueError, OverflowError) as err:
         problem = " ".join(str(err).split())
         raise UsageError(f"{path}: the programme file is damaged ({problem}); "
                          f"{RESTART_HINT}") from None

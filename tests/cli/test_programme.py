@@ -181,6 +181,64 @@ def test_prompt_defaults_are_whole_numbers(run: Callable[..., Any], terminal: No
     assert "10-minute walk" in out
 
 
+BAD_MINUTES = ["nan", "NaN", "inf", "-inf", "1e400", "   ", "0", "-3", "181", "1e300",
+               "9" * 900_000, "ten", "\x1b[2J"]
+BAD_DAYS = ["nan", "inf", "0", "8", "3.5", "99999999999999999999", "9" * 900_000, " ", "x"]
+
+
+@pytest.mark.parametrize("bad", BAD_MINUTES)
+def test_the_minutes_prompt_refuses_what_is_no_number_of_minutes_and_asks_again(
+        run: Callable[..., Any], coach_home: Path, terminal: None, bad: str) -> None:
+    out = run("plan", input=f"n\n{bad}\n8\n3\nn\n").output
+    assert out.count("How many minutes can you walk comfortably today?") == 2
+    error = next(line for line in out.splitlines() if line.startswith("Error: "))
+    assert len(error) < 160 and "\x1b" not in error  # one short line, no raw input
+    assert re.search(r"above 0|number|too long", error), error
+    assert "8-minute walk" in out and "Traceback" not in out
+    assert (coach_home / "config" / "programme.yaml").exists()
+
+
+@pytest.mark.parametrize("bad", BAD_DAYS)
+def test_the_days_prompt_refuses_what_is_no_number_of_days_and_asks_again(
+        run: Callable[..., Any], terminal: None, bad: str) -> None:
+    out = run("plan", input=f"n\n8\n{bad}\n2\nn\n").output
+    assert out.count("How many days a week can you walk?") == 2
+    error = next(line for line in out.splitlines() if line.startswith("Error: "))
+    assert len(error) < 160 and re.search(r"1 to 7|number|too long", error), error
+    assert "Mon 02 Mar" in out and "Thu 05 Mar" in out and "Wed 04 Mar" not in out  # 2 days
+
+
+@pytest.mark.parametrize("option, bad", [("--minutes", v) for v in ("nan", "inf", "", "1e400",
+                                                                    "181", "1e300", "0")]
+                         + [("--days", v) for v in ("", "8", "0", "99999999999999999999",
+                                                     "3.5", "nan")])
+def test_bad_intake_options_exit_2_in_one_line(run: Callable[..., Any], coach_home: Path,
+                                               option: str, bad: str) -> None:
+    given = {"--minutes": "8", "--days": "3", option: bad}
+    out = run("plan", "--minutes", given["--minutes"], "--days", given["--days"],
+              "--no-red-flags", code=2).output
+    errors = [line for line in out.splitlines() if line.startswith(("coach: ", "Error: "))]
+    assert len(errors) == 1 and len(errors[0]) < 160 and "Traceback" not in out, out
+    assert not (coach_home / "config" / "programme.yaml").exists()
+
+
+@pytest.mark.parametrize("text", ["days_per_week: .inf", "days_per_week: .nan",
+                                  "days_per_week: 1" + "0" * 400, "comfortable_min: .inf",
+                                  "comfortable_min: .nan", "days_per_week: '3'"])
+def test_a_programme_file_with_impossible_numbers_is_one_line(
+        run: Callable[..., Any], coach_home: Path, text: str) -> None:
+    good = {"started_on": "2026-03-02", "comfortable_min": "8", "days_per_week": "3"}
+    key, value = text.split(": ", 1)
+    good[key] = value
+    (coach_home / "config").mkdir(parents=True, exist_ok=True)
+    (coach_home / "config" / "programme.yaml").write_text(
+        "".join(f"{k}: {v}\n" for k, v in good.items()))
+    out = run("plan", code=2).output
+    assert out.count("\n") == 1 and re.search("the programme file is damaged|cannot read the "
+                                              "programme", out), out
+    assert "coach plan --restart" in out
+
+
 def test_a_damaged_programme_file_is_one_line(run: Callable[..., Any], coach_home: Path) -> None:
     (coach_home / "config").mkdir(parents=True, exist_ok=True)
     (coach_home / "config" / "programme.yaml").write_text("started_on: [2026\nx: {\n")

@@ -79,8 +79,11 @@ def test_the_start_is_what_is_comfortable_within_5_to_10(comfortable: float, sta
     assert routine.duration_s == start * 60 + cool_down_s(start)
 
 
-@pytest.mark.parametrize("args, message", [((0, 3), "comfortable"), ((10, 0), "days"),
-                                           ((10, 8), "days"), ((-5, 3), "comfortable")])
+@pytest.mark.parametrize("args, message", [
+    ((0, 3), "comfortable"), ((10, 0), "days"), ((10, 8), "days"), ((-5, 3), "comfortable"),
+    ((float("nan"), 3), "comfortable"), ((float("inf"), 3), "comfortable"),
+    ((181, 3), "comfortable"), ((10, 3.5), "days"), ((10, True), "days"),
+    ((10, 10 ** 400), "days")])
 def test_bad_intake_is_refused(args: tuple[float, int], message: str) -> None:
     with pytest.raises(UsageError, match=message):
         make_state(*args, False, MONDAY)
