@@ -236,7 +236,8 @@ def weekly_walk_routine(minutes: int, rotation: int, week: int, *, variant: int 
     The cool-down stretches come after the walking minutes (:func:`cool_down_s`).
     ``variant`` and ``briefing`` are the routine's (see :func:`next_session`).
     """
-    warm_s = max(60, min(300, round(minutes * 60 * 0.2 / 60) * 60))
+    # a briefing (doctor check, red flags) is said in the warm-up: give it two minutes
+    warm_s = max(120 if briefing else 60, min(300, round(minutes * 60 * 0.2 / 60) * 60))
     main_s = minutes * 60 - warm_s
     pace = "slow" if minutes < 10 else "easy" if minutes < 20 else "moderate"
     segs: list[Segment | Repeat] = [Segment("warm-up", warm_s, title="Warm-up", pace="slow")]

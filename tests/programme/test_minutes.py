@@ -56,3 +56,20 @@ def test_a_walker_who_walks_every_session_as_planned_is_at_100_percent(tmp_path)
     assert [r.week for r in rows] == [1, 2, 3, 4]
     assert all(r.walked_min == r.planned_min for r in rows)
     assert [line.split()[5] for line in format_table(rows).splitlines()[2:6]] == ["100"] * 4
+
+
+def test_the_report_finds_left_right_pairs_and_one_sided_holds() -> None:
+    from coach.programme.plan import weekly_walk_routine
+    from coach.session import session_timeline
+    from scripts.minutes_table import Hold, in_pairs, stretch_holds
+
+    def hold(name: str, side: str) -> Hold:
+        return Hold(name, side, 0.0, 0.0)
+
+    assert in_pairs([hold("Toe", ""), hold("Lunge", "L"), hold("Lunge", "R")])
+    assert not in_pairs([hold("Lunge", "L"), hold("Twist", "R")])
+    assert not in_pairs([hold("Lunge", "L"), hold("Lunge", "R"), hold("Lunge", "L")])
+    timeline, _ = session_timeline(weekly_walk_routine(20, 1, 3), estimate=True)
+    holds = stretch_holds(timeline, load_techniques())
+    assert holds and all(h.release_end_s > h.said_end_s for h in holds)
+    assert {h.side for h in holds} <= {"", "L", "R"}

@@ -133,3 +133,16 @@ def test_the_first_session_and_the_flare_up_track_say_the_red_flags(compiled) ->
     assert all(line in texts for line in briefing)
     walk_on = weekly_walk_routine(8, 1, 1, variant=1)
     assert not walk_on.briefing
+
+
+def test_the_briefing_and_the_bouts_leave_no_cue_dropped(compiled) -> None:
+    """The first session's warm-up has room for the briefing and its own lines; no
+    main walk drops a cue (the figure-8 walk's last form cue against the closing and
+    the cool-down's stretches are the compiler's: tests/compiler)."""
+    for session, tl in compiled:
+        if session.kind == "figure-8":
+            continue
+        dropped = [str(w) for w in tl.warnings if w.action == "dropped"]
+        assert not dropped, (session.routine.title, dropped)
+        if session.routine.briefing:
+            assert tl.sections[0].end_s >= 120
