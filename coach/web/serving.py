@@ -10,8 +10,11 @@ beside something else (``coach schedule run --serve``).
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import socket
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -60,9 +63,11 @@ class PreparedSite:
         return lines
 
     def start(self) -> RunningServer:
+        """Serve in a thread, with the background renderer (stop with ``.stop()``)."""
+        from coach.web.prerender import Prerenderer
         from coach.web.server import RunningServer, make_app
 
-        return RunningServer(make_app(self.site), self.sock).start()
+        return RunningServer(make_app(self.site), self.sock, Prerenderer(self.site)).start()
 
 
 def prepare_site(env: Environment, host: str | None, port: int = DEFAULT_PORT, *,
@@ -103,15 +108,35 @@ def check_options(host: str | None, port: int, days: int, all_interfaces: bool) 
 
 
 def run_site(prepared: PreparedSite) -> None:
-    """Serve in the foreground until Ctrl-C or SIGTERM (then stop cleanly)."""
+    """Serve in the foreground, the background renderer beside it, until Ctrl-C or
+    SIGTERM (then both stop cleanly)."""
+    from coach.web.prerender import Prerenderer
     from coach.web.server import make_app, serve_forever
 
+    prerender = Prerenderer(prepared.site).start()
     try:
-        serve_forever(make_app(prepared.site), prepared.sock)
+        with sigterm_as_ctrl_c():  # uvicorn shuts down, then passes the signal on
+            serve_forever(make_app(prepared.site), prepared.sock)
     except KeyboardInterrupt:
-        pass  # uvicorn has shut down cleanly and passes the Ctrl-C on
+        pass
     finally:
+        prerender.stop()
         prepared.sock.close()
+
+
+@contextlib.contextmanager
+def sigterm_as_ctrl_c() -> Iterator[None]:
+    """While inside, SIGTERM (``kill``, ``systemctl stop``) raises KeyboardInterrupt in
+    the main thread as Ctrl-C does, so the caller's clean stop runs; its default
+    action ended the process on the spot. Elsewhere than the main thread: nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _can_encode(encoding: str | None) -> bool:
