@@ -106,5 +106,9 @@ def serve(env: Environment, host: str | None, port: int | None, all_interfaces: 
                             log=lambda line: click.echo(line, err=True))
     for line in prepared.banner(qr=True, encoding=getattr(env.stdout, "encoding", None)):
         click.echo(line)
-    run_site(prepared)
+    signum = run_site(prepared)
     click.echo("Stopped.")
+    if signum is not None:  # SIGTERM: 143, as every command a signal ends (Ctrl-C: 0)
+        from coach.live.keys import interrupt_exit_status
+
+        raise SystemExit(interrupt_exit_status(signum))

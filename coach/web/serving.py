@@ -107,9 +107,10 @@ def check_options(host: str | None, port: int, days: int, all_interfaces: bool) 
     return None if host is None else check_host(host, all_interfaces)
 
 
-def run_site(prepared: PreparedSite) -> None:
+def run_site(prepared: PreparedSite) -> int | None:
     """Serve in the foreground, the background renderer beside it, until Ctrl-C or
-    SIGTERM (then both stop cleanly)."""
+    SIGTERM (then both stop cleanly). Returns the signal that stopped it (None:
+    Ctrl-C)."""
     from coach.web.prerender import Prerenderer
     from coach.web.server import make_app, serve_forever
 
@@ -117,22 +118,31 @@ def run_site(prepared: PreparedSite) -> None:
     try:
         with sigterm_as_ctrl_c():  # uvicorn shuts down, then passes the signal on
             serve_forever(make_app(prepared.site), prepared.sock)
-    except KeyboardInterrupt:
-        pass
+    except KeyboardInterrupt as err:
+        return getattr(err, "signum", None)
     finally:
         prerender.stop()
         prepared.sock.close()
+    return None
 
 
 @contextlib.contextmanager
 def sigterm_as_ctrl_c() -> Iterator[None]:
-    """While inside, SIGTERM (``kill``, ``systemctl stop``) raises KeyboardInterrupt in
-    the main thread as Ctrl-C does, so the caller's clean stop runs; its default
-    action ended the process on the spot. Elsewhere than the main thread: nothing."""
+    """While inside, SIGTERM (``kill``, ``systemctl stop``) raises
+    :class:`coach.live.keys.EndSignal` (a KeyboardInterrupt) in the main thread, so
+    the caller's clean stop runs as after Ctrl-C (and the command exits 143); its
+    default action ended the process on the spot. Elsewhere than the main thread:
+    nothing. (SIGHUP is left alone: uvicorn does not stop on it.)"""
+    from coach.live.keys import EndSignal
+
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+    def handler(signum: int, _frame: object) -> None:
+        raise EndSignal(signum)
+
+    previous = signal.signal(signal.SIGTERM, handler)
     try:
         yield
     finally:
