@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from coach.cli import echo, pass_env
+from coach.cli.serve import listen_options, serving_beside
 from coach.env import Environment
 from coach.errors import CoachError, UsageError
 
@@ -146,8 +147,13 @@ def remove(schedule_id: str) -> None:
 @click.option("--grace", type=click.FloatRange(0, 180), default=15, show_default=True,
               help="Minutes late a walk may still start (after sleep); later ones are "
               "reported as missed.")
+@click.option("--serve", "serve_too", is_flag=True,
+              help="Serve the podcast feed and the pain page too (as `coach serve` does), "
+              "in this one process.")
+@listen_options
 @pass_env
-def run(env: Environment, export_to: str | None, grace: float) -> None:
+def run(env: Environment, export_to: str | None, grace: float, serve_too: bool,
+        host: str | None, port: int | None, all_interfaces: bool) -> None:
     """Stay in the foreground and start each scheduled walk at its time.
 
     A walk missed while the computer slept is reported and offered, never
@@ -157,6 +163,7 @@ def run(env: Environment, export_to: str | None, grace: float) -> None:
     Examples:
       coach schedule run
       coach schedule run --export-to ~/Sync/walks
+      coach schedule run --serve --port 8765
     """
     from coach.files import output_folder
     from coach.scheduling.daemon import DaemonIO, WalkDaemon
@@ -172,16 +179,17 @@ def run(env: Environment, export_to: str | None, grace: float) -> None:
     daemon = WalkDaemon(entries, env.wall, env.clock,
                         start_walk=lambda routine: start_session(routine, env), io=io,
                         export_to=folder, grace_s=grace * 60)
-    for e in entries:
-        echo(f"Waiting for {e.describe()}")
     from coach.live.keys import EndSignal, interrupt_exit_status
 
-    try:
-        daemon.run()
-    except KeyboardInterrupt as err:  # Ctrl-C: exit 0; SIGTERM/SIGHUP in a walk: 128+N
-        echo("Stopped.")
-        if isinstance(err, EndSignal):
-            raise SystemExit(interrupt_exit_status(err.signum)) from None
+    with serving_beside(env, serve_too, host, port, all_interfaces):
+        for e in entries:
+            echo(f"Waiting for {e.describe()}")
+        try:
+            daemon.run()
+        except KeyboardInterrupt as err:  # Ctrl-C: exit 0; SIGTERM/SIGHUP in a walk: 128+N
+            echo("Stopped.")
+            if isinstance(err, EndSignal):
+                raise SystemExit(interrupt_exit_status(err.signum)) from None
 
 
 def _confirm(question: str, timeout_s: float) -> bool:

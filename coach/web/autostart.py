@@ -16,6 +16,7 @@ import os
 import shlex
 
 from coach.errors import UsageError
+from coach.scheduling.calendar import STOPPED_EXIT_STATUSES
 
 UNIT_NAME = "coach-serve.service"
 
@@ -67,6 +68,8 @@ def systemd_unit(command: list[str], home: str | None = None) -> tuple[str, str]
                            *(_systemd_word(word) for word in args)])
     text = ("[Unit]\nDescription=Walking coach: podcast feed and pain page (coach serve)\n\n"
             f"[Service]\nType=simple\n{env}ExecStart={exec_start}\n"
+            # `systemctl stop` (SIGTERM): a clean stop, exit 143
+            f"SuccessExitStatus={STOPPED_EXIT_STATUSES}\n"
             "Restart=on-failure\nRestartSec=30\n\n[Install]\nWantedBy=default.target\n")
     return UNIT_NAME, text
 

@@ -36,8 +36,11 @@ DESCRIPTION = ("Your walking sessions for the coming days, spoken by your walkin
 
 @dataclass(frozen=True)
 class FeedItem:
+    """An episode and its files; ``rendered`` None: not rendered yet (``length="0"``,
+    the routine's duration)."""
+
     episode: Episode
-    rendered: Rendered
+    rendered: Rendered | None
 
 
 def feed_xml(items: Sequence[FeedItem], base_url: str, language: str | None = None) -> bytes:
@@ -92,20 +95,22 @@ def page_url(base_url: str, episode: Episode) -> str:
 
 def _item(channel: ET.Element, feed_item: FeedItem, base_url: str) -> None:
     episode, rendered = feed_item.episode, feed_item.rendered
+    duration_s = episode.routine.duration_s if rendered is None else rendered.duration_s
+    size = "0" if rendered is None else str(rendered.size_bytes)  # 0: unknown (RSS profile)
     item = ET.SubElement(channel, "item")
     title = f"{episode.at:%a %d %b}: {episode.title}"
     _text(item, "title", title)
     summary = (f"{episode.walking_minutes:g} minutes of walking, "
-               f"{format_clock(rendered.duration_s)} in all. After the walk, log your pain: "
+               f"{format_clock(duration_s)} in all. After the walk, log your pain: "
                f"{page_url(base_url, episode)}")
     _text(item, "description", summary)
     _text(item, "link", page_url(base_url, episode))
     _text(item, "guid", episode.guid, {"isPermaLink": "false"})
     _text(item, "pubDate", email.utils.format_datetime(episode.at))
     ET.SubElement(item, "enclosure", {"url": episode_url(base_url, episode.guid, "mp3"),
-                                      "length": str(rendered.size_bytes), "type": "audio/mpeg"})
+                                      "length": size, "type": "audio/mpeg"})
     _text(item, f"{{{ITUNES}}}title", title)
-    _text(item, f"{{{ITUNES}}}duration", str(round(rendered.duration_s)))
+    _text(item, f"{{{ITUNES}}}duration", str(round(duration_s)))
     _text(item, f"{{{ITUNES}}}summary", summary)
     _text(item, f"{{{ITUNES}}}episodeType", "full")
     _text(item, f"{{{ITUNES}}}explicit", "false")

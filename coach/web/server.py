@@ -6,11 +6,14 @@ A Starlette app run by uvicorn. Everything lives under ``/TOKEN/``
 and files named by an episode's guid (never a path taken from the request).
 :class:`RequestLog` writes one line per request with the token left out.
 
-Routes under ``/TOKEN/``: ``feed.xml``, ``cover.png``,
-``episodes/GUID.{mp3,chapters.json,vtt,srt}`` (rendered on first request,
-then from the cache; HEAD, byte ranges, ETag and Last-Modified come with
-Starlette's ``FileResponse``), the page and the JSON API
-(:mod:`coach.web.page`, :mod:`coach.web.api`).
+Routes under ``/TOKEN/``: ``feed.xml`` (never waits for a render: an episode
+not rendered yet has ``length="0"`` and wakes the background renderer, see
+:mod:`coach.web.prerender`), ``cover.png``,
+``episodes/GUID.{mp3,chapters.json,vtt,srt}`` (rendered on first request if
+the background renderer has not yet, then from the cache; HEAD, byte ranges,
+ETag and Last-Modified come with Starlette's ``FileResponse``; the files are
+pinned while they are sent, so eviction never removes them mid-download), the
+page and the JSON API (:mod:`coach.web.page`, :mod:`coach.web.api`).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
     import uvicorn
 
     from coach.web.episodes import Episode
+    from coach.web.prerender import Prerenderer
 
 _FILE_RE = re.compile(r"([0-9a-f]{20})(\.mp3|\.chapters\.json|\.vtt|\.srt)")
 _SUFFIX_KIND = {suffix: kind for kind, (suffix, _type) in KINDS.items()}
@@ -119,7 +123,9 @@ def make_app(site: Site) -> ASGIApp:
 
         def build() -> bytes:
             episodes = site.episodes()
-            items = [FeedItem(e, site.cache.ensure(e)) for e in episodes]
+            items = [FeedItem(e, site.cache.cached(e)) for e in episodes]
+            if any(item.rendered is None for item in items):
+                site.wake.set()
             return feed_xml(items, site.base_url)
 
         return Response(await run_in_threadpool(build),
@@ -140,12 +146,16 @@ def make_app(site: Site) -> ASGIApp:
             if episode is None:
                 return not_found()
             await run_in_threadpool(site.cache.ensure, episode)
+        site.cache.pin(guid)  # before the stat: eviction either went first or waits
         try:
             stat = path.stat()
         except OSError:
+            site.cache.unpin(guid)
             return not_found()
-        response = FileResponse(path, media_type=KINDS[kind][1], stat_result=stat)
+        response = PinnedFile(path, media_type=KINDS[kind][1], stat_result=stat,
+                              release=functools.partial(site.cache.unpin, guid))
         if request.headers.get("if-none-match") == response.headers["etag"]:
+            site.cache.unpin(guid)
             return Response(status_code=304, headers={"ETag": response.headers["etag"]})
         return response
 
@@ -156,6 +166,20 @@ def make_app(site: Site) -> ASGIApp:
     app = Starlette(routes=routes)
     app.add_exception_handler(404, lambda request, exc: not_found())
     return RequestLog(TokenGate(app, site.token), lambda line: site.log(line))
+
+
+class PinnedFile(FileResponse):
+    """A file response that calls ``release`` once it has been sent (or failed)."""
+
+    def __init__(self, *args: Any, release: Callable[[], None], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._release = release
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._release()
 
 
 def _extra_routes(site: Site) -> list[Route]:
@@ -180,11 +204,14 @@ def _find(site: Site, guid: str) -> Episode | None:
 
 
 class RunningServer:
-    """A uvicorn server on an open socket, run in a thread (tests, ``schedule run``)."""
+    """A uvicorn server on an open socket, run in a thread (tests, ``schedule run``),
+    with the background renderer beside it when given."""
 
-    def __init__(self, app: ASGIApp, sock: socket.socket) -> None:
+    def __init__(self, app: ASGIApp, sock: socket.socket,
+                 prerender: Prerenderer | None = None) -> None:
         self.server = _uvicorn(app)
         self.sock = sock
+        self.prerender = prerender
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]},
                                        name="coach-serve", daemon=True)
 
@@ -195,9 +222,13 @@ class RunningServer:
             if not self.thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the web server did not start")
             time.sleep(0.01)
+        if self.prerender is not None:
+            self.prerender.start()
         return self
 
     def stop(self) -> None:
+        if self.prerender is not None:
+            self.prerender.stop()
         self.server.should_exit = True
         self.thread.join(10)
         self.sock.close()

@@ -10,8 +10,11 @@ beside something else (``coach schedule run --serve``).
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import socket
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -60,9 +63,11 @@ class PreparedSite:
         return lines
 
     def start(self) -> RunningServer:
+        """Serve in a thread, with the background renderer (stop with ``.stop()``)."""
+        from coach.web.prerender import Prerenderer
         from coach.web.server import RunningServer, make_app
 
-        return RunningServer(make_app(self.site), self.sock).start()
+        return RunningServer(make_app(self.site), self.sock, Prerenderer(self.site)).start()
 
 
 def prepare_site(env: Environment, host: str | None, port: int = DEFAULT_PORT, *,
@@ -102,16 +107,46 @@ def check_options(host: str | None, port: int, days: int, all_interfaces: bool) 
     return None if host is None else check_host(host, all_interfaces)
 
 
-def run_site(prepared: PreparedSite) -> None:
-    """Serve in the foreground until Ctrl-C or SIGTERM (then stop cleanly)."""
+def run_site(prepared: PreparedSite) -> int | None:
+    """Serve in the foreground, the background renderer beside it, until Ctrl-C or
+    SIGTERM (then both stop cleanly). Returns the signal that stopped it (None:
+    Ctrl-C)."""
+    from coach.web.prerender import Prerenderer
     from coach.web.server import make_app, serve_forever
 
+    prerender = Prerenderer(prepared.site).start()
     try:
-        serve_forever(make_app(prepared.site), prepared.sock)
-    except KeyboardInterrupt:
-        pass  # uvicorn has shut down cleanly and passes the Ctrl-C on
+        with sigterm_as_ctrl_c():  # uvicorn shuts down, then passes the signal on
+            serve_forever(make_app(prepared.site), prepared.sock)
+    except KeyboardInterrupt as err:
+        return getattr(err, "signum", None)
     finally:
+        prerender.stop()
         prepared.sock.close()
+    return None
+
+
+@contextlib.contextmanager
+def sigterm_as_ctrl_c() -> Iterator[None]:
+    """While inside, SIGTERM (``kill``, ``systemctl stop``) raises
+    :class:`coach.live.keys.EndSignal` (a KeyboardInterrupt) in the main thread, so
+    the caller's clean stop runs as after Ctrl-C (and the command exits 143); its
+    default action ended the process on the spot. Elsewhere than the main thread:
+    nothing. (SIGHUP is left alone: uvicorn does not stop on it.)"""
+    from coach.live.keys import EndSignal
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, _frame: object) -> None:
+        raise EndSignal(signum)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _can_encode(encoding: str | None) -> bool:

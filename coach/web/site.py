@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -24,6 +25,9 @@ class Site:
     cache: EpisodeCache = field(default_factory=EpisodeCache)
     days: int = 3
     log: Callable[[str], None] = lambda line: None
+    #: Set when the feed was fetched with an episode not rendered yet: the
+    #: background renderer (:mod:`coach.web.prerender`) starts a pass.
+    wake: threading.Event = field(default_factory=threading.Event)
 
     @property
     def origin(self) -> str:

@@ -125,6 +125,26 @@ def _running(episode_cache: EpisodeCache) -> Iterator[tuple[Any, Served]]:
 
 
 @pytest.fixture
+def fresh_cache(served: Served, _running: tuple[Any, Served], tmp_path: Path
+                ) -> Iterator[EpisodeCache]:
+    """The running server with an empty cache of its own for this test (nothing
+    rendered yet), put back after."""
+    site, _shared = _running
+    shared_cache = site.cache
+    site.cache = EpisodeCache(tmp_path / "serve")
+    try:
+        yield site.cache
+    finally:
+        site.cache = shared_cache
+
+
+@pytest.fixture
+def running_site(served: Served, _running: tuple[Any, Served]) -> Any:
+    """The running server's Site (its cache, its ``wake`` event)."""
+    return _running[0]
+
+
+@pytest.fixture
 def served(make_env: Callable[..., Any], _running: tuple[Any, Served]) -> Served:
     """The server, answering this test with its Environment (fake clocks) and its
     COACH_HOME (read at each request), and a fresh request log."""

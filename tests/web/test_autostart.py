@@ -63,8 +63,8 @@ def test_systemd_parses_the_unit_back_to_the_same_program(tmp_path, monkeypatch)
     name, text = systemd_unit(command, f"/tmp/{ODD}")
     assert name == "coach-serve.service"
     keys = [row.split("=", 1)[0] for row in text.splitlines() if "=" in row]
-    assert keys == ["Description", "Type", "Environment", "ExecStart", "Restart", "RestartSec",
-                    "WantedBy"]
+    assert keys == ["Description", "Type", "Environment", "ExecStart", "SuccessExitStatus",
+                    "Restart", "RestartSec", "WantedBy"]
     exec_start = next(r for r in text.splitlines() if r.startswith("ExecStart="))
     assert exec_start == ('ExecStart="' + str(script.resolve()).replace("%", "%%")
                           + '" "serve" "--host" "hostwe%%ird $$HOME `x` ;\'q" "--port" '

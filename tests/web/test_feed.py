@@ -12,13 +12,26 @@ import pytest
 pytestmark = pytest.mark.slow
 
 
-def _parse(served):
+def _parse_now(served):
     reply = served.get("feed.xml")
     assert reply.status == 200
     assert reply.headers["content-type"].startswith("application/rss+xml")
     feed = feedparser.parse(reply.body)
     assert not feed.bozo, feed.bozo_exception
     return feed, reply.body
+
+
+def _parse(served):
+    """The feed once every episode is rendered: as AntennaPod does for a length of 0
+    (unknown), a HEAD of each such enclosure (which renders it), then the feed again."""
+    feed, raw = _parse_now(served)
+    pending = [e for e in feed.entries if e.enclosures[0].length == "0"]
+    for entry in pending:
+        href = entry.enclosures[0].href
+        head = served.http(href.removeprefix(f"http://{served.host}:{served.port}"),
+                           method="HEAD")
+        assert head.status == 200 and int(head.headers["content-length"]) > 0
+    return _parse_now(served) if pending else (feed, raw)
 
 
 def test_feed_lists_todays_session_with_exact_enclosure_and_podcast_tags(served, programme):
@@ -74,6 +87,54 @@ def test_changed_session_gets_a_new_guid(served, programme):
     programme(minutes=8, days=3)  # a longer first walk: other content
     after, _ = _parse(served)
     assert before.entries[0].id != after.entries[0].id
+
+
+def test_the_feed_never_waits_for_a_render_and_gives_0_until_the_file_is_there(
+        served, programme, fresh_cache, running_site):
+    programme(minutes=5, days=3)
+    running_site.wake.clear()
+    feed, _ = _parse_now(served)
+    [entry] = feed.entries
+    assert fresh_cache.renders == 0  # the feed rendered nothing
+    assert entry.enclosures[0].length == "0"  # RSS best practice: 0 is "unknown"
+    assert int(entry.itunes_duration) > 0  # the session's length is known before the file
+    assert running_site.wake.is_set()  # the background renderer was woken
+    path = entry.enclosures[0].href.removeprefix(f"http://{served.host}:{served.port}")
+    head = served.http(path, method="HEAD")  # what AntennaPod does for an unknown size
+    assert fresh_cache.renders == 1
+    again, _ = _parse_now(served)
+    assert again.entries[0].id == entry.id  # the same guid before and after the render
+    assert again.entries[0].itunes_duration == entry.itunes_duration
+    assert int(again.entries[0].enclosures[0].length) == int(head.headers["content-length"])
+    assert int(again.entries[0].enclosures[0].length) == len(served.http(path).body)
+
+
+def test_a_file_being_downloaded_is_not_evicted(served, programme, fresh_cache):
+    import socket
+    import time
+
+    programme(minutes=5, days=3)
+    feed, _ = _parse(served)
+    guid = feed.entries[0].id
+    whole = served.get(f"episodes/{guid}.mp3").body
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a slow phone
+    sock.connect((served.host, served.port))
+    sock.sendall(f"GET /{served.token}/episodes/{guid}.mp3 HTTP/1.1\r\n"
+                 f"Host: {served.host}\r\nConnection: close\r\n\r\n".encode())
+    received = sock.recv(1000)
+    assert received.startswith(b"HTTP/1.1 200")
+    assert fresh_cache._pins.get(guid) == 1  # still sending
+    assert fresh_cache.evict(set(), grace_s=0, max_old_bytes=0) == []
+    while chunk := sock.recv(65536):
+        received += chunk
+    sock.close()
+    assert received[received.index(b"\r\n\r\n") + 4:] == whole
+    deadline = time.monotonic() + 5
+    while fresh_cache._pins.get(guid) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert fresh_cache.evict(set(), grace_s=0, max_old_bytes=0) == [guid]
+    assert served.get(f"episodes/{guid}.mp3", method="HEAD").status == 200  # rendered again
 
 
 def test_ranges_head_and_etag(served, programme):
