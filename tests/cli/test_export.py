@@ -249,3 +249,20 @@ def test_a_full_disk_is_one_line_exit_1_and_nothing_left(cli, tmp_path, routine_
         f"coach: could not write {out}: No space left on device")
     assert "Traceback" not in result.output
     assert not (tmp_path / "new").exists()  # not even the folder it made
+
+
+def test_more_sections_than_a_chapter_table_holds_are_refused_by_check_and_export(
+        cli, tmp_path, monkeypatch):
+    from tests.routines.test_budget import sections
+
+    monkeypatch.chdir(tmp_path)
+    routine = tmp_path / "many.yaml"
+    routine.write_text(sections(1), encoding="utf-8")  # 256 sections, repeats unrolled
+    line = f"{routine}:3:3: too many sections (over 255, repeats counted; an MP3's chapter "
+    for command in (["check", str(routine)], ["export", str(routine), "-o", "many.mp3"]):
+        result = cli(*command)
+        assert result.exit_code == 2, result.output
+        (only,) = result.output.strip().splitlines()  # one line, before any speech work
+        assert only.startswith(line), only
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["many.yaml"]
+    assert nothing_synthesised()
