@@ -52,7 +52,7 @@ def test_two_processes_write_what_one_writes(routines, tmp_path):
         assert a.with_suffix(".lrc").read_text() == b.with_suffix(".lrc").read_text()
     assert serial[3].read_text() == parallel[3].read_text()
     keys = [ID3(p).getall(f"TXXX:{CONTENT_KEY_DESC}")[0].text[0] for p in serial[:3]]
-    assert keys[0] == keys[2] != keys[1]  # same routine, same content
+    assert len(set(keys)) == 3  # the same routine twice, but each file has its track number
     assert parts_in(tmp_path / "parallel") == []
 
 
