@@ -31,6 +31,11 @@ WALK_ID, FLARE_ID, FIGURE8_ID = "week-{week}-walk", "flare-up", "figure-8"
 #: Short extra walks beside the main one: they never count toward its dose.
 EXTRA_WALK_IDS = frozenset({FIGURE8_ID})
 COOL_DOWN_SHORT_S, COOL_DOWN_LONG_S = 180, 270  # 4 of the 6 stretch holds; all of them
+#: "With pace changes" walks (:func:`pace_changes`): from this length, this many bouts,
+#: after at least this much steady walking.
+PACE_CHANGES_FROM_MIN = 15
+MIN_BOUTS, MAX_BOUTS = 3, 6
+STEADY_MIN_S = 120
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,13 @@ def next_session(state: ProgrammeState, history_records: Sequence[WalkRecord],
                  today: date, standing: Standing | None = None) -> PlannedSession:
     """Today's main walk: its dose follows the progression rules.
 
+    Its routine's ``variant`` is the walk's number in the programme (the main walks
+    logged before it, counting from 0), so consecutive sessions differ by one and the
+    compiler starts its pools of lines at a different place each time; the same history
+    on the same day always gives the same routine. The programme's first walk (no main
+    walk logged yet) and every flare-up walk have ``briefing``: the doctor check and the
+    red flags are said before the walk.
+
     ``standing`` is ``replay(history_records, state.start_min, today)`` when the
     caller already has it.
     """
@@ -131,11 +143,12 @@ def next_session(state: ProgrammeState, history_records: Sequence[WalkRecord],
     week = week_of(state, today)
     done_today = any(is_main_walk(r) and r.started_at.date() == today for r in history_records)
     note = " Today's walk is already logged; this is the next one." if done_today else ""
-    if st.track == "flare":
-        return PlannedSession(flare_routine(), f"{st.reason}{note}", week, today, "flare-up",
-                              FLARE_WALK_MIN)
     rotation = sum(1 for r in history_records if is_main_walk(r))
-    routine = weekly_walk_routine(st.minutes, rotation, week)
+    if st.track == "flare":
+        return PlannedSession(flare_routine(variant=rotation), f"{st.reason}{note}", week,
+                              today, "flare-up", FLARE_WALK_MIN)
+    routine = weekly_walk_routine(st.minutes, rotation, week, variant=rotation,
+                                  briefing=rotation == 0)
     return PlannedSession(routine, f"{st.reason}{note}", week, today, "walk", st.minutes)
 
 
@@ -146,7 +159,9 @@ def figure8_session(state: ProgrammeState, history_records: Sequence[WalkRecord]
     minutes = FIGURE8_MIN if st.track == "flare" else min(FIGURE8_MAX, FIGURE8_MIN + st.step)
     why = ("gentle during the flare-up" if st.track == "flare"
            else "grows a minute with each step of the main walk")
-    return PlannedSession(figure8_routine(minutes, slot), f"Figure-8, {minutes} minutes: {why}.",
+    variant = 2 * max(0, (today - state.started_on).days) + (slot == "evening")
+    return PlannedSession(figure8_routine(minutes, slot, variant),
+                          f"Figure-8, {minutes} minutes: {why}.",
                           week_of(state, today), today, "figure-8", minutes + 1, slot)
 
 
@@ -195,13 +210,15 @@ def cool_down_s(walk_min: float) -> int:
     return COOL_DOWN_SHORT_S if walk_min < 15 else COOL_DOWN_LONG_S
 
 
-def weekly_walk_routine(minutes: int, rotation: int, week: int) -> Routine:
+def weekly_walk_routine(minutes: int, rotation: int, week: int, *, variant: int = 0,
+                        briefing: bool = False) -> Routine:
     """``minutes`` of walking (warm-up, form, one technique of the day), then stretches.
 
     The technique rotates walk by walk: plain heel-toe walking (with pace
-    changes from 15 minutes), backward walking (from 10-minute walks, up to 10
-    minutes of it), side-steps (from 8-minute walks). The cool-down stretches
-    come after the walking minutes (:func:`cool_down_s`).
+    changes from 15 minutes: :func:`pace_changes`), backward walking (from
+    10-minute walks, up to 10 minutes of it), side-steps (from 8-minute walks).
+    The cool-down stretches come after the walking minutes (:func:`cool_down_s`).
+    ``variant`` and ``briefing`` are the routine's (see :func:`next_session`).
     """
     warm_s = max(60, min(300, round(minutes * 60 * 0.2 / 60) * 60))
     main_s = minutes * 60 - warm_s
@@ -210,46 +227,73 @@ def weekly_walk_routine(minutes: int, rotation: int, week: int) -> Routine:
     if minutes >= 8:
         segs.append(Segment("posture-check", 60, title="Posture check", pace="easy"))
         main_s -= 60
-    extra: Segment | Repeat | None = None
+    tail: tuple[Segment | Repeat, ...] = ()  # the day's technique, after the steady walking
     kind = rotation % 3
     label = ""
     if kind == 1 and minutes >= 10:
-        extra = Segment("backward", min(600, max(120, round(main_s * 0.3 / 60) * 60)),
-                        title="Backward walking", pace="slow")
+        tail = (Segment("backward", min(600, max(120, round(main_s * 0.3 / 60) * 60)),
+                        title="Backward walking", pace="slow"),)
         label = " with backward walking"
     elif kind == 2 and minutes >= 8:
-        extra = Segment("side-step", min(300, max(120, round(main_s * 0.2 / 60) * 60)),
-                        title="Side-steps", pace="slow")
+        tail = (Segment("side-step", min(300, max(120, round(main_s * 0.2 / 60) * 60)),
+                        title="Side-steps", pace="slow"),)
         label = " with side-steps"
-    elif kind == 0 and minutes >= 15:
-        times = max(1, min(4, int(main_s * 0.4 // 180)))
-        extra = Repeat(times, (Segment("heel-toe", 120, title="Easy", pace="easy"),
-                               Segment("pace-change", 60, title="Brisk", pace="brisk")))
+    elif kind == 0 and minutes >= PACE_CHANGES_FROM_MIN:
+        tail = pace_changes(minutes, main_s)
         label = " with pace changes"
-    extra_s = 0 if extra is None else round(total_duration_s((extra,)))
-    segs.append(Segment("heel-toe", main_s - extra_s, title="Heel-toe walking", pace=pace))
-    if extra is not None:
-        segs.append(extra)
+    steady_s = main_s - round(total_duration_s(tail))
+    segs += [Segment("heel-toe", steady_s, title="Heel-toe walking", pace=pace), *tail]
     segs.append(Segment("cool-down", cool_down_s(minutes), title="Cool-down stretches"))
     return Routine(id=WALK_ID.format(week=week),
                    title=f"Week {week}: {minutes}-minute walk{label}, then stretches",
                    segments=tuple(segs), source="<programme>",
-                   description="Today's walk from your programme, then stretches.")
+                   description="Today's walk from your programme, then stretches.",
+                   briefing=briefing, variant=variant)
 
 
-def flare_routine() -> Routine:
-    """Five gentle minutes on flat ground while a flare-up settles, then stretches."""
+def interval_bouts_s(minutes: int) -> tuple[int, int]:
+    """The (brisk, easy) bout lengths of a walk's pace changes: longer bouts for
+    longer walks, an easy bout never shorter than the brisk one before it."""
+    if minutes < 20:
+        return 60, 90
+    if minutes < 25:
+        return 90, 90
+    return 120, 120
+
+
+def pace_changes(minutes: int, main_s: int) -> tuple[Repeat, Segment]:
+    """Real intervals for a ``minutes`` walk whose main part (after the warm-up and the
+    posture check) lasts ``main_s``: :data:`MIN_BOUTS` to :data:`MAX_BOUTS` rounds of
+    a brisk bout then an easy one (:func:`interval_bouts_s`), as many as fit while at
+    least :data:`STEADY_MIN_S` of steady walking comes before them, then an easing-off
+    at a slow pace before the cool-down stretches. The walking minutes stay ``minutes``:
+    the bouts replace steady walking."""
+    brisk_s, easy_s = interval_bouts_s(minutes)
+    easing_s = 60 if minutes < 20 else 120
+    room = main_s - easing_s - STEADY_MIN_S
+    bouts = max(MIN_BOUTS, min(MAX_BOUTS, room // (brisk_s + easy_s)))
+    repeat = Repeat(bouts, (Segment("pace-change", brisk_s, title="Brisk", pace="brisk"),
+                            Segment("pace-change", easy_s, title="Easy", pace="easy")))
+    return repeat, Segment("walk", easing_s, title="Easing off", pace="slow")
+
+
+def flare_routine(variant: int = 0) -> Routine:
+    """Five gentle minutes on flat ground while a flare-up settles, then stretches; the
+    red flags are said before it (``briefing``)."""
     segs = (Segment("warm-up", 120, title="Very easy start", pace="slow"),
             Segment("posture-check", 60, title="Relaxed posture", pace="slow"),
             Segment("heel-toe", 120, title="Gentle walking", pace="slow"),
             Segment("cool-down", COOL_DOWN_SHORT_S, title="Gentle stretches"))
     return Routine(id=FLARE_ID, title="Flare-up: short and gentle", segments=segs,
                    source="<programme>",
-                   description="Short, gentle walk on flat ground; no pushing.")
+                   description="Short, gentle walk on flat ground; no pushing.",
+                   briefing=True, variant=variant)
 
 
-def figure8_routine(minutes: int, slot: str) -> Routine:
+def figure8_routine(minutes: int, slot: str, variant: int = 0) -> Routine:
+    """A short figure-8 walk; ``variant``: one more for each figure-8 walk of the programme."""
     segs = (Segment("warm-up", 60, title="Warm-up", pace="slow"),
             Segment("figure-8", minutes * 60, title="Figure-8 walking", pace="slow"))
     return Routine(id=FIGURE8_ID, title=f"Figure-8 walk ({slot})", segments=segs,
-                   source="<programme>", description="Small steps in a figure-8, pelvis level.")
+                   source="<programme>", description="Small steps in a figure-8, pelvis level.",
+                   variant=variant)

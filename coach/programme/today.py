@@ -16,7 +16,7 @@ from coach.errors import UsageError
 if TYPE_CHECKING:
     from coach.programme.history import WalkRecord
     from coach.programme.plan import PlannedSession, ProgrammeState
-    from coach.programme.upcoming import UpcomingSession
+    from coach.programme.upcoming import ProgrammeSession, UpcomingSession
     from coach.routines.model import Routine
 
 PLAN_REF = "plan"  # a schedule for "whatever the programme says today"
@@ -71,17 +71,23 @@ def routine_for_ref(ref: str, today: date) -> Routine:
     return session.routine
 
 
-def upcoming_programme_routines(weeks: int, today: date) -> list[tuple[Routine, str]]:
-    """The programme's sessions for the next ``weeks`` weeks, each with a file stem
-    (``NN-DAY-ROUTINE``); UsageError when there is no programme yet."""
-    from coach.programme.plan import upcoming_sessions
+def load_programme_sessions(weeks: int, today: date) -> list[ProgrammeSession]:
+    """The saved programme's sessions for the next ``weeks`` weeks, each with its week,
+    day, date, numbers and file stem (:class:`coach.programme.upcoming.ProgrammeSession`);
+    UsageError when there is no programme yet."""
+    from coach.programme.upcoming import programme_sessions
 
     state, records = load_programme()
     if state is None:
         raise UsageError("you have no programme yet: run `coach plan` first")
-    sessions = upcoming_sessions(state, records, today, weeks)
-    return [(s.routine, f"{i:02d}-{s.day.isoformat() if s.day else 'next'}-{s.routine.id}")
-            for i, s in enumerate(sessions, 1)]
+    return programme_sessions(state, records, today, weeks)
+
+
+def upcoming_programme_routines(weeks: int, today: date) -> list[tuple[Routine, str]]:
+    """The programme's sessions for the next ``weeks`` weeks, each with a file stem
+    (``NN-DAY-ROUTINE``); UsageError when there is no programme yet. (The routines and
+    stems of :func:`load_programme_sessions`.)"""
+    return [(s.routine, s.stem) for s in load_programme_sessions(weeks, today)]
 
 
 def load_upcoming(today: date, days: int = 7) -> list[UpcomingSession]:

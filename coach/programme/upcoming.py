@@ -13,6 +13,11 @@ place of a routine id (:func:`parse_session_id` reads it back).
 Walking minutes and session minutes: ``walking_minutes`` is the programme's dose,
 the minutes spent walking (the warm-up walk counts, stretches do not);
 ``session_minutes`` is the whole session as played, stretches included.
+
+A :class:`ProgrammeSession` is what exporting the programme needs of each session
+(:func:`programme_sessions`): the routine, its programme week, its day in that week,
+its date, its number overall and within its week (track numbers, one playlist per
+week) and its file stem.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from datetime import date, timedelta
 from coach.errors import UsageError
 from coach.programme.history import WalkRecord
 from coach.programme.plan import PlannedSession, ProgrammeState, upcoming_sessions
+from coach.routines.model import Routine
 
 MAX_DAYS = 366
 SLOTS = ("walk", "figure-8-morning", "figure-8-evening")
@@ -84,3 +90,44 @@ def upcoming(state: ProgrammeState, records: Sequence[WalkRecord], today: date,
     end = today + timedelta(days=days)
     sessions = upcoming_sessions(state, records, today, (days + 6) // 7)
     return [to_upcoming(s) for s in sessions if s.day is not None and s.day < end]
+
+
+@dataclass(frozen=True)
+class ProgrammeSession:
+    """One session of the programme as exported: a file of its own.
+
+    ``week`` is the programme's week (week 1 begins the day ``coach plan`` started
+    the programme, so an export made in week 3 begins at 3); ``day`` is the day of
+    that week (1-7, day 1 being the programme's first weekday); ``number`` counts the
+    exported sessions from 1 and ``number_in_week`` the sessions of its week from 1
+    (figure-8 walks included, in order); ``stem`` is the file name without its
+    suffix, ``NN-YYYY-MM-DD-ROUTINE`` (``NN`` is ``number``); ``id`` is the session id
+    ``coach log`` takes.
+    """
+
+    routine: Routine
+    week: int
+    day: int
+    date: date
+    number: int
+    number_in_week: int
+    stem: str
+    id: str
+
+
+def programme_sessions(state: ProgrammeState, records: Sequence[WalkRecord], today: date,
+                       weeks: int) -> list[ProgrammeSession]:
+    """The programme's sessions of the next ``weeks`` weeks from ``today``, in order, if
+    every walk goes as planned (:func:`coach.programme.plan.upcoming_sessions`)."""
+    out: list[ProgrammeSession] = []
+    in_week: dict[int, int] = {}
+    for number, session in enumerate(upcoming_sessions(state, records, today, weeks), 1):
+        assert session.day is not None
+        in_week[session.week] = in_week.get(session.week, 0) + 1
+        out.append(ProgrammeSession(
+            routine=session.routine, week=session.week,
+            day=max(0, (session.day - state.started_on).days) % 7 + 1, date=session.day,
+            number=number, number_in_week=in_week[session.week],
+            stem=f"{number:02d}-{session.day.isoformat()}-{session.routine.id}",
+            id=session_id(session.day, session)))
+    return out

@@ -44,10 +44,14 @@ def check_host(host: str, all_interfaces: bool) -> str:
     return text
 
 
-def open_socket(host: str, port: int) -> socket.socket:
-    """A listening TCP socket on ``host``:``port`` (port 0: any free port)."""
+def check_port(port: int) -> None:
     if not 0 <= port <= 65535:
         raise UsageError(f"--port must be from 0 to 65535, got {port}")
+
+
+def open_socket(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host``:``port`` (port 0: any free port)."""
+    check_port(port)
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as err:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from coach import __version__
 
 if TYPE_CHECKING:
+    from coach.compiler.timeline import Timeline
     from coach.routines.model import Routine
 
 MAX_FEED_DAYS = 14
@@ -48,17 +49,23 @@ class Episode:
     log_as: str  # what `coach log` takes for it: the session id, or the routine id
     walking_minutes: float
     guid: str
+    language: str = "en"  # what its cues are written in: the timeline's language
+
+    @property
+    def feed_language(self) -> str:
+        """The RSS language tag of this episode (``de``, ``en``...)."""
+        from coach.routines.language import feed_language
+
+        return feed_language(self.language)
 
     @property
     def session_minutes(self) -> float:
         return round(self.routine.duration_s / 60, 2)
 
 
-def content_guid(routine: Routine, episode_id: str) -> str:
-    """A stable hash of what the episode says and how (20 hex digits)."""
-    from coach.session import compile_with_library
-
-    timeline = compile_with_library(routine)  # words-per-minute timing: cheap, pure
+def content_guid(routine: Routine, episode_id: str, timeline: Timeline) -> str:
+    """A stable hash of what the episode says and how (20 hex digits); ``timeline``:
+    the routine compiled with the words-per-minute estimate (cheap, pure)."""
     blob = json.dumps({"coach": __version__, "id": episode_id, "timeline": timeline.to_json(),
                        "speech": repr(routine.speech),
                        "pronunciations": repr(routine.pronunciations)},
@@ -85,8 +92,12 @@ def find_episode(episodes: Sequence[Episode], guid: str) -> Episode | None:
 
 def _make(episode_id: str, day: date, at: datetime, routine: Routine, log_as: str,
           walking_minutes: float) -> Episode:
+    from coach.session import compile_with_library
+
+    timeline = compile_with_library(routine)
     return Episode(episode_id, day, at, routine.title, routine, log_as,
-                   round(walking_minutes, 2), content_guid(routine, episode_id))
+                   round(walking_minutes, 2), content_guid(routine, episode_id, timeline),
+                   timeline.language)
 
 
 def _programme_episodes(today: date, zone: tzinfo, days: int) -> list[Episode]:

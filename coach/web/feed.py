@@ -40,8 +40,11 @@ class FeedItem:
     rendered: Rendered
 
 
-def feed_xml(items: Sequence[FeedItem], base_url: str, language: str = "en") -> bytes:
-    """The feed as UTF-8 XML; ``base_url`` is ``http://HOST:PORT/TOKEN/``."""
+def feed_xml(items: Sequence[FeedItem], base_url: str, language: str | None = None) -> bytes:
+    """The feed as UTF-8 XML; ``base_url`` is ``http://HOST:PORT/TOKEN/``. The channel's
+    ``language`` (default: :func:`channel_language` of the episodes); each episode's
+    transcripts carry its own."""
+    language = language or channel_language([item.episode for item in items])
     rss = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(rss, "channel")
     _text(channel, "title", TITLE)
@@ -66,6 +69,14 @@ def feed_xml(items: Sequence[FeedItem], base_url: str, language: str = "en") -> 
     ET.indent(rss)
     body: bytes = ET.tostring(rss, encoding="utf-8", xml_declaration=False)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n"
+
+
+def channel_language(episodes: Sequence[Episode]) -> str:
+    """The language most episodes speak (the earliest one's on a tie; ``en`` for none)."""
+    counts: dict[str, int] = {}
+    for episode in episodes:
+        counts[episode.feed_language] = counts.get(episode.feed_language, 0) + 1
+    return max(counts, key=lambda code: counts[code], default="en")
 
 
 def episode_url(base_url: str, guid: str, kind: str) -> str:
@@ -104,10 +115,11 @@ def _item(channel: ET.Element, feed_item: FeedItem, base_url: str) -> None:
                    "type": "application/json+chapters"})
     ET.SubElement(item, f"{{{PODCAST}}}transcript",
                   {"url": episode_url(base_url, episode.guid, "vtt"), "type": "text/vtt",
-                   "rel": "captions"})
+                   "language": episode.feed_language, "rel": "captions"})
     ET.SubElement(item, f"{{{PODCAST}}}transcript",
                   {"url": episode_url(base_url, episode.guid, "srt"),
-                   "type": "application/srt", "rel": "captions"})
+                   "type": "application/srt", "language": episode.feed_language,
+                   "rel": "captions"})
 
 
 def _text(parent: ET.Element, tag: str, text: str, attrs: dict[str, str] | None = None

@@ -69,16 +69,12 @@ def prepare_site(env: Environment, host: str | None, port: int = DEFAULT_PORT, *
                  all_interfaces: bool = False, new_token: bool = False, days: int = 3,
                  log: Callable[[str], None] = lambda line: None) -> PreparedSite:
     """Check the options, open the listening socket and make the site (nothing served yet)."""
-    from coach.web.address import ALL_INTERFACES, check_host, lan_address, open_socket, url_host
-    from coach.web.episodes import MAX_FEED_DAYS
+    from coach.web.address import ALL_INTERFACES, lan_address, open_socket, url_host
     from coach.web.site import Site
     from coach.web.token import load_token, rotate_token
 
-    if not 1 <= days <= MAX_FEED_DAYS:
-        raise UsageError(f"--days must be from 1 to {MAX_FEED_DAYS}, got {days}")
-    if all_interfaces and host is None:
-        host = "0.0.0.0"
-    name = lan_address() if host is None else check_host(host, all_interfaces)
+    host = check_options(host, port, days, all_interfaces)
+    name = lan_address() if host is None else host
     warnings: list[str] = []
     if name in ALL_INTERFACES:
         warnings.append(f"warning: listening on every network this computer is on ({name}); "
@@ -90,6 +86,20 @@ def prepare_site(env: Environment, host: str | None, port: int = DEFAULT_PORT, *
     sock = open_socket(name, port)
     base_url = f"http://{url_host(sock, name)}:{sock.getsockname()[1]}/{token}/"
     return PreparedSite(Site(env, token, base_url, days=days, log=log), sock, tuple(warnings))
+
+
+def check_options(host: str | None, port: int, days: int, all_interfaces: bool) -> str | None:
+    """The options checked as ``coach serve`` checks them; the host to use (None: the
+    home-network address, found when serving starts)."""
+    from coach.web.address import check_host, check_port
+    from coach.web.episodes import MAX_FEED_DAYS
+
+    if not 1 <= days <= MAX_FEED_DAYS:
+        raise UsageError(f"--days must be from 1 to {MAX_FEED_DAYS}, got {days}")
+    check_port(port)
+    if all_interfaces and host is None:
+        host = "0.0.0.0"
+    return None if host is None else check_host(host, all_interfaces)
 
 
 def run_site(prepared: PreparedSite) -> None:

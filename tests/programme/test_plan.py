@@ -22,7 +22,7 @@ from coach.programme.plan import (
 from coach.programme.store import load_state, save_state, state_path
 from coach.routines.model import Repeat, Routine, Segment
 
-TECHNIQUES = {"warm-up", "posture-check", "heel-toe", "backward", "side-step", "figure-8",
+TECHNIQUES = {"warm-up", "posture-check", "heel-toe", "walk", "backward", "side-step", "figure-8",
               "incline", "pace-change", "rest", "cool-down"}
 MONDAY = date(2026, 3, 2)
 

@@ -52,3 +52,28 @@ def test_saved_programme_and_limits() -> None:
         "2026-03-02-walk", "2026-03-05-walk", "2026-03-09-walk", "2026-03-12-walk"]
     with pytest.raises(UsageError, match="days must be from 1"):
         load_upcoming(DAY, 0)
+
+
+def test_programme_sessions_carry_week_day_date_numbers_and_stem() -> None:
+    from coach.programme.today import load_programme_sessions, upcoming_programme_routines
+    from coach.programme.upcoming import programme_sessions
+
+    state = make_state(10, 3, True, DAY)
+    later = DAY + timedelta(days=9)  # a Wednesday of week 2
+    sessions = programme_sessions(state, [], later, 2)
+    assert [s.number for s in sessions] == list(range(1, len(sessions) + 1))
+    assert {s.week for s in sessions} == {2, 3, 4}
+    first = sessions[0]
+    assert (first.week, first.day, first.date, first.number_in_week) == (2, 3, later, 1)
+    assert first.id == "2026-03-11-figure-8-morning" and first.routine.id == "figure-8"
+    assert first.stem == "01-2026-03-11-figure-8"
+    for s in sessions:
+        assert s.week == (s.date - DAY).days // 7 + 1 and s.day == (s.date - DAY).days % 7 + 1
+        assert s.stem == f"{s.number:02d}-{s.date.isoformat()}-{s.routine.id}"
+        assert parse_session_id(s.id) is not None and s.id.startswith(s.date.isoformat())
+    for week in (2, 3):
+        numbers = [s.number_in_week for s in sessions if s.week == week]
+        assert numbers == list(range(1, len(numbers) + 1))
+    save_state(state)  # the loading helpers give the same, the old one its (routine, stem)
+    assert load_programme_sessions(2, later) == sessions
+    assert upcoming_programme_routines(2, later) == [(s.routine, s.stem) for s in sessions]

@@ -54,7 +54,8 @@ def test_feed_lists_todays_session_with_exact_enclosure_and_podcast_tags(served,
     srt = served.get(f"episodes/{guid}.srt")
     assert srt.headers["content-type"].startswith("application/srt")
     assert srt.body.startswith(b"1\n00:00:")
-    assert f'url="{served.base}episodes/{guid}.vtt" type="text/vtt" rel="captions"'.encode() in raw
+    assert (f'url="{served.base}episodes/{guid}.vtt" type="text/vtt" language="en" '
+            'rel="captions"').encode() in raw
     assert entry.link == f"{served.base}?session=2026-03-02-walk"
 
 
