@@ -63,13 +63,19 @@ def read_yaml(path: Path, what: str, hint: str = "") -> Any:
     A broken file raises :class:`UsageError` on one line:
     ``FILE:LINE:COL: cannot read the WHAT: PROBLEM`` (plus ``hint``).
     """
+    return read_yaml_node(path, what, hint)[0]
+
+
+def read_yaml_node(path: Path, what: str, hint: str = "") -> tuple[Any, Any]:
+    """:func:`read_yaml`'s value and the YAML node it was made from (None for no file
+    or an empty one): its ``start_mark`` places a problem found in the value."""
     import yaml
 
     tail = f"; {hint}" if hint else ""
     try:
         text = read_small_file(path).decode("utf-8")
     except FileNotFoundError:
-        return None
+        return None, None
     except UnicodeDecodeError:
         raise UsageError(f"{path}: cannot read the {what}: not UTF-8 text{tail}") from None
     except NotAFileError as err:
@@ -82,7 +88,12 @@ def read_yaml(path: Path, what: str, hint: str = "") -> Any:
 
     try:
         check_nesting(text)
-        return yaml.load(text, Loader=BoundedLoader)  # noqa: S506 - a SafeLoader
+        loader = BoundedLoader(text)
+        try:
+            node = loader.get_single_node()
+            return (None if node is None else loader.construct_document(node)), node
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)

@@ -42,11 +42,13 @@ class CoachGroup(click.Group):
                 raise
             report(err)
             ctx.exit(int(err.exit_status))
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as err:
             if ctx.meta.get("coach.traceback"):
                 raise
             click.echo("Interrupted.", err=True)
-            ctx.exit(130)
+            from coach.live.keys import interrupt_exit_status
+
+            ctx.exit(interrupt_exit_status(getattr(err, "signum", None)))
         finally:
             _report_skipped()
 

@@ -95,8 +95,10 @@ def walk(env: Environment, routine: str | None, text: bool, device: str | None,
     io = WalkIO(clock=env.clock, now=env.now, out=env.stdout,
                 ask_pain=ask_pain if env.interactive else None, on_saved=print_outcome)
     outcome = walk_routine(chosen, options, io)
-    if outcome.ended_reason == "interrupted":
-        sys.exit(130)
+    if outcome.ended_reason == "interrupted":  # saved; 130 after Ctrl-C, 143 SIGTERM, ...
+        from coach.live.keys import interrupt_exit_status, take_end_signal
+
+        sys.exit(interrupt_exit_status(take_end_signal()))
 
 
 def print_outcome(outcome: WalkOutcome) -> None:

@@ -135,7 +135,7 @@ def remove(schedule_id: str) -> None:
     """
     from coach.scheduling.schedules import load_schedules, remove_schedule, save_schedules
 
-    save_schedules(remove_schedule(load_schedules(), schedule_id))
+    save_schedules(remove_schedule(load_schedules(checked=False), schedule_id))
     echo(f"Removed {schedule_id}.")
 
 
@@ -174,10 +174,14 @@ def run(env: Environment, export_to: str | None, grace: float) -> None:
                         export_to=folder, grace_s=grace * 60)
     for e in entries:
         echo(f"Waiting for {e.describe()}")
+    from coach.live.keys import EndSignal, interrupt_exit_status
+
     try:
         daemon.run()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as err:  # Ctrl-C: exit 0; SIGTERM/SIGHUP in a walk: 128+N
         echo("Stopped.")
+        if isinstance(err, EndSignal):
+            raise SystemExit(interrupt_exit_status(err.signum)) from None
 
 
 def _confirm(question: str, timeout_s: float) -> bool:
@@ -202,10 +206,16 @@ def start_session(routine: Routine, env: Environment) -> WalkOutcome:
     (spoken on the sound device, or printed as text where there is none), on the
     environment's clocks."""
     from coach.cli.live import print_outcome
+    from coach.live.keys import EndSignal, take_end_signal
     from coach.live.walk import WalkIO, WalkOptions, walk_routine
 
-    return walk_routine(routine, WalkOptions(), WalkIO(clock=env.clock, now=env.now,
-                                                       out=env.stdout, on_saved=print_outcome))
+    outcome = walk_routine(routine, WalkOptions(), WalkIO(clock=env.clock, now=env.now,
+                                                          out=env.stdout,
+                                                          on_saved=print_outcome))
+    signum = take_end_signal()
+    if signum is not None:  # SIGTERM/SIGHUP stop the daemon too (the walk is saved)
+        raise EndSignal(signum)
+    return outcome
 
 
 @schedule.command("ics")

@@ -38,6 +38,25 @@ class EndSignal(KeyboardInterrupt):
         self.signum = signum
 
 
+#: The signals that ended walks and are not yet taken (signals are process-wide).
+_ended_by: list[int] = []
+
+
+def take_end_signal() -> int | None:
+    """The signal that ended the last walk (SIGTERM, SIGHUP), once; None after Ctrl-C
+    or when no walk was ended by a signal."""
+    signum = _ended_by[-1] if _ended_by else None
+    _ended_by.clear()
+    return signum
+
+
+def interrupt_exit_status(signum: int | None = None) -> int:
+    """The exit status of a command ended by a signal: 128 + the signal's number, as a
+    shell reports a process the signal killed (SIGINT/Ctrl-C 130, SIGHUP 129,
+    SIGTERM 143); ``None`` is Ctrl-C."""
+    return 128 + int(signal.SIGINT if signum is None else signum)
+
+
 @contextlib.contextmanager
 def signals_as_interrupt() -> Iterator[None]:
     """While inside, SIGTERM and SIGHUP raise :class:`EndSignal` (a KeyboardInterrupt)
@@ -50,6 +69,7 @@ def signals_as_interrupt() -> Iterator[None]:
         return
 
     def handler(signum: int, _frame: FrameType | None) -> None:
+        _ended_by.append(signum)
         raise EndSignal(signum)
 
     previous = {signum: signal.signal(signum, handler) for signum in wanted}

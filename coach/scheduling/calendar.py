@@ -101,6 +101,10 @@ def crontab_lines(entries: Sequence[WalkSchedule], command: str = "coach walk") 
     return lines
 
 
+#: A walk ended by Ctrl-C, SIGHUP or SIGTERM is saved and exits 128 + the signal.
+STOPPED_EXIT_STATUSES = "129 130 143"
+
+
 def systemd_units(entries: Sequence[WalkSchedule], command: str = "coach walk"
                   ) -> list[tuple[str, str]]:
     """(file name, text) pairs: a user .timer and .service per schedule."""
@@ -114,7 +118,9 @@ def systemd_units(entries: Sequence[WalkSchedule], command: str = "coach walk"
                       "Persistent=false\n\n[Install]\nWantedBy=timers.target\n"))
         units.append((f"{name}.service",
                       f"[Unit]\nDescription=Walk: {e.routine}\n\n"
-                      f"[Service]\nType=simple\nExecStart={_command(command, e)}\n"))
+                      f"[Service]\nType=simple\nExecStart={_command(command, e)}\n"
+                      # a walk stopped by `systemctl stop` (SIGTERM) is saved, exits 143
+                      f"SuccessExitStatus={STOPPED_EXIT_STATUSES}\n"))
     return units
 
 

@@ -95,19 +95,79 @@ def schedules_path() -> Path:
     return paths.config_dir() / "schedules.yaml"
 
 
-def load_schedules(path: Path | None = None) -> list[WalkSchedule]:
-    from coach.config import read_yaml
+def load_schedules(path: Path | None = None, checked: bool = True) -> list[WalkSchedule]:
+    """The schedules in ``path`` (the user's file by default); a bad entry is one
+    ``FILE:LINE:COL: message``. ``checked``: an entry that repeats another id, or
+    repeats or overlaps another walk, is refused as `coach schedule add` refuses it (a
+    hand-edited file was taken silently: both walks ran, their systemd units had one
+    name); `coach schedule remove` reads unchecked so the file can be mended with it."""
+    from coach.config import read_yaml_node
 
     path = path or schedules_path()
-    raw = read_yaml(path, "schedules") or {}
-    try:
-        items = raw.get("schedules", []) if isinstance(raw, dict) else None
-        if not isinstance(items, list):
-            raise ValueError("expected a 'schedules:' list")
-        return [WalkSchedule(str(it["id"]), str(it["routine"]), parse_time(str(it["at"])),
-                             parse_days(str(it.get("days", "daily")))) for it in items]
-    except (ValueError, KeyError, TypeError, AttributeError) as err:
-        raise UsageError(f"{path}: cannot read the schedules ({err})") from None
+    raw, node = read_yaml_node(path, "schedules")
+    items = (raw or {}).get("schedules", []) if isinstance(raw or {}, dict) else None
+    if not isinstance(items, list):
+        raise UsageError(f"{_place(path, node)}: cannot read the schedules: expected a "
+                         "'schedules:' list")
+    nodes = _item_nodes(node)
+    entries: list[WalkSchedule] = []
+    for index, item in enumerate(items):
+        item_node = nodes[index] if index < len(nodes) else node
+        where = _place(path, item_node)
+        try:
+            if not isinstance(item, dict):
+                raise ValueError("each entry needs id, routine and at (HH:MM)")
+            entry = WalkSchedule(str(item["id"]), str(item["routine"]),
+                                 parse_time(_as_written(item_node, "at", item["at"])),
+                                 parse_days(str(item.get("days", "daily"))))
+        except KeyError as err:
+            raise UsageError(f"{where}: cannot read the schedules: the entry has no "
+                             f"{err.args[0]!r}") from None
+        except (ValueError, TypeError, AttributeError) as err:
+            raise UsageError(f"{where}: cannot read the schedules: {err}") from None
+        if checked:
+            _check_apart(entries, entry, where)
+        entries.append(entry)
+    return entries
+
+
+def _item_nodes(node: Any) -> list[Any]:
+    """The nodes of the ``schedules:`` list's entries (for their line numbers)."""
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == "schedules" and isinstance(value, yaml.SequenceNode):
+                return list(value.value)
+    return []
+
+
+def _as_written(item_node: Any, key: str, value: object) -> str:
+    """The text of ``key``'s scalar as written: an unquoted ``at: 07:30`` is the
+    YAML 1.1 number 450 (sexagesimal), which the time was, not "450"."""
+    import yaml
+
+    if isinstance(item_node, yaml.MappingNode):
+        for k, v in item_node.value:
+            if k.value == key and isinstance(v, yaml.ScalarNode):
+                return str(v.value)
+    return str(value)
+
+
+def _place(path: Path, node: Any) -> str:
+    mark = getattr(node, "start_mark", None)
+    return str(path) if mark is None else f"{path}:{mark.line + 1}:{mark.column + 1}"
+
+
+def _check_apart(entries: Sequence[WalkSchedule], new: WalkSchedule, where: str) -> None:
+    """UsageError unless ``new`` has its own id and starts apart from every entry."""
+    for old in entries:
+        clash = "repeats the id of" if old.id == new.id else overlap(old, new)
+        if clash:
+            raise UsageError(f"{where}: schedule {new.describe()} {clash} {old.describe()}; "
+                             f"walks start at least {MIN_GAP_MIN} minutes apart, with their "
+                             "own ids: edit the file, or remove one with "
+                             f"`coach schedule remove {new.id}`")
 
 
 def save_schedules(entries: Sequence[WalkSchedule], path: Path | None = None) -> Path:

@@ -66,9 +66,43 @@ def test_a_signal_restores_the_terminal_and_saves_the_walk(tmp_path, coach_home,
     os.close(child_fd)
     os.close(main_fd)
     assert after[3] & termios.ECHO and after == before  # echo back, settings as they were
-    assert proc.returncode == 130, seen[-500:]
+    assert proc.returncode == 128 + signum, seen[-500:]  # 143 SIGTERM, 129 SIGHUP
     history = subprocess.run([sys.executable, "-m", "coach", "history", "--json"], env=env,
                              capture_output=True, text=True, timeout=60)
     (walk,) = json.loads(history.stdout)
     assert (walk["routine"], walk["completed"], walk["ended_reason"], walk["pain_before"]) == (
         "gentle-start", False, "interrupted", 3)
+
+
+def test_sigterm_in_a_scheduled_walk_saves_it_and_stops_the_daemon(tmp_path, coach_home):
+    """`systemctl stop` of `coach schedule run` during a walk: the walk is saved, the
+    daemon stops (it used to go back to waiting) and exits 143, which the printed
+    systemd unit counts as success."""
+    env = _env(tmp_path, coach_home)
+    env["TZ"] = "UTC"
+    due = time.gmtime(time.time() + 60)
+    add = subprocess.run([sys.executable, "-m", "coach", "schedule", "add", "gentle-start",
+                          "--at", f"{due.tm_hour:02d}:{due.tm_min:02d}"], env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert add.returncode == 0, add.stderr
+    main_fd, child_fd = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "coach", "schedule", "run"], env=env,
+                            stdin=child_fd, stdout=child_fd, stderr=child_fd,
+                            start_new_session=True)
+    try:
+        seen = _read_until(main_fd, b"Welcome.", 240)
+        assert b"Welcome." in seen, seen[-500:]
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        seen += _read_until(main_fd, b"Stopped.\r\n", 5)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    os.close(child_fd)
+    os.close(main_fd)
+    assert proc.returncode == 143, seen[-500:]
+    assert b"Back to waiting" not in seen and b"Stopped." in seen, seen[-500:]
+    history = subprocess.run([sys.executable, "-m", "coach", "history", "--json"], env=env,
+                             capture_output=True, text=True, timeout=60)
+    (walk,) = json.loads(history.stdout)
+    assert (walk["routine"], walk["ended_reason"]) == ("gentle-start", "interrupted")

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import hypothesis.strategies as st
 import pytest
-from hypothesis import given, settings
+import yaml
+from hypothesis import HealthCheck, given, settings
 
 from coach.errors import UsageError
 from coach.scheduling.calendar import crontab_lines, systemd_units
@@ -39,7 +40,7 @@ def test_any_id_and_routine_is_refused_or_prints_one_line_each(schedule_id: str,
         assert "/" not in name and "\n" not in name
         keys = [row.split("=", 1)[0] for row in text.splitlines() if "=" in row]
         assert keys in (["Description", "OnCalendar", "Persistent", "WantedBy"],
-                        ["Description", "Type", "ExecStart"])
+                        ["Description", "Type", "ExecStart", "SuccessExitStatus"])
 
 
 def test_a_hand_edited_file_with_a_newline_in_an_id_is_one_line(coach_home: Path) -> None:
@@ -49,7 +50,7 @@ def test_a_hand_edited_file_with_a_newline_in_an_id_is_one_line(coach_home: Path
                     'at: "07:30"}\n')
     with pytest.raises(UsageError) as err:
         load_schedules()
-    assert str(err.value).startswith(f"{path}: cannot read the schedules (schedule id ")
+    assert str(err.value).startswith(f"{path}:2:5: cannot read the schedules: schedule id ")
     assert "\n" not in str(err.value)
 
 
@@ -83,3 +84,56 @@ def test_figure_8_times_that_overlap_another_schedule_are_refused(run) -> None:
     assert "figure-8 at 07:30 overlaps gentle-start-0720" in result.output
     run("schedule", "figure-8", "--morning", "06:30")
     run("schedule", "figure-8", "--morning", "06:40")  # replaces its own, no clash with itself
+
+
+@pytest.mark.parametrize("second, message", [
+    ('{id: a, routine: brisk-30, at: "12:00"}', "3:3: schedule a: brisk-30 at 12:00 every day "
+                                                "repeats the id of a: figure-8 at 07:30"),
+    ('{id: b, routine: figure-8, at: "07:30", days: mon}', "3:3: schedule b: figure-8 at 07:30 "
+                                                          "on mon repeats a: figure-8 at 07:30"),
+    ('{id: c, routine: brisk-30, at: "07:59"}', "3:3: schedule c: brisk-30 at 07:59 every day "
+                                                "overlaps a: figure-8 at 07:30"),
+])
+def test_a_hand_edited_file_that_repeats_or_overlaps_is_refused_at_its_line(
+        run, coach_home: Path, second: str, message: str) -> None:
+    path = schedules_path()
+    path.parent.mkdir(parents=True)
+    path.write_text(f'schedules:\n- {{id: a, routine: figure-8, at: "07:30"}}\n- {second}\n')
+    for command in (["list"], ["run"], ["ics", "-o", str(coach_home / "w.ics")]):
+        out = run("schedule", *command, code=2).output
+        assert out.startswith(f"coach: {path}:{message}") and out.count("\n") == 1, out
+    new_id = second.split(",")[0].removeprefix("{id: ")
+    run("schedule", "remove", new_id)  # the way out the message names works on the file
+    assert [e.id for e in load_schedules()] == (["a"] if new_id != "a" else [])
+
+
+def test_an_unquoted_time_is_the_time_written(coach_home: Path) -> None:
+    path = schedules_path()
+    path.parent.mkdir(parents=True)
+    path.write_text("schedules:\n- {id: a, routine: figure-8, at: 07:30}\n")  # YAML: 450
+    assert [e.at for e in load_schedules()] == [time(7, 30)]
+    path.write_text("schedules:\n- {id: a, routine: figure-8, at: 25:00}\n")
+    with pytest.raises(UsageError, match=r":2:3: .*24-hour clock, like 07:30, got '25:00'"):
+        load_schedules()
+
+
+SCALARS = (st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12)
+           | st.sampled_from(["07:30", "figure-8", "daily", "mon,fri", "id", "at", "routine"]))
+STRUCTURE = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
+                         | st.dictionaries(st.sampled_from(["id", "routine", "at", "days",
+                                                            "schedules", "x"]), inner,
+                                           max_size=5), max_leaves=25)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(STRUCTURE, st.fixed_dictionaries({"schedules": st.lists(STRUCTURE, max_size=4)})))
+def test_any_yaml_structure_loads_or_is_one_line_with_its_place(tmp_path_factory, data) -> None:
+    path = tmp_path_factory.mktemp("s") / "schedules.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=False))
+    try:
+        entries = load_schedules(path)
+    except UsageError as err:
+        assert str(err).startswith(f"{path}:") and "\n" not in str(err), str(err)
+        return
+    assert len({e.id for e in entries}) == len(entries)
+    assert all(len(crontab_lines([e])) == 1 for e in entries)
