@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
     from coach.env import Environment
+    from coach.export.batch import FileLabel
+    from coach.programme.upcoming import ProgrammeSession
 
 BITRATES_HELP = "MP3 bitrate in kbit/s (22050 Hz mono: 8-160)."
 
@@ -71,7 +73,10 @@ def export(ctx: click.Context, env: Environment, routines: tuple[str, ...], audi
     One routine and a file name: that file, with chapters per section, every
     cue as synced lyrics, and FILE.lrc beside it. A name without .mp3/.wav
     gets the format's suffix. Several routines, --program, or a folder as -o:
-    one file per session in that folder (made if needed) plus playlist.m3u8.
+    one file per session in that folder (made if needed) plus playlist.m3u8,
+    with track numbers in that order. --program titles each file by its week
+    and day ("Week 2, day 3: 12-minute walk"), dates it the day it is for,
+    and adds one playlist per week (week-2.m3u8).
     A file whose content would not change is left as it is (not even its
     modification time changes), so a second export is quick and a phone sync
     tool sees nothing new; the new files all appear together at the end.
@@ -98,12 +103,14 @@ def export(ctx: click.Context, env: Environment, routines: tuple[str, ...], audi
         else None
     target = export_target(audio.output, audio.fmt, audio.bitrate, several)  # checks first
     names: list[str] | None = None
+    labels: list[FileLabel] | None = None
     hints: dict[str, str] = {}
     if program:
-        from coach.programme.today import upcoming_programme_routines
+        from coach.programme.today import load_programme_sessions
 
-        planned = upcoming_programme_routines(weeks, env.today())
-        resolved, names = [r for r, _ in planned], [name for _, name in planned]
+        planned = load_programme_sessions(weeks, env.today())
+        resolved, names = [s.routine for s in planned], [s.stem for s in planned]
+        labels = [programme_label(s) for s in planned]
     else:
         from coach.programme.today import routine_for_ref
 
@@ -113,8 +120,18 @@ def export(ctx: click.Context, env: Environment, routines: tuple[str, ...], audi
     options = ExportOptions(speech=speech.apply, metronome=mix.cadence, levels=mix.levels(),
                             tag_info=TagInfo(date=env.today().isoformat()))
     for path in export_routines(resolved, target, options, names=names, hints=hints,
-                                progress=_ProgressBars(), workers=audio.jobs):
+                                progress=_ProgressBars(), workers=audio.jobs, labels=labels):
         click.echo(str(path))
+
+
+def programme_label(session: ProgrammeSession) -> FileLabel:
+    """A programme session's file: titled "Week 2, day 3: 12-minute walk, then stretches",
+    dated the day it is for, listed in its week's playlist (``week-2.m3u8``)."""
+    from coach.export.batch import FileLabel
+
+    what = session.routine.title.removeprefix(f"Week {session.week}: ")
+    return FileLabel(title=f"Week {session.week}, day {session.day}: {what}",
+                     date=session.date.isoformat(), playlist=f"week-{session.week}")
 
 
 class _ProgressBars:

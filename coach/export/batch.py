@@ -11,6 +11,7 @@ progress bars), so the library prints nothing.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from coach.errors import UsageError
 from coach.export.many import ExportOptions, FileJob, prepare_for_export, write_files
 from coach.files import check_not_special
 
-__all__ = ["ExportOptions", "ExportProgress", "ExportTarget", "SilentProgress",
+__all__ = ["ExportOptions", "ExportProgress", "ExportTarget", "FileLabel", "SilentProgress",
            "export_routines", "export_target", "summarise_warnings"]
 
 if TYPE_CHECKING:
@@ -42,6 +43,21 @@ class ExportTarget:
     to_folder: bool
     fmt: str
     bitrate_kbps: int
+
+
+@dataclass(frozen=True)
+class FileLabel:
+    """How one session of a folder export is titled, dated and listed.
+
+    ``title``: the file's title tag and playlist entry (None: the routine's
+    title); ``date``: ISO day the session is for, its TDRC (None: the export's
+    ``tag_info`` date); ``playlist``: the stem of a playlist that lists it besides
+    the whole export's ``playlist.m3u8`` (e.g. ``week-2``; None: only that one).
+    """
+
+    title: str | None = None
+    date: str | None = None
+    playlist: str | None = None
 
 
 class ExportProgress(Protocol):
@@ -121,16 +137,19 @@ def export_target(output: str, fmt: str | None, bitrate_kbps: int, several: str 
 def export_routines(routines: Sequence[Routine], target: ExportTarget,
                     options: ExportOptions = DEFAULT_OPTIONS, *,
                     names: Sequence[str] | None = None, hints: dict[str, str] | None = None,
-                    progress: ExportProgress | None = None, workers: int | None = None
-                    ) -> list[Path]:
+                    progress: ExportProgress | None = None, workers: int | None = None,
+                    labels: Sequence[FileLabel] | None = None) -> list[Path]:
     """Prepare every routine's speech (all of it, before any file), then write the files.
 
     ``names`` gives the file stems in a folder (default ``NN-routine``);
     ``hints`` maps a routine id to the name to give `coach compile` for details
-    of its moved cues. A file whose content is unchanged since the last export
+    of its moved cues; ``labels`` title, date and group each routine's file
+    (:class:`FileLabel`). In a folder every file's tag has its track number,
+    ``n/total`` over the whole export (the order of the files and of
+    ``playlist.m3u8``). A file whose content is unchanged since the last export
     is left untouched; the others are encoded in ``workers`` processes
     (default: one per core) and all files land together at the end. Returns
-    the files of the export (the playlist last).
+    the files of the export (the playlists last).
     """
     from coach.export.writer import slug
 
@@ -142,24 +161,49 @@ def export_routines(routines: Sequence[Routine], target: ExportTarget,
         dests = [folder / f"{stem}.{target.fmt}" for stem in stems]
     else:
         dests = [target.path]
-    for dest in dests:  # before any work
+    labels = list(labels) if labels is not None else [FileLabel()] * len(routines)
+    playlists = _playlists(labels) if target.to_folder else {}
+    for dest in [*dests, *(dest.with_suffix(".lrc") for dest in dests),
+                 *(folder / name for name in playlists)]:  # before any work
         check_not_special(dest)
-        check_not_special(dest.with_suffix(".lrc"))
     engines: Engines = {}
     jobs: list[FileJob] = []
     renderers: list[SessionRenderer] = []
-    for routine, dest in zip(routines, dests, strict=True):
+    for n, (routine, dest, label) in enumerate(zip(routines, dests, labels, strict=True), 1):
+        track = (n, len(routines)) if target.to_folder else None
         with progress.preparing(routine.id) as warmed:
             prepared = prepare_for_export(routine, options, engines, warmed)
-        jobs.append(FileJob.of(routine, prepared, dest, options, target.fmt,
-                               target.bitrate_kbps))
+        jobs.append(FileJob.of(routine, prepared, dest, _labelled(options, label, track),
+                               target.fmt, target.bitrate_kbps))
         renderers.append(prepared.renderer)
     del prepared
     sessions = [(job.timeline.routine, job.timeline.warnings) for job in jobs]
     for line in summarise_warnings(sessions, hints):
         progress.warn(line)
-    return write_files(jobs, renderers, folder, progress, workers,
-                       playlist=target.to_folder)
+    return write_files(jobs, renderers, folder, progress, workers, playlists=playlists)
+
+
+def _playlists(labels: Sequence[FileLabel]) -> dict[str, list[int]]:
+    """Playlist file name -> the indices of the files it lists: the whole export, then
+    one per distinct ``playlist`` stem of ``labels`` (in order of first appearance)."""
+    from coach.export.writer import PLAYLIST_NAME
+
+    groups: dict[str, list[int]] = {PLAYLIST_NAME: list(range(len(labels)))}
+    for i, label in enumerate(labels):
+        if label.playlist is not None:
+            groups.setdefault(f"{label.playlist}.m3u8", []).append(i)
+    return groups
+
+
+def _labelled(options: ExportOptions, label: FileLabel, track: tuple[int, int] | None
+              ) -> ExportOptions:
+    """``options`` with one file's title, date and track number in its tag."""
+    from coach.export.tags import TagInfo
+
+    info = options.tag_info or TagInfo()
+    info = dataclasses.replace(info, title=label.title or info.title,
+                               date=label.date or info.date, track=track)
+    return dataclasses.replace(options, tag_info=info)
 
 
 def summarise_warnings(sessions: Sequence[tuple[str, tuple[CompileWarning, ...]]],

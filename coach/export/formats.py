@@ -25,6 +25,19 @@ def to_text(timeline: Timeline) -> str:
     return "\n".join(lines) + "\n"
 
 
+def to_script(timeline: Timeline, title: str | None = None) -> str:
+    """The session as plain text, as the walker hears it: each section with its times,
+    then each cue's words at the minute and second it is said (the MP3's USLT)."""
+    said: list[list[str]] = [[] for _ in timeline.sections]
+    for cue in timeline.cues:
+        said[cue.section].append(f"{format_clock(cue.at_s)}  {cue.text}")
+    lines = [f"{title or timeline.title} ({format_clock(timeline.duration_s)})"]
+    for section, cues in zip(timeline.sections, said, strict=True):
+        lines += ["", f"{section.title}, {format_clock(section.start_s)} to "
+                      f"{format_clock(section.end_s)}", *cues]
+    return "\n".join(lines) + "\n"
+
+
 def to_json(timeline: Timeline) -> str:
     return json.dumps(timeline.to_json(), indent=2, ensure_ascii=False) + "\n"
 

@@ -14,7 +14,7 @@ unchanged are not rewritten either.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -85,6 +85,12 @@ class FileJob:
                    prepared.timeline, fmt, bitrate_kbps)
 
     @property
+    def title(self) -> str:
+        """The file's title: its tag's, else the session's."""
+        info = self.options.tag_info
+        return info.title if info is not None and info.title else self.timeline.title
+
+    @property
     def total_samples(self) -> int:
         from coach.audio.clip import SAMPLE_RATE_HZ
 
@@ -105,9 +111,11 @@ class WritingProgress(Protocol):
 
 def write_files(jobs: Sequence[FileJob], renderers: list[SessionRenderer], folder: Path,
                 progress: WritingProgress, workers: int | None = None,
-                playlist: bool = False) -> list[Path]:
+                playlists: Mapping[str, Sequence[int]] | None = None) -> list[Path]:
     """Write every job's files into ``folder`` (see the module docstring); the paths.
 
+    ``playlists`` maps a playlist's file name to the indices of the jobs it
+    lists, in order (none: a one-file export).
     ``renderers`` are the jobs' sessions as prepared here: used (and let go
     one by one) when writing in this process, dropped when workers write.
     Folders missing on the way to ``folder`` are made (and removed again if
@@ -116,16 +124,17 @@ def write_files(jobs: Sequence[FileJob], renderers: list[SessionRenderer], folde
     workers = default_workers() if workers is None else workers
     made = make_folders(folder)
     try:
-        return _write_files(jobs, renderers, folder, progress, workers, playlist)
+        return _write_files(jobs, renderers, folder, progress, workers, playlists or {})
     except BaseException:
         remove_folders(made)  # nothing of a failed export stays, not even its folders
         raise
 
 
 def _write_files(jobs: Sequence[FileJob], renderers: list[SessionRenderer], folder: Path,
-                 progress: WritingProgress, workers: int, playlist: bool) -> list[Path]:
+                 progress: WritingProgress, workers: int,
+                 playlists: Mapping[str, Sequence[int]]) -> list[Path]:
     from coach.export.formats import to_lrc
-    from coach.export.writer import PLAYLIST_NAME, to_m3u8
+    from coach.export.writer import to_m3u8
 
     with export_folder_lock(folder), Landing() as landing:
         todo: list[tuple[FileJob, SessionRenderer]] = []
@@ -136,7 +145,7 @@ def _write_files(jobs: Sequence[FileJob], renderers: list[SessionRenderer], fold
                 todo.append((job, renderer))
         renderers.clear()
         total = sum(job.total_samples for job, _ in todo)
-        label = (_label(len(todo), len(jobs), folder, workers) if playlist
+        label = (_label(len(todo), len(jobs), folder, workers) if playlists
                  else f"Writing {jobs[0].dest.name}" if todo
                  else f"{jobs[0].dest.name} is unchanged")
         with progress.writing(label, total) as wrote:
@@ -149,11 +158,11 @@ def _write_files(jobs: Sequence[FileJob], renderers: list[SessionRenderer], fold
                 todo.clear()
                 run_jobs(write_in_worker, todo_jobs, workers, wrote, landing.add_all)
         written = [job.dest for job in jobs]
-        if playlist:
-            entries = [(job.timeline.duration_s, job.timeline.title, job.dest.name)
-                       for job in jobs]
-            _stage_if_changed(folder / PLAYLIST_NAME, to_m3u8(entries), landing)
-            written.append(folder / PLAYLIST_NAME)
+        for name, members in playlists.items():
+            entries = [(jobs[i].timeline.duration_s, jobs[i].title, jobs[i].dest.name)
+                       for i in members]
+            _stage_if_changed(folder / name, to_m3u8(entries), landing)
+            written.append(folder / name)
         landing.land()
     return written
 

@@ -2,7 +2,9 @@
 
 Title, artist, album, date, a cover picture, one CHAP per section under a
 CTOC (podcast players show them as chapters), SYLT with every cue at its
-millisecond and USLT with the whole script. Times are the timeline's: the
+millisecond and USLT with the whole script as plain text (what is said, in
+order, at its minute and second; :func:`coach.export.formats.to_script`), in
+the timeline's language. Times are the timeline's: the
 MP3 encoder's gapless Info frame makes decoders play each sample where the
 timeline puts it, so chapters and synced lyrics line up with what is heard.
 
@@ -21,8 +23,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from coach.compiler.timeline import Timeline
-from coach.errors import OutputError
-from coach.export.formats import to_text
+from coach.errors import OutputError, UsageError
+from coach.export.formats import to_script
+from coach.routines.budget import MAX_SECTIONS
 from coach.routines.language import id3_language
 
 if TYPE_CHECKING:
@@ -38,11 +41,17 @@ CONTENT_KEY_DESC = "coach-content"
 
 @dataclass(frozen=True)
 class TagInfo:
-    """What goes in the tag besides the timeline. ``date`` is ISO (``2026-11-23``)."""
+    """What goes in the tag besides the timeline.
+
+    ``title`` is the file's own title (None: the timeline's); ``date`` is ISO
+    (``2026-11-23``), the day the session is for; ``track`` is ``(n, total)``.
+    """
 
     artist: str = DEFAULT_ARTIST
     album: str = DEFAULT_ALBUM
     date: str | None = None
+    title: str | None = None
+    track: tuple[int, int] | None = None
     cover_png: bytes | None = None  # None: the generated cover
     content_key: str | None = None  # what the file is made from (TXXX, see stored_content_key)
 
@@ -72,6 +81,7 @@ def build_id3(timeline: Timeline, info: TagInfo) -> ID3:
         TDRC,
         TIT2,
         TPE1,
+        TRCK,
         TXXX,
         USLT,
         CTOCFlags,
@@ -81,6 +91,9 @@ def build_id3(timeline: Timeline, info: TagInfo) -> ID3:
 
     from coach.export.cover import cover_png
 
+    if len(timeline.sections) > MAX_SECTIONS:  # `check` refuses such routines already
+        raise UsageError(f"{timeline.routine}: {len(timeline.sections)} sections, but an MP3's "
+                         f"chapter table holds {MAX_SECTIONS}")
     utf8 = Encoding.UTF8
     tags = _call(ID3)
 
@@ -90,11 +103,14 @@ def build_id3(timeline: Timeline, info: TagInfo) -> ID3:
     def title(text: str) -> object:
         return _call(TIT2, encoding=utf8, text=text)
 
-    add(TIT2, encoding=utf8, text=timeline.title)
+    name = info.title or timeline.title
+    add(TIT2, encoding=utf8, text=name)
     add(TPE1, encoding=utf8, text=info.artist)
     add(TALB, encoding=utf8, text=info.album)
     if info.date:
         add(TDRC, encoding=utf8, text=info.date)
+    if info.track is not None:
+        add(TRCK, encoding=utf8, text=f"{info.track[0]}/{info.track[1]}")
     add(APIC, encoding=utf8, mime="image/png", type=PictureType.COVER_FRONT,
         desc="Cover", data=info.cover_png or cover_png())
     chapter_ids = [f"chp{i}" for i in range(len(timeline.sections))]
@@ -102,11 +118,11 @@ def build_id3(timeline: Timeline, info: TagInfo) -> ID3:
         add(CHAP, element_id=element_id, start_time=_ms(section.start_s),
             end_time=_ms(section.end_s), sub_frames=[title(section.title)])
     add(CTOC, element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-        child_element_ids=chapter_ids, sub_frames=[title(timeline.title)])
+        child_element_ids=chapter_ids, sub_frames=[title(name)])
     lang = id3_language(timeline.language)
     add(SYLT, encoding=utf8, lang=lang, format=2, type=1, desc="cues",
         text=[(cue.text, _ms(cue.at_s)) for cue in timeline.cues])
-    add(USLT, encoding=utf8, lang=lang, desc="script", text=to_text(timeline))
+    add(USLT, encoding=utf8, lang=lang, desc="script", text=to_script(timeline, name))
     if info.content_key is not None:
         add(TXXX, encoding=utf8, desc=CONTENT_KEY_DESC, text=info.content_key)
     return tags

@@ -185,23 +185,53 @@ def test_export_has_help(cli):
 
 
 @pytest.mark.slow
-def test_export_program_writes_the_upcoming_sessions_in_order(cli, tmp_path):
-    assert cli("plan", "--minutes", "5", "--days", "3", "--no-red-flags", "--no-figure-8").exit_code == 0
+def test_export_program_writes_the_upcoming_sessions_in_order(cli, make_env, tmp_path):
+    from datetime import date, timedelta
+
+    env = make_env()
+    today = env.today()
+    assert cli("plan", "--minutes", "5", "--days", "3", "--no-red-flags", "--no-figure-8",
+               env=env).exit_code == 0
     out = tmp_path / "phone"
-    result = cli("export", "--program", "--weeks", "1", "-o", str(out), "--bitrate", "32")
+    result = cli("export", "--program", "--weeks", "2", "-o", str(out), "--bitrate", "32",
+                 env=make_env())
     assert result.exit_code == 0, result.output
     messages = [line for line in result.stderr.splitlines()
                 if line.startswith(("warning:", "note:"))]
     assert len(messages) == len(set(messages))  # no warning said twice
-    assert not any(" moved " in line for line in messages)
-    assert f"Writing 3 sessions to {out}" in result.stderr
-    lines = (out / "playlist.m3u8").read_text().splitlines()
-    files = [line for line in lines if line and not line.startswith("#")]
-    assert len(files) == 3  # three walking days in the first week
+    assert not any(" moved " in line for line in messages if "week-1-walk" in line)
+
+    def listed(name: str) -> list[tuple[str, str]]:
+        lines = (out / name).read_text(encoding="utf-8").splitlines()
+        assert lines[0] == "#EXTM3U"
+        return [(info.split(",", 1)[1], file) for info, file in zip(lines[1::2], lines[2::2],
+                                                                    strict=True)]
+
+    whole = listed("playlist.m3u8")
+    week_1, week_2 = listed("week-1.m3u8"), listed("week-2.m3u8")
+    assert len(week_1) == 3 and len(week_2) >= 3  # three walking days, then maybe more
+    assert whole == week_1 + week_2  # one playlist per week, and the whole programme
+    assert sorted(p.name for p in out.glob("*.m3u8")) == [
+        "playlist.m3u8", "week-1.m3u8", "week-2.m3u8"]
+    assert f"Writing {len(whole)} sessions to {out}" in result.stderr
+    files = [file for _, file in whole]
     assert files == sorted(files)
-    for name in files:
-        audio = decode(out / name)
-        assert len(audio) / RATE_HZ > 5 * 60  # at least the five walking minutes
+    titles = [title for title, _ in whole]
+    assert len(set(titles)) == len(titles)  # distinct titles
+    for n, (title, name) in enumerate(whole, 1):
+        tags = ID3(str(out / name))  # mutagen, not our code
+        assert tags["TIT2"].text == [title]
+        assert tags["TRCK"].text == [f"{n}/{len(whole)}"]  # over the whole programme
+        day = date.fromisoformat(str(tags["TDRC"].text[0]))  # the session's day
+        assert name[3:13] == day.isoformat() and today <= day < today + timedelta(days=14)
+        week = 1 + (day - today).days // 7
+        assert (title, name) in (week_1 if week == 1 else week_2)
+        assert title.startswith(f"Week {week}, day {(day - today).days % 7 + 1}: ")
+        assert "-minute walk" in title and title.count("Week") == 1
+        (uslt,) = tags.getall("USLT")
+        assert uslt.lang == "eng" and uslt.text.startswith(title + " (")
+        assert "Warm-up, 00:00 to " in uslt.text and " technique " not in uslt.text
+        assert len(decode(out / name)) / RATE_HZ > 5 * 60  # at least the five walking minutes
 
 
 def test_export_program_needs_a_plan_and_no_routines(cli, tmp_path, routine_file):
@@ -249,3 +279,20 @@ def test_a_full_disk_is_one_line_exit_1_and_nothing_left(cli, tmp_path, routine_
         f"coach: could not write {out}: No space left on device")
     assert "Traceback" not in result.output
     assert not (tmp_path / "new").exists()  # not even the folder it made
+
+
+def test_more_sections_than_a_chapter_table_holds_are_refused_by_check_and_export(
+        cli, tmp_path, monkeypatch):
+    from tests.routines.test_budget import sections
+
+    monkeypatch.chdir(tmp_path)
+    routine = tmp_path / "many.yaml"
+    routine.write_text(sections(1), encoding="utf-8")  # 256 sections, repeats unrolled
+    line = f"{routine}:3:3: too many sections (over 255, repeats counted; an MP3's chapter "
+    for command in (["check", str(routine)], ["export", str(routine), "-o", "many.mp3"]):
+        result = cli(*command)
+        assert result.exit_code == 2, result.output
+        (only,) = result.output.strip().splitlines()  # one line, before any speech work
+        assert only.startswith(line), only
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["many.yaml"]
+    assert nothing_synthesised()

@@ -29,3 +29,15 @@ def test_chapters_are_the_sections_in_podcasting_json():
     assert data["chapters"] == [
         {"startTime": 0.0, "endTime": 60.0, "title": "Warm-up"},
         {"startTime": 60.0, "endTime": 3725.0, "title": "Walk"}]
+
+
+def test_the_script_is_plain_text_of_what_is_said_in_order():
+    from coach.export.formats import to_script
+
+    empty = Timeline(routine="r", title="R", duration_s=60.0,
+                     sections=(Section("Quiet", "walk", 0.0, 60.0),), cues=())
+    assert to_script(empty) == "R (01:00)\n\nQuiet, 00:00 to 01:00\n"
+    assert to_script(TIMELINE, "Week 1, day 2: R").splitlines() == [
+        "Week 1, day 2: R (1:02:05)", "",
+        "Warm-up, 00:00 to 01:00", "00:00  Start slowly.", "",
+        "Walk, 01:00 to 1:02:05", "1:00:00  Tall back."]

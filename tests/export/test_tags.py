@@ -49,12 +49,33 @@ def test_sylt_has_every_cue_at_its_millisecond():
     assert list(sylt.text) == [(c.text, round(c.at_s * 1000)) for c in TIMELINE.cues]
 
 
-def test_uslt_holds_the_whole_script():
+def test_uslt_is_the_plain_script_in_the_timelines_language():
+    import dataclasses
+
     (uslt,) = read().getall("USLT")
-    for cue in TIMELINE.cues:
-        assert cue.text in uslt.text
-    for section in TIMELINE.sections:
-        assert section.title in uslt.text
+    assert uslt.lang == "eng" and uslt.desc == "script"
+    lines = uslt.text.splitlines()
+    assert lines[:4] == ["Sample walk (00:45)", "", "Warm-up, 00:00 to 00:15",
+                         "00:01  Welcome. Today's walk is a short test."]
+    assert "Figure-8 walking, 00:15 to 00:33" in lines
+    said = [line.split("  ", 1)[1] for line in lines if "  " in line]
+    assert said == [cue.text for cue in TIMELINE.cues]  # every cue, in order, nothing else
+    assert "technique" not in uslt.text and "==" not in uslt.text  # not the debug timeline
+    german = dataclasses.replace(TIMELINE, language="de")
+    (uslt,) = ID3(io.BytesIO(id3_bytes(german, DATED))).getall("USLT")
+    assert uslt.lang == "deu"
+    assert ID3(io.BytesIO(id3_bytes(german, DATED))).getall("SYLT")[0].lang == "deu"
+
+
+def test_a_files_own_title_and_track_number():
+    tags = read(TagInfo(title="Week 2, day 3: 12-minute walk", track=(4, 10),
+                        date="2026-12-10"))
+    assert tags["TIT2"].text == ["Week 2, day 3: 12-minute walk"]
+    assert tags["TRCK"].text == ["4/10"]
+    assert str(tags["TDRC"].text[0]) == "2026-12-10"
+    assert tags.getall("CTOC")[0].sub_frames["TIT2"].text == ["Week 2, day 3: 12-minute walk"]
+    assert tags.getall("USLT")[0].text.startswith("Week 2, day 3: 12-minute walk (00:45)\n")
+    assert "TRCK" not in read()  # one file on its own: no track number
 
 
 def test_cover_picture():
@@ -105,3 +126,21 @@ def test_chapter_frames_are_written_in_time_order():
     assert sorted(in_file) == sorted(f"chp{i}" for i in range(12))
     assert [c.start_time for c in sorted(tags.getall("CHAP"), key=lambda c: c.start_time)] == [
         10_000 * i for i in range(12)]
+
+
+def test_a_full_chapter_table_of_255_sections_reads_back_in_order():
+    from coach.compiler.timeline import Section
+    from coach.routines.budget import MAX_SECTIONS
+    from tests.audiotest import make_timeline
+
+    sections = [Section(f"Part {i}", "walk", 5.0 * i, 5.0 * (i + 1)) for i in range(255)]
+    timeline = make_timeline([(1.0, "Go.", "technique")], sections, 5.0 * 255)
+    tags = ID3(io.BytesIO(id3_bytes(timeline, DATED)))
+    (toc,) = tags.getall("CTOC")
+    assert MAX_SECTIONS == len(toc.child_element_ids) == len(tags.getall("CHAP")) == 255
+    assert toc.child_element_ids == [f"chp{i}" for i in range(255)]
+    from coach.errors import UsageError
+
+    more = [*sections, Section("One too many", "walk", 1275.0, 1280.0)]
+    with pytest.raises(UsageError, match="256 sections, but an MP3's chapter table holds 255"):
+        id3_bytes(make_timeline([(1.0, "Go.", "technique")], more, 1280.0), DATED)
