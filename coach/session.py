@@ -64,9 +64,11 @@ def compile_with_library(routine: Routine, speech_s: SpeechTimer | None = None) 
     from coach.compiler.compile import compile_routine
     from coach.routines.language import check_text_language
     from coach.routines.library import load_lines, load_techniques
+    from coach.routines.texts import routine_in, techniques_in
 
     language = check_text_language(routine.speech.language)
-    return compile_routine(routine, speech_s, techniques=load_techniques(),
+    return compile_routine(routine_in(routine, language), speech_s,
+                           techniques=techniques_in(load_techniques(), language),
                            lines=load_lines(language))
 
 
@@ -89,7 +91,7 @@ def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
 
     timeline, cache = _measured(routine, speech, extra_lines, progress, engines)
     renderer = SessionRenderer(timeline, cache.clip, SAMPLE_RATE_HZ, metronome=metronome)
-    return PreparedSession(renderer, load_lines())
+    return PreparedSession(renderer, load_lines((speech or routine.speech).language))
 
 
 def _measured(routine: Routine, speech: SpeechSettings | None, extra_lines: Iterable[str],

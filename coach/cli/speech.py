@@ -71,30 +71,43 @@ def note_fallback() -> None:
 
 
 @click.command()
-@click.option("--engine", metavar="NAME", default=None, help=ENGINE_HELP)
+@click.option("--engine", metavar="NAME", default=None,
+              help="Only this engine's voices (piper, espeak or pyttsx3).")
 @click.option("--language", metavar="CODE", default=None,
               help="Only voices for this language, e.g. en (also matches en-gb, en-us).")
 def voices(engine: str | None, language: str | None) -> None:
-    """List the voices the speech engine offers.
+    """List every speech engine's voices; * marks the default engine's default voice.
 
-    Put a voice's ID as `voice:` in a routine, or pass it as --voice, to use it.
+    Put a voice's ID as `voice:` in a routine, or pass it as --voice (with
+    --engine for another engine than the default), to use it. Your own Piper
+    voices go in the folder named under `piper` as NAME.onnx + NAME.onnx.json.
 
     \b
     Examples:
       coach voices --language en
-      coach voices --engine pyttsx3
+      coach voices --engine piper
     """
-    from coach.speech import open_engine
+    from coach.speech.listing import list_engines
 
-    tts = open_engine(engine)
-    rows = [v for v in tts.voices() if language is None or _speaks(v.languages, language)]
-    if not rows:
+    listed = list_engines(engine)
+    shown = 0
+    for part in listed:
+        default = " (the default engine)" if part.default else ""
+        click.echo(f"{part.engine}{default}: {part.problem or part.about}")
+        rows = [v for v in part.voices if language is None or _speaks(v.languages, language)]
+        shown += len(rows)
+        if not rows:
+            if part.voices:
+                click.echo(f"  no voices for language {language!r}")
+            continue
+        id_width = max(len(v.id) for v in rows)
+        name_width = max(len(v.name) for v in rows)
+        for v in sorted(rows, key=lambda v: (v.id != part.default_voice, v.id)):
+            mark = "*" if part.default and v.id == part.default_voice else " "
+            click.echo(f"{mark} {v.id:<{id_width}}  {v.name:<{name_width}}  "
+                       f"{', '.join(v.languages)}".rstrip())
+    if not shown and language is not None:
         click.echo(f"No voices for language {language!r}.", err=True)
-        return
-    id_width = max(len(v.id) for v in rows)
-    name_width = max(len(v.name) for v in rows)
-    for v in sorted(rows, key=lambda v: v.id):
-        click.echo(f"{v.id:<{id_width}}  {v.name:<{name_width}}  {', '.join(v.languages)}")
 
 
 def _speaks(languages: tuple[str, ...], wanted: str) -> bool:

@@ -143,7 +143,7 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(),
             if note is not None:
                 print(note, file=out, flush=True)
             walked_s, reason = play_text(timeline, clock, out, key_source, why=live,
-                                         lines=load_lines())
+                                         lines=load_lines(routine.speech.language))
     pain_after = options.pain_after
     if pain_after is None and ask_pain is not None and reason != "interrupted":
         pain_after = ask_pain("after")
@@ -235,7 +235,8 @@ def _prepare_player(routine: Routine, options: WalkOptions, out: TextIO,
     from coach.session import prepare_session
 
     progress = ProgressLine(out, clock=clock)
-    prepared = prepare_session(routine, extra_lines=load_lines().player_lines,
+    lines = load_lines(routine.speech.language)
+    prepared = prepare_session(routine, extra_lines=lines.player_lines,
                                metronome=options.metronome, progress=progress)
     prepared.renderer.prime()
     progress.done()

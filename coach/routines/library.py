@@ -7,6 +7,7 @@ a user file with a built-in's id shadows it.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import sys
@@ -19,7 +20,7 @@ from coach import paths
 from coach.errors import UsageError
 from coach.routines.lines import CoachLines, lines_from_data
 from coach.routines.loader import load_routine, load_technique
-from coach.routines.model import Routine, Technique
+from coach.routines.model import Routine, Technique, Texts
 from coach.routines.yamlsrc import suggest
 
 if TYPE_CHECKING:
@@ -80,7 +81,8 @@ def _load_techniques(user_dir: str) -> dict[str, Technique]:
     out: dict[str, Technique] = {}
     for tid in _builtin_ids("techniques"):
         data = _data_dir().joinpath("techniques").joinpath(f"{tid}.yaml").read_bytes()
-        out[tid] = load_technique(data, f"<built-in>/techniques/{tid}.yaml")
+        tech = load_technique(data, f"<built-in>/techniques/{tid}.yaml")
+        out[tid] = dataclasses.replace(tech, texts=builtin_texts("techniques", tid))
     for tid in _user_ids(Path(user_dir)):
         path = Path(user_dir) / f"{tid}.yaml"
         out[tid] = load_technique(read_user_file(path), str(path))
@@ -97,6 +99,9 @@ def load_lines(language: str = "en") -> CoachLines:
     """The coach's fixed lines in ``language`` (the catalogue ``data/lines/LANG.yaml``)."""
     import yaml
 
+    from coach.routines.language import text_language
+
+    language = text_language(language)
     known = sorted(p.name[:-5] for p in _data_dir().joinpath("lines").iterdir()
                    if p.name.endswith(".yaml"))
     if language not in known:
@@ -106,6 +111,35 @@ def load_lines(language: str = "en") -> CoachLines:
     path = _data_dir().joinpath("lines").joinpath(f"{language}.yaml")
     data = yaml.safe_load(path.read_text("utf-8"))
     return lines_from_data(data, name)
+
+
+def text_languages() -> list[str]:
+    """The languages the built-in techniques and routines are translated into."""
+    return sorted(p.name for p in _data_dir().joinpath("text").iterdir() if p.is_dir())
+
+
+@functools.lru_cache(maxsize=64)
+def builtin_texts(kind: str, part_id: str) -> Texts:
+    """A built-in technique's or routine's text in other languages: the overlays
+    ``data/text/LANG/KIND/ID.yaml`` (see :mod:`coach.routines.overlay`)."""
+    from coach.routines.loader import PLACEHOLDERS
+    from coach.routines.overlay import parse_overlay
+    from coach.routines.yamlsrc import Reader, compose
+
+    out = []
+    for lang in text_languages():
+        path = _data_dir().joinpath("text").joinpath(lang).joinpath(kind)
+        path = path.joinpath(f"{part_id}.yaml")
+        if not path.is_file():
+            continue
+        name = f"<built-in>/text/{lang}/{kind}/{part_id}.yaml"
+        r = Reader(name, lang)
+        overlay = parse_overlay(r, compose(path.read_bytes(), name), kind.rstrip("s"),
+                                PLACEHOLDERS)
+        r.raise_if_any()
+        assert overlay is not None
+        out.append((lang, overlay))
+    return tuple(out)
 
 
 def routine_sources() -> dict[str, RoutineSource]:
@@ -140,7 +174,10 @@ def resolve_routine(ref: str) -> Routine:
     if source is None:
         raise UsageError(f"unknown routine {ref!r}{suggest(ref, sources)} "
                          "(see `coach routines`, or give a path to a .yaml file)")
-    return load_routine(source.read(), source.path, source.id, techniques)
+    routine = load_routine(source.read(), source.path, source.id, techniques)
+    if source.builtin:
+        routine = dataclasses.replace(routine, texts=builtin_texts("routines", source.id))
+    return routine
 
 
 @dataclass(frozen=True)

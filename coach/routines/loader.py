@@ -6,13 +6,12 @@ Every problem in a file is collected and raised together as one
 
 from __future__ import annotations
 
-import string
 from collections.abc import Collection
 
 import yaml
 
 from coach.errors import shorten
-from coach.routines.language import text_language
+from coach.routines.language import TEXT_LANGUAGES, text_language
 from coach.routines.model import (
     PACES,
     TALK_LEVELS,
@@ -23,8 +22,10 @@ from coach.routines.model import (
     SpeechSettings,
     Stretch,
     Technique,
+    Texts,
     total_duration_s,
 )
+from coach.routines.overlay import check_placeholders, parse_overlays
 from coach.routines.yamlsrc import Reader, compose, kind_of, suggest
 
 MAX_SESSION_S = 4 * 3600
@@ -37,7 +38,7 @@ PACE_NAMES = tuple(PACES)
 _ROUTINE_KEYS = {"title": True, "segments": True, "description": False, "language": False,
                  "voice": False, "engine": False, "rate": False, "volume": False,
                  "cadence": False, "reminders": False, "pronunciations": False,
-                 "briefing": False, "talk": False}
+                 "briefing": False, "talk": False, "text": False}
 _SEGMENT_KEYS = {"technique": True, "duration": True, "title": False, "pace": False,
                  "cadence": False, "intro": False, "form": False, "say": False, "safety": False,
                  "reminders": False, "countdown": False}
@@ -46,7 +47,8 @@ _REMINDER_KEYS = {"every": True, "say": True, "kind": False, "offset": False}
 _TECHNIQUE_KEYS = {"id": True, "name": True, "description": True, "pace": False,
                    "cadence": False, "intro": False, "safety": False, "form": False,
                    "form_every": False, "encouragement": False, "stretches": False,
-                   "rounds": False, "countdown": False, "closing": False, "openers": False}
+                   "rounds": False, "countdown": False, "closing": False, "openers": False,
+                   "language": False, "text": False}
 _STRETCH_KEYS = {"name": True, "say": False, "left": False, "right": False, "hold": False,
                  "position": False}
 POSITIONS = ("standing", "sitting")
@@ -67,6 +69,7 @@ def load_routine(data: bytes, source: str, routine_id: str,
     cadence = _cadence(r, keys.get("cadence"))
     reminders = _reminders(r, keys["reminders"]) if "reminders" in keys else ()
     pronunciations = _pronunciations(r, keys)
+    texts = _texts(r, keys, "routine")
     if segments:
         total = total_duration_s(segments)
         if total > MAX_SESSION_S:
@@ -86,6 +89,7 @@ def load_routine(data: bytes, source: str, routine_id: str,
         description=_optional_text(r, keys, "description", 1000), speech=speech,
         cadence_spm=cadence, reminders=reminders, pronunciations=pronunciations,
         source=source, briefing=briefing, talk=talk or "normal",
+        text_language=text_language(speech.language), texts=texts,
     )
 
 
@@ -149,6 +153,8 @@ def load_technique(data: bytes, source: str) -> Technique:
     rounds = r.number(keys["rounds"], "rounds", 1, 5, integer=True) if "rounds" in keys else 1
     countdown = r.number(keys["countdown"], "countdown", 0, 10, integer=True) \
         if "countdown" in keys else 0
+    language = r.text(keys["language"], "language", 20) if "language" in keys else "en"
+    texts = _texts(r, keys, "technique")
     r.raise_if_any()
     assert tid and name and description
     return Technique(
@@ -157,6 +163,7 @@ def load_technique(data: bytes, source: str) -> Technique:
         form_every_s=form_every or 60.0, encouragement=lines["encouragement"],
         stretches=tuple(stretches), rounds=int(rounds or 1), countdown_s=int(countdown or 0),
         closing=lines["closing"], openers=lines["openers"],
+        text_language=text_language(language or "en"), texts=texts,
     )
 
 
@@ -184,6 +191,13 @@ def _stretch(r: Reader, node: yaml.Node, sk: dict[str, yaml.Node]) -> Stretch | 
     if sname and ssay and hold and position:
         return Stretch(sname, ssay, hold, sided, position == "sitting")
     return None
+
+
+def _texts(r: Reader, keys: dict[str, yaml.Node], kind: str) -> Texts:
+    """The file's ``text:`` key: its words in other languages (coach.routines.overlay)."""
+    if "text" not in keys:
+        return ()
+    return parse_overlays(r, keys["text"], kind, PLACEHOLDERS, TEXT_LANGUAGES)
 
 
 # -- parts -------------------------------------------------------------------
@@ -281,26 +295,7 @@ def _lines(r: Reader, keys: dict[str, yaml.Node], key: str) -> tuple[str, ...]:
 
 
 def _check_placeholders(r: Reader, node: yaml.Node | None) -> None:
-    if node is None:
-        return
-    nodes = node.value if isinstance(node, yaml.SequenceNode) else [node]
-    for item in nodes:
-        if not isinstance(item, yaml.ScalarNode):
-            continue
-        try:
-            fields = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(
-                str(item.value)) if f is not None]
-        except ValueError as err:
-            r.error(item, f"bad placeholder in text: {err} (write {{{{ for a literal brace)")
-            continue
-        for name, spec, conv in fields:
-            if spec or conv:
-                r.error(item, f"placeholder {{{name}}} takes no format or conversion; "
-                        "write it plainly")
-                continue
-            if name not in PLACEHOLDERS:
-                r.error(item, f"unknown placeholder {{{name}}}{suggest(name, PLACEHOLDERS)}; "
-                        f"known: {', '.join('{' + p + '}' for p in PLACEHOLDERS)}")
+    check_placeholders(r, node, PLACEHOLDERS)
 
 
 def _cadence(r: Reader, node: yaml.Node | None) -> float | None:

@@ -7,6 +7,13 @@ Durations are seconds (float). Nothing here does I/O.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from coach.routines.overlay import TextOverlay
+
+#: A file's text in other languages: (language code, overlay) pairs.
+Texts = tuple[tuple[str, "TextOverlay"], ...]
 
 #: How much the coach talks (routine key and ``--talk``): quiet keeps safety, section
 #: changes, pace changes and countdowns; normal adds some form cues; chatty says every
@@ -69,6 +76,8 @@ class Technique:
     #: A pool of opening lines: one is said after the intro, a different one each
     #: session (the routine's ``variant`` picks it).
     openers: tuple[str, ...] = ()
+    text_language: str = "en"  # the language its text is written in
+    texts: Texts = ()  # its text in other languages (coach.routines.texts lays them over)
 
 
 @dataclass(frozen=True)
@@ -116,6 +125,8 @@ class Routine:
     #: Which session this is (the programme counts its walks): pools of cues start
     #: at a different line each session, so a week of walks does not repeat itself.
     variant: int = 0
+    text_language: str = "en"  # the language its text is written in (its `language:`)
+    texts: Texts = ()  # its text in other languages (coach.routines.texts lays them over)
 
     @property
     def duration_s(self) -> float:

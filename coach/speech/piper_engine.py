@@ -182,7 +182,15 @@ class PiperEngine:
                f"{package_version('onnxruntime')})"
 
     def voices(self) -> list[VoiceInfo]:
-        return [files.info() for files in piper_voices(self._voices_dir)]
+        """Every voice found; a broken one is listed as such (it never hides the others)."""
+        out = []
+        for files in piper_voices(self._voices_dir):
+            try:
+                out.append(files.info())
+            except EngineError as err:
+                out.append(VoiceInfo(files.id, f"(broken: {str(err).rpartition(': ')[2]})",
+                                     ()))
+        return out
 
     def voice_files(self, settings: SpeechSettings) -> PiperVoiceFiles:
         """The voice the settings name (or the first for their language)."""

@@ -233,9 +233,9 @@ def test_with_no_speech_engine_check_estimates_and_says_so_once(cli, tmp_path):
 
 
 def test_a_language_with_no_text_is_one_line_exit_2(cli):
-    result = cli("compile", "figure-8", "--language", "de")
+    result = cli("compile", "figure-8", "--language", "it")
     assert result.exit_code == 2
-    assert "no German (de) text" in result.output
+    assert "no Italian (it) text" in result.output
     assert "Traceback" not in result.output
 
 

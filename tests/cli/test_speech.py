@@ -8,21 +8,64 @@ from coach.cli.speech import SpeechOverrides
 from coach.routines.model import SpeechSettings
 
 
-def test_voices_lists_the_engines_voices(cli):
+def _parts(output: str) -> dict[str, list[str]]:
+    """`coach voices` output as {header: voice lines}."""
+    parts: dict[str, list[str]] = {}
+    for line in output.splitlines():
+        if line.startswith(("  ", "* ")):
+            parts[list(parts)[-1]].append(line)
+        else:
+            parts[line] = []
+    return parts
+
+
+def test_voices_lists_every_engine_under_a_header_default_first_and_marked(cli):
     result = cli("voices")
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
-    assert len(lines) > 20
-    assert any(line.split()[0] == "gmw/en-US" and "en-us" in line for line in lines)
+    parts = _parts(result.output)
+    headers = list(parts)
+    assert headers[0].startswith("espeak (the default engine): espeak-ng 1.")  # COACH_ENGINE
+    assert [h.split()[0].rstrip(":") for h in headers] == ["espeak", "piper", "pyttsx3"]
+    espeak = parts[headers[0]]
+    assert len(espeak) > 20
+    assert espeak[0].split()[:2] == ["*", "gmw/en"]  # the default voice, first and marked
+    assert sum(line.startswith("*") for part in parts.values() for line in part) == 1
+    assert any(line.split()[0] == "gmw/en-US" and "en-us" in line for line in espeak)
 
 
 def test_voices_filters_by_language(cli):
-    result = cli("voices", "--language", "en")
+    result = cli("voices", "--language", "en", "--engine", "espeak")
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    lines = result.output.splitlines()[1:]
     assert 3 <= len(lines) < 30
     assert all("en" in line.split("  ")[-1] for line in lines)
     assert not any("French" in line for line in lines)
+
+
+def test_piper_voices_are_the_wheels_and_the_users_pairs(cli, monkeypatch, coach_home):
+    from coach.speech.piper_engine import piper_installed, piper_voices
+
+    if not piper_installed():
+        result = cli("voices", "--engine", "piper")
+        assert result.exit_code == 0
+        assert "piper: the Piper voice is not installed: pip install" in result.output
+        return
+    monkeypatch.delenv("COACH_ENGINE")
+    folder = coach_home / "config" / "voices"
+    folder.mkdir(parents=True)
+    (folder / "amy.onnx").symlink_to(piper_voices()[0].model)
+    (folder / "amy.onnx.json").write_text(piper_voices()[0].config.read_text())
+    (folder / "bad.onnx").write_bytes(b"x")
+    (folder / "bad.onnx.json").write_text("{")
+    (folder / "alone.onnx").write_bytes(b"no config")
+    result = cli("voices")
+    assert result.exit_code == 0, result.output
+    parts = _parts(result.output)
+    header = next(iter(parts))
+    assert header.startswith("piper (the default engine): piper-tts ")
+    assert str(folder) in header
+    assert [line.split()[:2] for line in parts[header]] == [
+        ["*", "joe"], ["amy", "joe"], ["bad", "(broken:"]]
 
 
 def test_voices_through_pyttsx3(cli):

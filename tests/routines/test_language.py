@@ -16,8 +16,8 @@ def test_a_speech_language_picks_its_catalogue_by_its_first_part():
 
 def test_a_language_without_text_is_one_line():
     with pytest.raises(UsageError) as err:
-        check_text_language("de")
-    assert "no German (de) text" in str(err.value)
+        check_text_language("it")
+    assert "no Italian (it) text" in str(err.value)
     assert "\n" not in str(err.value)
 
 
@@ -28,3 +28,104 @@ def test_a_voice_of_another_language_is_refused():
         check_voice_language("gmw/de", ("de",), "en")
     assert "speaks German (de)" in str(err.value)
     assert "text is English (en)" in str(err.value)
+
+
+# -- the catalogues --------------------------------------------------------------
+import string  # noqa: E402
+from importlib import resources  # noqa: E402
+
+import yaml  # noqa: E402
+
+from coach.routines.language import TEXT_LANGUAGES  # noqa: E402
+from coach.routines.library import (  # noqa: E402
+    builtin_routine_ids,
+    load_lines,
+    load_techniques,
+    resolve_routine,
+    text_languages,
+)
+from coach.routines.texts import routine_in, technique_in  # noqa: E402
+from coach.session import compile_with_library  # noqa: E402
+
+OTHER_LANGUAGES = sorted(set(TEXT_LANGUAGES) - {"en"})
+
+
+def _catalogue(lang: str) -> dict:
+    path = resources.files("coach").joinpath("data", "lines", f"{lang}.yaml")
+    return yaml.safe_load(path.read_text("utf-8"))
+
+
+def _leaves(data: object, key: str = "") -> dict[str, str]:
+    """Every text of a catalogue by its path (``pace.slow``, ``quit.1``)."""
+    if isinstance(data, dict):
+        return {k: v for sub, value in data.items()
+                for k, v in _leaves(value, f"{key}.{sub}" if key else sub).items()}
+    if isinstance(data, list):
+        return {k: v for i, value in enumerate(data) for k, v in _leaves(value, f"{key}.{i}").items()}
+    return {key: str(data)}
+
+
+def _placeholders(text: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+
+
+def test_the_shipped_languages_are_the_catalogues_and_the_translations():
+    folder = resources.files("coach").joinpath("data", "lines")
+    assert sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml")) \
+        == sorted(TEXT_LANGUAGES)
+    assert text_languages() == OTHER_LANGUAGES
+    assert OTHER_LANGUAGES  # German at least
+
+
+@pytest.mark.parametrize("lang", OTHER_LANGUAGES)
+def test_every_catalogue_has_the_english_keys_and_placeholders(lang):
+    english, other = _leaves(_catalogue("en")), _leaves(_catalogue(lang))
+    assert set(other) == set(english), "keys differ from en.yaml"
+    for key, text in english.items():
+        if key == "language":
+            assert other[key] == lang
+            continue
+        assert _placeholders(other[key]) == _placeholders(text), key
+        assert other[key] != text or key.startswith("numbers"), f"{key} is still English"
+    assert load_lines(lang).language == lang  # and it validates
+
+
+@pytest.mark.parametrize("lang", OTHER_LANGUAGES)
+def test_every_builtin_technique_has_its_text_in_every_language(lang):
+    for tid, tech in load_techniques().items():
+        local = technique_in(tech, lang)
+        assert local.text_language == lang
+        assert local.name != tech.name, tid
+        assert local.intro == () or local.intro != tech.intro, tid
+
+
+@pytest.mark.parametrize("lang", sorted(TEXT_LANGUAGES))
+@pytest.mark.parametrize("rid", builtin_routine_ids())
+def test_every_shipped_language_compiles_every_builtin_routine(lang, rid):
+    import dataclasses
+
+    routine = resolve_routine(rid)
+    routine = dataclasses.replace(routine, speech=dataclasses.replace(routine.speech,
+                                                                       language=lang))
+    timeline = compile_with_library(routine)
+    english = compile_with_library(resolve_routine(rid))
+    assert timeline.cues and len(timeline.sections) == len(english.sections)
+    assert timeline.duration_s == english.duration_s
+    if lang != "en":
+        assert not {c.text for c in timeline.cues} & {c.text for c in english.cues}, \
+            "an English cue in another language's session"
+        assert routine_in(routine, lang).title != routine.title
+
+
+def test_a_german_session_says_german_from_welcome_to_countdown():
+    import dataclasses
+
+    routine = resolve_routine("brisk-30")
+    routine = dataclasses.replace(routine, speech=dataclasses.replace(routine.speech,
+                                                                       language="de"))
+    timeline = compile_with_library(routine)
+    texts = [c.text for c in timeline.cues]
+    assert texts[0].startswith("Willkommen. Heute steht an: Flotte Dreißig")
+    assert any(c.kind == "countdown" and c.text == "Drei" for c in timeline.cues)
+    assert "Runde 1 von 3. Drei lockere Minuten zum Erholen." in texts
+    assert timeline.sections[0].title == "Aufwärmen"
