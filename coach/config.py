@@ -2,14 +2,59 @@
 
 The only module that reads or writes them: :mod:`coach.programme.store` and
 :mod:`coach.scheduling.schedules` go through :func:`read_yaml` and :func:`write_yaml`.
+:func:`read_small_file` is how every file a user may have put in place is read
+(these, routines, techniques): only regular files, never more than a limit, so a
+FIFO, ``/dev/zero`` or a folder named ``x.yaml`` is one line, not a hang.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
 from coach.errors import UsageError
+
+#: The most any YAML file of the coach may hold.
+MAX_FILE_BYTES = 1_000_000
+
+
+class NotAFileError(OSError):
+    """The path is a folder, a device, a FIFO or a socket: nothing the coach reads."""
+
+
+def read_small_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    Opened without blocking (a FIFO with no writer would wait forever) and
+    checked on the open descriptor: anything but a regular file raises
+    :class:`NotAFileError` naming what it is; a larger file (or one that grows
+    while read) raises :class:`ValueError`. ``FileNotFoundError`` and other
+    ``OSError``s pass through.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotAFileError(f"{path}: is {_kind(mode)}, not a file")
+        with os.fdopen(os.dup(fd), "rb") as f:
+            data = f.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise ValueError(f"file is too large (over {limit:,} bytes)")
+    return data
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
 
 
 def read_yaml(path: Path, what: str, hint: str = "") -> Any:
@@ -22,11 +67,15 @@ def read_yaml(path: Path, what: str, hint: str = "") -> Any:
 
     tail = f"; {hint}" if hint else ""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_small_file(path).decode("utf-8")
     except FileNotFoundError:
         return None
     except UnicodeDecodeError:
         raise UsageError(f"{path}: cannot read the {what}: not UTF-8 text{tail}") from None
+    except NotAFileError as err:
+        raise UsageError(f"cannot read the {what}: {err}{tail}") from None
+    except ValueError as err:
+        raise UsageError(f"{path}: cannot read the {what}: {err}{tail}") from None
     except OSError as err:
         raise UsageError(f"{path}: cannot read the {what}: {err.strerror}{tail}") from None
     from coach.yamlnest import BoundedLoader, check_nesting

@@ -13,9 +13,12 @@ the coach's own lines (the pure compiler is given both).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from coach.errors import shorten
 
 if TYPE_CHECKING:
     import numpy as np
@@ -39,6 +42,9 @@ class PreparedSession:
 
     renderer: SessionRenderer
     lines: CoachLines
+    #: Phrases that could not be said (a native crash in the engine...) -> the error line;
+    #: only with ``tolerate``: a live walk plays on without them.
+    failures: dict[str, str] = dataclasses.field(default_factory=dict)
 
     @property
     def timeline(self) -> Timeline:
@@ -75,7 +81,7 @@ def compile_with_library(routine: Routine, speech_s: SpeechTimer | None = None) 
 def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
                     extra_lines: Iterable[str] = (), *, metronome: bool = False,
                     progress: WarmProgress | None = None,
-                    engines: Engines | None = None) -> PreparedSession:
+                    engines: Engines | None = None, tolerate: bool = False) -> PreparedSession:
     """Routine -> :class:`PreparedSession` timed by real speech; see the module docstring.
 
     Every phrase the routine can say (its cues, then ``extra_lines``, e.g. the
@@ -83,24 +89,26 @@ def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
     ``progress(done, total)`` after each; then the routine is compiled with
     the measured lengths, so no two cues overlap in the audio. ``speech``
     overrides the routine's own settings (None: the routine's). Raises
-    :class:`coach.errors.EngineError` when the engine cannot speak.
+    :class:`coach.errors.EngineError` when the engine cannot speak, and
+    :class:`coach.speech.PhraseError` naming a phrase it cannot say (a native crash
+    in its worker) unless ``tolerate``: then that phrase is silent and listed in
+    :attr:`PreparedSession.failures` (a live walk goes on).
     """
     from coach.audio.clip import SAMPLE_RATE_HZ
     from coach.audio.render import SessionRenderer
     from coach.routines.library import load_lines
 
-    timeline, cache = _measured(routine, speech, extra_lines, progress, engines)
+    timeline, cache = _measured(routine, speech, extra_lines, progress, engines, tolerate)
     renderer = SessionRenderer(timeline, cache.clip, SAMPLE_RATE_HZ, metronome=metronome)
-    return PreparedSession(renderer, load_lines((speech or routine.speech).language))
+    return PreparedSession(renderer, load_lines((speech or routine.speech).language),
+                           cache.failures)
 
 
 def _measured(routine: Routine, speech: SpeechSettings | None, extra_lines: Iterable[str],
-              progress: WarmProgress | None, engines: Engines | None
+              progress: WarmProgress | None, engines: Engines | None, tolerate: bool = False
               ) -> tuple[Timeline, PhraseCache]:
     """Every phrase synthesised (or found in the cache), then the timeline compiled with
     the measured lengths; and the cache the renderer reads the phrases from."""
-    import dataclasses
-
     from coach.audio.clip import SAMPLE_RATE_HZ
     from coach.routines.language import check_text_language, check_voice_language
     from coach.speech import engine_for, open_engine
@@ -119,11 +127,23 @@ def _measured(routine: Routine, speech: SpeechSettings | None, extra_lines: Iter
             if settings.voice in (voice.id, voice.name, voice.id.rsplit("/", 1)[-1]):
                 check_voice_language(settings.voice, voice.languages, settings.language)
                 break
+    engine.check(settings)  # an unknown voice is refused before any synthesis
     cache = PhraseCache(engine, settings, sample_rate_hz=SAMPLE_RATE_HZ,
-                        pronunciations=routine.pronunciations)
+                        pronunciations=routine.pronunciations, tolerate=tolerate)
     draft = compile_with_library(routine)  # estimated lengths: the phrases to say
     cache.warm([*(cue.text for cue in draft.cues), *extra_lines], progress)
     return compile_with_library(routine, cache.speech_s), cache
+
+
+def check_engine_name(name: str | None) -> None:
+    """:class:`UsageError` for an engine the coach does not have (None: the default)."""
+    from coach.errors import UsageError
+    from coach.routines.yamlsrc import suggest
+    from coach.speech import ENGINES
+
+    if name is not None and name not in ENGINES:
+        raise UsageError(f"unknown speech engine {shorten(name)}{suggest(name, ENGINES)} "
+                         f"(the engines: {', '.join(ENGINES)})")
 
 
 def session_timeline(routine: Routine, speech: SpeechSettings | None = None, *,
@@ -141,6 +161,7 @@ def session_timeline(routine: Routine, speech: SpeechSettings | None = None, *,
 
     if speech is not None:
         routine = dataclasses.replace(routine, speech=speech)
+    check_engine_name(routine.speech.engine)  # also when it is not opened (--estimate)
     if not estimate:
         try:
             return _measured(routine, None, (), progress, engines)[0], None

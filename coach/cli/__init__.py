@@ -11,13 +11,15 @@ re-raises them instead. Command modules register themselves in
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
 import click
 
 from coach import __version__
+from coach.cli.options import harden
 from coach.env import Environment
-from coach.errors import CoachError, RoutineError
+from coach.errors import CoachError, RoutineError, terminal_safe
 
 #: Commands take the outside world as their first argument: ``@pass_env``.
 #: ``main`` makes one :class:`Environment`; tests pass their own with
@@ -35,6 +37,7 @@ class CoachGroup(click.Group):
         try:
             return super().invoke(ctx)
         except CoachError as err:
+            _report_skipped()
             if ctx.meta.get("coach.traceback"):
                 raise
             report(err)
@@ -44,15 +47,32 @@ class CoachGroup(click.Group):
                 raise
             click.echo("Interrupted.", err=True)
             ctx.exit(130)
+        finally:
+            _report_skipped()
+
+
+def _report_skipped() -> None:
+    """Say once which files of the user's folders were skipped (and why)."""
+    library = sys.modules.get("coach.routines.library")
+    if library is not None:
+        for line in library.take_skipped():
+            echo(f"warning: {line}", err=True)
+
+
+def echo(text: str = "", err: bool = False, nl: bool = True) -> None:
+    """``click.echo`` of text that may hold what a user or a file gave (names, paths,
+    notes, cue text): through :func:`coach.errors.terminal_safe`, so no escape
+    sequence, bell or bidi control reaches the terminal. Every command prints so."""
+    click.echo(terminal_safe(text), err=err, nl=nl)
 
 
 def report(err: CoachError) -> None:
     """Print an error the way the CLI always does: plain lines on stderr."""
     if isinstance(err, RoutineError):
         for problem in err.problems:
-            click.echo(str(problem), err=True)
+            echo(str(problem), err=True)
     else:
-        click.echo(f"coach: {err}", err=True)
+        echo(f"coach: {err}", err=True)
 
 
 def _set_traceback(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
@@ -83,3 +103,4 @@ def main(ctx: click.Context) -> None:
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"coach.cli.{_name}").register(main)
+harden(main)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from coach.cli import echo
 from coach.cli.speech import SpeechOverrides, speech_options
 from coach.errors import RoutineError, UsageError
 
@@ -56,8 +57,8 @@ def routines() -> None:
         rows.append((entry.id, format_clock(entry.routine.duration_s), entry.routine.title + mark))
     width = max(len(r[0]) for r in rows) if rows else 10
     for rid, dur, title in rows:
-        click.echo(f"{rid:<{width}}  {dur:>6}  {title}")
-    click.echo(f"\nYour routines folder: {paths.user_routines_dir()}")
+        echo(f"{rid:<{width}}  {dur:>6}  {title}")
+    echo(f"\nYour routines folder: {paths.user_routines_dir()}")
 
 
 @click.command()
@@ -73,7 +74,7 @@ def techniques() -> None:
     techs = load_techniques()
     width = max(len(t) for t in techs)
     for tid, tech in sorted(techs.items()):
-        click.echo(f"{tid:<{width}}  {tech.name}: {tech.description}")
+        echo(f"{tid:<{width}}  {tech.name}: {tech.description}")
 
 
 @click.command()
@@ -95,17 +96,17 @@ def show(routine: str, estimate: bool) -> None:
 
     r = resolve_routine(routine)
     timeline = timed(r, estimate)
-    click.echo(f"{r.title} ({r.id}), {format_clock(r.duration_s)}")
+    echo(f"{r.title} ({r.id}), {format_clock(r.duration_s)}")
     if r.description:
-        click.echo(click.wrap_text(r.description, initial_indent="  ", subsequent_indent="  "))
-    click.echo("")
+        echo(click.wrap_text(r.description, initial_indent="  ", subsequent_indent="  "))
+    echo("")
     for i, s in enumerate(timeline.sections):
         n = sum(1 for c in timeline.cues if c.section == i)
         pace = f", {s.pace} pace" if s.pace else ""
         spm = f", {s.cadence_spm:g} steps/min" if s.cadence_spm else ""
-        click.echo(f"  {format_clock(s.start_s)}  {s.title} [{s.technique}] "
+        echo(f"  {format_clock(s.start_s)}  {s.title} [{s.technique}] "
                    f"{format_clock(s.duration_s)}{pace}{spm}, {n} cues")
-    click.echo(f"\n{len(timeline.cues)} spoken cues. See them all: coach compile {routine}")
+    echo(f"\n{len(timeline.cues)} spoken cues. See them all: coach compile {routine}")
 
 
 @click.command("compile")
@@ -137,8 +138,8 @@ def compile_cmd(routine: str, fmt: str, quiet: bool, estimate: bool,
     timeline = timed(r, estimate, speech.apply(r.speech))
     if not quiet:
         for warning in timeline.warnings:
-            click.echo(f"warning: {warning}", err=True)
-    click.echo(render(timeline, fmt), nl=False)
+            echo(f"warning: {warning}", err=True)
+    echo(render(timeline, fmt), nl=False)
 
 
 def timed(routine: Routine, estimate: bool, speech: SpeechSettings | None = None) -> Timeline:
@@ -148,7 +149,7 @@ def timed(routine: Routine, estimate: bool, speech: SpeechSettings | None = None
 
     timeline, note = session_timeline(routine, speech, estimate=estimate)
     if note is not None:
-        click.echo(note, err=True)
+        echo(note, err=True)
     return timeline
 
 
@@ -183,18 +184,22 @@ def check(files: tuple[str, ...], estimate: bool) -> None:
         try:
             routine = load_routine(read_user_file(Path(name)), name, Path(name).stem, techs)
             timeline, note = session_timeline(routine, estimate=estimate, engines=engines)
-        except (RoutineError, UsageError) as err:
+        except RoutineError as err:
             report(err)
             failed = True
             continue
+        except UsageError as err:  # one line that names the file
+            echo(str(err) if str(err).startswith(name) else f"{name}: {err}", err=True)
+            failed = True
+            continue
         if note is not None:  # said once: the other files are estimated too
-            click.echo(note, err=True)
+            echo(note, err=True)
             estimate = True
-        click.echo(f"{name}: ok, {format_clock(timeline.duration_s)}, "
+        echo(f"{name}: ok, {format_clock(timeline.duration_s)}, "
                    f"{plural(len(timeline.sections), 'section')}, "
                    f"{plural(len(timeline.cues), 'cue')}")
         for warning in timeline.warnings:
-            click.echo(f"{name}: warning: {warning}", err=True)
+            echo(f"{name}: warning: {warning}", err=True)
     if failed:
         raise click.exceptions.Exit(2)
 

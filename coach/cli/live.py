@@ -105,8 +105,13 @@ def print_outcome(outcome: WalkOutcome) -> None:
     from coach.cli.programme import print_reaction
 
     done = "completed" if outcome.completed else f"ended early ({outcome.ended_reason})"
-    click.echo(f"Walked {outcome.walked_s / 60:.1f} of {outcome.planned_s / 60:.1f} minutes, "
-               f"{done}. Saved in your history.")
+    rec = None if outcome.reaction is None else outcome.reaction.record
+    session = f"{outcome.walked_s / 60:.1f} of {outcome.planned_s / 60:.1f} minutes"
+    walked = session
+    if rec is not None and abs(rec.planned_min * 60 - outcome.planned_s) > 1:
+        walked = (f"{rec.walked_min:.1f} of {rec.planned_min:.1f} walking minutes "
+                  f"(session {session} with the stretches)")
+    click.echo(f"Walked {walked}, {done}. Saved in your history.")
     if outcome.reaction is not None:
         print_reaction(outcome.reaction)
 

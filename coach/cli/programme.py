@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from coach.cli import pass_env
+from coach.cli import echo, pass_env
 from coach.cli.intake import RedFlagOptions, ask_intake, red_flag_intake, red_flag_options
 from coach.cli.options import option_group
 from coach.env import Environment
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 HISTORY_FIELDS = ("id", "routine", "started_at", "planned_min", "walked_min", "completed",
                   "ended_reason", "pain_before", "pain_after", "pain_next_morning", "effort",
-                  "note")
+                  "note", "session_min")
 
 
 def register(group: click.Group) -> None:
@@ -36,8 +36,10 @@ yes_option = click.option("--yes", "-y", is_flag=True,
 
 logged_walk_options = option_group(
     "logged", LoggedWalk,
-    click.option("--minutes", "-m", type=float, help="Minutes you walked."),
-    click.option("--planned", type=float, help="Minutes you meant to walk (default: --minutes)."),
+    click.option("--minutes", "-m", type=float,
+                 help="Walking minutes: the minutes you walked, without the stretches."),
+    click.option("--planned", type=float, help="Walking minutes you meant to walk (default: "
+                 "the session's, or --minutes)."),
     click.option("--when", help="When you started, local time: 2026-03-02 07:30 (default: now)."),
     click.option("--pain-before", type=int, help="Back pain before the walk, 0 (none) to 10."),
     click.option("--pain-after", type=int, help="Back pain after the walk, 0 to 10."),
@@ -198,7 +200,7 @@ def history(env: Environment, as_json: bool, as_csv: bool, since: str | None,
         writer.writerows(rows)
         click.echo(buf.getvalue(), nl=False)
     else:
-        click.echo(format_history(records))
+        echo(format_history(records))  # notes saved before they were checked: escaped
 
 
 def _delete(env: Environment, walk_id: int, yes: bool) -> None:
@@ -222,14 +224,18 @@ def _row(rec: WalkRecord) -> dict[str, object]:
 def format_history(records: list[WalkRecord]) -> str:
     if not records:
         return "No walks logged yet. Walk with `coach walk`, or log one with `coach log`."
-    lines = ["  id  started           routine          walked/plan  pain b/a/m  effort  note"]
+    lines = ["  id  started           routine          walked/plan  session  pain b/a/m  effort"
+             "  note"]
     for r in records:
         pains = "/".join("-" if p is None else str(p)
                          for p in (r.pain_before, r.pain_after, r.pain_next_morning))
         status = "" if r.completed else f" stopped: {r.ended_reason or '?'}"
+        session = "-" if r.session_min is None else f"{r.session_min:.1f}"
         lines.append(f"{r.id:>4}  {r.started_at:%Y-%m-%d %H:%M}  {r.routine[:15]:<15}  "
-                     f"{r.walked_min:5.1f}/{r.planned_min:<5.1f}  {pains:<10}  "
+                     f"{r.walked_min:5.1f}/{r.planned_min:<5.1f}  {session:>7}  {pains:<10}  "
                      f"{r.effort or '-':<6}  {r.note}{status}")
+    lines.append("walked/plan: walking minutes (without the stretches); session: the whole "
+                 "session as played")
     return "\n".join(lines)
 
 

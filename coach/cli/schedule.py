@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from coach.cli import pass_env
+from coach.cli import echo, pass_env
 from coach.env import Environment
 from coach.errors import CoachError, UsageError
 
@@ -64,7 +64,7 @@ def add(routine: str, at_: str, days: str, schedule_id: str | None) -> None:
     entries = add_schedule(load_schedules(), routine, parse_time(at_), parse_days(days),
                            schedule_id)
     save_schedules(entries)
-    click.echo(f"Added {entries[-1].describe()}")
+    echo(f"Added {entries[-1].describe()}")
 
 
 @schedule.command("figure-8")
@@ -83,6 +83,7 @@ def figure8(morning: str, evening: str, days: str) -> None:
     """
     from coach.scheduling.schedules import (
         WalkSchedule,
+        add_schedule,
         load_schedules,
         parse_days,
         parse_time,
@@ -92,10 +93,12 @@ def figure8(morning: str, evening: str, days: str) -> None:
     wanted = parse_days(days)
     new = [WalkSchedule("figure-8-morning", "figure-8", parse_time(morning), wanted),
            WalkSchedule("figure-8-evening", "figure-8", parse_time(evening), wanted)]
-    kept = [e for e in load_schedules() if e.id not in {n.id for n in new}]
-    save_schedules([*kept, *new])
+    entries = [e for e in load_schedules() if e.id not in {n.id for n in new}]
+    for entry in new:  # refused like any other schedule when it repeats or overlaps one
+        entries = add_schedule(entries, entry.routine, entry.at, entry.days, entry.id)
+    save_schedules(entries)
     for entry in new:
-        click.echo(f"Scheduled {entry.describe()}")
+        echo(f"Scheduled {entry.describe()}")
 
 
 @schedule.command("list")
@@ -112,12 +115,12 @@ def list_cmd(env: Environment) -> None:
 
     entries = load_schedules()
     if not entries:
-        click.echo("No schedules yet. Try: coach schedule figure-8")
+        echo("No schedules yet. Try: coach schedule figure-8")
         return
     zone, now = env.wall.zone(), env.now()
     for e in entries:
         due = next_due(e, now, zone)
-        click.echo(f"{e.describe()}  (next: {due:%a %d %b %H:%M})")
+        echo(f"{e.describe()}  (next: {due:%a %d %b %H:%M})")
 
 
 @schedule.command("remove")
@@ -132,7 +135,7 @@ def remove(schedule_id: str) -> None:
     from coach.scheduling.schedules import load_schedules, remove_schedule, save_schedules
 
     save_schedules(remove_schedule(load_schedules(), schedule_id))
-    click.echo(f"Removed {schedule_id}.")
+    echo(f"Removed {schedule_id}.")
 
 
 @schedule.command("run")
@@ -163,17 +166,17 @@ def run(env: Environment, export_to: str | None, grace: float) -> None:
         raise UsageError("no schedules yet: add one with `coach schedule figure-8` or "
                          "`coach schedule add ROUTINE --at HH:MM`")
     folder = None if export_to is None else output_folder(Path(export_to), create=True)
-    io = DaemonIO(say=click.echo, warn=lambda line: click.echo(line, err=True),
+    io = DaemonIO(say=echo, warn=lambda line: echo(line, err=True),
                   ask=_confirm if env.stdin_isatty else None)
     daemon = WalkDaemon(entries, env.wall, env.clock,
                         start_walk=lambda routine: start_session(routine, env), io=io,
                         export_to=folder, grace_s=grace * 60)
     for e in entries:
-        click.echo(f"Waiting for {e.describe()}")
+        echo(f"Waiting for {e.describe()}")
     try:
         daemon.run()
     except KeyboardInterrupt:
-        click.echo("Stopped.")
+        echo("Stopped.")
 
 
 def _confirm(question: str) -> bool:
@@ -229,16 +232,16 @@ def ics(env: Environment, output: str, alarm: int) -> None:
     zone = env.wall.zone()
     if not isinstance(zone, ZoneInfo):
         zone = ZoneInfo("UTC")
-        click.echo("note: could not tell this computer's time zone, so the calendar uses UTC; "
+        echo("note: could not tell this computer's time zone, so the calendar uses UTC; "
                    "set TZ (e.g. TZ=Europe/London) and run this again", err=True)
     path = write_ics(target, entries, now.date(), zone, now, minutes, alarm)
-    click.echo(f"Wrote {path} ({len(entries)} repeating walks, reminders {alarm} min before).")
-    click.echo("\n# crontab -e (cron uses the computer's local time):")
+    echo(f"Wrote {path} ({len(entries)} repeating walks, reminders {alarm} min before).")
+    echo("\n# crontab -e (cron uses the computer's local time):")
     walk = f"{coach_command()} walk"
     for line in crontab_lines(entries, walk):
-        click.echo(line)
-    click.echo("\n# systemd user timers: save in ~/.config/systemd/user/, then "
+        echo(line)
+    echo("\n# systemd user timers: save in ~/.config/systemd/user/, then "
                "systemctl --user enable --now NAME.timer")
     for name, text in systemd_units(entries, walk):
-        click.echo(f"\n# --- {name}\n{text}", nl=False)
+        echo(f"\n# --- {name}\n{text}", nl=False)
 

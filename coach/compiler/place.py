@@ -75,9 +75,12 @@ class Placer:
 
     # -- helpers -------------------------------------------------------------
     def fill(self, text: str, at_ms: int, plan: SectionPlan) -> str:
+        left = max(1, round((self.total_ms - at_ms) / 60_000))
+        section_left = max(1, round((plan.end_ms - at_ms) / 60_000))
         values = {
-            "minutes_left": max(1, round((self.total_ms - at_ms) / 60_000)),
-            "section_minutes_left": max(1, round((plan.end_ms - at_ms) / 60_000)),
+            "minutes_left": left, "section_minutes_left": section_left,
+            "time_left": self.lines.say_minutes(left),
+            "section_time_left": self.lines.say_minutes(section_left),
             "rep": plan.rep, "reps": plan.reps, "section": plan.title,
         }
         return text.format_map(values)
@@ -142,7 +145,7 @@ class Placer:
         minutes = max(1, round(self.total_ms / 60_000))
         title = self.routine.title.replace("{", "{{").replace("}", "}}")
         welcome = self.fill(self.lines.welcome.format(
-            title=title, minutes=self.lines.count_minutes(minutes)), 0, first)
+            title=title, minutes=self.lines.say_minutes(minutes)), 0, first)
         lines = [("technique", welcome), ("safety", self.lines.opening_safety)]
         if self.routine.briefing:  # before the walk starts: the doctor and the red flags
             lines += [("safety", self.lines.doctor_check),
@@ -322,6 +325,7 @@ class Placer:
                     points.append(CadencePoint(p.start_ms / 1000, spm))
             cadence = tuple(points)
         timeline = Timeline(self.routine.id, self.routine.title, self.total_ms / 1000,
-                            sections, cues, cadence, tuple(self.warnings))
+                            sections, cues, cadence, tuple(self.warnings),
+                            language=self.lines.language)
         check_timeline(timeline)
         return timeline

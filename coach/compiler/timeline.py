@@ -109,6 +109,9 @@ class Timeline:
     cadence: tuple[CadencePoint, ...] | None = None
     #: Cues the compiler moved or dropped, with the reason. Not part of JSON.
     warnings: tuple[CompileWarning, ...] = field(default=(), compare=False)
+    #: The language of every cue's text (a catalogue code: en, de, es, fr). Not part
+    #: of JSON; tags carry it (coach.routines.language.id3_language, lrc_language).
+    language: str = "en"
 
     def section_at(self, at_s: float) -> int:
         """Index of the section playing at ``at_s`` (the last one at the end)."""

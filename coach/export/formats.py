@@ -6,6 +6,7 @@ import json
 
 from coach.compiler.timeline import Timeline
 from coach.routines.durations import format_clock
+from coach.routines.language import lrc_language
 
 TEXT_FORMATS = ("text", "json", "lrc", "srt")
 
@@ -31,7 +32,8 @@ def to_json(timeline: Timeline) -> str:
 def to_lrc(timeline: Timeline) -> str:
     """LRC lyrics: ``[mm:ss.xx]text`` per cue, with title tags."""
     length = format_clock(timeline.duration_s)
-    lines = [f"[ti:{timeline.title}]", "[ar:coach]", f"[length:{length}]"]
+    lines = [f"[ti:{timeline.title}]", "[ar:coach]", f"[la:{lrc_language(timeline.language)}]",
+             f"[length:{length}]"]
     for cue in timeline.cues:
         centis = round(cue.at_s * 100)
         m, rest = divmod(centis, 6000)

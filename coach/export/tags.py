@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, TypeVar
 from coach.compiler.timeline import Timeline
 from coach.errors import OutputError
 from coach.export.formats import to_text
+from coach.routines.language import id3_language
 
 if TYPE_CHECKING:
     from mutagen.id3 import ID3
@@ -98,9 +99,10 @@ def build_id3(timeline: Timeline, info: TagInfo) -> ID3:
             end_time=_ms(section.end_s), sub_frames=[title(section.title)])
     add(CTOC, element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
         child_element_ids=chapter_ids, sub_frames=[title(timeline.title)])
-    add(SYLT, encoding=utf8, lang="eng", format=2, type=1, desc="cues",
+    lang = id3_language(timeline.language)
+    add(SYLT, encoding=utf8, lang=lang, format=2, type=1, desc="cues",
         text=[(cue.text, _ms(cue.at_s)) for cue in timeline.cues])
-    add(USLT, encoding=utf8, lang="eng", desc="script", text=to_text(timeline))
+    add(USLT, encoding=utf8, lang=lang, desc="script", text=to_text(timeline))
     return tags
 
 

@@ -14,6 +14,7 @@ from typing import TextIO
 
 from coach.clock import Clock
 from coach.compiler.timeline import Timeline
+from coach.errors import terminal_safe
 from coach.live.keys import KEYS_HELP, KeySource, NoKeys
 from coach.live.player import KEY_COMMANDS
 from coach.routines.durations import format_clock
@@ -142,11 +143,11 @@ class _TextWalk:
         self.shown = bisect.bisect_left(self.starts, target_s)
 
     def _say(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
+        print(terminal_safe(text), file=self.out, flush=True)
 
 
 def _show(out: TextIO, line: _Line) -> None:
-    print(f"[{format_clock(line.at_s)}] {line.text}", file=out, flush=True)
+    print(terminal_safe(f"[{format_clock(line.at_s)}] {line.text}"), file=out, flush=True)
 
 
 def _next_section_s(timeline: Timeline, pos_s: float) -> float:

@@ -23,13 +23,14 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from coach.audio.clip import SAMPLE_RATE_HZ
 from coach.clock import Clock, MonotonicClock
-from coach.errors import CoachError
+from coach.errors import CoachError, terminal_safe
 from coach.live.keys import KEYS_HELP, KeySource, NoKeys, TerminalKeys
 from coach.live.player import Player, PlayEvent, State, Status
 from coach.routines.durations import format_clock
 from coach.routines.model import Routine, SpeechSettings
 
 if TYPE_CHECKING:
+    from coach.compiler.timeline import Section
     from coach.programme.logbook import LogResult
 
 TICK_S = 0.25  # how often keys are read and the status line redrawn
@@ -78,6 +79,7 @@ class WalkIO:
     clock: Clock | None = None
     keys: KeySource | None = None
     out: TextIO | None = None
+    err: TextIO | None = None  # the progress line while the voice is prepared (stderr)
     sink: AudioSink | None = None
     history: Any = None
     ask_pain: PainQuestion | None = None
@@ -97,6 +99,8 @@ class WalkOutcome:
     pain_before: int | None = None
     pain_after: int | None = None
     reaction: LogResult | None = None  # the saved row, pain advice and the next decision
+    walking_planned_s: float | None = None  # walking time (coach.programme.minutes); None:
+    walking_s: float | None = None  # ... as planned_s / walked_s
 
 
 def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(),
@@ -118,8 +122,8 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(),
     speech = options.speech or routine.speech
     routine = dataclasses.replace(routine, speech=speech)
 
-    live = "you asked for text (--text)" if options.text else _open_audio(routine, options,
-                                                                           sink, out, clock)
+    live = "you asked for text (--text)" if options.text else _open_audio(
+        routine, options, sink, (out, io.err or sys.stderr), clock)
     started_at = now()
     failure: CoachError | None = None
     with _keys_for(io.keys) as key_source:
@@ -136,7 +140,7 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(),
             from coach.routines.library import load_lines
             from coach.session import session_timeline
 
-            progress = ProgressLine(out, clock=clock)
+            progress = ProgressLine(io.err or sys.stderr, clock=clock)
             timeline, note = session_timeline(routine, estimate=options.estimate,
                                               progress=progress)
             progress.done()
@@ -148,7 +152,8 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(),
     if pain_after is None and ask_pain is not None and reason != "interrupted":
         pain_after = ask_pain("after")
     outcome = WalkOutcome(routine.id, started_at, timeline.duration_s, walked_s, reason is None,
-                          reason, not isinstance(live, str), pain_before, pain_after)
+                          reason, not isinstance(live, str), pain_before, pain_after,
+                          *_walking(timeline.sections, walked_s))
     outcome = dataclasses.replace(outcome, reaction=record_walk(outcome, io.history, now()))
     if io.on_saved is not None:
         io.on_saved(outcome)
@@ -187,14 +192,14 @@ def speak_after(player: Player, sink: AudioSink, clock: Clock, texts: Sequence[s
         sink.close()
 
 
-def _open_audio(routine: Routine, options: WalkOptions, sink: AudioSink | None, out: TextIO,
-                clock: Clock) -> tuple[Player, AudioSink] | str:
+def _open_audio(routine: Routine, options: WalkOptions, sink: AudioSink | None,
+                streams: tuple[TextIO, TextIO], clock: Clock) -> tuple[Player, AudioSink] | str:
     """The device, claimed first, and the player of the prepared session; or why there is
-    no audio."""
+    no audio. ``streams``: (output, progress)."""
     sink = sink or _device_sink(options.device)
     try:
         sink.open()
-        player = _prepare_player(routine, options, out, clock)
+        player = _prepare_player(routine, options, streams, clock)
     except _no_audio_errors() as err:
         sink.close()
         return str(err)
@@ -228,18 +233,21 @@ def _device_sink(device: str | None) -> AudioSink:
     return DeviceSink(device, SAMPLE_RATE_HZ)
 
 
-def _prepare_player(routine: Routine, options: WalkOptions, out: TextIO,
+def _prepare_player(routine: Routine, options: WalkOptions, streams: tuple[TextIO, TextIO],
                     clock: Clock | None = None) -> Player:
     """The session as the export prepares it, with the player's own lines warmed too."""
     from coach.routines.library import load_lines
     from coach.session import prepare_session
 
-    progress = ProgressLine(out, clock=clock)
+    out, err = streams
+    progress = ProgressLine(err, clock=clock)
     lines = load_lines(routine.speech.language)
     prepared = prepare_session(routine, extra_lines=lines.player_lines,
-                               metronome=options.metronome, progress=progress)
+                               metronome=options.metronome, progress=progress, tolerate=True)
     prepared.renderer.prime()
     progress.done()
+    for problem in prepared.failures.values():  # a native crash never ends a walk
+        out.write(f"coach: {problem}; the walk goes on, that line shown but not spoken\n")
     return Player(prepared.renderer, prepared.clip_for, prepared.lines)
 
 
@@ -290,7 +298,7 @@ class StatusView:
         if self.tty and self._shown:
             self.out.write("\r\x1b[K")
             self._shown = ""
-        print(text, file=self.out, flush=True)
+        print(terminal_safe(text), file=self.out, flush=True)
 
     def finish(self) -> None:
         if self.tty and self._shown:
@@ -312,7 +320,8 @@ def status_line(status: Status) -> str:
 
 
 class ProgressLine:
-    """``Preparing speech 12/40`` on one line, shown only when it takes a while."""
+    """``Preparing the voice, first time only: 12/40 phrases`` on one line (on stderr), for
+    the phrases not yet cached, shown only when it takes a while."""
 
     def __init__(self, out: TextIO, after_s: float = 0.5, clock: Clock | None = None) -> None:
         self.out = out
@@ -325,7 +334,7 @@ class ProgressLine:
         if not self._shown and self.clock.now() - self._start_s < self.after_s:
             return
         self._shown = True
-        self.out.write(f"\rPreparing speech {done}/{total}")
+        self.out.write(f"\rPreparing the voice, first time only: {done}/{total} phrases")
         self.out.flush()
 
     def done(self) -> None:
@@ -336,6 +345,15 @@ class ProgressLine:
             self._shown = False
 
 
+def _walking(sections: Sequence[Section], walked_s: float) -> tuple[None, float, float]:
+    """(no reaction yet, walking seconds planned, walking seconds walked)."""
+    from coach.programme.minutes import still_techniques, walking_s
+    from coach.routines.library import load_techniques
+
+    still = still_techniques(load_techniques())
+    return None, walking_s(sections, still), walking_s(sections, still, walked_s)
+
+
 def record_walk(outcome: WalkOutcome, history: Any = None, now: datetime | None = None
                 ) -> LogResult:
     """Add the walk to the history (the user's own unless one is given); the saved row
@@ -343,12 +361,15 @@ def record_walk(outcome: WalkOutcome, history: Any = None, now: datetime | None 
     from coach.programme.history import History, WalkRecord
     from coach.programme.logbook import reaction_to
 
+    planned_s = outcome.planned_s if outcome.walking_planned_s is None \
+        else outcome.walking_planned_s
+    walked_s = outcome.walked_s if outcome.walking_s is None else outcome.walking_s
     record = WalkRecord(
         routine=outcome.routine, started_at=outcome.started_at,
-        planned_min=round(outcome.planned_s / 60.0, 2),
-        walked_min=round(outcome.walked_s / 60.0, 2), completed=outcome.completed,
-        ended_reason=outcome.ended_reason, pain_before=outcome.pain_before,
-        pain_after=outcome.pain_after)
+        planned_min=round(planned_s / 60.0, 2), walked_min=round(walked_s / 60.0, 2),
+        completed=outcome.completed, ended_reason=outcome.ended_reason,
+        pain_before=outcome.pain_before, pain_after=outcome.pain_after,
+        session_min=round(outcome.walked_s / 60.0, 2))
     when = now or outcome.started_at
     if history is not None:
         return reaction_to(history, history.get(history.record(record)), when)

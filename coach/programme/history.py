@@ -18,7 +18,7 @@ from typing import Any
 from coach import paths
 from coach.errors import OutputError, UsageError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2 added session_min
 MAX_WALK_MIN = 240  # like the 4-hour limit on a routine
 EFFORTS = ("easy", "conversational", "breathless")
 
@@ -37,18 +37,25 @@ CREATE TABLE IF NOT EXISTS sessions (
     pain_after INTEGER,
     pain_next_morning INTEGER,
     effort TEXT,
-    note TEXT NOT NULL DEFAULT ''
+    note TEXT NOT NULL DEFAULT '',
+    session_min REAL
 );
 CREATE INDEX IF NOT EXISTS sessions_started ON sessions (started_utc);
 """
 
 _COLUMNS = ("id, routine, started_at, planned_min, walked_min, completed, ended_reason, "
-            "pain_before, pain_after, pain_next_morning, effort, note")
+            "pain_before, pain_after, pain_next_morning, effort, note, session_min")
 
 
 @dataclass(frozen=True)
 class WalkRecord:
-    """One walk, done with the coach or logged by hand."""
+    """One walk, done with the coach or logged by hand.
+
+    Minutes mean one thing everywhere: ``planned_min`` and ``walked_min`` are *walking
+    minutes*, the programme's dose (the warm-up walk counts; stretches and rests do
+    not: :mod:`coach.programme.minutes`). ``session_min`` is the whole session as
+    played, stretches included (None when not known, as for a walk logged by hand).
+    """
 
     routine: str
     started_at: datetime  # timezone-aware
@@ -62,6 +69,7 @@ class WalkRecord:
     effort: str | None = None  # talk test: easy | conversational | breathless
     note: str = ""
     id: int | None = None
+    session_min: float | None = None
 
 
 def check_pain(pain: int | None, what: str = "pain") -> int | None:
@@ -79,9 +87,9 @@ def check_record(rec: WalkRecord) -> None:
         raise UsageError("a walk needs a routine name")
     if rec.started_at.tzinfo is None or rec.started_at.utcoffset() is None:
         raise UsageError("started_at must carry a time zone")
-    for name in ("planned_min", "walked_min"):
+    for name in ("planned_min", "walked_min", "session_min"):
         value = getattr(rec, name)
-        if not 0 <= value <= MAX_WALK_MIN:
+        if value is not None and not 0 <= value <= MAX_WALK_MIN:
             raise UsageError(f"{name.replace('_min', ' minutes')} must be from 0 to "
                              f"{MAX_WALK_MIN}, got {value:g}")
     check_pain(rec.pain_before, "pain before")
@@ -131,6 +139,11 @@ class History:
             elif row[0] > SCHEMA_VERSION:
                 raise OutputError(f"{self.path}: written by a newer coach "
                                   f"(schema {row[0]}, this one knows {SCHEMA_VERSION})")
+            elif row[0] < 2:  # version 1 had no session_min
+                columns = {c[1] for c in self._db.execute("PRAGMA table_info(sessions)")}
+                if "session_min" not in columns:
+                    self._db.execute("ALTER TABLE sessions ADD COLUMN session_min REAL")
+                self._db.execute("UPDATE schema SET version = ?", (SCHEMA_VERSION,))
 
     def record(self, rec: WalkRecord) -> int:
         """Store one walk in its own transaction; returns its id."""
@@ -139,7 +152,8 @@ class History:
             cur = self._db.execute(
                 "INSERT INTO sessions (routine, started_at, started_utc, planned_min, "
                 "walked_min, completed, ended_reason, pain_before, pain_after, "
-                "pain_next_morning, effort, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "pain_next_morning, effort, note, session_min) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 _values(rec))
             session_id = cur.lastrowid
         assert session_id is not None
@@ -159,7 +173,7 @@ class History:
                          "UPDATE sessions SET routine = ?, started_at = ?, started_utc = ?, "
                          "planned_min = ?, walked_min = ?, completed = ?, ended_reason = ?, "
                          "pain_before = ?, pain_after = ?, pain_next_morning = ?, effort = ?, "
-                         "note = ? WHERE id = ?", _values(rec))
+                         "note = ?, session_min = ? WHERE id = ?", _values(rec))
 
     def delete(self, session_id: int) -> None:
         """Remove walk ``session_id`` from the history."""
@@ -254,7 +268,8 @@ def _values(rec: WalkRecord) -> tuple[Any, ...]:
     return (rec.routine, rec.started_at.isoformat(),
             rec.started_at.astimezone(timezone.utc).isoformat(), float(rec.planned_min),
             float(rec.walked_min), int(rec.completed), rec.ended_reason, rec.pain_before,
-            rec.pain_after, rec.pain_next_morning, rec.effort, rec.note)
+            rec.pain_after, rec.pain_next_morning, rec.effort, rec.note,
+            None if rec.session_min is None else float(rec.session_min))
 
 
 def _one_line(err: BaseException) -> str:
@@ -263,9 +278,10 @@ def _one_line(err: BaseException) -> str:
 
 def _to_record(row: tuple[Any, ...]) -> WalkRecord:
     (sid, routine, started_at, planned, walked, completed, reason, before, after, morning,
-     effort, note) = row
+     effort, note, session) = row
     return WalkRecord(routine=routine, started_at=datetime.fromisoformat(started_at),
                       planned_min=float(planned), walked_min=float(walked),
                       completed=bool(completed), ended_reason=reason, pain_before=before,
                       pain_after=after, pain_next_morning=morning, effort=effort,
-                      note=note or "", id=sid)
+                      note=note or "", id=sid,
+                      session_min=None if session is None else float(session))

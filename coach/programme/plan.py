@@ -159,11 +159,12 @@ def upcoming_sessions(state: ProgrammeState, history: Sequence[WalkRecord], toda
 
 
 def _assumed_walk(session: PlannedSession, day: date) -> WalkRecord:
-    minutes = session.routine.duration_s / 60
+    minutes = session.walk_min
     return WalkRecord(routine=session.routine.id,
                       started_at=datetime.combine(day, time(12), timezone.utc),
                       planned_min=minutes, walked_min=minutes, completed=True,
-                      pain_before=2, pain_after=2, note="projected")
+                      pain_before=2, pain_after=2, note="projected",
+                      session_min=session.routine.duration_s / 60)
 
 
 # -- routines built from the technique ids -----------------------------------------
@@ -210,7 +211,7 @@ def weekly_walk_routine(minutes: int, rotation: int, week: int) -> Routine:
         segs.append(extra)
     segs.append(Segment("cool-down", cool_down_s(minutes), title="Cool-down stretches"))
     return Routine(id=WALK_ID.format(week=week),
-                   title=f"Week {week}: {minutes}-minute walk{label}",
+                   title=f"Week {week}: {minutes}-minute walk{label}, then stretches",
                    segments=tuple(segs), source="<programme>",
                    description="Today's walk from your programme, then stretches.")
 

@@ -1,4 +1,8 @@
-"""How the weeks went: minutes walked against the plan, and the pain trend.
+"""How the weeks went: walking minutes walked against the plan, and the pain trend.
+
+Both sides are walking minutes (:mod:`coach.programme.minutes`): the stretches after
+a walk are neither planned nor counted, so a walker who did every session as planned
+is at 100%.
 
 :func:`weekly_progress` is pure (the day is passed in). :func:`plot_progress`
 draws it with matplotlib, an optional extra imported only when asked for.
@@ -43,14 +47,15 @@ def week_starts(first: date) -> date:
 
 
 def planned_minutes(state: ProgrammeState, records: Sequence[WalkRecord], day: date) -> float:
-    """What the programme asked for on ``day``, given the walks logged before it."""
+    """The walking minutes (:mod:`coach.programme.minutes`) the programme asked for on
+    ``day``, given the walks logged before it."""
     before = [r for r in records if r.started_at.date() < day]
     st = replay(before, state.start_min, day)
     minutes = 0.0
     if day.weekday() in WALK_DAYS[days_per_week(state, st)]:
-        minutes += next_session(state, before, day, st).routine.duration_s / 60
+        minutes += next_session(state, before, day, st).walk_min
     if state.intake.figure8_twice_daily:
-        minutes += 2 * figure8_session(state, before, day, "morning", st).routine.duration_s / 60
+        minutes += 2 * figure8_session(state, before, day, "morning", st).walk_min
     return minutes
 
 
@@ -103,6 +108,7 @@ def pain_trend(rows: Sequence[WeekRow]) -> str:
 
 def format_table(rows: Sequence[WeekRow]) -> str:
     head = "week  from        walks  walked  planned    %  pain after  next morning"
+    note = "(walked and planned: walking minutes, without the stretches)"
     lines = [head, "-" * len(head)]
     for r in rows:
         planned = "" if r.planned_min is None else f"{r.planned_min:7.0f}"
@@ -111,7 +117,7 @@ def format_table(rows: Sequence[WeekRow]) -> str:
         lines.append(f"{week:>4}  {r.starts:%Y-%m-%d}  {r.walks:>5}  {r.walked_min:6.0f}  "
                      f"{planned:>7}  {pct:>4}  {_score(r.pain_after):>10}  "
                      f"{_score(r.pain_morning):>12}")
-    lines.append(f"\nPain after walks: {pain_trend(rows)}.")
+    lines.append(f"{note}\n\nPain after walks: {pain_trend(rows)}.")
     return "\n".join(lines) + "\n"
 
 
@@ -147,7 +153,7 @@ def plot_progress(rows: Sequence[WeekRow], path: Path) -> Path:
         top.bar(weeks, [r.walked_min for r in rows], color="#4c8cbf", label="walked")
         if any(r.planned_min is not None for r in rows):
             top.plot(weeks, [r.planned_min or 0 for r in rows], "k--o", label="plan")
-        top.set_ylabel("minutes per week")
+        top.set_ylabel("walking minutes per week")
         top.legend(loc="upper left")
         for values, style, label in (([r.pain_after for r in rows], "r-o", "after walks"),
                                      ([r.pain_morning for r in rows], "m:s", "next morning")):

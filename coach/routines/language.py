@@ -21,6 +21,22 @@ _NAMES = {"en": "English", "de": "German", "es": "Spanish", "fr": "French",
           "it": "Italian", "nl": "Dutch", "pt": "Portuguese"}
 
 
+def id3_language(code: str) -> str:
+    """The ISO 639-2 code ID3 language fields (USLT, SYLT, COMM) want: ``de`` -> ``deu``."""
+    return ISO_639_2.get(text_language(code), "und")
+
+
+def lrc_language(code: str) -> str:
+    """The ISO 639-1 code of an LRC file's ``[la:]`` tag: ``de-DE`` -> ``de``."""
+    return text_language(code)
+
+
+def feed_language(code: str) -> str:
+    """The RSS ``<language>`` of a feed whose episodes speak ``code`` (a timeline's
+    ``language``): ``de``, ``es``, ``fr``, ``en`` (RFC 5646, as RSS 2.0 asks)."""
+    return text_language(code)
+
+
 def text_language(code: str) -> str:
     """The catalogue code for a speech language: ``en-GB`` -> ``en``."""
     return code.strip().lower().replace("_", "-").split("-")[0]

@@ -47,22 +47,36 @@ def _data_dir() -> Traversable:
 
 
 def read_user_file(path: Path) -> bytes:
-    """Read a file the user named, refusing huge files before reading them."""
+    """Read a file the user named or put in a folder: a regular file of at most 1 MB,
+    else one line (a FIFO or ``/dev/zero`` is refused, never read)."""
+    from coach.config import NotAFileError, read_small_file
     from coach.errors import RoutineError
     from coach.routines.yamlsrc import MAX_FILE_BYTES
 
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise RoutineError.at(str(path), 1, 1, f"file is too large ({size:,} bytes; "
-                                  f"the limit is {MAX_FILE_BYTES:,})")
-        return path.read_bytes()
+        return read_small_file(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a folder, not a routine file") from None
+    except NotAFileError as err:
+        raise UsageError(str(err)) from None
+    except ValueError:
+        raise RoutineError.at(str(path), 1, 1, f"file is too large (the limit is "
+                              f"{MAX_FILE_BYTES:,} bytes)") from None
     except OSError as err:
         raise UsageError(f"{path}: cannot read it ({err.strerror})") from None
+
+
+#: Files in the user's folders that were skipped, with a line saying why: each reported once
+#: (:func:`take_skipped`), the rest of the coach carries on without them.
+_SKIPPED: dict[str, str] = {}
+_REPORTED: set[str] = set()
+
+
+def take_skipped() -> list[str]:
+    """Lines about user files skipped since the last call (each file once per process)."""
+    new = [line for path, line in _SKIPPED.items() if path not in _REPORTED]
+    _REPORTED.update(_SKIPPED)
+    return new
 
 
 def _builtin_ids(kind: str) -> list[str]:
@@ -71,13 +85,18 @@ def _builtin_ids(kind: str) -> list[str]:
 
 
 def _user_ids(folder: Path) -> list[str]:
-    if not folder.is_dir():
+    """Ids of the ``ID.yaml`` entries in a user folder (whatever they are: reading says)."""
+    try:
+        return sorted(p.stem for p in folder.glob("*.yaml"))
+    except OSError as err:  # an unreadable folder is skipped, not fatal
+        _SKIPPED[str(folder)] = f"{folder}: cannot list it ({err.strerror}); skipped"
         return []
-    return sorted(p.stem for p in folder.glob("*.yaml"))
 
 
 @functools.lru_cache(maxsize=8)
 def _load_techniques(user_dir: str) -> dict[str, Technique]:
+    from coach.errors import CoachError, RoutineError
+
     out: dict[str, Technique] = {}
     for tid in _builtin_ids("techniques"):
         data = _data_dir().joinpath("techniques").joinpath(f"{tid}.yaml").read_bytes()
@@ -85,7 +104,12 @@ def _load_techniques(user_dir: str) -> dict[str, Technique]:
         out[tid] = dataclasses.replace(tech, texts=builtin_texts("techniques", tid))
     for tid in _user_ids(Path(user_dir)):
         path = Path(user_dir) / f"{tid}.yaml"
-        out[tid] = load_technique(read_user_file(path), str(path))
+        try:
+            out[tid] = load_technique(read_user_file(path), str(path))
+        except RoutineError as err:  # one bad file never breaks the other commands
+            _SKIPPED[str(path)] = f"{err.problems[0]}; technique skipped"
+        except CoachError as err:
+            _SKIPPED[str(path)] = f"{err}; technique skipped"
     return out
 
 
@@ -193,16 +217,21 @@ class RoutineEntry:
 
 def list_routines() -> list[RoutineEntry]:
     """Every routine a walker can name, by id: built-in and their own (which may replace
-    a built-in). A broken file is listed with its first problem, never raised."""
-    from coach.errors import RoutineError
+    a built-in). A broken file (or a folder, FIFO or device named ID.yaml) is listed with
+    its first problem, never raised. Each file is read once: linear in the folder's size."""
+    from coach.errors import CoachError, RoutineError
 
     builtin = set(builtin_routine_ids())
+    techniques = load_techniques()
     entries = []
     for rid, source in sorted(routine_sources().items()):
         replaces = not source.builtin and rid in builtin
         try:
-            entries.append(RoutineEntry(rid, source, resolve_routine(rid),
-                                        replaces_builtin=replaces))
+            routine = load_routine(source.read(), source.path, source.id, techniques)
+            entries.append(RoutineEntry(rid, source, routine, replaces_builtin=replaces))
         except RoutineError as err:
             entries.append(RoutineEntry(rid, source, None, err.problems[0].message, replaces))
+        except CoachError as err:
+            entries.append(RoutineEntry(rid, source, None,
+                                        str(err).removeprefix(f"{source.path}: "), replaces))
     return entries

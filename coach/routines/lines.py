@@ -26,7 +26,7 @@ class CoachLines:
     doctor_check: str  # said before a first walk (routine briefing)
     red_flags_spoken: tuple[str, ...]  # the red flags, short, for a briefing
     pace: Mapping[str, str]
-    halfway: str  # {minutes_left}
+    halfway: str  # {time_left}
     five_left: str
     closing: str
     closing_stretch_hint: str
@@ -36,7 +36,7 @@ class CoachLines:
     sit_down: str
     stand_up: str
     numbers: tuple[str, ...]  # "One" .. "Ten": countdowns
-    minute: str  # "{n} minute"
+    minute: str  # "{n} minute": printed lines
     minutes: str  # "{n} minutes"
     paused: str
     resuming: str
@@ -57,8 +57,15 @@ class CoachLines:
     next_no_programme: str
 
     def count_minutes(self, n: int) -> str:
-        """``1 minute`` / ``5 minutes`` in this language."""
+        """``1 minute`` / ``5 minutes`` in this language, for printed lines."""
         return (self.minute if n == 1 else self.minutes).format(n=n)
+
+    def say_minutes(self, n: int) -> str:
+        """``n`` minutes in words in this language, for spoken lines: ``one minute``,
+        ``zwei Minuten``, ``una hora y diez minutos`` (coach.routines.numbers)."""
+        from coach.routines.numbers import say_minutes
+
+        return say_minutes(n, self.language)
 
     @property
     def player_lines(self) -> tuple[str, ...]:
@@ -103,7 +110,8 @@ def lines_from_data(data: Any, name: str) -> CoachLines:
         five_left=text("five_left"), closing=text("closing"),
         closing_stretch_hint=text("closing_stretch_hint"), hold_reminder=text("hold_reminder"),
         release=text("release"), numbers=texts("numbers", 10), minute=text("minute"),
-        minutes=text("minutes"), paused=text("paused"), resuming=text("resuming"),
+        minutes=text("minutes"), paused=text("paused"),
+        resuming=text("resuming"),
         quit=texts("quit"), pain=texts("pain"), programme_start=text("programme_start"),
         calendar_reminder=text("calendar_reminder"),
         pain_reaction=keyed("pain_reaction", REACTION_KEYS), pain_advice=texts("pain_advice"),

@@ -31,7 +31,9 @@ from coach.routines.yamlsrc import Reader, compose, kind_of, suggest
 MAX_SESSION_S = 4 * 3600
 MIN_SESSION_S = 10  # room for the spoken safety line
 MAX_SECTIONS = 400
-PLACEHOLDERS = ("minutes_left", "section_minutes_left", "rep", "reps", "section")
+#: ``{time_left}``/``{section_time_left}``: the time in words ("an hour and ten minutes").
+PLACEHOLDERS = ("minutes_left", "section_minutes_left", "time_left", "section_time_left", "rep",
+                "reps", "section")
 REMINDER_KINDS = ("posture", "encouragement", "pace", "safety", "technique")
 PACE_NAMES = tuple(PACES)
 

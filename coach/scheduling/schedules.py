@@ -13,19 +13,39 @@ from pathlib import Path
 from typing import Any
 
 from coach import paths
-from coach.errors import UsageError
+from coach.errors import UsageError, bad_character, shorten
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DAY_SETS = {"daily": tuple(range(7)), "weekdays": tuple(range(5)), "weekends": (5, 6)}
 
 
+#: What a schedule id may be: it names systemd units and ends crontab lines.
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+#: Two walks on one day start at least this far apart (else they overlap).
+MIN_GAP_MIN = 30
+
+
 @dataclass(frozen=True)
 class WalkSchedule:
+    """One schedule. Its id and routine are checked when it is made (from the command
+    line or the schedules file): they are printed into crontab lines and systemd
+    units, where a newline or a control character would inject lines of its own."""
+
     id: str
     routine: str
     at: time  # local wall-clock time
     days: tuple[int, ...] = DAY_SETS["daily"]  # Monday = 0
+
+    def __post_init__(self) -> None:
+        if not ID_PATTERN.fullmatch(self.id):
+            raise UsageError(f"schedule id {shorten(self.id)} must be 1-64 letters, digits, "
+                             "'.', '_' or '-' (it names the systemd units)")
+        problem = bad_character(self.routine) or ("is empty" if not self.routine.strip()
+                                                  else None)
+        if problem is not None:
+            raise UsageError(f"schedule {self.id}: the routine {shorten(self.routine)} "
+                             f"{problem}")
 
     def describe(self) -> str:
         return f"{self.id}: {self.routine} at {self.at:%H:%M} {say_days(self.days)}"
@@ -105,13 +125,37 @@ def add_schedule(entries: Sequence[WalkSchedule], routine: str, at: time,
                  schedule_id: str | None = None) -> list[WalkSchedule]:
     ids = {e.id for e in entries}
     if schedule_id is None:
-        base = f"{routine.rsplit('/', 1)[-1].removesuffix('.yaml')}-{at:%H%M}"
+        name = re.sub(r"[^A-Za-z0-9._-]+", "-", routine.rsplit('/', 1)[-1].removesuffix('.yaml'))
+        base = f"{name.strip('.-_')[:50] or 'walk'}-{at:%H%M}"
         schedule_id, n = base, 2
         while schedule_id in ids:
             schedule_id, n = f"{base}-{n}", n + 1
     elif schedule_id in ids:
         raise UsageError(f"there is already a schedule called {schedule_id!r}")
-    return [*entries, WalkSchedule(schedule_id, routine, at, days)]
+    new = WalkSchedule(schedule_id, routine, at, days)
+    for old in entries:
+        clash = overlap(old, new)
+        if clash:
+            raise UsageError(f"{new.routine} at {at:%H:%M} {clash} {old.describe()}; pick "
+                             f"another time (walks start at least {MIN_GAP_MIN} minutes "
+                             f"apart) or remove it first (coach schedule remove {old.id})")
+    return [*entries, new]
+
+
+def overlap(a: WalkSchedule, b: WalkSchedule) -> str | None:
+    """'repeats' / 'overlaps' when ``b`` repeats ``a`` or starts within
+    :data:`MIN_GAP_MIN` of it on a day both walk (days wrap around the week), else None."""
+    def minute_of_week(day: int, at: time) -> int:
+        return day * 1440 + at.hour * 60 + at.minute
+
+    week = 7 * 1440
+    starts_a = [minute_of_week(d, a.at) for d in a.days]
+    for start_b in (minute_of_week(d, b.at) for d in b.days):
+        for start_a in starts_a:
+            gap = abs(start_a - start_b) % week
+            if min(gap, week - gap) < MIN_GAP_MIN:
+                return "repeats" if a.routine == b.routine and a.at == b.at else "overlaps"
+    return None
 
 
 def remove_schedule(entries: Sequence[WalkSchedule], schedule_id: str) -> list[WalkSchedule]:

@@ -26,6 +26,7 @@ from coach.errors import UsageError
 from coach.routines.model import SpeechSettings
 from coach.speech.base import (
     ATTEMPTS,
+    PhraseError,
     SpeechEngine,
     VoiceInfo,
     clip_problem,
@@ -36,7 +37,7 @@ from coach.speech.base import (
 from coach.speech.libespeak import EspeakEngine
 from coach.speech.pyttsx3_engine import Pyttsx3Engine
 
-__all__ = ["ATTEMPTS", "ENGINES", "ENGINE_VARIABLE", "Clip", "check_engine_name",
+__all__ = ["ATTEMPTS", "PhraseError", "ENGINES", "ENGINE_VARIABLE", "Clip", "check_engine_name",
            "engine_for", "fallback_note", "EspeakEngine", "Pyttsx3Engine", "SpeechEngine",
            "VoiceInfo", "clip_problem", "default_engine_name", "open_engine", "rate_wpm",
            "synthesize_checked", "words_in"]
@@ -91,13 +92,16 @@ def engine_for(settings: SpeechSettings) -> str:
     return name
 
 
-def open_engine(name: str | None = None) -> SpeechEngine:
-    """The engine called ``name``; ``None`` is the default (:func:`default_engine_name`)."""
-    name = check_engine_name(name or default_engine_name())
-    if name == "piper":
-        from coach.speech.piper_engine import PiperEngine
+def open_engine(name: str | None = None, workers: int | None = None) -> SpeechEngine:
+    """The engine called ``name``; ``None`` is the default (:func:`default_engine_name`).
 
-        return PiperEngine()
-    if name == "espeak":
-        return EspeakEngine()
-    return Pyttsx3Engine()
+    piper and espeak synthesise in up to ``workers`` worker processes (default: one
+    per core), started only when a phrase is not cached (:mod:`coach.speech.workers`);
+    pyttsx3 in its own contained worker.
+    """
+    name = check_engine_name(name or default_engine_name())
+    if name == "pyttsx3":
+        return Pyttsx3Engine()
+    from coach.speech.workers import WorkerEngine
+
+    return WorkerEngine(name, workers=workers or os.cpu_count() or 1, threads=1)

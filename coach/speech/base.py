@@ -28,6 +28,15 @@ MIN_RATE_WPM, MAX_RATE_WPM = 80, 450
 ATTEMPTS = 3
 
 
+class PhraseError(EngineError):
+    """One phrase could not be said (a native crash in its worker, or no good clip after
+    the retries); ``text`` is the phrase. A live walk goes on without it."""
+
+    def __init__(self, text: str, message: str) -> None:
+        super().__init__(message)
+        self.text = text
+
+
 @dataclass(frozen=True)
 class VoiceInfo:
     """A voice an engine offers; ``id`` is what a routine's ``voice:`` takes."""
@@ -49,6 +58,11 @@ class SpeechEngine(Protocol):
     def synthesize(self, text: str, settings: SpeechSettings) -> Clip: ...
 
     def voices(self) -> list[VoiceInfo]: ...
+
+    def check(self, settings: SpeechSettings) -> None:
+        """Refuse the settings' voice before any synthesis if the engine does not have it
+        (:class:`UsageError`, with "did you mean")."""
+        ...
 
     def model_identity(self, settings: SpeechSettings) -> str:
         """What else keys the phrase cache: the voice model's file identity (Piper), or
@@ -88,7 +102,10 @@ def clip_problem(clip: Clip, text: str, rate: int) -> str | None:
         return f"silent audio (peak {peak})"
     nominal_s = 60.0 / rate
     low_s = 0.25 * words_in(text) * nominal_s
-    high_s = 2.0 * (words_in(text) + 3 * len(_DIGIT.findall(text))) * nominal_s + 0.3
+    # a long word takes longer than a short one: each counts as at least its letters / 5
+    # ("incomprehensibilities" is 4.2 words), so real long words pass (issue 12)
+    long_words = sum(max(1.0, len(w) / 5) for w in _WORD.findall(text))
+    high_s = 2.0 * (long_words + 3 * len(_DIGIT.findall(text))) * nominal_s + 0.3
     speech_s = clip.trimmed().duration_s
     if not low_s <= speech_s <= high_s:
         return (f"{speech_s:.2f} s of speech for {words_in(text)} words at {rate} wpm "
@@ -116,7 +133,8 @@ def synthesize_checked(name: str, text: str, settings: SpeechSettings,
         if bad is None:
             return clip.trimmed()
         problem = bad
-    raise EngineError(f"{name} could not say {text!r} after {attempts} attempts: {problem}")
+    raise PhraseError(text, f"{name} could not say {text[:80]!r} after {attempts} attempts: "
+                            f"{problem}")
 
 
 def package_version(name: str) -> str:

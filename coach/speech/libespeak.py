@@ -123,7 +123,7 @@ class _Espeak:
         raw = text.encode("utf-8") + b"\0"
         with self._lock:
             if voice != self._voice:
-                self._check_voice(voice)
+                self.check_voice(voice)
                 if self._lib.espeak_SetVoiceByName(voice.encode("utf-8")) != 0:
                     raise UsageError(f"unknown voice {voice!r} (see `coach voices`)")
                 self._voice = voice
@@ -138,7 +138,7 @@ class _Espeak:
         samples = np.concatenate(chunks) if chunks else np.zeros(0, np.int16)
         return Clip(samples, self.sample_rate_hz)
 
-    def _check_voice(self, voice: str) -> None:
+    def check_voice(self, voice: str) -> None:
         """Refuse a name that is not in espeak-ng's own lists before it reaches the library:
         espeak-ng uses voice names as paths in its data folder (``..`` climbs out) and
         overflows a fixed buffer on a long ``+variant`` (issue 12)."""
@@ -190,6 +190,10 @@ class EspeakEngine:
     def version(self) -> str:
         return f"espeak-ng {self._espeak.version} (espeakng-loader " \
                f"{package_version('espeakng-loader')})"
+
+    def check(self, settings: SpeechSettings) -> None:
+        """Refuse a voice not in espeak-ng's own lists (:class:`UsageError`)."""
+        self._espeak.check_voice(settings.voice or settings.language)
 
     def model_identity(self, settings: SpeechSettings) -> str:
         return ""  # the voice data comes with the library, whose version keys the cache

@@ -42,6 +42,11 @@ CACHE_FORMAT = 1
 MEMORY_SAMPLES = 8_000_000
 
 
+def estimate_s(text: str, settings: SpeechSettings) -> float:
+    """The words-per-minute length of ``text`` (for a phrase that could not be said)."""
+    return max(1, len(re.findall(r"\w+", text))) * 60.0 / max(1, settings.rate_wpm)
+
+
 class Respeller:
     """Whole-word, case-insensitive respelling ("figure-8" -> "figure eight").
 
@@ -73,7 +78,8 @@ class PhraseCache:
 
     def __init__(self, engine: SpeechEngine, settings: SpeechSettings,
                  cache_dir: Path | None = None, sample_rate_hz: int = SAMPLE_RATE_HZ,
-                 pronunciations: tuple[tuple[str, str], ...] = ()) -> None:
+                 pronunciations: tuple[tuple[str, str], ...] = (),
+                 tolerate: bool = False) -> None:
         self.engine = engine
         self._engine_id = (engine.name, engine.version, engine.model_identity(settings))
         self.settings = settings
@@ -83,6 +89,10 @@ class PhraseCache:
         self._clips: OrderedDict[str, Clip] = OrderedDict()
         self._durations_s: dict[str, float] = {}
         self._lock = threading.RLock()
+        #: With ``tolerate`` (a live walk), a phrase that cannot be said (a native crash,
+        #: no good clip) is silent, timed by the estimate, and its error kept here.
+        self.tolerate = tolerate
+        self.failures: dict[str, str] = {}
 
     def key(self, text: str) -> str:
         """The cache key of ``text``: a hash of every input that shapes its audio."""
@@ -129,35 +139,104 @@ class PhraseCache:
 
     def warm(self, texts: Iterable[str],
              progress: Callable[[int, int], None] | None = None) -> None:
-        """Make sure every phrase is cached; ``progress(done, total)`` after each."""
-        unique = list(dict.fromkeys(texts))
-        for done, text in enumerate(unique, 1):
+        """Make sure every phrase is cached, synthesising the missing ones in parallel
+        (as many at once as the engine has workers), in the order given (a session's
+        opening cues first); ``progress(done, total)`` after each one synthesised
+        (``total``: how many were missing; never called when all were cached)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        missing: list[tuple[str, str]] = []
+        for text in dict.fromkeys(texts):
             key = self.key(text)
             with self._lock:
-                if key not in self._durations_s:
-                    self._fetch(key, text)
+                if key in self._durations_s:
+                    continue
+            clip = self._load(key, text)
+            if clip is None:
+                missing.append((key, text))
+            else:
+                with self._lock:
+                    self._durations_s[key] = clip.duration_s
+        if not missing:
+            return
+        done = 0
+        counted = threading.Lock()
+
+        def one(item: tuple[str, str]) -> None:
+            nonlocal done
+            self._synthesize(*item)
             if progress is not None:
-                progress(done, len(unique))
+                with counted:
+                    done += 1
+                    progress(done, len(missing))
+
+        workers = min(len(missing), max(1, int(getattr(self.engine, "workers", 1))))
+        if workers == 1:
+            for item in missing:
+                one(item)
+            return
+        with ThreadPoolExecutor(workers, thread_name_prefix="coach-speech") as pool:
+            for future in [pool.submit(one, item) for item in missing]:
+                future.result()  # the first failure, in the order given
 
     def _fetch(self, key: str, text: str) -> Clip:
         """The clip from disk, or synthesised and stored; its length is remembered."""
-        clip = self._load(key)
+        clip = self._load(key, text)
         if clip is None:
-            spoken = self.engine.synthesize(self.respell(text), self.settings)
-            clip = spoken.resampled(self.sample_rate_hz)
-            self._store(key, clip)
+            return self._synthesize(key, text)
         self._durations_s[key] = clip.duration_s
         return clip
 
-    def _load(self, key: str) -> Clip | None:
-        """The stored clip, or None if it is missing or unreadable (then it is redone)."""
+    def _synthesize(self, key: str, text: str) -> Clip:
+        """Synthesise and store ``text`` (a failure of one phrase: see ``tolerate``)."""
+        from coach.speech.base import PhraseError
+
+        silent = Clip(np.zeros(0, np.int16), self.sample_rate_hz)
+        if text in self.failures:
+            return silent
         try:
-            samples = np.load(self._file(key), allow_pickle=False)
+            spoken = self.engine.synthesize(self.respell(text), self.settings)
+        except PhraseError as err:
+            if not self.tolerate:
+                raise
+            with self._lock:
+                self.failures.setdefault(text, str(err))
+                self._durations_s[key] = estimate_s(self.respell(text), self.settings)
+            return silent
+        clip = spoken.resampled(self.sample_rate_hz)
+        self._store(key, clip)
+        with self._lock:
+            self._durations_s[key] = clip.duration_s
+        return clip
+
+    def _load(self, key: str, text: str) -> Clip | None:
+        """The stored clip, or None if it is missing or damaged (then it is redone).
+
+        Only a regular file is opened (a FIFO would hang); the header is read through a
+        memory map (a huge shape is a ValueError, not a MemoryError); and the clip must
+        be the trimmed speech of its words at the settings' rate (:func:`clip_problem`):
+        a valid but truncated, silent or foreign clip is rebuilt.
+        """
+        import stat
+
+        from coach.speech.base import clip_problem, rate_wpm
+
+        path = self._file(key)
+        try:
+            if not stat.S_ISREG(path.stat().st_mode):
+                return None
+            samples = np.array(np.load(path, mmap_mode="r", allow_pickle=False))
         except (OSError, ValueError, EOFError):  # missing, truncated or not an .npy
             return None
         if samples.dtype != np.int16 or samples.ndim != 1 or len(samples) == 0:
             return None
-        return Clip(samples, self.sample_rate_hz)
+        clip = Clip(samples, self.sample_rate_hz)
+        try:
+            if clip_problem(clip, self.respell(text), rate_wpm(self.settings)) is not None:
+                return None
+        except ValueError:  # nothing to say: the engine would refuse it too
+            return None
+        return clip
 
     def _store(self, key: str, clip: Clip) -> None:
         """Write atomically (:func:`coach.files.staged`); a cache, so not fsynced."""

@@ -196,6 +196,10 @@ class PiperEngine:
         """The voice the settings name (or the first for their language)."""
         return find_voice(settings.voice, settings.language, piper_voices(self._voices_dir))
 
+    def check(self, settings: SpeechSettings) -> None:
+        """Refuse a voice not among :func:`piper_voices` (:class:`UsageError`)."""
+        self.voice_files(settings)
+
     def model_identity(self, settings: SpeechSettings) -> str:
         return self.voice_files(settings).identity()
 

@@ -15,8 +15,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -25,9 +24,9 @@ from coach.errors import EngineError, UsageError
 from coach.routines.model import SpeechSettings
 from coach.speech.base import ATTEMPTS, VoiceInfo, package_version, rate_wpm, synthesize_checked
 from coach.speech.libespeak import espeak_paths, library_version
+from coach.speech.workers import Serve, Worker, requests
 
 if TYPE_CHECKING:
-    import subprocess
     from multiprocessing.connection import Connection
 
 
@@ -36,10 +35,8 @@ START_TIMEOUT_S = 30.0
 #: One clip (or the voice list) may take this long; a hang is cut off after it.
 CLIP_TIMEOUT_S = 30.0
 
-Serve = Callable[["Connection", str, str | None], None]
 
-
-def serve_pyttsx3(conn: Connection, lib_path: str, data_path: str | None) -> None:
+def serve_pyttsx3(conn: Connection, lib_path: str, data_path: str | None = None) -> None:
     """The worker loop: answers ("synth", text, voice, rate, volume) and ("voices",).
 
     Runs in its own process, with stdout on /dev/null (pyttsx3 prints "Audio
@@ -68,12 +65,7 @@ def serve_pyttsx3(conn: Connection, lib_path: str, data_path: str | None) -> Non
         # A fresh engine's first clip is sometimes at its start-up rate: say one to waste.
         _save_with_pyttsx3(engine, espeak, ("Ready.", None, 175, 1.0), wav_path, errors,
                            finished)
-        conn.send(("ready",))
-        while True:
-            try:
-                request = conn.recv()
-            except EOFError:
-                return
+        for request in requests(conn):
             try:
                 if request[0] == "voices":
                     conn.send(("ok", [(v.id, v.name, tuple(v.languages or ()))
@@ -132,77 +124,6 @@ def _save_with_pyttsx3(engine: object, espeak: ctypes.CDLL | None,
         return ("ok", wav.readframes(wav.getnframes()), wav.getframerate())
 
 
-def run_worker(argv: list[str]) -> None:
-    """Entry point of a worker process: ``MODULE FUNCTION FD LIB_PATH [DATA_PATH]``."""
-    import importlib
-    from multiprocessing.connection import Connection
-
-    module, function, fd, lib_path, *data = argv
-    serve = getattr(importlib.import_module(module), function)
-    serve(Connection(int(fd)), lib_path, data[0] if data else None)
-
-
-class _Worker:
-    """A worker process running ``serve`` over a socket; killed on a missed deadline.
-
-    A plain subprocess (not multiprocessing), so it works whatever the main
-    module of the parent is; the parent's ``sys.path`` is passed on. Its
-    stderr goes to a temporary file whose last line explains a crash. It is
-    killed when closed, collected, or at exit; if this process dies first, it
-    reads end-of-file and ends itself.
-    """
-
-    def __init__(self, serve: Serve, start_timeout_s: float) -> None:
-        import socket
-        import subprocess
-        import tempfile
-        import weakref
-        from multiprocessing.connection import Connection
-
-        lib_path, data_path = espeak_paths() if sys.platform.startswith("linux") else ("", None)
-        mine, theirs = socket.socketpair()
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-        args = [serve.__module__, serve.__qualname__, str(theirs.fileno()), lib_path]
-        code = ("import sys; from coach.speech.pyttsx3_engine import run_worker; "
-                "run_worker(sys.argv[1:])")
-        self._stderr = tempfile.TemporaryFile()
-        self._process = subprocess.Popen(
-            [sys.executable, "-c", code, *args, *([data_path] if data_path else [])],
-            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=self._stderr, env=env)
-        theirs.close()
-        self._conn = Connection(mine.detach())
-        self.close = weakref.finalize(self, _stop, self._process, self._conn, self._stderr)
-        self.ask(None, start_timeout_s, "start")
-
-    def ask(self, request: tuple[object, ...] | None, timeout_s: float,
-            what: str) -> tuple[object, ...]:
-        try:
-            if request is not None:
-                self._conn.send(request)
-            if self._conn.poll(timeout_s):
-                reply: tuple[object, ...] = self._conn.recv()
-                return reply
-        except (EOFError, OSError) as err:
-            self._process.wait(5)
-            self._stderr.seek(0)
-            said = [ln for ln in self._stderr.read().decode(errors="replace").splitlines()
-                    if ln.strip()]
-            self.close()
-            why = said[-1].strip() if said else f"exit status {self._process.returncode}"
-            raise EngineError(f"the pyttsx3 worker died during {what}: {why}") from err
-        self.close()
-        raise EngineError(f"pyttsx3 did not finish {what} within {timeout_s:g} s")
-
-
-def _stop(process: subprocess.Popen[bytes], conn: Connection, stderr: IO[bytes]) -> None:
-    if process.poll() is None:
-        process.kill()
-    process.wait(5)
-    conn.close()
-    stderr.close()
-
-
 class Pyttsx3Engine:
     """pyttsx3 (espeak driver on Linux) in a worker process with deadlines.
 
@@ -219,7 +140,7 @@ class Pyttsx3Engine:
         self._clip_timeout_s = clip_timeout_s
         self._start_timeout_s = start_timeout_s
         self._serve = serve
-        self._worker: _Worker | None = None
+        self._worker: Worker | None = None
         self._lock = threading.Lock()
 
     @property
@@ -228,6 +149,9 @@ class Pyttsx3Engine:
         if sys.platform.startswith("linux"):
             under = f", espeak-ng {library_version()}"
         return f"pyttsx3 {package_version('pyttsx3')}{under}"
+
+    def check(self, settings: SpeechSettings) -> None:
+        """pyttsx3 reports an unknown voice when it is used (no list to check first)."""
 
     def model_identity(self, settings: SpeechSettings) -> str:
         return ""  # the voice data comes with the library, whose version keys the cache
@@ -263,7 +187,10 @@ class Pyttsx3Engine:
              what: str) -> tuple[object, ...]:
         with self._lock:
             if self._worker is None:
-                self._worker = _Worker(self._serve, self._start_timeout_s)
+                lib_path, data_path = espeak_paths() if sys.platform.startswith("linux") \
+                    else ("", None)
+                self._worker = Worker(self._serve, [lib_path, *([data_path] if data_path else [])],
+                                      "pyttsx3", self._start_timeout_s)
             try:
                 return self._worker.ask(request, timeout_s, what)
             except EngineError:

@@ -107,7 +107,7 @@ def test_cues_heard_on_time_through_pulseaudio(pulse, tmp_path):
 
     ref = os.environ.get("COACH_LIVE_ROUTINE")
     routine = resolve_routine(ref) if ref else short_routine()
-    player = _prepare_player(routine, WalkOptions(), io.StringIO())
+    player = _prepare_player(routine, WalkOptions(), (io.StringIO(), io.StringIO()))
     timeline, renderer = player.timeline, player._renderer
     lead = player._lead_in_left
     reference = np.concatenate([np.zeros(lead, np.float32),

@@ -160,7 +160,7 @@ def test_plan_schedules_resolve_to_the_programme_session(
     with pytest.raises(Exception, match="coach plan"):
         routine_for_ref("plan", today)
     run("plan", "--minutes", "6", "--days", "3", "--no-red-flags", "--no-figure-8", env=env)
-    assert routine_for_ref("plan", today).title.endswith("6-minute walk")
+    assert routine_for_ref("plan", today).title.endswith("6-minute walk, then stretches")
 
 
 def test_a_routine_file_is_scheduled_by_its_absolute_path(run: Callable[..., Any], tmp_path: Path,

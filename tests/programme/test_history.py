@@ -92,8 +92,36 @@ def test_bad_records_are_refused_and_not_stored(tmp_path: Path, bad: dict[str, o
 def test_schema_version_is_recorded(tmp_path: Path) -> None:
     History(tmp_path / "h.sqlite3").close()
     db = sqlite3.connect(tmp_path / "h.sqlite3")
-    assert db.execute("SELECT version FROM schema").fetchall() == [(1,)]
+    assert db.execute("SELECT version FROM schema").fetchall() == [(2,)]
     assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    db.close()
+
+
+V1_SCHEMA = """
+CREATE TABLE schema (version INTEGER NOT NULL);
+INSERT INTO schema VALUES (1);
+CREATE TABLE sessions (id INTEGER PRIMARY KEY AUTOINCREMENT, routine TEXT NOT NULL,
+    started_at TEXT NOT NULL, started_utc TEXT NOT NULL, planned_min REAL NOT NULL,
+    walked_min REAL NOT NULL, completed INTEGER NOT NULL, ended_reason TEXT,
+    pain_before INTEGER, pain_after INTEGER, pain_next_morning INTEGER, effort TEXT,
+    note TEXT NOT NULL DEFAULT '');
+INSERT INTO sessions (routine, started_at, started_utc, planned_min, walked_min, completed)
+    VALUES ('figure-8', '2026-03-02T07:30:00+00:00', '2026-03-02T07:30:00+00:00', 5, 5, 1);
+"""
+
+
+def test_a_version_1_history_gains_session_minutes_and_keeps_its_walks(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(V1_SCHEMA)
+    db.close()
+    with History(path) as history:
+        [old] = history.sessions()
+        assert (old.routine, old.walked_min, old.session_min) == ("figure-8", 5.0, None)
+        new_id = history.record(walk(3, session_min=8.5))
+        assert history.get(new_id).session_min == 8.5
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT version FROM schema").fetchall() == [(2,)]
     db.close()
 
 

@@ -29,7 +29,7 @@ def followed_plan(weeks: int, pains: list[int]) -> tuple[list[WalkRecord], objec
     records: list[WalkRecord] = []
     for s in upcoming_sessions(state, [], MONDAY, weeks):
         assert s.day is not None
-        records.append(walk(s.day, s.routine.duration_s / 60, pains[s.week - 1]))
+        records.append(walk(s.day, s.walk_min, pains[s.week - 1]))
     return records, state
 
 
@@ -38,8 +38,9 @@ def test_weeks_walked_against_the_plan() -> None:
     rows = weekly_progress(state, records, MONDAY + timedelta(days=20))  # type: ignore[arg-type]
     assert [r.week for r in rows] == [1, 2, 3]
     assert [r.walks for r in rows] == [3, 3, 4]  # a fourth walking day from week 3
-    # the user walked the plan, so walked == planned each week
-    assert [r.walked_min for r in rows] == [r.planned_min for r in rows] == [27, 33, 52]  # walks + 3 min stretches
+    # the user walked the plan, so walked == planned each week, in walking minutes
+    assert [r.walked_min for r in rows] == [r.planned_min for r in rows] == [18, 24, 40]
+    assert [line.split()[5] for line in format_table(rows).splitlines()[2:5]] == ["100"] * 3
     assert [r.pain_after for r in rows] == [5, 4, 2]
     assert pain_trend(rows) == "falling"
 
@@ -47,16 +48,16 @@ def test_weeks_walked_against_the_plan() -> None:
 def test_walking_less_than_planned_shows() -> None:
     state = make_state(6, 3, False, MONDAY)
     rows = weekly_progress(state, [walk(MONDAY, 3, 3)], MONDAY + timedelta(days=6))
-    assert rows[0].walked_min == 3 and rows[0].planned_min == 27  # 3 x (6 + 3 stretching)
+    assert rows[0].walked_min == 3 and rows[0].planned_min == 18  # 3 x 6 walking minutes
     table = format_table(rows)
-    assert "  11  " in table  # percent of plan
+    assert "  17  " in table  # percent of plan
     assert "not enough pain scores yet" in table
 
 
 def test_figure8_sessions_are_part_of_the_plan() -> None:
     state = make_state(6, 3, True, MONDAY)
     rows = weekly_progress(state, [], MONDAY + timedelta(days=6))
-    assert rows[0].planned_min == 27 + 7 * 2 * 4  # two 4-minute figure-8 walks a day
+    assert rows[0].planned_min == 18 + 7 * 2 * 4  # two 4-minute figure-8 walks a day
 
 
 def test_no_programme_still_lists_weeks_from_the_first_walk() -> None:

@@ -25,7 +25,7 @@ def test_without_a_programme_today_is_gentle_start_and_plan_is_an_error() -> Non
 def test_with_a_programme_today_and_plan_are_the_same_session() -> None:
     save_state(make_state(7, 3, False, DAY))
     routine, why = todays_routine(DAY)
-    assert routine.title.endswith("7-minute walk")
+    assert routine.title.endswith("7-minute walk, then stretches")
     assert why.startswith(f"Today's session: {routine.title}.")
     assert routine_for_ref(PLAN_REF, DAY) == routine
 

@@ -125,7 +125,67 @@ def test_a_german_session_says_german_from_welcome_to_countdown():
                                                                        language="de"))
     timeline = compile_with_library(routine)
     texts = [c.text for c in timeline.cues]
-    assert texts[0].startswith("Willkommen. Heute steht an: Flotte Dreißig")
+    assert texts[0] == "Willkommen. Heute steht an: Flotte Dreißig, etwa vierunddreißig Minuten."
+    assert any(t.startswith("Die Hälfte ist geschafft. Noch etwa ") and t.endswith("Minuten.")
+               and not any(ch.isdigit() for ch in t) for t in texts)
     assert any(c.kind == "countdown" and c.text == "Drei" for c in timeline.cues)
     assert "Runde 1 von 3. Drei lockere Minuten zum Erholen." in texts
     assert timeline.sections[0].title == "Aufwärmen"
+
+
+# -- a German session, exported and read back ---------------------------------------
+SHORT_DE = """\
+title: Kurzer Gang
+language: de
+segments:
+  - technique: walk
+    duration: 40s
+  - technique: pace-change
+    duration: 30s
+  - technique: walk
+    duration: 30s
+"""
+
+
+@pytest.mark.slow
+def test_a_german_export_is_german_and_tagged_deu(cli, tmp_path):
+    from mutagen.id3 import ID3
+
+    routine = tmp_path / "kurz.yaml"
+    routine.write_text(SHORT_DE, "utf-8")
+    out = tmp_path / "kurz.mp3"
+    result = cli("export", str(routine), "-o", str(out), "--bitrate", "32")
+    assert result.exit_code == 0, result.output
+    tags = ID3(str(out))
+    (sylt,) = tags.getall("SYLT")
+    (uslt,) = tags.getall("USLT")
+    assert sylt.lang == "deu" and uslt.lang == "deu"
+    said = [text for text, _ in sylt.text]
+    assert said[0].startswith("Willkommen. Heute steht an: Kurzer Gang, etwa ")
+    assert "Eins" in said and "Tempowechsel." in said  # countdown and technique in German
+    assert "Jetzt einfach gehen. Ein angenehmes Tempo, aufrecht und locker." in uslt.text
+    assert "Welcome" not in uslt.text and "pace" not in " ".join(said).lower()
+    lrc = out.with_suffix(".lrc").read_text("utf-8")
+    assert "[la:de]" in lrc and "Willkommen." in lrc
+    english = compile_with_library(resolve_routine("brisk-30"))
+    assert english.language == "en"
+
+
+def test_a_voice_of_another_language_than_the_text_is_refused_in_one_line(cli, tmp_path):
+    routine = tmp_path / "kurz.yaml"
+    routine.write_text(SHORT_DE, "utf-8")
+    result = cli("compile", str(routine), "--voice", "gmw/en-US")
+    assert result.exit_code == 2
+    assert "speaks English (en), but the session's text is German (de)" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    result = cli("compile", "brisk-30", "--language", "it")
+    assert result.exit_code == 2 and "no Italian (it) text" in result.output
+    assert cli("compile", "brisk-30", "--language", "de", "--voice", "de").exit_code == 0
+
+
+def test_tag_codes_for_every_language():
+    from coach.routines.language import feed_language, id3_language, lrc_language
+
+    assert [id3_language(c) for c in ("en", "de-DE", "es", "fr_FR")] == \
+        ["eng", "deu", "spa", "fra"]
+    assert lrc_language("de-DE") == "de" and feed_language("fr") == "fr"

@@ -8,6 +8,7 @@ as long as their descriptions promise.
 from __future__ import annotations
 
 import json
+import os
 import re
 import string
 from collections.abc import Iterator
@@ -403,3 +404,79 @@ def test_schema_accepts_the_routines_the_loader_accepts() -> None:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         load_routine(path.read_bytes(), path.name, "x", load_techniques())
         assert not list(validator.iter_errors(doc)), path.name
+
+
+# -- the user's folders: one bad entry never breaks the rest --------------------------
+def _hostile_user_folders(home: Path) -> None:
+    import os
+
+    routines, techniques = home / "config" / "routines", home / "config" / "techniques"
+    routines.mkdir(parents=True)
+    techniques.mkdir(parents=True)
+    os.mkfifo(routines / "fifo.yaml")
+    (routines / "zero.yaml").symlink_to("/dev/zero")
+    (routines / "x.yaml").mkdir()
+    (routines / "mine.yaml").write_text("title: Mine\nsegments:\n  - technique: walk\n"
+                                        "    duration: 5m\n")
+    os.mkfifo(techniques / "pipe.yaml")
+    (techniques / "folder.yaml").mkdir()
+    (techniques / "broken.yaml").write_text("id: broken\nname: [\n")
+
+
+def test_fifos_devices_and_folders_in_user_folders_are_listed_once_and_skipped(
+        coach_home: Path) -> None:
+    import subprocess
+    import sys
+
+    _hostile_user_folders(coach_home)
+    env = {**os.environ, "COACH_HOME": str(coach_home), "COACH_ENGINE": "espeak"}
+    listing = subprocess.run([sys.executable, "-m", "coach", "routines"], env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert listing.returncode == 0, listing.stderr
+    rows = {line.split()[0]: line for line in listing.stdout.splitlines() if line.strip()}
+    assert "is a FIFO (named pipe), not a file" in rows["fifo"]
+    assert "is a device, not a file" in rows["zero"]
+    assert "is a folder, not a file" in rows["x"]
+    assert "[yours]" in rows["mine"]
+    warnings = listing.stderr.splitlines()
+    assert len(warnings) == 3 and all(w.startswith("warning: ") for w in warnings)
+    assert all(w.endswith("; technique skipped") for w in warnings)
+    assert any("broken.yaml:3:1: invalid YAML" in w for w in warnings)
+    shown = subprocess.run([sys.executable, "-m", "coach", "show", "mine", "--estimate"],
+                           env=env, capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0 and shown.stdout.startswith("Mine (mine)")
+    assert len(shown.stderr.splitlines()) == 3  # said once per run, the command still works
+
+
+@pytest.mark.parametrize("name", ["fifo", "/dev/zero"])
+def test_check_refuses_a_fifo_or_a_device_in_one_line_without_hanging(tmp_path: Path,
+                                                                     name: str) -> None:
+    import subprocess
+    import sys
+
+    path = name
+    if name == "fifo":
+        path = str(tmp_path / "walk.yaml")
+        os.mkfifo(path)
+    result = subprocess.run([sys.executable, "-m", "coach", "check", path],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"{path}: is {'a FIFO (named pipe)' if name == 'fifo' else 'a device'}, not a file"]
+
+
+def test_listing_reads_the_folder_once_not_once_per_routine(coach_home: Path,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    from coach.routines import library
+
+    folder = coach_home / "config" / "routines"
+    folder.mkdir(parents=True)
+    for i in range(30):
+        (folder / f"r{i}.yaml").write_text(f"title: R{i}\nsegments:\n  - technique: walk\n"
+                                           "    duration: 5m\n")
+    calls = []
+    real = library.routine_sources
+    monkeypatch.setattr(library, "routine_sources", lambda: calls.append(1) or real())
+    entries = library.list_routines()
+    assert len(entries) == 30 + len(library.builtin_routine_ids()) and len(calls) == 1

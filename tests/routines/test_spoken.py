@@ -96,7 +96,7 @@ def test_what_the_rule_accepts_the_real_engine_says(words, stops):
     # the other half of "check ok -> compile ok": espeak-ng says every accepted sentence.
     # Pronounceable words: espeak-ng spells out letter clusters ("xsaaaa") and reads
     # punctuation glued to a letter ("!e"), which can exceed the clip check's length
-    # bound; found by this test, left to the speech stream (see the note of issue 12).
+    # bound (see the note of issue 12). Long words did too, until the bound counted letters.
     text = "".join(w + s for w, s in zip(words, stops, strict=False)).strip()
     from coach.routines.model import SpeechSettings
     from coach.speech import open_engine
@@ -105,3 +105,15 @@ def test_what_the_rule_accepts_the_real_engine_says(words, stops):
         return
     clip = open_engine("espeak").synthesize(" ".join(text.split()), SpeechSettings())
     assert len(clip.samples) > 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", ["Incomprehensibilities", "Internationalisation, responsibilities.",
+                                  "Rindfleischetikettierung", "bababa! bababababa"])
+def test_real_long_words_pass_the_engine_clip_check(text):
+    # the clip check counted words, not letters: these failed compile after check said ok
+    from coach.routines.model import SpeechSettings
+    from coach.speech import open_engine
+
+    assert speech_problem(text) is None
+    assert len(open_engine("espeak").synthesize(text, SpeechSettings()).samples) > 0

@@ -162,15 +162,15 @@ def test_no_jobs_means_no_idle_time() -> None:
 def test_schedules_round_trip_through_yaml(coach_home: Path) -> None:
     assert load_schedules() == []
     entries = add_schedule([], "figure-8", time(7, 30))
-    entries = add_schedule(entries, "figure-8", time(7, 30), parse_days("mon,wed,fri"))
+    entries = add_schedule(entries, "figure-8", time(12, 0), parse_days("mon,wed,fri"))
     entries = add_schedule(entries, "routines/mine.yaml", time(18, 0), parse_days("weekends"))
-    assert [e.id for e in entries] == ["figure-8-0730", "figure-8-0730-2", "mine-1800"]
+    assert [e.id for e in entries] == ["figure-8-0730", "figure-8-1200", "mine-1800"]
     path = save_schedules(entries)
     assert path == schedules_path() == coach_home / "config" / "schedules.yaml"
     assert load_schedules() == entries
     assert "days: mon,wed,fri" in path.read_text()
     entries = remove_schedule(entries, "figure-8-0730")
-    assert [e.id for e in entries] == ["figure-8-0730-2", "mine-1800"]
+    assert [e.id for e in entries] == ["figure-8-1200", "mine-1800"]
     with pytest.raises(UsageError, match="no schedule called 'nope'"):
         remove_schedule(entries, "nope")
     with pytest.raises(UsageError, match="already"):

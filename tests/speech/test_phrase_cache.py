@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -38,6 +40,9 @@ class CountingEngine:
 
     def model_identity(self, settings: SpeechSettings) -> str:
         return self.engine.model_identity(settings)
+
+    def check(self, settings: SpeechSettings) -> None:
+        self.engine.check(settings)
 
 
 @pytest.fixture(scope="module")
@@ -147,6 +152,46 @@ def test_a_corrupt_file_is_synthesised_again(cache, engine, tmp_path, damage):
     assert len(reread) == len(recovered.samples)
 
 
+def _npy(samples: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, samples, allow_pickle=False)
+    return buf.getvalue()
+
+
+def _huge_header(data: bytes) -> bytes:
+    """A valid .npy header claiming 10**12 samples (np.load would allocate 2 TB)."""
+    header = "{'descr': '<i2', 'fortran_order': False, 'shape': (1000000000000,), }"
+    header = header.ljust(118) + "\n"
+    return b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header.encode() + b"\0" * 64
+
+
+@pytest.mark.parametrize("damage", [
+    lambda data: _npy(np.array([20000], np.int16)),        # valid, one sample: was a silent walk
+    lambda data: _npy(np.zeros(30000, np.int16)),          # valid length, silence
+    lambda data: _npy(np.full(900000, 9000, np.int16)),    # valid, far too long for the words
+    _huge_header,                                          # was a MemoryError
+    lambda data: _npy(np.zeros((10, 2), np.int16)),       # wrong shape
+], ids=["one-sample", "silent", "too-long", "huge-header", "2d"])
+def test_a_valid_file_with_the_wrong_clip_is_rebuilt(cache, engine, tmp_path, damage):
+    good = cache.clip(PHRASE)
+    path = cache.path(PHRASE)
+    path.write_bytes(damage(path.read_bytes()))
+    fresh = PhraseCache(engine, SETTINGS, cache_dir=tmp_path / "phrases")
+    assert abs(fresh.speech_s(PHRASE) - good.duration_s) < 0.05
+    assert engine.said == [PHRASE, PHRASE]
+    assert len(np.load(path)) == len(fresh.clip(PHRASE).samples)  # repaired on disk
+
+
+def test_a_fifo_in_place_of_a_clip_is_rebuilt_without_hanging(cache, engine, tmp_path):
+    cache.clip(PHRASE)
+    path = cache.path(PHRASE)
+    path.unlink()
+    os.mkfifo(path)
+    fresh = PhraseCache(engine, SETTINGS, cache_dir=tmp_path / "phrases")
+    assert fresh.speech_s(PHRASE) > 1.0
+    assert path.is_file() and engine.said == [PHRASE, PHRASE]
+
+
 def test_a_cache_folder_that_cannot_be_written_is_an_output_error(engine, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
@@ -169,7 +214,7 @@ def test_warm_synthesises_each_missing_phrase_once_and_reports_progress(cache, e
     seen: list[tuple[int, int]] = []
     cache.warm(["Breathe in.", "Breathe out.", "Breathe in.", "Hold it."],
                progress=lambda done, total: seen.append((done, total)))
-    assert seen == [(1, 3), (2, 3), (3, 3)]
+    assert seen == [(1, 2), (2, 2)]  # only the missing phrases count
     assert engine.said == ["Breathe out.", "Breathe in.", "Hold it."]
     cache.warm(["Breathe in.", "Hold it."])
     assert len(engine.said) == 3
