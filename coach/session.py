@@ -23,6 +23,7 @@ from coach.errors import shorten
 if TYPE_CHECKING:
     import numpy as np
 
+    from coach.audio.loudness import Levels
     from coach.audio.render import SessionRenderer
     from coach.compiler.timeline import SpeechTimer, Timeline
     from coach.routines.lines import CoachLines
@@ -80,7 +81,7 @@ def compile_with_library(routine: Routine, speech_s: SpeechTimer | None = None) 
 
 def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
                     extra_lines: Iterable[str] = (), *, metronome: bool = False,
-                    progress: WarmProgress | None = None,
+                    levels: Levels | None = None, progress: WarmProgress | None = None,
                     engines: Engines | None = None, tolerate: bool = False) -> PreparedSession:
     """Routine -> :class:`PreparedSession` timed by real speech; see the module docstring.
 
@@ -88,18 +89,26 @@ def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
     player's own lines) is synthesised or found in the phrase cache, calling
     ``progress(done, total)`` after each; then the routine is compiled with
     the measured lengths, so no two cues overlap in the audio. ``speech``
-    overrides the routine's own settings (None: the routine's). Raises
+    overrides the routine's own settings (None: the routine's). ``levels`` sets
+    the metronome's and cue sounds' levels; the speech's volume scales them all
+    (it is the renderer's gain: phrases are synthesised at full volume). Raises
     :class:`coach.errors.EngineError` when the engine cannot speak, and
     :class:`coach.speech.PhraseError` naming a phrase it cannot say (a native crash
     in its worker) unless ``tolerate``: then that phrase is silent and listed in
     :attr:`PreparedSession.failures` (a live walk goes on).
     """
+    import dataclasses
+
+    from coach import paths
     from coach.audio.clip import SAMPLE_RATE_HZ
+    from coach.audio.loudness import Levels
     from coach.audio.render import SessionRenderer
     from coach.routines.library import load_lines
 
     timeline, cache = _measured(routine, speech, extra_lines, progress, engines, tolerate)
-    renderer = SessionRenderer(timeline, cache.clip, SAMPLE_RATE_HZ, metronome=metronome)
+    levels = dataclasses.replace(levels or Levels(), volume=(speech or routine.speech).volume)
+    renderer = SessionRenderer(timeline, cache.clip, SAMPLE_RATE_HZ, metronome=metronome,
+                               levels=levels, levels_dir=paths.cache_dir() / "levels")
     return PreparedSession(renderer, load_lines((speech or routine.speech).language),
                            cache.failures)
 
@@ -114,7 +123,8 @@ def _measured(routine: Routine, speech: SpeechSettings | None, extra_lines: Iter
     from coach.speech import engine_for, open_engine
     from coach.speech.phrase_cache import PhraseCache
 
-    settings = speech or routine.speech
+    # volume is the renderer's gain: every engine speaks at full volume, one cached clip
+    settings = dataclasses.replace(speech or routine.speech, volume=1.0)
     routine = dataclasses.replace(routine, speech=settings)
     check_text_language(settings.language)  # before opening any engine
     engines = {} if engines is None else engines
@@ -170,3 +180,42 @@ def session_timeline(routine: Routine, speech: SpeechSettings | None = None, *,
                     f"instead (--estimate)")
             return compile_with_library(routine), note
     return compile_with_library(routine), None
+
+
+def warm_routines(routines: Iterable[Routine],
+                  speech: Callable[[SpeechSettings], SpeechSettings] | None = None,
+                  progress: WarmProgress | None = None, engines: Engines | None = None
+                  ) -> tuple[int, int]:
+    """Synthesise every phrase the routines can say (their cues and the player's lines)
+    into the phrase cache, all in one parallel pass per voice; (phrases, synthesised).
+
+    ``speech`` maps a routine's settings to the ones to use (e.g. the command line's
+    overrides). What :func:`prepare_session` then finds cached it does not synthesise.
+    """
+    from coach.audio.clip import SAMPLE_RATE_HZ
+    from coach.routines.library import load_lines
+    from coach.speech import engine_for, open_engine
+    from coach.speech.phrase_cache import PhraseCache
+
+    engines = {} if engines is None else engines
+    groups: dict[tuple[SpeechSettings, tuple[tuple[str, str], ...]],
+                 tuple[Routine, list[str]]] = {}
+    for routine in routines:
+        settings = speech(routine.speech) if speech else routine.speech
+        routine = dataclasses.replace(routine, speech=settings)
+        key = dataclasses.replace(settings, engine=engine_for(settings))
+        texts = [cue.text for cue in compile_with_library(routine).cues]
+        texts += load_lines(settings.language).player_lines
+        groups.setdefault((key, routine.pronunciations), (routine, []))[1].extend(texts)
+    total = synthesised = 0
+    for (settings, _), (routine, texts) in groups.items():
+        name = str(settings.engine)
+        if name not in engines:
+            engines[name] = open_engine(name)
+        engines[name].check(settings)
+        cache = PhraseCache(engines[name], settings, sample_rate_hz=SAMPLE_RATE_HZ,
+                            pronunciations=routine.pronunciations)
+        unique = list(dict.fromkeys(texts))
+        synthesised += cache.warm(unique, progress)
+        total += len(unique)
+    return total, synthesised

@@ -6,9 +6,11 @@ Writes tiny mono 16-bit WAVs at 22050 Hz with numpy only:
 
 * ``chime.wav``: a soft two-note bell played at each section change (0.6 s).
 * ``tick.wav``: a short wooden tick under each spoken countdown number.
-* ``step.wav``: the step metronome's click, softer and duller than the tick.
+* ``step.wav``: the step metronome's beat, a soft low woodblock (duller and longer than
+  the tick, 0.1 s, so it is heard at a modest loudness without sharp peaks).
 
-The renderer scales nothing but speech: the levels set here are the levels heard.
+The renderer sets each sound's level relative to the speech (coach.audio.loudness), so
+the peaks set here only fix the sounds' shapes.
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ def main(out_dir: Path = OUT_DIR) -> None:
     sounds = {
         "chime.wav": chime(),
         "tick.wav": click(1800.0, 0.04, 0.008, 0.30, seed=1),
-        "step.wav": click(900.0, 0.03, 0.006, 0.22, seed=2),
+        "step.wav": click(600.0, 0.1, 0.03, 0.22, seed=2),
     }
     for name, samples in sounds.items():
         write_wav(out_dir / name, samples)

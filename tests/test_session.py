@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from coach.audio.clip import SAMPLE_RATE_HZ
-from coach.audio.render import SPEECH_RMS
+from coach.audio.loudness import CEILING_DBTP, SPEECH_LUFS, loudness_lufs, true_peak_dbtp
 from coach.routines.library import load_lines, resolve_routine
 from coach.session import PreparedSession, compile_with_library, prepare_session, session_timeline
 from tests.audiotest import SHORT_ROUTINE
@@ -55,11 +55,8 @@ def test_a_players_line_is_normalised_as_the_cues_are(prepared):
     for text in (lines.paused, *lines.quit):
         clip = prepared.clip_for(text)
         assert clip.dtype == np.float32 and len(clip) > SAMPLE_RATE_HZ // 4
-        frames = clip[:len(clip) // 256 * 256].reshape(-1, 256).astype(np.float64)
-        power = np.mean(frames ** 2, axis=1)
-        voiced = power[power >= power.max() / 1000.0]
-        assert np.sqrt(np.mean(voiced)) == pytest.approx(SPEECH_RMS, rel=0.05) or \
-            np.abs(clip).max() == pytest.approx(0.89, abs=0.01)  # or held at the peak limit
+        assert loudness_lufs(clip, SAMPLE_RATE_HZ) == pytest.approx(SPEECH_LUFS, abs=0.15), text
+        assert true_peak_dbtp(clip, SAMPLE_RATE_HZ) <= CEILING_DBTP + 0.05
     cue = prepared.timeline.cues[0]
     start = prepared.renderer.cue_start_sample(cue)
     np.testing.assert_array_equal(prepared.clip_for(cue.text),

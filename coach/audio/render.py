@@ -8,6 +8,11 @@ metronome follows the cadence (silent where it is 0, as in stretches), ducked
 while speech plays. Without a cadence track it follows the sections' cadence,
 or beats 90 steps a minute when no section has one.
 
+Loudness (:mod:`coach.audio.loudness`): every phrase is brought to the speech
+level of :class:`~coach.audio.loudness.Levels` (-16 LUFS at volume 1), the
+chime, tick and metronome sit at their levels relative to it, and a limiter
+holds the mix under the true-peak ceiling where sounds overlap.
+
 :meth:`SessionRenderer.render` is random access and pure: a range always gives
 the same samples, however the session is cut into blocks, so a live player can
 pause, skip or seek and an export can stream. Only the clips overlapping the
@@ -22,17 +27,16 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import numpy as np
 
+from coach.audio import loudness
 from coach.audio.clip import SAMPLE_RATE_HZ, Clip, resample
 from coach.audio.cuesounds import CueSounds
+from coach.audio.loudness import Levels
 from coach.compiler.timeline import Cue, Timeline
 
-#: Speech is brought to this RMS (over its voiced frames), about -20 dBFS...
-SPEECH_RMS = 0.1
-#: ...unless that would push its peak above this (about -1 dBFS).
-SPEECH_PEAK = 0.89
 #: Leading samples quieter than this fraction of the clip's peak are dropped,
 #: so the first sound of a clip lands on its cue's sample.
 LEAD_SILENCE_FRACTION = 0.003
@@ -40,8 +44,9 @@ LEAD_SILENCE_FRACTION = 0.003
 DUCK_GAIN = 10 ** (-12 / 20)
 DUCK_RAMP_S = 0.03
 DEFAULT_SPM = 90.0
-#: Decoded speech kept in memory at most (samples, about 8 MB of float32).
-CLIP_CACHE_SAMPLES = 2_000_000
+#: Normalised speech kept in memory at most (samples of int16, about 12 MB: the distinct
+#: speech of a 30-minute session, so each phrase is normalised once).
+CLIP_CACHE_SAMPLES = 6_000_000
 
 
 class SessionRenderer:
@@ -49,8 +54,11 @@ class SessionRenderer:
 
     def __init__(self, timeline: Timeline, clip_for: Callable[[str], Clip],
                  sample_rate_hz: int = SAMPLE_RATE_HZ, metronome: bool = False,
-                 cue_sounds: CueSounds | bool = True):
+                 cue_sounds: CueSounds | bool = True, levels: Levels | None = None,
+                 levels_dir: Path | None = None):
         self.timeline = timeline
+        self.levels = levels or Levels()
+        self._levels_dir = levels_dir
         self.sample_rate_hz = sample_rate_hz
         self.total_samples = round(timeline.duration_s * sample_rate_hz)
         self._clip_for = clip_for
@@ -60,8 +68,8 @@ class SessionRenderer:
             cue_sounds = CueSounds.silent(sample_rate_hz)
         elif cue_sounds.sample_rate_hz != sample_rate_hz:
             raise ValueError("cue sounds must be at the renderer's sample rate")
-        self.sounds = cue_sounds
-        self._clips: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.sounds = _levelled(cue_sounds, self.levels)
+        self._clips: OrderedDict[str, np.ndarray] = OrderedDict()  # int16, as mixed
         self._cached_samples = 0
         self._pinned = False  # primed: every clip stays in memory (a live session)
         self._lock = threading.RLock()  # a player may render and query from two threads
@@ -77,6 +85,8 @@ class SessionRenderer:
                                         if c.kind == "countdown"], np.int64))
         self._beats = self._beat_segments() if metronome else []
         self._duck_ramp = max(1, round(DUCK_RAMP_S * sample_rate_hz))
+        self._ceiling = loudness.db_gain(loudness.CEILING_DBTP)
+        self._limiter = loudness.limiter_reach(sample_rate_hz)
 
     # -- public ------------------------------------------------------------------
     def prime(self) -> None:
@@ -99,7 +109,7 @@ class SessionRenderer:
     def speech_clip(self, text: str) -> np.ndarray:
         """``text`` as it is heard in the session: float32 at :attr:`sample_rate_hz`,
         normalised like every cue. Also for lines that are no cue (a player's "Paused.")."""
-        return self._clip(text)
+        return self._float_clip(text)
 
     def render(self, start_sample: int, n_samples: int) -> np.ndarray:
         """Samples ``[start_sample, start_sample + n_samples)``, cut at the end.
@@ -111,18 +121,28 @@ class SessionRenderer:
             raise ValueError("start_sample and n_samples must not be negative")
         a = min(start_sample, self.total_samples)
         b = min(start_sample + n_samples, self.total_samples)
-        out = np.zeros(b - a, np.float32)
         if b <= a:
-            return out
+            return np.zeros(0, np.float32)
+        attack, hold, margin = self._limiter  # the limiter's window: the same gain in any block
+        lo, hi = max(0, a - margin), min(self.total_samples, b + margin)
+        wide = self._sum(lo, hi)
+        peaks = np.abs(wide)
+        if float(peaks.max(initial=0.0)) > self._ceiling:
+            wide = loudness.limit(wide, peaks, self._ceiling, attack, hold)
+        out: np.ndarray = np.clip(wide[a - lo:b - lo], -1.0, 1.0)
+        return out
+
+    def _sum(self, a: int, b: int) -> np.ndarray:
+        """Every sound of ``[a, b)`` added up, before the limiter."""
+        out = np.zeros(b - a, np.float32)
         for start, clip in self._speech_in(a, b):
-            _mix(out, a, start, clip)
+            _mix(out, a, start, Clip(clip, self.sample_rate_hz).as_float())
         _mix_all(out, a, self._chimes, self.sounds.chime)
         _mix_all(out, a, self._ticks, self.sounds.tick)
         step = self.sounds.step
         if self._beats and len(step):
             for beat in self._beats_in(a - len(step) + 1, b):
                 _mix(out, a, beat, step * self._duck_gain(beat, beat + len(step)))
-        np.clip(out, -1.0, 1.0, out=out)
         return out
 
     def blocks(self, block_samples: int = 8192, start_sample: int = 0) -> Iterator[np.ndarray]:
@@ -136,8 +156,11 @@ class SessionRenderer:
     def _sample(self, at_s: float) -> int:
         return round(at_s * self.sample_rate_hz)
 
+    def _float_clip(self, text: str) -> np.ndarray:
+        return Clip(self._clip(text), self.sample_rate_hz).as_float()
+
     def _clip(self, text: str) -> np.ndarray:
-        """The normalised float32 clip for ``text`` (bounded LRU cache)."""
+        """The normalised clip for ``text``, int16 (bounded LRU cache)."""
         with self._lock:
             clip = self._clips.get(text)
             if clip is not None:
@@ -145,7 +168,8 @@ class SessionRenderer:
                 return clip
             raw = self._clip_for(text)
             clip = normalise_speech(resample(raw.as_float(), raw.sample_rate_hz,
-                                             self.sample_rate_hz))
+                                             self.sample_rate_hz), self.sample_rate_hz,
+                                    self.levels.speech_lufs, self._levels_dir)
             self._clips[text] = clip
             self._cached_samples += len(clip)
             while (not self._pinned and self._cached_samples > CLIP_CACHE_SAMPLES
@@ -234,25 +258,30 @@ class SessionRenderer:
         return found
 
 
-def normalise_speech(clip: np.ndarray) -> np.ndarray:
-    """Trim leading near-silence and bring the clip to the common loudness."""
-    if len(clip) == 0:
-        return clip.astype(np.float32)
-    peak = float(np.max(np.abs(clip)))
+def normalise_speech(clip: np.ndarray, rate_hz: int = SAMPLE_RATE_HZ,
+                     target_lufs: float = loudness.SPEECH_LUFS,
+                     folder: Path | None = None) -> np.ndarray:
+    """Trim leading near-silence and bring the clip to ``target_lufs`` (true peak limited):
+    int16, kept in ``folder`` if given (:func:`coach.audio.loudness.normalised_pcm`)."""
+    peak = float(np.max(np.abs(clip))) if len(clip) else 0.0
     if peak <= 0.0:
-        return np.zeros(0, np.float32)
+        return np.zeros(0, np.int16)
     first = int(np.argmax(np.abs(clip) >= peak * LEAD_SILENCE_FRACTION))
-    clip = clip[first:]
-    frame = 256
-    usable = len(clip) // frame * frame
-    if usable:
-        power = np.mean(clip[:usable].reshape(-1, frame).astype(np.float64) ** 2, axis=1)
-        voiced = power[power >= power.max() / 1000.0]
-        rms = math.sqrt(float(np.mean(voiced)))
-    else:
-        rms = math.sqrt(float(np.mean(clip.astype(np.float64) ** 2)))
-    gain = min(SPEECH_RMS / rms if rms > 0 else 1.0, SPEECH_PEAK / peak)
-    return (clip * gain).astype(np.float32)
+    return loudness.normalised_pcm(clip[first:], rate_hz, target_lufs, folder)
+
+
+def _levelled(sounds: CueSounds, levels: Levels) -> CueSounds:
+    """The cue sounds at their levels relative to the speech."""
+    rate_hz = sounds.sample_rate_hz
+    speech = levels.speech_lufs
+
+    def at(sound: np.ndarray, lu: float) -> np.ndarray:
+        return (sound * loudness.level_gain(sound, rate_hz, speech + lu)).astype(np.float32)
+
+    step = sounds.step * loudness.metronome_gain(sounds.step, rate_hz,
+                                                  speech + levels.metronome_lu)
+    return CueSounds(at(sounds.chime, levels.chime_lu), at(sounds.tick, levels.tick_lu),
+                     step.astype(np.float32), rate_hz)
 
 
 def _mix(out: np.ndarray, a: int, start: int, sound: np.ndarray) -> None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from coach.cli import pass_env
+from coach.cli.mix import MixOverrides, mix_options
 from coach.cli.options import option_group
 from coach.cli.speech import SpeechOverrides, speech_options
 from coach.errors import UsageError
@@ -51,7 +52,7 @@ audio_output_options = option_group(
 @click.command()
 @click.argument("routines", nargs=-1, metavar="ROUTINE...")
 @audio_output_options
-@click.option("--cadence", is_flag=True, help="Add a soft step metronome at the routine's cadence.")
+@mix_options
 @click.option("--program", "program", is_flag=True,
               help="Export the upcoming sessions of your programme (see `coach plan`).")
 @click.option("--weeks", type=click.IntRange(1, 12), default=1, show_default=True,
@@ -60,7 +61,7 @@ audio_output_options = option_group(
 @pass_env
 @click.pass_context
 def export(ctx: click.Context, env: Environment, routines: tuple[str, ...], audio: AudioOutput,
-           cadence: bool, program: bool, weeks: int, speech: SpeechOverrides) -> None:
+           mix: MixOverrides, program: bool, weeks: int, speech: SpeechOverrides) -> None:
     """Write sessions as audio files to copy to a phone and play offline.
 
     One routine and a file name: that file, with chapters per section, every
@@ -100,7 +101,7 @@ def export(ctx: click.Context, env: Environment, routines: tuple[str, ...], audi
     else:
         resolved = [resolve_routine(ref) for ref in routines]  # every bad name before any work
         hints = {routine.id: ref for routine, ref in zip(resolved, routines, strict=True)}
-    options = ExportOptions(speech=speech.apply, metronome=cadence,
+    options = ExportOptions(speech=speech.apply, metronome=mix.cadence, levels=mix.levels(),
                             tag_info=TagInfo(date=env.today().isoformat()))
     for path in export_routines(resolved, target, options, names=names, hints=hints,
                                 progress=_ProgressBars()):

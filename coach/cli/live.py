@@ -10,6 +10,7 @@ import click
 
 from coach.cli import pass_env
 from coach.cli.core import estimate_option
+from coach.cli.mix import MixOverrides, mix_options
 from coach.cli.options import option_group
 from coach.cli.speech import SpeechOverrides, speech_options
 from coach.env import Environment
@@ -45,14 +46,13 @@ pain_options = option_group(
 @click.option("--text", is_flag=True, help="Print each cue at its time instead of speaking it.")
 @click.option("--device", metavar="NUMBER|NAME",
               help="Sound output to use (see `coach devices`); default: the system's.")
-@click.option("--cadence", is_flag=True,
-              help="Add a step metronome where the routine sets a cadence.")
+@mix_options
 @pain_options
 @estimate_option
 @speech_options
 @pass_env
-def walk(env: Environment, routine: str | None, text: bool, device: str | None, cadence: bool,
-         pain: PainScores, estimate: bool, speech: SpeechOverrides) -> None:
+def walk(env: Environment, routine: str | None, text: bool, device: str | None,
+         mix: MixOverrides, pain: PainScores, estimate: bool, speech: SpeechOverrides) -> None:
     """Walk a routine now, with a voice guiding you through it.
 
     ROUTINE is a built-in routine id (see `coach routines`), your own routine
@@ -88,7 +88,8 @@ def walk(env: Environment, routine: str | None, text: bool, device: str | None, 
     else:
         chosen, why = todays_routine(env.today())
         click.echo(why)
-    options = WalkOptions(text=text, device=device, metronome=cadence,
+    options = WalkOptions(text=text, device=device, metronome=mix.cadence,
+                          levels=mix.levels(),
                           speech=speech.apply(chosen.speech),
                           pain_before=pain.pain_before, pain_after=pain.pain_after,
                           estimate=estimate)

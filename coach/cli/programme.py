@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -17,7 +19,7 @@ from coach.programme.intake import red_flag_list
 from coach.programme.logbook import LoggedWalk, LogResult
 
 if TYPE_CHECKING:
-    from coach.programme.history import WalkRecord
+    from coach.programme.history import History, WalkRecord
     from coach.programme.plan import ProgrammeState
 
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
@@ -83,7 +85,6 @@ def log(env: Environment, routine: str | None, logged: LoggedWalk, morning_pain:
       coach log 2026-03-02-walk -m 10 --pain-after 3   (an id from `coach plan`)
       coach log --fix 12 --pain-after 4       (correct walk 12)
     """
-    from coach.programme.history import History
     from coach.programme.logbook import add_morning_pain, log_walk
 
     if fix_id is not None:
@@ -91,7 +92,7 @@ def log(env: Environment, routine: str | None, logged: LoggedWalk, morning_pain:
             raise UsageError("--fix ID corrects a saved walk: give no routine and no --id")
         _fix(env, fix_id, logged, morning_pain, yes)
         return
-    with History() as hist:
+    with open_history() as hist:
         if morning_pain is not None and routine is None:
             result = add_morning_pain(hist, morning_pain, session_id, env.now())
             walk = result.record
@@ -111,9 +112,8 @@ def log(env: Environment, routine: str | None, logged: LoggedWalk, morning_pain:
 def _fix(env: Environment, walk_id: int, logged: LoggedWalk, morning_pain: int | None,
          yes: bool) -> None:
     from coach.programme.corrections import describe_fix, fix_walk, fixed_record
-    from coach.programme.history import History
 
-    with History() as hist:
+    with open_history() as hist:
         rec = hist.get(walk_id)
         fixed = fixed_record(rec, logged, morning_pain, env.now())
         changes = describe_fix(rec, fixed)
@@ -150,6 +150,21 @@ def _print_advice(advice: tuple[str, ...]) -> None:
         click.echo("")
 
 
+@contextlib.contextmanager
+def open_history() -> Iterator[History]:
+    """The walk history; what it has to say (an empty file, damaged rows skipped) goes to
+    stderr once it is closed."""
+    from coach.programme.history import History
+
+    hist = History()
+    try:
+        with hist:
+            yield hist
+    finally:
+        for notice in dict.fromkeys(hist.notices):
+            click.echo(notice, err=True)
+
+
 def print_reaction(result: LogResult) -> None:
     """The pain advice (if any) and the programme's next decision, as every walk ends."""
     _print_advice(result.advice)
@@ -176,7 +191,6 @@ def history(env: Environment, as_json: bool, as_csv: bool, since: str | None,
       coach history --json | jq '.[].walked_min'
       coach history --delete 12
     """
-    from coach.programme.history import History
     from coach.programme.logbook import parse_when
 
     if delete_id is not None:
@@ -184,7 +198,7 @@ def history(env: Environment, as_json: bool, as_csv: bool, since: str | None,
         return
     if as_json and as_csv:
         raise UsageError("choose one of --json and --csv")
-    with History() as hist:
+    with open_history() as hist:
         now = env.now()
         records = hist.sessions(parse_when(since, "--since", now) if since else None)
     rows = [_row(r) for r in records]
@@ -205,13 +219,13 @@ def history(env: Environment, as_json: bool, as_csv: bool, since: str | None,
 
 def _delete(env: Environment, walk_id: int, yes: bool) -> None:
     from coach.programme.corrections import delete_walk
-    from coach.programme.history import History
 
-    with History() as hist:
-        rec = hist.get(walk_id)
-        _confirm(env, yes, f"Delete walk {_walk_name(rec)}?", "--delete")
+    with open_history() as hist:
+        rec = hist.get(walk_id, damaged_ok=True)
+        name = f"{walk_id} (damaged)" if rec is None else _walk_name(rec)
+        _confirm(env, yes, f"Delete walk {name}?", "--delete")
         result = delete_walk(hist, walk_id, env.now())
-    click.echo(f"Deleted walk {_walk_name(rec)}.")
+    click.echo(f"Deleted walk {name}.")
     click.echo(f"Next: {result.next}")
 
 
@@ -269,8 +283,7 @@ def plan(env: Environment, minutes: float | None, days: int | None, figure8: boo
     """
     from dataclasses import replace
 
-    from coach.programme.history import History
-    from coach.programme.plan import make_state
+    from coach.programme.plan import make_state, start_note
     from coach.programme.store import load_state, save_state
     from coach.routines.library import load_lines
 
@@ -287,14 +300,16 @@ def plan(env: Environment, minutes: float | None, days: int | None, figure8: boo
                                         default=False)
         figure8 = bool(figure8)  # not asked when the answers came as options
         state = make_state(minutes, days, figure8, today)
-        click.echo(f"Programme saved to {save_state(state)}.\n{load_lines().programme_start}\n")
+        click.echo(f"Programme saved to {save_state(state)}.\n{load_lines().programme_start}")
+        note = start_note(state)
+        click.echo("" if note is None else f"{note}\n")
     elif minutes is not None or days is not None:
         raise UsageError(f"a programme already runs since {state.started_on}; add --restart "
                          "to start again with new answers")
     elif figure8 is not None and figure8 != state.intake.figure8_twice_daily:
         state = replace(state, intake=replace(state.intake, figure8_twice_daily=figure8))
         save_state(state)
-    with History() as hist:
+    with open_history() as hist:
         records = hist.sessions()
     if as_json:
         from coach.programme.upcoming import upcoming
@@ -340,12 +355,11 @@ def progress(env: Environment, plot: str | None) -> None:
     from pathlib import Path
 
     from coach.files import check_output_file
-    from coach.programme.history import History
     from coach.programme.progress import format_table, plot_progress, weekly_progress
     from coach.programme.store import load_state
 
     target = None if plot is None else check_output_file(Path(plot), PLOT_SUFFIXES)
-    with History() as hist:
+    with open_history() as hist:
         records = hist.sessions()
     rows = weekly_progress(load_state(), records, env.today())
     if target is not None:

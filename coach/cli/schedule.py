@@ -223,10 +223,12 @@ def ics(env: Environment, output: str, alarm: int) -> None:
     if not entries:
         raise UsageError("no schedules yet: add one with `coach schedule figure-8`")
     now = env.now()
-    minutes = {}
+    minutes, languages = {}, {}
     for e in entries:
         try:
-            minutes[e.routine] = routine_for_ref(e.routine, now.date()).duration_s / 60
+            routine = routine_for_ref(e.routine, now.date())
+            minutes[e.routine] = routine.duration_s / 60
+            languages[e.routine] = routine.speech.language
         except CoachError:
             pass  # unknown length: the calendar shows the default half hour
     zone = env.wall.zone()
@@ -234,7 +236,7 @@ def ics(env: Environment, output: str, alarm: int) -> None:
         zone = ZoneInfo("UTC")
         echo("note: could not tell this computer's time zone, so the calendar uses UTC; "
                    "set TZ (e.g. TZ=Europe/London) and run this again", err=True)
-    path = write_ics(target, entries, now.date(), zone, now, minutes, alarm)
+    path = write_ics(target, entries, now.date(), zone, now, minutes, alarm, languages)
     echo(f"Wrote {path} ({len(entries)} repeating walks, reminders {alarm} min before).")
     echo("\n# crontab -e (cron uses the computer's local time):")
     walk = f"{coach_command()} walk"

@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from coach.cli import pass_env
+from coach.env import Environment
+
 if TYPE_CHECKING:
     from coach.routines.model import SpeechSettings
 
@@ -19,6 +22,7 @@ ENGINE_HELP = ("Speech engine: piper (the natural voice, the default when the `v
 
 def register(group: click.Group) -> None:
     group.add_command(voices)
+    group.add_command(prepare)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -114,3 +118,54 @@ def _speaks(languages: tuple[str, ...], wanted: str) -> bool:
     wanted = wanted.casefold()
     return any(lang.casefold() == wanted or lang.casefold().startswith(wanted + "-")
                for lang in languages)
+
+
+@click.command()
+@click.argument("routines", nargs=-1, metavar="[ROUTINE]...")
+@click.option("--program", "program", is_flag=True,
+              help="Prepare the upcoming sessions of your programme (see `coach plan`).")
+@click.option("--weeks", type=click.IntRange(1, 12), default=None,
+              help="With --program: how many weeks ahead (default 1).")
+@speech_options
+@pass_env
+def prepare(env: Environment, routines: tuple[str, ...], program: bool, weeks: int | None,
+            speech: SpeechOverrides) -> None:
+    """Synthesise the voice for routines ahead of time, so walks and exports start at once.
+
+    Every phrase is synthesised once, in parallel across the cores, and kept in
+    the phrase cache; a walk or export then starts without waiting. Without
+    ROUTINE or --program: every built-in routine.
+
+    \b
+    Examples:
+      coach prepare gentle-start brisk-30
+      coach prepare --program --weeks 2
+      coach prepare
+    """
+    from coach.errors import UsageError
+    from coach.routines.library import builtin_routine_ids, resolve_routine
+    from coach.session import warm_routines
+
+    if weeks is not None and not program:
+        raise UsageError("--weeks goes with --program (the sessions of your programme)")
+    if program and routines:
+        raise UsageError("give either routines or --program, not both")
+    if program:
+        from coach.programme.today import upcoming_programme_routines
+
+        chosen = [r for r, _ in upcoming_programme_routines(weeks or 1, env.today())]
+    else:
+        chosen = [resolve_routine(ref) for ref in routines or builtin_routine_ids()]
+    shown = False
+
+    def progress(done: int, total: int) -> None:
+        nonlocal shown
+        shown = True
+        click.echo(f"\rPreparing the voice, first time only: {done}/{total} phrases",
+                   nl=False, err=True)
+
+    total, made = warm_routines(chosen, speech.apply, progress)
+    if shown:
+        click.echo(err=True)
+    click.echo(f"{len(chosen)} routine(s), {total} phrases ready "
+               f"({made} synthesised, {total - made} already cached).")

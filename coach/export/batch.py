@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 from coach.errors import UsageError
 
 if TYPE_CHECKING:
+    from coach.audio.loudness import Levels
     from coach.audio.render import SessionRenderer
     from coach.compiler.timeline import CompileWarning
     from coach.export.tags import TagInfo
@@ -120,6 +121,7 @@ class ExportOptions:
     speech: Callable[[SpeechSettings], SpeechSettings] = lambda settings: settings
     metronome: bool = False
     tag_info: TagInfo | None = None
+    levels: Levels | None = None  # None: the default levels (coach.audio.loudness)
 
 
 def export_routines(routines: Sequence[Routine], target: ExportTarget,
@@ -142,7 +144,8 @@ def export_routines(routines: Sequence[Routine], target: ExportTarget,
     for routine in routines:
         with progress.preparing(routine.id) as warmed:
             prepared.append(prepare_session(routine, options.speech(routine.speech),
-                                            metronome=options.metronome, progress=warmed,
+                                            metronome=options.metronome,
+                                            levels=options.levels, progress=warmed,
                                             engines=engines))
     sessions = [(p.timeline.routine, p.timeline.warnings) for p in prepared]
     for line in summarise_warnings(sessions, hints):

@@ -30,6 +30,7 @@ from coach.routines.durations import format_clock
 from coach.routines.model import Routine, SpeechSettings
 
 if TYPE_CHECKING:
+    from coach.audio.loudness import Levels
     from coach.compiler.timeline import Section
     from coach.programme.logbook import LogResult
 
@@ -64,6 +65,7 @@ class WalkOptions:
     pain_before: int | None = None
     pain_after: int | None = None
     estimate: bool = False  # the text walk: time speech by words per minute, not the engine
+    levels: Levels | None = None  # None: the default levels (coach.audio.loudness)
 
 
 @dataclass(frozen=True)
@@ -110,17 +112,32 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(),
     ``io`` carries the clock, keys, output, sound sink, history and pain question
     (see :class:`WalkIO`); tests pass fakes there.
     """
-    from coach.live.text_player import play_text
-
     clock = io.clock or MonotonicClock()
     out = io.out or sys.stdout
     now = io.now or (lambda: datetime.now(timezone.utc).astimezone())
-    ask_pain, sink = io.ask_pain, io.sink
+    with contextlib.ExitStack() as stack:
+        history = io.history or stack.enter_context(_own_history())
+        history.check_writable()  # before the walk, not after it: a walk is never lost
+        return _walk(routine, options, dataclasses.replace(io, history=history), clock, out,
+                     now)
+
+
+def _own_history() -> Any:
+    from coach.programme.history import History
+
+    return History()
+
+
+def _walk(routine: Routine, options: WalkOptions, io: WalkIO, clock: Clock, out: TextIO,
+          now: Callable[[], datetime]) -> WalkOutcome:
+    from coach.live.text_player import play_text
+
     pain_before = options.pain_before
-    if pain_before is None and ask_pain is not None:
-        pain_before = ask_pain("before")
+    if pain_before is None and io.ask_pain is not None:
+        pain_before = io.ask_pain("before")
     speech = options.speech or routine.speech
     routine = dataclasses.replace(routine, speech=speech)
+    sink = io.sink
 
     live = "you asked for text (--text)" if options.text else _open_audio(
         routine, options, sink, (out, io.err or sys.stderr), clock)
@@ -149,8 +166,8 @@ def walk_routine(routine: Routine, options: WalkOptions = WalkOptions(),
             walked_s, reason = play_text(timeline, clock, out, key_source, why=live,
                                          lines=load_lines(routine.speech.language))
     pain_after = options.pain_after
-    if pain_after is None and ask_pain is not None and reason != "interrupted":
-        pain_after = ask_pain("after")
+    if pain_after is None and io.ask_pain is not None and reason != "interrupted":
+        pain_after = io.ask_pain("after")
     outcome = WalkOutcome(routine.id, started_at, timeline.duration_s, walked_s, reason is None,
                           reason, not isinstance(live, str), pain_before, pain_after,
                           *_walking(timeline.sections, walked_s))
@@ -243,7 +260,8 @@ def _prepare_player(routine: Routine, options: WalkOptions, streams: tuple[TextI
     progress = ProgressLine(err, clock=clock)
     lines = load_lines(routine.speech.language)
     prepared = prepare_session(routine, extra_lines=lines.player_lines,
-                               metronome=options.metronome, progress=progress, tolerate=True)
+                               metronome=options.metronome, levels=options.levels,
+                               progress=progress, tolerate=True)
     prepared.renderer.prime()
     progress.done()
     for problem in prepared.failures.values():  # a native crash never ends a walk

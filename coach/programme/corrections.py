@@ -39,7 +39,7 @@ class Correction:
     ``advice``: pain-reaction lines for the corrected walk (empty: none needed).
     ``next``: what the programme decides now, against what it decided before."""
 
-    before: WalkRecord
+    before: WalkRecord | None  # None: a damaged row (deleted)
     after: WalkRecord | None
     advice: tuple[str, ...]
     next: str
@@ -90,6 +90,7 @@ def fix_walk(hist: History, fixed: WalkRecord, now: datetime,
 
     assert fixed.id is not None
     before = hist.get(fixed.id)
+    assert before is not None
     old = hist.sessions()
     hist.update(fixed)
     after = hist.get(fixed.id)
@@ -105,7 +106,7 @@ def delete_walk(hist: History, walk_id: int, now: datetime) -> Correction:
     """Delete walk ``walk_id``; the :class:`Correction` (``after`` is None)."""
     from coach.programme.store import load_state
 
-    before = hist.get(walk_id)
+    before = hist.get(walk_id, damaged_ok=True)
     old = hist.sessions()
     hist.delete(walk_id)
     return Correction(before, None, (), compare(load_state(), old, hist.sessions(), now.date()))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, overload
 
 from coach import paths
 from coach.errors import OutputError, UsageError
@@ -108,25 +108,80 @@ class History:
 
     def __init__(self, path: Path | None = None, busy_timeout_s: float = 10.0):
         self.path = Path(path) if path is not None else default_path()
+        #: Things the walker should hear about (an empty file, damaged rows skipped).
+        self.notices: list[str] = []
+        self.read_only = False
+        if self.path.is_file() and self.path.stat().st_size == 0:
+            self.notices.append(f"note: {self.path} was an empty file (0 bytes), not a walk "
+                                "history: starting a new history in it")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
-            raise OutputError(f"could not create the folder for the walk history "
-                              f"{self.path}: {err.strerror or err}") from err
+            if not self._open_read_only(err):
+                raise OutputError(f"could not create the folder for the walk history "
+                                  f"{self.path}: {err.strerror or err}") from err
+            return
         with self._failing_as("open the walk history"):
             self._db = sqlite3.connect(self.path, timeout=busy_timeout_s, isolation_level=None)
         try:
             with self._failing_as("open the walk history"):
-                self._db.execute("PRAGMA journal_mode=WAL")
+                if self._schema_version() != SCHEMA_VERSION:  # new or older: write the schema
+                    self._db.execute("PRAGMA journal_mode=WAL")
+                    self._migrate()
                 self._db.execute("PRAGMA synchronous=FULL")
-                self._migrate()
+        except OutputError as err:
+            self._db.close()
+            if not self._open_read_only(err):
+                raise
         except BaseException:
             self._db.close()
             raise
 
+    def _schema_version(self) -> int | None:
+        """The stored schema version, read without taking a write lock (None: none yet)."""
+        try:
+            row = self._db.execute("SELECT version FROM schema").fetchone()
+        except sqlite3.OperationalError as err:
+            if "no such table" in str(err):
+                return None
+            raise
+        return None if row is None else int(row[0])
+
+    def _open_read_only(self, err: BaseException) -> bool:
+        """After ``err`` (the folder or file cannot be written): open the history to read
+        only, if that is what is wrong. Saving then fails with one line."""
+        text = str(err).lower()
+        if not any(w in text for w in ("read-only", "readonly", "permission", "unable to open")):
+            return False
+        if self.path.is_file() and self.path.stat().st_size > 0:
+            uri = f"file:{self.path}?mode=ro&immutable=1"
+            try:
+                self._db = sqlite3.connect(uri, uri=True, isolation_level=None)
+                self._db.execute("SELECT 1 FROM sessions LIMIT 1").fetchall()
+            except sqlite3.Error:
+                self._db.close()
+                return False
+        elif self.path.exists():  # a folder, a device: not a history
+            return False
+        else:  # nothing to read: an empty history in memory
+            self._db = sqlite3.connect(":memory:", isolation_level=None)
+            self._db.executescript(_SCHEMA)
+        self.read_only = True
+        return True
+
+    def check_writable(self) -> None:
+        """Raise :class:`OutputError` now if a walk could not be saved (read-only folder or
+        file, a database another process keeps locked): call before a walk starts."""
+        if self.read_only:
+            raise OutputError(f"the walk history {self.path} cannot be written (read-only): "
+                              "a walk could not be saved")
+        with self._failing_as("get ready to save the walk"), _transaction(self._db):
+            self._db.execute("UPDATE schema SET version = version WHERE 0")
+
     def _failing_as(self, action: str) -> _sqlite_failure:
         """Turn any sqlite error inside the block into one :class:`OutputError` line."""
-        return _sqlite_failure(f"could not {action} in {self.path}")
+        return _sqlite_failure(f"could not {action} in {self.path}",
+                               " (the history is read-only)" if self.read_only else "")
 
     def _migrate(self) -> None:
         with _transaction(self._db):
@@ -199,21 +254,49 @@ class History:
         with self._failing_as("read the walks"):
             rows = self._db.execute(f"SELECT {_COLUMNS} FROM sessions {where}"
                                     "ORDER BY started_utc, id", args).fetchall()
-        return [_to_record(row) for row in rows]
+        return self._records(rows)
 
-    def get(self, session_id: int) -> WalkRecord:
+    def _records(self, rows: list[tuple[Any, ...]]) -> list[WalkRecord]:
+        """The rows that make valid walks; each damaged one is skipped with a notice."""
+        out = []
+        for row in rows:
+            try:
+                rec = _to_record(row)
+                check_record(rec)
+            except (TypeError, ValueError, UsageError) as err:
+                self.notices.append(f"note: walk {row[0]} in {self.path} is damaged "
+                                    f"({_one_line(err)}) and was skipped; "
+                                    f"`coach history --delete {row[0]}` removes it")
+                continue
+            out.append(rec)
+        return out
+
+    @overload
+    def get(self, session_id: int) -> WalkRecord: ...
+
+    @overload
+    def get(self, session_id: int, damaged_ok: bool) -> WalkRecord | None: ...
+
+    def get(self, session_id: int, damaged_ok: bool = False) -> WalkRecord | None:
+        """Walk ``session_id``; a damaged row is a UsageError (None with ``damaged_ok``)."""
         with self._failing_as("read the walk"):
             row = self._db.execute(f"SELECT {_COLUMNS} FROM sessions WHERE id = ?",
                                    (session_id,)).fetchone()
         if row is None:
             raise UsageError(f"no walk with id {session_id} in the history")
-        return _to_record(row)
+        found = self._records([row])
+        if not found and not damaged_ok:
+            raise UsageError(self.notices[-1].removeprefix("note: "))
+        return found[0] if found else None
 
     def last(self) -> WalkRecord | None:
         with self._failing_as("read the last walk"):
             row = self._db.execute(f"SELECT {_COLUMNS} FROM sessions "
                                    "ORDER BY started_utc DESC, id DESC LIMIT 1").fetchone()
-        return None if row is None else _to_record(row)
+        found = [] if row is None else self._records([row])
+        if row is not None and not found:  # the last row is damaged: the last good one
+            return next(iter(reversed(self.sessions())), None)
+        return found[0] if found else None
 
     def close(self) -> None:
         self._db.close()
@@ -251,8 +334,9 @@ class _transaction:
 class _sqlite_failure:
     """Re-raise a sqlite error as one line: ``{what}: database is locked``."""
 
-    def __init__(self, what: str):
+    def __init__(self, what: str, why: str = ""):
         self._what = what
+        self._why = why
 
     def __enter__(self) -> None:
         return None
@@ -260,7 +344,7 @@ class _sqlite_failure:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         if isinstance(exc, sqlite3.Error):
-            raise OutputError(f"{self._what}: {_one_line(exc)}") from exc
+            raise OutputError(f"{self._what}: {_one_line(exc)}{self._why}") from exc
 
 
 def _values(rec: WalkRecord) -> tuple[Any, ...]:

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from coach.errors import UsageError
 from coach.programme.history import WalkRecord
-from coach.programme.progression import Standing, replay
+from coach.programme.progression import Standing, counts, replay
 from coach.routines.model import Repeat, Routine, Segment, total_duration_s
 
 START_MIN, START_MAX = 5, 10
@@ -75,6 +75,22 @@ def make_state(comfortable_min: float, days_per_week: int, figure8_twice_daily: 
                                  bool(figure8_twice_daily)), today)
 
 
+def start_note(state: ProgrammeState) -> str | None:
+    """Why the first walk is not the minutes the walker gave (None: it is)."""
+    said = state.intake.comfortable_min
+    start = state.start_min
+    if said == start:
+        return None
+    head = f"You said {said:g} minutes are comfortable today; your first walks are {start} minutes"
+    if said < START_MIN:
+        return (f"{head}, the shortest the programme plans. Go slowly and rest or stop "
+                "whenever you need to: a shorter walk, logged with `coach log`, is fine.")
+    if said > START_MAX:
+        return (f"{head}: the programme begins with {START_MIN}-{START_MAX} minutes, below "
+                "what you can do, so your back gets used to regular walks, then builds up.")
+    return f"{head} (the plan counts whole minutes)."
+
+
 def is_programme_id(routine_id: str) -> bool:
     """An id this module gives its routines: week-N-walk, flare-up or figure-8."""
     return (routine_id in (FLARE_ID, FIGURE8_ID)
@@ -94,9 +110,14 @@ def days_per_week(state: ProgrammeState, standing: Standing) -> int:
 
 
 def is_main_walk(rec: WalkRecord) -> bool:
-    """A walk that counts toward the dose: anything but the short extra walks
-    (:data:`EXTRA_WALK_IDS`, the twice-daily figure-8)."""
-    return rec.routine not in EXTRA_WALK_IDS
+    """A walk that stands for the day's main walk: the programme's own main walk
+    (week-N-walk or flare-up, matched exactly), or another routine walked to its end;
+    never the short extra walks (:data:`EXTRA_WALK_IDS`, the twice-daily figure-8), and
+    never a walk under a minute (:func:`coach.programme.progression.counts`). Two
+    half-minute quits of some other routine do not make today's walk done."""
+    if rec.routine in EXTRA_WALK_IDS or not counts(rec):
+        return False
+    return is_programme_id(rec.routine) or rec.completed
 
 
 def next_session(state: ProgrammeState, history_records: Sequence[WalkRecord],

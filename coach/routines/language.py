@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from coach.errors import UsageError
 
 #: Languages the coach has text for (catalogue code -> name).
-TEXT_LANGUAGES: dict[str, str] = {"en": "English", "de": "German"}
+TEXT_LANGUAGES: dict[str, str] = {"en": "English", "de": "German", "es": "Spanish",
+                                   "fr": "French"}
 #: ISO 639-2 codes for ID3 language fields.
 ISO_639_2: dict[str, str] = {"en": "eng", "de": "deu", "es": "spa", "fr": "fra"}
 _NAMES = {"en": "English", "de": "German", "es": "Spanish", "fr": "French",

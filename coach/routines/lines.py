@@ -44,6 +44,8 @@ class CoachLines:
     pain: tuple[str, ...]
     programme_start: str  # printed when a programme is set up
     calendar_reminder: str
+    calendar_summary: str  # {routine}
+    calendar_alarm: str  # {minutes}, {routine}
     pain_reaction: Mapping[str, str]  # REACTION_KEYS: why the coach reacts
     pain_advice: tuple[str, ...]
     red_flags: str
@@ -113,7 +115,8 @@ def lines_from_data(data: Any, name: str) -> CoachLines:
         minutes=text("minutes"), paused=text("paused"),
         resuming=text("resuming"),
         quit=texts("quit"), pain=texts("pain"), programme_start=text("programme_start"),
-        calendar_reminder=text("calendar_reminder"),
+        calendar_reminder=text("calendar_reminder"), calendar_summary=text("calendar_summary"),
+        calendar_alarm=text("calendar_alarm"),
         pain_reaction=keyed("pain_reaction", REACTION_KEYS), pain_advice=texts("pain_advice"),
         red_flags=text("red_flags"), next_flare=text("next_flare"),
         next_flare_stay=text("next_flare_stay"), next_flare_end=text("next_flare_end"),

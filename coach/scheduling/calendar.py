@@ -31,37 +31,39 @@ def first_day(entry: WalkSchedule, start: date) -> date:
 
 def build_calendar(entries: Sequence[WalkSchedule], start: date, zone: ZoneInfo,
                    stamp: datetime, walk_min: Mapping[str, float] | None = None,
-                   alarm_min: int = 10) -> bytes:
+                   alarm_min: int = 10, languages: Mapping[str, str] | None = None) -> bytes:
     """An iCalendar document (bytes) with one repeating event per schedule.
 
     ``walk_min`` gives each routine's length in minutes (default 30);
     ``stamp`` is the DTSTAMP (creation time) of every event. Each event's
-    description carries the coach's calendar reminder line.
+    summary, alarm and description (the coach's calendar reminder line) are in the
+    language of its routine (``languages``: routine -> language code; default English).
     """
     import icalendar
 
     from coach.routines.library import load_lines
 
-    reminder = load_lines().calendar_reminder
 
     cal = icalendar.Calendar()
     cal.add("prodid", "-//coach//walking coach//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", "Walks")
     for entry in entries:
+        lines = load_lines((languages or {}).get(entry.routine, "en"))
         minutes = (walk_min or {}).get(entry.routine, DEFAULT_WALK_MIN)
         begin = datetime.combine(first_day(entry, start), entry.at, zone)
         event = icalendar.Event()
         event.add("uid", f"{entry.id}@coach")
         event.add("dtstamp", stamp.astimezone(timezone.utc))
-        event.add("summary", f"Walk: {entry.routine}")
-        event.add("description", f"coach walk {entry.routine}\n{reminder}")
+        event.add("summary", lines.calendar_summary.format(routine=entry.routine))
+        event.add("description", f"coach walk {entry.routine}\n{lines.calendar_reminder}")
         event.add("dtstart", begin)
         event.add("dtend", begin + timedelta(minutes=minutes))
         event.add("rrule", {"freq": "weekly", "byday": [ICAL_DAYS[d] for d in entry.days]})
         alarm = icalendar.Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", f"Walk in {alarm_min} minutes: {entry.routine}")
+        alarm.add("description", lines.calendar_alarm.format(
+            minutes=lines.count_minutes(alarm_min), routine=entry.routine))
         alarm.add("trigger", timedelta(minutes=-alarm_min))
         event.add_component(alarm)
         cal.add_component(event)
@@ -71,8 +73,9 @@ def build_calendar(entries: Sequence[WalkSchedule], start: date, zone: ZoneInfo,
 
 def write_ics(path: Path, entries: Sequence[WalkSchedule], start: date, zone: ZoneInfo,
               stamp: datetime, walk_min: Mapping[str, float] | None = None,
-              alarm_min: int = 10) -> Path:
-    write_atomic(path, build_calendar(entries, start, zone, stamp, walk_min, alarm_min))
+              alarm_min: int = 10, languages: Mapping[str, str] | None = None) -> Path:
+    write_atomic(path, build_calendar(entries, start, zone, stamp, walk_min, alarm_min,
+                                      languages))
     return path
 
 

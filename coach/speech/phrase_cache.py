@@ -138,11 +138,12 @@ class PhraseCache:
             return self._durations_s[key]
 
     def warm(self, texts: Iterable[str],
-             progress: Callable[[int, int], None] | None = None) -> None:
+             progress: Callable[[int, int], None] | None = None) -> int:
         """Make sure every phrase is cached, synthesising the missing ones in parallel
         (as many at once as the engine has workers), in the order given (a session's
         opening cues first); ``progress(done, total)`` after each one synthesised
-        (``total``: how many were missing; never called when all were cached)."""
+        (``total``: how many were missing; never called when all were cached).
+        Returns how many were synthesised."""
         from concurrent.futures import ThreadPoolExecutor
 
         missing: list[tuple[str, str]] = []
@@ -158,7 +159,7 @@ class PhraseCache:
                 with self._lock:
                     self._durations_s[key] = clip.duration_s
         if not missing:
-            return
+            return 0
         done = 0
         counted = threading.Lock()
 
@@ -174,10 +175,11 @@ class PhraseCache:
         if workers == 1:
             for item in missing:
                 one(item)
-            return
+            return len(missing)
         with ThreadPoolExecutor(workers, thread_name_prefix="coach-speech") as pool:
             for future in [pool.submit(one, item) for item in missing]:
                 future.result()  # the first failure, in the order given
+        return len(missing)
 
     def _fetch(self, key: str, text: str) -> Clip:
         """The clip from disk, or synthesised and stored; its length is remembered."""

@@ -15,13 +15,12 @@ Starlette's ``FileResponse``), the page and the JSON API
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -30,7 +29,8 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from coach.web.cache import KINDS, EpisodeCache
+from coach.web.cache import KINDS
+from coach.web.site import Site
 from coach.web.token import same_token
 
 if TYPE_CHECKING:
@@ -38,35 +38,10 @@ if TYPE_CHECKING:
 
     import uvicorn
 
-    from coach.env import Environment
     from coach.web.episodes import Episode
 
 _FILE_RE = re.compile(r"([0-9a-f]{20})(\.mp3|\.chapters\.json|\.vtt|\.srt)")
 _SUFFIX_KIND = {suffix: kind for kind, (suffix, _type) in KINDS.items()}
-
-
-@dataclass
-class Site:
-    """What the app serves from: the outside world, the token, where it is reached."""
-
-    env: Environment
-    token: str
-    base_url: str  # http://HOST:PORT/TOKEN/
-    cache: EpisodeCache = field(default_factory=EpisodeCache)
-    days: int = 3
-    log: Callable[[str], None] = lambda line: None
-
-    @property
-    def origin(self) -> str:
-        """``http://HOST:PORT``: what a browser sends as ``Origin`` from our own page."""
-        parts = urlsplit(self.base_url)
-        return f"{parts.scheme}://{parts.netloc}"
-
-    def episodes(self) -> list[Episode]:
-        from coach.web.episodes import list_episodes
-
-        return list_episodes(self.env.today(), self.env.now().tzinfo or self.env.wall.zone(),
-                             self.days)
 
 
 def not_found() -> Response:
@@ -90,6 +65,10 @@ class TokenGate:
         first, slash, rest = path[1:].partition("/")
         if not path.startswith("/") or not same_token(first, self.token):
             await not_found()(scope, receive, send)
+            return
+        if not slash:  # /TOKEN: the page's relative links need /TOKEN/
+            await Response(status_code=308, headers={"Location": path + "/"})(
+                scope, receive, send)
             return
         inner = dict(scope, path="/" + rest, raw_path=("/" + rest).encode("utf-8"),
                      root_path="")
@@ -135,10 +114,6 @@ def hide_token(path: str) -> str:
 
 def make_app(site: Site) -> ASGIApp:
     """The whole ASGI app: request log, token gate, routes."""
-    from coach.export.cover import cover_png
-
-    cover = cover_png(512)
-
     async def feed(request: Request) -> Response:
         from coach.web.feed import FeedItem, feed_xml
 
@@ -151,7 +126,7 @@ def make_app(site: Site) -> ASGIApp:
                         media_type="application/rss+xml; charset=utf-8")
 
     async def cover_image(request: Request) -> Response:
-        return Response(cover, media_type="image/png",
+        return Response(_cover_png(), media_type="image/png",
                         headers={"Cache-Control": "max-age=86400"})
 
     async def episode_file(request: Request) -> Response:
@@ -180,12 +155,22 @@ def make_app(site: Site) -> ASGIApp:
     routes += _extra_routes(site)
     app = Starlette(routes=routes)
     app.add_exception_handler(404, lambda request, exc: not_found())
-    return RequestLog(TokenGate(app, site.token), site.log)
+    return RequestLog(TokenGate(app, site.token), lambda line: site.log(line))
 
 
 def _extra_routes(site: Site) -> list[Route]:
     """The page and the API (next to the feed, in their own modules)."""
-    return []
+    from coach.web.api import api_routes
+    from coach.web.page import page_routes
+
+    return page_routes(site) + api_routes(site)
+
+
+@functools.lru_cache(maxsize=1)
+def _cover_png() -> bytes:
+    from coach.export.cover import cover_png
+
+    return cover_png(512)
 
 
 def _find(site: Site, guid: str) -> Episode | None:

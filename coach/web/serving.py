@@ -19,7 +19,8 @@ from coach.errors import UsageError
 
 if TYPE_CHECKING:
     from coach.env import Environment
-    from coach.web.server import RunningServer, Site
+    from coach.web.server import RunningServer
+    from coach.web.site import Site
 
 DEFAULT_PORT = 8765
 _QR_PROBE = "\u2588\u2580\u2584"
@@ -70,7 +71,7 @@ def prepare_site(env: Environment, host: str | None, port: int = DEFAULT_PORT, *
     """Check the options, open the listening socket and make the site (nothing served yet)."""
     from coach.web.address import ALL_INTERFACES, check_host, lan_address, open_socket, url_host
     from coach.web.episodes import MAX_FEED_DAYS
-    from coach.web.server import Site
+    from coach.web.site import Site
     from coach.web.token import load_token, rotate_token
 
     if not 1 <= days <= MAX_FEED_DAYS:

@@ -419,3 +419,37 @@ def test_red_flags_answered_by_options_without_a_terminal(run: Callable[..., Any
     assert "answer: advised" in (coach_home / "config" / "red-flags.yaml").read_text()
     assert "--no-red-flags" in run("plan", "--help").output
     assert "a history of cancer" in run("plan", "--help").output
+
+
+def test_damaged_history_rows_are_skipped_by_history_plan_and_progress(
+        run: Callable[..., Any], coach_home: Path) -> None:
+    import sqlite3
+
+    run("plan", "--minutes", "10", "--days", "3", "--no-figure-8", "--no-red-flags")
+    run("log", "2026-03-02-walk", "-m", "10", "--pain-after", "2")
+    db = sqlite3.connect(coach_home / "data" / "history.sqlite3")
+    db.execute("INSERT INTO sessions (routine, started_at, started_utc, planned_min, "
+               "walked_min, completed) VALUES ('walk', 'not a date', 'x', 1, 1, 1)")
+    db.commit()
+    db.close()
+    for args in (["history"], ["plan"], ["progress"], ["history", "--json"]):
+        result = run(*args)
+        assert "walk 2 in " in result.stderr and "is damaged" in result.stderr, args
+        assert "Traceback" not in result.output
+    assert "Deleted walk 2 (damaged)." in run("history", "--delete", "2", "--yes").output
+    assert "is damaged" not in run("history").stderr
+
+
+@pytest.mark.parametrize(("minutes", "said"), [
+    ("3", "You said 3 minutes are comfortable today; your first walks are 5 minutes, the "
+          "shortest the programme plans."),
+    ("45", "You said 45 minutes are comfortable today; your first walks are 10 minutes: the "
+           "programme begins with 5-10 minutes"),
+    ("7.5", "your first walks are 7 minutes (the plan counts whole minutes)."),
+])
+def test_plan_says_why_the_first_walk_is_not_the_minutes_given(run: Callable[..., Any],
+                                                               minutes: str, said: str) -> None:
+    out = run("plan", "--minutes", minutes, "--days", "3", "--no-red-flags").output
+    assert said in out
+    assert "You said" not in run("plan", "--restart", "--minutes", "8", "--days", "3",
+                                 "--no-red-flags").output

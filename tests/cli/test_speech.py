@@ -138,3 +138,68 @@ def test_overrides_replace_only_what_was_given():
     assert SpeechOverrides().apply(base) == base
     assert SpeechOverrides(rate_wpm=200, engine="pyttsx3").apply(base) == SpeechSettings(
         engine="pyttsx3", voice="en-us", rate_wpm=200, volume=0.8)
+
+
+def test_prepare_warms_the_cache_so_a_later_export_starts_no_worker(cli, monkeypatch, tmp_path):
+    from coach.speech.workers import WorkerEngine
+
+    opened: list[WorkerEngine] = []
+
+    def open_engine(name=None, workers=None):
+        opened.append(WorkerEngine(name or "espeak", workers=2))
+        return opened[-1]
+
+    monkeypatch.setattr("coach.speech.open_engine", open_engine)
+    first = cli("prepare", "flare-up")
+    assert first.exit_code == 0, first.output
+    assert "Preparing the voice, first time only: " in first.stderr
+    made = int(first.stdout.split("(")[2].split()[0])
+    assert made > 10 and "1 routine(s)" in first.stdout
+    assert len(opened[0]._all) == 2  # both cores were used
+    again = cli("prepare", "flare-up")
+    assert "(0 synthesised," in again.stdout and "Preparing" not in again.stderr
+    export = cli("export", "flare-up", "-o", str(tmp_path / "walk.mp3"))
+    assert export.exit_code == 0, export.output
+    assert all(not engine._all for engine in opened[1:])  # no worker, no model: all cached
+    for engine in opened:
+        engine.close()
+
+
+def test_prepare_refuses_weeks_without_program_and_both_kinds(cli):
+    assert cli("prepare", "--weeks", "2").exit_code == 2
+    assert cli("prepare", "flare-up", "--program").exit_code == 2
+    result = cli("prepare", "--program")
+    assert result.exit_code == 2 and "no programme yet" in result.output
+
+
+PIPER_EXPORT = """
+import sys
+from coach.cli import main
+try:
+    main(sys.argv[1:])
+finally:
+    print("loaded:", sorted(m for m in ("onnxruntime", "piper") if m in sys.modules),
+          file=sys.stderr)
+"""
+
+
+@pytest.mark.slow
+def test_a_warm_piper_export_never_loads_the_neural_model(tmp_path, coach_home):
+    import os
+    import subprocess
+    import sys
+
+    from coach.speech.piper_engine import piper_installed
+
+    if not piper_installed():
+        pytest.skip("the `voice` extra is not installed")
+    env = dict(os.environ, COACH_ENGINE="piper", COACH_HOME=str(coach_home))
+    run = lambda *args: subprocess.run([sys.executable, "-c", PIPER_EXPORT, *args], env=env,
+                                       capture_output=True, text=True, timeout=300)
+    cold = run("prepare", "flare-up")
+    assert cold.returncode == 0, cold.stderr
+    assert "synthesised" in cold.stdout and "(0 synthesised" not in cold.stdout
+    warm = run("export", "flare-up", "-o", str(tmp_path / "walk.mp3"))
+    assert warm.returncode == 0, warm.stderr
+    assert "loaded: []" in warm.stderr  # neither piper nor onnxruntime in the process
+    assert (tmp_path / "walk.mp3").stat().st_size > 100_000

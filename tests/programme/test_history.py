@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sqlite3
 import subprocess
@@ -299,3 +300,121 @@ def test_a_walk_can_be_corrected_and_deleted(tmp_path: Path) -> None:
         assert [r.id for r in history.sessions()] == [second]
         with pytest.raises(UsageError, match=f"no walk with id {first}"):
             history.delete(first)
+
+
+def test_reading_never_waits_for_another_writer(tmp_path: Path) -> None:
+    db_path = tmp_path / "h.sqlite3"
+    with History(db_path) as history:
+        history.record(walk(2))
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another coach saving a walk right now
+    other.execute("INSERT INTO sessions (routine, started_at, started_utc, planned_min, "
+                  "walked_min, completed) VALUES ('walk', 'x', 'x', 1, 1, 1)")
+    started = time.monotonic()
+    with History(db_path, busy_timeout_s=5) as reader:
+        assert [r.started_at.day for r in reader.sessions()] == [2]  # the committed walk
+        assert reader.last() is not None
+        with pytest.raises(OutputError, match="could not get ready to save the walk"):
+            History(db_path, busy_timeout_s=0.05).check_writable()
+    assert time.monotonic() - started < 2  # the read did not wait for the lock
+    other.execute("ROLLBACK")
+    other.close()
+
+
+def test_an_empty_file_becomes_a_history_and_says_so(tmp_path: Path) -> None:
+    db_path = tmp_path / "h.sqlite3"
+    db_path.write_bytes(b"")
+    with History(db_path) as history:
+        assert history.sessions() == []
+        assert history.notices == [f"note: {db_path} was an empty file (0 bytes), not a walk "
+                                   "history: starting a new history in it"]
+    with History(db_path) as again:
+        assert again.notices == []
+
+
+def test_damaged_rows_are_skipped_with_a_notice(tmp_path: Path) -> None:
+    db_path = tmp_path / "h.sqlite3"
+    with History(db_path) as history:
+        good = history.record(walk(2))
+    db = sqlite3.connect(db_path)
+    db.execute("INSERT INTO sessions (routine, started_at, started_utc, planned_min, "
+               "walked_min, completed, pain_after) VALUES "
+               "('walk', 'yesterday', '2026-03-05', 1, 1, 1, 3), "
+               "('walk', '2026-03-06T07:30:00+00:00', '2026-03-06', 1, 1, 1, 'lots'), "
+               "('walk', '2026-03-07T07:30:00', '2026-03-07', 1, 1, 1, 3)")
+    db.commit()
+    db.close()
+    with History(db_path) as history:
+        assert [r.id for r in history.sessions()] == [good]
+        last = history.last()
+        assert last is not None and last.id == good
+        assert len(set(history.notices)) == 3
+        assert all("is damaged" in n and "coach history --delete" in n for n in history.notices)
+        with pytest.raises(UsageError, match="walk 2 .* is damaged"):
+            history.get(2)
+        history.delete(2)  # a damaged walk can be removed
+
+
+def test_a_walk_is_refused_before_it_starts_when_it_could_not_be_saved(tmp_path: Path) -> None:
+    import io
+
+    from coach.live.walk import WalkIO, WalkOptions, walk_routine
+    from coach.routines.library import resolve_routine
+    from tests.fakes import FakeClock
+
+    db_path = tmp_path / "h.sqlite3"
+    History(db_path).close()
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    out = io.StringIO()
+    with History(db_path, busy_timeout_s=0.05) as history, \
+            pytest.raises(OutputError, match="could not get ready to save the walk"):
+        walk_routine(resolve_routine("flare-up"), WalkOptions(text=True, estimate=True),
+                     WalkIO(clock=FakeClock(), out=out, history=history))
+    assert out.getvalue() == ""  # nothing played
+    other.execute("ROLLBACK")
+    other.close()
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
+                    reason="root may write anywhere: a read-only folder cannot be made")
+def test_a_read_only_home_can_still_read_the_history(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    with History(folder / "h.sqlite3") as history:
+        history.record(walk(2))
+    folder.chmod(0o555)
+    (folder / "h.sqlite3").chmod(0o444)
+    try:
+        with History(folder / "h.sqlite3") as history:
+            assert [r.started_at.day for r in history.sessions()] == [2]
+            with pytest.raises(OutputError, match="read-only"):
+                history.check_writable()
+        with History(tmp_path / "data" / "none" / "h.sqlite3") as empty:
+            assert empty.sessions() == [] and empty.read_only
+    finally:
+        folder.chmod(0o755)
+
+
+CONCURRENT_WRITER = """
+import sys
+from datetime import datetime, timezone
+from coach.programme.history import History, WalkRecord
+with History(sys.argv[1]) as h:
+    for i in range(40):
+        h.record(WalkRecord(sys.argv[2], datetime(2026, 3, 2, 7, i, tzinfo=timezone.utc),
+                            5.0, 5.0, True))
+"""
+
+
+@pytest.mark.slow
+def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
+    db_path = tmp_path / "h.sqlite3"
+    History(db_path).close()
+    procs = [subprocess.Popen([sys.executable, "-c", CONCURRENT_WRITER, str(db_path), name])
+             for name in ("walk", "figure-8", "heel-toe")]
+    assert [p.wait(timeout=60) for p in procs] == [0, 0, 0]
+    with History(db_path) as history:
+        rows = history.sessions()
+    assert sorted((r.routine, r.started_at.minute) for r in rows) == sorted(
+        (name, i) for name in ("walk", "figure-8", "heel-toe") for i in range(40))

@@ -13,6 +13,7 @@ from coach.programme.plan import (
     cool_down_s,
     figure8_routine,
     flare_routine,
+    is_main_walk,
     make_state,
     next_session,
     upcoming_sessions,
@@ -119,6 +120,27 @@ def test_next_session_says_when_todays_walk_is_logged() -> None:
     assert "already logged" in next_session(state, [rec], MONDAY).reason
     assert next_session(state, [rec], MONDAY).week == 1
     assert next_session(state, [rec], MONDAY + timedelta(days=15)).week == 3
+
+
+@pytest.mark.parametrize(("routine", "walked", "completed", "done"), [
+    ("week-1-walk", 6, False, True),  # the programme's walk, even ended early
+    ("flare-up", 5, True, True),
+    ("gentle-start", 10, True, True),  # another routine walked to its end
+    ("gentle-start", 0.5, False, False),  # a half-minute quit of another routine
+    ("week-1-walk", 0.5, True, False),  # under a minute never counts
+    ("heel-toe", 4, False, False),  # another routine, ended early
+    ("figure-8", 10, True, False),  # the extra walk
+    ("week-1-walkabout", 10, False, False),  # no substring matches
+])
+def test_what_counts_as_todays_walk(routine: str, walked: float, completed: bool,
+                                    done: bool) -> None:
+    rec = WalkRecord(routine, datetime(2026, 3, 2, 8, tzinfo=timezone.utc), 6, walked,
+                     completed)
+    assert is_main_walk(rec) is done
+    state = make_state(6, 3, False, MONDAY)
+    twice = [rec, WalkRecord(routine, datetime(2026, 3, 2, 9, tzinfo=timezone.utc), 6, walked,
+                             completed)]
+    assert ("already logged" in next_session(state, twice, MONDAY).reason) is done
 
 
 def test_upcoming_sessions_reach_30_minutes_five_days_a_week() -> None:

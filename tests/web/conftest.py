@@ -12,6 +12,7 @@ and all).
 from __future__ import annotations
 
 import http.client
+import secrets
 import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -48,12 +49,13 @@ class Served:
     def base(self) -> str:
         return f"http://{self.host}:{self.port}/{self.token}/"
 
-    def http(self, path: str, method: str = "GET", body: bytes | None = None,
-             headers: dict[str, str] | None = None) -> Reply:
-        """``path`` as sent on the request line (``/TOKEN/feed.xml``, ``/../etc``)."""
+    def http(self, path: str, method: str = "GET", body: Any = None,
+             headers: dict[str, str] | None = None, chunked: bool = False) -> Reply:
+        """``path`` as sent on the request line (``/TOKEN/feed.xml``, ``/../etc``);
+        ``chunked``: the body (an iterable of bytes) in chunked encoding."""
         conn = http.client.HTTPConnection(self.host, self.port, timeout=120)
         try:
-            conn.request(method, path, body=body, headers=headers or {})
+            conn.request(method, path, body=body, headers=headers or {}, encode_chunked=chunked)
             resp = conn.getresponse()
             return Reply(resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read())
         finally:
@@ -91,18 +93,43 @@ def programme() -> Callable[..., Path]:
 
 
 @pytest.fixture
-def served(make_env: Callable[..., Any], episode_cache: EpisodeCache) -> Iterator[Served]:
-    from coach.web.server import RunningServer, Site, make_app
-    from coach.web.token import load_token
+def history(run: Callable[..., Any]) -> Callable[[], list[dict[str, Any]]]:
+    """``history()``: the rows ``coach history --json`` prints, without their ids."""
+    import json
 
-    token = load_token()
+    def rows() -> list[dict[str, Any]]:
+        return [{k: v for k, v in row.items() if k != "id"}
+                for row in json.loads(run("history", "--json").output)]
+
+    return rows
+
+
+@pytest.fixture(scope="session")
+def _running(episode_cache: EpisodeCache) -> Iterator[tuple[Any, Served]]:
+    """One server for the whole session; ``served`` gives each test its own view of it."""
+    from coach.env import Environment
+    from coach.web.server import RunningServer, make_app
+    from coach.web.site import Site
+
+    token = secrets.token_urlsafe(24)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     host, port = sock.getsockname()
     served = Served(host, port, token, episode_cache)
-    site = Site(make_env(), token, served.base, episode_cache, days=1, log=served.log.append)
+    site = Site(Environment(), token, served.base, episode_cache, days=1)
     running = RunningServer(make_app(site), sock).start()
     try:
-        yield served
+        yield site, served
     finally:
         running.stop()
+
+
+@pytest.fixture
+def served(make_env: Callable[..., Any], _running: tuple[Any, Served]) -> Served:
+    """The server, answering this test with its Environment (fake clocks) and its
+    COACH_HOME (read at each request), and a fresh request log."""
+    site, shared = _running
+    served = Served(shared.host, shared.port, shared.token, shared.cache)
+    site.env = make_env()
+    site.log = served.log.append
+    return served
