@@ -46,6 +46,9 @@ class PreparedSession:
     #: Phrases that could not be said (a native crash in the engine...) -> the error line;
     #: only with ``tolerate``: a live walk plays on without them.
     failures: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: The phrase cache's key of a text: a hash of everything that shapes its audio
+    #: (engine, voice, rate, volume, text); exports use it to tell unchanged files.
+    phrase_key: Callable[[str], str] | None = None
 
     @property
     def timeline(self) -> Timeline:
@@ -110,7 +113,7 @@ def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
     renderer = SessionRenderer(timeline, cache.clip, SAMPLE_RATE_HZ, metronome=metronome,
                                levels=levels, levels_dir=paths.cache_dir() / "levels")
     return PreparedSession(renderer, load_lines((speech or routine.speech).language),
-                           cache.failures)
+                           cache.failures, cache.key)
 
 
 def _measured(routine: Routine, speech: SpeechSettings | None, extra_lines: Iterable[str],

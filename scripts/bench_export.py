@@ -1,6 +1,7 @@
 """Export speed and memory, measured side by side in one run (medians of N runs).
 
     python scripts/bench_export.py [--runs 3]
+    python scripts/bench_export.py --programme [--runs 3]   (issue 9.4; takes minutes)
 
 Prints:
 * a 30-minute session (brisk-30) exported to MP3 with a warm phrase cache,
@@ -8,6 +9,12 @@ Prints:
 * peak RSS of a whole export of a 30- and a 120-minute session, each in a
   fresh process (goal: flat, <= 100 MB);
 * cold synthesis speed of the session's phrases, in x realtime (goal >= 400x).
+
+With ``--programme``: ``coach export --program --weeks 8`` (a fresh 5-days-a-week
+plan: 40 sessions) in a fresh process, warm phrase cache, into an empty folder,
+with ``--jobs 1`` and ``--jobs 2`` paired run by run: wall time, CPU use
+((user + sys) / wall of the process and its workers) and the speed-up; then a
+second identical export into the full folder (goal: near-instant, no file touched).
 
 Runs in a private COACH_HOME, so your phrase cache is neither used nor touched.
 This script imports lameenc itself only to time the bare encoder.
@@ -142,10 +149,51 @@ def measure_rss(minutes: int, runs: int) -> tuple[float, float]:
             statistics.median(r["export_s"] for r in results))
 
 
+def timed_export(out: Path, jobs: int) -> tuple[float, float]:
+    """One ``coach export --program --weeks 8`` in a fresh process: (wall s, CPU s)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "coach", "export", "--program", "--weeks", "8",
+                    "-o", str(out), "--jobs", str(jobs)], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def programme(runs: int, home: Path) -> None:
+    subprocess.run([sys.executable, "-m", "coach", "plan", "--minutes", "8", "--days", "5",
+                    "--no-figure-8", "--no-red-flags"], check=True, stdout=subprocess.DEVNULL)
+    timed_export(home / "warm-up", 2)  # fills the phrase cache
+    files = len(list((home / "warm-up").glob("*.mp3")))
+    rows: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
+    ratios = []
+    for run in range(runs):  # paired: load from the other sessions hits both alike
+        for jobs in (1, 2):
+            rows[jobs].append(timed_export(home / f"run-{run}-jobs-{jobs}", jobs))
+        ratios.append(rows[1][-1][0] / rows[2][-1][0])
+    print(f"coach export --program --weeks 8: {files} sessions, warm cache, "
+          f"{os.cpu_count()} cores, medians of {runs} runs")
+    for jobs, label in ((1, "serial (--jobs 1)"), (2, "parallel (--jobs 2)")):
+        wall = statistics.median(w for w, _ in rows[jobs])
+        use = statistics.median(c / w for w, c in rows[jobs])
+        print(f"  {label:<20} wall {wall:6.1f} s   CPU use (user+sys)/wall {use:4.2f}")
+    print(f"  speed-up (median of paired runs) {statistics.median(ratios):.2f}x  (aim >= 1.7x)")
+    target = home / "run-0-jobs-2"
+    before = {p.name: p.stat().st_mtime_ns for p in target.iterdir()}
+    again = [timed_export(target, 2)[0] for _ in range(runs)]
+    untouched = before == {p.name: p.stat().st_mtime_ns for p in target.iterdir()}
+    print(f"  second identical run   wall {statistics.median(again):6.2f} s   "
+          f"files untouched: {untouched}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--programme", action="store_true",
+                        help="time a whole programme export, serial against parallel")
     parser.add_argument("--rss-child", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.rss_child is not None:
@@ -154,6 +202,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as home:
         os.environ["COACH_HOME"] = home
         print(f"Private COACH_HOME {home}; medians of {args.runs} runs.\n")
+        if args.programme:
+            programme(args.runs, Path(home))
+            return
 
         speed, audio_s, phrases = cold_synthesis(args.runs, Path(home))
         print(f"cold synthesis: {phrases} phrases, {audio_s:.1f} s of speech: "

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
 from coach.errors import OutputError, UsageError
-from coach.files import hold_interrupts, output_folder, staged, staged_files, write_atomic
+from coach.files import (
+    PART_PATTERN,
+    hold_interrupts,
+    output_folder,
+    staged,
+    staged_files,
+    write_atomic,
+)
 
 
 def test_hold_interrupts_delivers_ctrl_c_afterwards():
@@ -71,3 +81,41 @@ def test_output_folder_makes_only_the_last_folder(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(UsageError, match="is not a folder"):
         output_folder(tmp_path / "file", create=True)
+
+
+def test_a_long_name_gets_a_temporary_name_within_255_bytes(tmp_path):
+    dest = tmp_path / ("é" * 120 + ".mp3")  # 244 bytes: legal, but not with ".XXXXXXXX.part"
+    assert len(dest.name.encode()) == 244
+    with staged(dest) as stage:
+        temp = Path(stage.tmp).name
+        assert len(temp.encode()) <= 255 and PART_PATTERN.fullmatch(temp)
+        stage.file.write(b"data")
+    assert dest.read_bytes() == b"data"
+    assert os.listdir(tmp_path) == [dest.name]
+
+
+class FullDisk(io.FileIO):
+    """A real file on which the disk fills up after ``room`` bytes (ENOSPC)."""
+
+    room = 5_000
+
+    def write(self, data):  # type: ignore[override]
+        if self.tell() + len(data) > self.room:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return super().write(data)
+
+
+@pytest.fixture
+def full_disk(monkeypatch):
+    monkeypatch.setattr("coach.files._open_temp",
+                        lambda fd: io.BufferedRandom(FullDisk(fd, "r+")))
+
+
+def test_a_full_disk_is_one_error_and_leaves_nothing(tmp_path, full_disk):
+    # 6,000 bytes sit in the buffer: the final flush fails, and the close after it would
+    # fail again (it raised from inside the writer's cleanup); 100,000 fail in a write.
+    for size in (6_000, 100_000):
+        with pytest.raises(OutputError, match=r"could not write .*x\.bin: No space left"):
+            with staged(tmp_path / "x.bin") as stage:
+                stage.file.write(b"x" * size)
+        assert os.listdir(tmp_path) == []

@@ -9,6 +9,7 @@ import click
 
 from coach.cli import echo
 from coach.cli.speech import SpeechOverrides, speech_options
+from coach.env import Environment
 from coach.errors import RoutineError, UsageError
 
 if TYPE_CHECKING:
@@ -92,9 +93,8 @@ def show(routine: str, estimate: bool) -> None:
       coach show ./my-walk.yaml
     """
     from coach.routines.durations import format_clock
-    from coach.routines.library import resolve_routine
 
-    r = resolve_routine(routine)
+    r = named_routine(routine)
     timeline = timed(r, estimate)
     echo(f"{r.title} ({r.id}), {format_clock(r.duration_s)}")
     if r.description:
@@ -132,14 +132,22 @@ def compile_cmd(routine: str, fmt: str, quiet: bool, estimate: bool,
       coach compile heel-toe --format srt > heel-toe.srt
     """
     from coach.export.formats import render
-    from coach.routines.library import resolve_routine
 
-    r = resolve_routine(routine)
+    r = named_routine(routine)
     timeline = timed(r, estimate, speech.apply(r.speech))
     if not quiet:
         for warning in timeline.warnings:
             echo(f"warning: {warning}", err=True)
     echo(render(timeline, fmt), nl=False)
+
+
+def named_routine(ref: str) -> Routine:
+    """The routine ``ref`` names; ``plan`` is today's programme session (the walker's day,
+    from the command's environment)."""
+    from coach.programme.today import routine_for_ref
+
+    env = click.get_current_context().ensure_object(Environment)  # as @pass_env gets it
+    return routine_for_ref(ref, env.today())
 
 
 def timed(routine: Routine, estimate: bool, speech: SpeechSettings | None = None) -> Timeline:

@@ -36,6 +36,7 @@ class AudioOutput:
     output: str
     bitrate: int
     fmt: str | None  # None: from the output name
+    jobs: int | None  # None: one process per core
 
 
 audio_output_options = option_group(
@@ -46,6 +47,9 @@ audio_output_options = option_group(
     click.option("--bitrate", type=int, default=64, show_default=True, help=BITRATES_HELP),
     click.option("--format", "fmt", type=click.Choice(["mp3", "wav"]), default=None,
                  help="File format. Default: from the output name, else mp3."),
+    click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
+                 help="Encode up to N sessions at once, one process each. Default: one per "
+                 "core."),
 )
 
 
@@ -68,6 +72,9 @@ def export(ctx: click.Context, env: Environment, routines: tuple[str, ...], audi
     cue as synced lyrics, and FILE.lrc beside it. A name without .mp3/.wav
     gets the format's suffix. Several routines, --program, or a folder as -o:
     one file per session in that folder (made if needed) plus playlist.m3u8.
+    A file whose content would not change is left as it is (not even its
+    modification time changes), so a second export is quick and a phone sync
+    tool sees nothing new; the new files all appear together at the end.
 
     \b
     Examples:
@@ -80,7 +87,6 @@ def export(ctx: click.Context, env: Environment, routines: tuple[str, ...], audi
 
     from coach.export.batch import ExportOptions, export_routines, export_target
     from coach.export.tags import TagInfo
-    from coach.routines.library import resolve_routine
 
     if not program and ctx.get_parameter_source("weeks") is not ParameterSource.DEFAULT:
         raise UsageError("--weeks goes with --program (the sessions of your programme)")
@@ -99,12 +105,15 @@ def export(ctx: click.Context, env: Environment, routines: tuple[str, ...], audi
         planned = upcoming_programme_routines(weeks, env.today())
         resolved, names = [r for r, _ in planned], [name for _, name in planned]
     else:
-        resolved = [resolve_routine(ref) for ref in routines]  # every bad name before any work
+        from coach.programme.today import routine_for_ref
+
+        # every bad name before any work; `plan` is today's programme session
+        resolved = [routine_for_ref(ref, env.today()) for ref in routines]
         hints = {routine.id: ref for routine, ref in zip(resolved, routines, strict=True)}
     options = ExportOptions(speech=speech.apply, metronome=mix.cadence, levels=mix.levels(),
                             tag_info=TagInfo(date=env.today().isoformat()))
     for path in export_routines(resolved, target, options, names=names, hints=hints,
-                                progress=_ProgressBars()):
+                                progress=_ProgressBars(), workers=audio.jobs):
         click.echo(str(path))
 
 

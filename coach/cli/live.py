@@ -80,11 +80,10 @@ def walk(env: Environment, routine: str | None, text: bool, device: str | None,
       coach walk --device 1
     """
     from coach.live.walk import WalkIO, WalkOptions, walk_routine
-    from coach.programme.today import todays_routine
-    from coach.routines.library import resolve_routine
+    from coach.programme.today import routine_for_ref, todays_routine
 
     if routine is not None:
-        chosen = resolve_routine(routine)
+        chosen = routine_for_ref(routine, env.today())  # `plan`: today's session
     else:
         chosen, why = todays_routine(env.today())
         click.echo(why)

@@ -17,17 +17,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from coach.errors import UsageError
+from coach.export.many import ExportOptions, FileJob, prepare_for_export, write_files
+from coach.files import check_not_special
+
+__all__ = ["ExportOptions", "ExportProgress", "ExportTarget", "SilentProgress",
+           "export_routines", "export_target", "summarise_warnings"]
 
 if TYPE_CHECKING:
-    from coach.audio.loudness import Levels
     from coach.audio.render import SessionRenderer
     from coach.compiler.timeline import CompileWarning
-    from coach.export.tags import TagInfo
     from coach.export.writer import Progress
-    from coach.routines.model import Routine, SpeechSettings
-    from coach.session import PreparedSession, WarmProgress
+    from coach.routines.model import Routine
+    from coach.session import Engines, WarmProgress
 
 AUDIO_SUFFIXES = (".mp3", ".wav")
+DEFAULT_OPTIONS = ExportOptions()
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,7 @@ def export_target(output: str, fmt: str | None, bitrate_kbps: int, several: str 
     Nothing is created here.
     """
     from coach.export.writer import encoder_for
-    from coach.files import check_folder_to_make, output_folder
+    from coach.files import check_folder_to_make
 
     target = Path(output).expanduser()
     suffix = target.suffix.lower()
@@ -106,67 +110,56 @@ def export_target(output: str, fmt: str | None, bitrate_kbps: int, several: str 
                          f"{target.with_suffix('.' + fmt).name} or leave out --format")
     else:
         fmt = suffix[1:]
-    if to_folder:
-        check_folder_to_make(target)  # made when the files are written
-    else:
-        output_folder(target.parent)
+    if not to_folder:
+        check_not_special(Path(output).expanduser())  # not DEV.mp3 beside a device either
+        check_not_special(target)
+    check_folder_to_make(target if to_folder else target.parent)  # made when written
     encoder_for(fmt, bitrate_kbps)  # a bad bitrate, too, before any work
     return ExportTarget(target, to_folder, fmt, bitrate_kbps)
 
 
-@dataclass(frozen=True)
-class ExportOptions:
-    """What every exported session shares."""
-
-    speech: Callable[[SpeechSettings], SpeechSettings] = lambda settings: settings
-    metronome: bool = False
-    tag_info: TagInfo | None = None
-    levels: Levels | None = None  # None: the default levels (coach.audio.loudness)
-
-
 def export_routines(routines: Sequence[Routine], target: ExportTarget,
-                    options: ExportOptions = ExportOptions(), *,
+                    options: ExportOptions = DEFAULT_OPTIONS, *,
                     names: Sequence[str] | None = None, hints: dict[str, str] | None = None,
-                    progress: ExportProgress | None = None) -> list[Path]:
+                    progress: ExportProgress | None = None, workers: int | None = None
+                    ) -> list[Path]:
     """Prepare every routine's speech (all of it, before any file), then write the files.
 
     ``names`` gives the file stems in a folder (default ``NN-routine``);
     ``hints`` maps a routine id to the name to give `coach compile` for details
-    of its moved cues. Returns the files written (the playlist last).
+    of its moved cues. A file whose content is unchanged since the last export
+    is left untouched; the others are encoded in ``workers`` processes
+    (default: one per core) and all files land together at the end. Returns
+    the files of the export (the playlist last).
     """
-    from coach.audio.clip import SAMPLE_RATE_HZ
-    from coach.export.writer import export_many, write_session
-    from coach.session import Engines, prepare_session
+    from coach.export.writer import slug
 
     progress = progress or SilentProgress()
+    folder = target.path if target.to_folder else target.path.parent
+    if target.to_folder:
+        stems = list(names) if names is not None else [
+            f"{i:02d}-{slug(r.id)}" for i, r in enumerate(routines, 1)]
+        dests = [folder / f"{stem}.{target.fmt}" for stem in stems]
+    else:
+        dests = [target.path]
+    for dest in dests:  # before any work
+        check_not_special(dest)
+        check_not_special(dest.with_suffix(".lrc"))
     engines: Engines = {}
-    prepared: list[PreparedSession] = []
-    for routine in routines:
+    jobs: list[FileJob] = []
+    renderers: list[SessionRenderer] = []
+    for routine, dest in zip(routines, dests, strict=True):
         with progress.preparing(routine.id) as warmed:
-            prepared.append(prepare_session(routine, options.speech(routine.speech),
-                                            metronome=options.metronome,
-                                            levels=options.levels, progress=warmed,
-                                            engines=engines))
-    sessions = [(p.timeline.routine, p.timeline.warnings) for p in prepared]
+            prepared = prepare_for_export(routine, options, engines, warmed)
+        jobs.append(FileJob.of(routine, prepared, dest, options, target.fmt,
+                               target.bitrate_kbps))
+        renderers.append(prepared.renderer)
+    del prepared
+    sessions = [(job.timeline.routine, job.timeline.warnings) for job in jobs]
     for line in summarise_warnings(sessions, hints):
         progress.warn(line)
-    total = sum(round(p.timeline.duration_s * SAMPLE_RATE_HZ) for p in prepared)
-    count = "1 session" if len(prepared) == 1 else f"{len(prepared)} sessions"
-    label = (f"Writing {count} to {target.path}" if target.to_folder
-             else f"Writing {target.path.name}")
-    with progress.writing(label, total) as wrote:
-        if target.to_folder:
-            return export_many(_let_go(prepared), target.path, target.bitrate_kbps, target.fmt,
-                               wrote, options.tag_info, names=names)
-        return [write_session(prepared[0].renderer, target.path, target.bitrate_kbps,
-                              target.fmt, wrote, options.tag_info)]
-
-
-def _let_go(prepared: list[PreparedSession]) -> Iterator[SessionRenderer]:
-    """Each renderer in turn, dropped from the list once handed out: a session's audio
-    caches are let go when it is written, so memory stays flat however many are written."""
-    while prepared:
-        yield prepared.pop(0).renderer
+    return write_files(jobs, renderers, folder, progress, workers,
+                       playlist=target.to_folder)
 
 
 def summarise_warnings(sessions: Sequence[tuple[str, tuple[CompileWarning, ...]]],

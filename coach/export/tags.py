@@ -32,6 +32,8 @@ _T = TypeVar("_T")
 
 DEFAULT_ARTIST = "Walking coach"
 DEFAULT_ALBUM = "Walking coach sessions"
+#: The TXXX frame holding an exported file's content key (what it was made from).
+CONTENT_KEY_DESC = "coach-content"
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class TagInfo:
     album: str = DEFAULT_ALBUM
     date: str | None = None
     cover_png: bytes | None = None  # None: the generated cover
+    content_key: str | None = None  # what the file is made from (TXXX, see stored_content_key)
 
 
 def _call(fn: Callable[..., _T], /, *args: object, **kwargs: object) -> _T:
@@ -69,6 +72,7 @@ def build_id3(timeline: Timeline, info: TagInfo) -> ID3:
         TDRC,
         TIT2,
         TPE1,
+        TXXX,
         USLT,
         CTOCFlags,
         Encoding,
@@ -103,6 +107,8 @@ def build_id3(timeline: Timeline, info: TagInfo) -> ID3:
     add(SYLT, encoding=utf8, lang=lang, format=2, type=1, desc="cues",
         text=[(cue.text, _ms(cue.at_s)) for cue in timeline.cues])
     add(USLT, encoding=utf8, lang=lang, desc="script", text=to_text(timeline))
+    if info.content_key is not None:
+        add(TXXX, encoding=utf8, desc=CONTENT_KEY_DESC, text=info.content_key)
     return tags
 
 
@@ -128,3 +134,23 @@ def tag_wav(path: str | os.PathLike[str], timeline: Timeline, info: TagInfo) -> 
         _call(wav.save, v2_version=4)
     except MutagenError as err:
         raise OutputError(f"could not tag {os.fspath(path)}: {err}") from err
+
+
+def stored_content_key(path: str | os.PathLike[str]) -> str | None:
+    """The content key an export stored in the tag of ``path`` (MP3 or WAV), or None.
+
+    Reads only the tag. None for a file without one, or that is no MP3/WAV.
+    """
+    from mutagen import MutagenError
+    from mutagen.id3 import ID3
+    from mutagen.wave import WAVE
+
+    try:
+        if os.fspath(path).lower().endswith(".wav"):
+            tags = _call(WAVE, os.fspath(path)).tags
+        else:
+            tags = _call(ID3, os.fspath(path))
+    except (MutagenError, OSError, ValueError):
+        return None
+    frames = _call(tags.getall, f"TXXX:{CONTENT_KEY_DESC}") if tags is not None else []
+    return str(frames[0].text[0]) if frames and frames[0].text else None

@@ -27,7 +27,7 @@ from coach.compiler.timeline import Timeline
 from coach.errors import UsageError
 from coach.export.formats import to_lrc
 from coach.export.tags import TagInfo, id3_bytes, tag_wav
-from coach.files import output_folder, staged_files, write_atomic
+from coach.files import output_folder, staged, staged_files
 
 AUDIO_FORMATS = ("mp3", "wav")
 DEFAULT_BITRATE_KBPS = 64
@@ -58,11 +58,15 @@ class _Encoder(Protocol):
 def write_session(renderer: Renderer, path: str | os.PathLike[str],
                   bitrate_kbps: int = DEFAULT_BITRATE_KBPS, fmt: str = "mp3",
                   progress: Progress | None = None, tag_info: TagInfo | None = None,
-                  block_samples: int = 32768) -> Path:
+                  block_samples: int = 32768, *,
+                  handoff: list[tuple[str, Path]] | None = None) -> Path:
     """Render ``renderer``'s session into ``path`` (and ``path`` with ``.lrc`` beside it).
 
-    Returns the path written. Raises :class:`UsageError` for a bad format or
-    bitrate and :class:`OutputError` when the files cannot be written.
+    Returns the path written. With ``handoff`` the
+    finished files are not renamed into place but listed there, to land with
+    the rest of an export (:func:`coach.files.staged_files`). Raises
+    :class:`UsageError` for a bad format or bitrate and :class:`OutputError`
+    when the files cannot be written.
     """
     encoder = encoder_for(fmt, bitrate_kbps, renderer.sample_rate_hz)
     timeline = renderer.timeline
@@ -74,7 +78,7 @@ def write_session(renderer: Renderer, path: str | os.PathLike[str],
         audio.seek(start)
         audio.write(encoder.final_header())
 
-    with staged_files([dest, dest.with_suffix(".lrc")]) as (audio, lrc):
+    with staged_files([dest, dest.with_suffix(".lrc")], handoff=handoff) as (audio, lrc):
         audio.finish.append(final_header)
         if fmt == "mp3":
             audio.file.write(id3_bytes(timeline, info))
@@ -99,22 +103,28 @@ def export_many(sessions: Iterable[Renderer], out_dir: str | os.PathLike[str],
 
     ``sessions`` are renderers and may be a generator (made one at a time).
     File names are ``NN-routine.FMT`` unless ``names`` gives stems. Returns
-    the files written, the playlist last.
+    the files written, the playlist last. The files all appear together at
+    the end (:class:`coach.export.landing.Landing`), or none of them.
     """
+    from coach.export.landing import Landing
+
     folder = output_folder(Path(out_dir), create=True)
     stems = iter(names) if names is not None else None
     written: list[Path] = []
     entries: list[tuple[float, str, str]] = []
-    for i, renderer in enumerate(sessions, 1):
-        timeline = renderer.timeline
-        stem = next(stems) if stems is not None else f"{i:02d}-{slug(timeline.routine)}"
-        file = write_session(renderer, folder / f"{stem}.{fmt}", bitrate_kbps, fmt,
-                             progress, tag_info)
-        written.append(file)
-        entries.append((timeline.duration_s, timeline.title, file.name))
-    playlist_path = folder / playlist
-    write_atomic(playlist_path, to_m3u8(entries))
-    written.append(playlist_path)
+    with Landing() as landing:
+        for i, renderer in enumerate(sessions, 1):
+            timeline = renderer.timeline
+            stem = next(stems) if stems is not None else f"{i:02d}-{slug(timeline.routine)}"
+            file = write_session(renderer, folder / f"{stem}.{fmt}", bitrate_kbps, fmt,
+                                 progress, tag_info, handoff=landing.pairs)
+            written.append(file)
+            entries.append((timeline.duration_s, timeline.title, file.name))
+        playlist_path = folder / playlist
+        with staged(playlist_path, handoff=landing.pairs) as stage:
+            stage.file.write(to_m3u8(entries).encode("utf-8"))
+        written.append(playlist_path)
+        landing.land()
     return written
 
 

@@ -122,6 +122,10 @@ def log_walk(hist: History, routine: str, logged: LoggedWalk, now: datetime,
         raise UsageError("give the minutes walked, e.g. `coach log gentle-start --minutes 8`")
     check_minutes(logged.minutes, "--minutes")
     check_minutes(logged.planned, "--planned")
+    from coach.programme.today import PLAN_REF
+
+    if routine == PLAN_REF:  # `plan`: today's main walk of the programme
+        routine = f"{now.date().isoformat()}-walk"
     target = _session_target(hist, routine, now)
     if target is None:
         check_routine_id(routine)

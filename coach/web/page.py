@@ -146,7 +146,7 @@ def _refused(message: str, status: int = 403) -> Response:
 def _document(title: str, body: str) -> str:
     return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-            "<meta name=\"referrer\" content=\"no-referrer\">"
+            "<meta name=\"referrer\" content=\"same-origin\">"
             f"<title>{html.escape(title)}</title><style>{CSS}</style></head>"
             f"<body><main>{body}</main></body></html>\n")
 

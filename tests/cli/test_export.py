@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import os
+
 import numpy as np
 import pytest
 from mutagen.id3 import ID3
@@ -101,13 +104,14 @@ def test_several_routines_make_a_folder_and_a_playlist(cli, tmp_path, routine_fi
     (["{routine}", "-o", "x.mp3", "--format", "wav"], "name the file x.wav"),
     (["{routine}", "-o", "x.wav", "--format", "mp3"], "name the file x.mp3"),
     (["{routine}", "{routine}", "-o", "walks", "--bitrate", "100"], "100 kbps"),
-    (["{routine}", "-o", "no-dir/x.mp3"], "folder no-dir does not exist"),
-    (["{routine}", "-o", "no-dir/x"], "folder no-dir does not exist"),
+    (["{routine}", "-o", "cli-walk.yaml/x.mp3"], "cli-walk.yaml is not a folder"),
+    (["{routine}", "-o", "/dev/null"], "/dev/null is a device, not a file"),
     (["{routine}", "-o", "x.mp3", "--engine", "nope"], "nope"),
     (["{routine}", "{routine}", "-o", "both.wav"], "-o needs a folder"),
     (["{routine}", "-o", "x.mp3", "--weeks", "2"], "--weeks goes with --program"),
     (["{routine}", "-o", "x.mp3", "--weeks", "1"], "--weeks goes with --program"),
-    (["{routine}", "{routine}", "-o", "typo/deep/walks/"], "folder typo/deep does not exist"),
+    (["{routine}", "{routine}", "-o", "cli-walk.yaml/deep/walks/"],
+     "cli-walk.yaml is not a folder"),
     (["{routine}", "{routine}", "-o", "cli-walk.yaml/"], "cli-walk.yaml is not a folder"),
 ])
 def test_bad_requests_exit_2_with_one_line_and_write_nothing(cli, tmp_path, routine_file,
@@ -207,3 +211,41 @@ def test_export_program_needs_a_plan_and_no_routines(cli, tmp_path, routine_file
     assert result.exit_code == 2 and "not both" in result.output
     result = cli("export", "-o", str(tmp_path / "x.mp3"))
     assert result.exit_code == 2 and "name a routine" in result.output
+
+
+def test_a_fifo_or_a_device_as_output_is_refused_before_any_work(cli, tmp_path, routine_file):
+    fifo = tmp_path / "pipe.mp3"
+    os.mkfifo(fifo)
+    for output in (fifo, tmp_path / "pipe"):  # and not pipe.mp3 written "beside" it
+        result = cli("export", str(routine_file), "-o", str(output))
+        assert result.exit_code == 2, result.output
+        assert f"{fifo} is a FIFO, not a file" in result.output
+    (tmp_path / "walks").mkdir()
+    os.mkfifo(tmp_path / "walks" / "02-cli-walk.lrc")  # a file the folder export would write
+    result = cli("export", str(routine_file), str(routine_file), "-o", str(tmp_path / "walks"))
+    assert result.exit_code == 2, result.output
+    assert "02-cli-walk.lrc is a FIFO, not a file" in result.output
+    assert nothing_synthesised()
+
+
+def test_missing_folders_on_the_way_are_made(cli, tmp_path, routine_file):
+    out = tmp_path / "Music" / "walks" / "walk.mp3"  # ~/Music missing, as on a new account
+    result = cli("export", str(routine_file), "-o", str(out), "--bitrate", "32")
+    assert result.exit_code == 0, result.output
+    assert len(decode(out)) == 70 * RATE_HZ
+
+
+def test_a_full_disk_is_one_line_exit_1_and_nothing_left(cli, tmp_path, routine_file,
+                                                          monkeypatch):
+    from tests.test_files import FullDisk  # a fake write failure at the file layer
+
+    assert cli("export", str(routine_file), "-o", str(tmp_path / "warm.mp3")).exit_code == 0
+    monkeypatch.setattr("coach.files._open_temp",
+                        lambda fd: io.BufferedRandom(FullDisk(fd, "r+")))
+    out = tmp_path / "new" / "walk.mp3"
+    result = cli("export", str(routine_file), "-o", str(out))
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"coach: could not write {out}: No space left on device")
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "new").exists()  # not even the folder it made

@@ -453,3 +453,20 @@ def test_plan_says_why_the_first_walk_is_not_the_minutes_given(run: Callable[...
     assert said in out
     assert "You said" not in run("plan", "--restart", "--minutes", "8", "--days", "3",
                                  "--no-red-flags").output
+
+
+def test_plan_names_todays_programme_session_wherever_a_routine_is_named(
+        run: Callable[..., Any], tmp_path: Path) -> None:
+    assert "run `coach plan` first" in run("show", "plan", "--estimate", code=2).output
+    run("plan", "--minutes", "7", "--days", "3", "--no-figure-8", "--no-red-flags")
+    title = "Week 1: 7-minute walk, then stretches"
+    assert run("show", "plan", "--estimate").output.startswith(f"{title} (week-1-walk)")
+    compiled = json.loads(run("compile", "plan", "--estimate", "--format", "json").stdout)
+    assert compiled["title"] == title
+    walked = run("walk", "plan", "--text", "--estimate", "--pain-before", "2",
+                 "--pain-after", "2").output
+    assert f"Today's walk: {title}" in walked
+    history = json.loads(run("history", "--json").output)
+    assert [(w["routine"], w["walked_min"]) for w in history] == [("week-1-walk", 7.0)]
+    out = run("log", "plan", "-m", "7", "--pain-after", "2").output
+    assert "Logged walk 2: week-1-walk, 7 minutes" in out
