@@ -133,7 +133,6 @@ class StretchPlacer:
         """Every cue of ``units`` at its time, starting after the section's opening."""
         out: list[_Say] = []
         lines = self.p.lines
-        rounds = max((u.round for u in units), default=1)
         released = opened_ms  # the last moment the walker was told to come out of a stretch
         sitting = False
         last_round = (False, 0)
@@ -148,8 +147,11 @@ class StretchPlacer:
                 text = self.p.fill(side, t, self.plan)
                 if k == 0:
                     text = f"{unit.stretch.name}. {text}"
-                    if rounds > 1 and group != last_round:
-                        label = lines.stretch_round.format(round=unit.round, rounds=rounds)
+                    # from round 2 only, and out of the technique's rounds: the words
+                    # must not depend on how much fits (the phrase cache is made first)
+                    if unit.round > 1 and group != last_round:
+                        label = lines.stretch_round.format(round=unit.round,
+                                                           rounds=self.plan.technique.rounds)
                         text = f"{label} {text}"
                         last_round = group
                 released, t = self.hold(out, text, t, released, unit.stretch.hold_s)

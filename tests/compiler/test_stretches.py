@@ -81,7 +81,7 @@ def test_a_short_cool_down_does_the_first_stretches_and_a_long_one_every_round()
     every = held(cool("cool-down", 560), tech)
     assert len(every) == 12
     labels = [h.said.text for h in every if h.said.text.startswith("Round")]
-    assert labels[0].startswith("Round 1 of 2. Hip flexor") and labels[1].startswith("Round 2 of 2")
+    assert len(labels) == 1 and labels[0].startswith("Round 2 of 2. Hip flexor")
 
 
 def test_sitting_down_and_standing_up_are_announced_and_given_time() -> None:
@@ -107,7 +107,7 @@ def test_a_say_list_still_gives_one_text_per_round() -> None:
     routine = Routine("t", "Test", (Segment("walk", 120), Segment("c", 200)))
     tl = compile_routine(routine, techniques=techs, lines=LINES)
     assert [c.text for c in tl.cues if c.text.endswith(("Up.", "Higher."))] == [
-        "Round 1 of 2. Reach. Up.", "Round 2 of 2. Reach. Higher."]
+        "Reach. Up.", "Round 2 of 2. Reach. Higher."]
 
 
 def test_a_section_too_short_for_any_stretch_says_how_long_it_needs() -> None:
