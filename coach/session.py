@@ -77,9 +77,28 @@ def compile_with_library(routine: Routine, speech_s: SpeechTimer | None = None) 
     from coach.routines.texts import routine_in, techniques_in
 
     language = check_text_language(routine.speech.language)
-    return compile_routine(routine_in(routine, language), speech_s,
-                           techniques=techniques_in(load_techniques(), language),
-                           lines=load_lines(language))
+    timeline = compile_routine(routine_in(routine, language), speech_s,
+                               techniques=techniques_in(load_techniques(), language),
+                               lines=load_lines(language))
+    check_respelled(routine, timeline)
+    return timeline
+
+
+def check_respelled(routine: Routine, timeline: Timeline) -> None:
+    """:class:`UsageError` when the routine's pronunciations make a cue of the session
+    (the coach's own lines too) longer than a cue may be; checked wherever a session
+    is compiled, so `coach check` refuses it before any speech work."""
+    if not routine.pronunciations:
+        return
+    from coach.errors import UsageError
+    from coach.routines.budget import respelled_cue_problem
+    from coach.speech.phrase_cache import Respeller
+
+    respell = Respeller(routine.pronunciations)
+    for text in {cue.text for cue in timeline.cues}:
+        problem = respelled_cue_problem(text, respell(text))
+        if problem is not None:
+            raise UsageError(f"{routine.source}: {problem}")
 
 
 def prepare_session(routine: Routine, speech: SpeechSettings | None = None,

@@ -66,6 +66,27 @@ rounds: 2
 """
 
 
+_SESSION_HOME: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A COACH_HOME for the whole run, set before any fixture of any scope runs: a
+    module-scoped fixture (prepared speech, an export) ran before the per-test
+    ``coach_home`` below and wrote the phrase cache into the real home."""
+    import os
+    import tempfile
+
+    _SESSION_HOME.append(tempfile.mkdtemp(prefix="coach-test-home-"))
+    os.environ["COACH_HOME"] = _SESSION_HOME[0]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    import shutil
+
+    for home in _SESSION_HOME:
+        shutil.rmtree(home, ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
 def coach_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """Every test gets its own empty COACH_HOME: no test touches the real one."""

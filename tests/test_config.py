@@ -53,3 +53,18 @@ def test_a_programme_file_that_is_a_device_is_one_line(tmp_path: Path) -> None:
         read_yaml(link, "programme", "run `coach plan --restart`")
     assert str(err.value) == (f"cannot read the programme: {link}: is a device, not a file; "
                               "run `coach plan --restart`")
+
+
+@pytest.fixture(scope="module")
+def home_seen_by_a_module_fixture() -> str:
+    # module fixtures run before the per-test COACH_HOME: they must not see the real home
+    from coach import paths
+
+    return str(paths.cache_dir())
+
+
+def test_no_fixture_of_any_scope_sees_the_real_home(home_seen_by_a_module_fixture: str) -> None:
+    import tempfile
+
+    assert home_seen_by_a_module_fixture.startswith(tempfile.gettempdir())
+    assert "coach-test-home-" in home_seen_by_a_module_fixture

@@ -12,6 +12,7 @@ from coach.env import Environment
 from coach.errors import CoachError, UsageError
 
 if TYPE_CHECKING:
+    from coach.live.walk import WalkOutcome
     from coach.routines.model import Routine
 
 
@@ -179,19 +180,32 @@ def run(env: Environment, export_to: str | None, grace: float) -> None:
         echo("Stopped.")
 
 
-def _confirm(question: str) -> bool:
-    return click.confirm(question, default=False)
+def _confirm(question: str, timeout_s: float) -> bool:
+    """Ask on the terminal; no answer within ``timeout_s`` is no (the daemon's loop waits
+    on this, and the next walk is due after it)."""
+    import select
+    import sys
+
+    click.echo(f"{question} [y/N] (within {timeout_s:.0f} s) ", nl=False)
+    try:
+        ready, _, _ = select.select([sys.stdin], [], [], timeout_s)
+    except (OSError, ValueError):  # no selectable stdin: nobody to answer
+        ready = []
+    if not ready:
+        click.echo("\nNo answer: not started.")
+        return False
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
 
 
-def start_session(routine: Routine, env: Environment) -> None:
+def start_session(routine: Routine, env: Environment) -> WalkOutcome:
     """THE one place a scheduled session starts: played live, as `coach walk` plays it
     (spoken on the sound device, or printed as text where there is none), on the
     environment's clocks."""
     from coach.cli.live import print_outcome
     from coach.live.walk import WalkIO, WalkOptions, walk_routine
 
-    walk_routine(routine, WalkOptions(), WalkIO(clock=env.clock, now=env.now, out=env.stdout,
-                                                on_saved=print_outcome))
+    return walk_routine(routine, WalkOptions(), WalkIO(clock=env.clock, now=env.now,
+                                                       out=env.stdout, on_saved=print_outcome))
 
 
 @schedule.command("ics")

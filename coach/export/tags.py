@@ -116,7 +116,38 @@ def id3_bytes(timeline: Timeline, info: TagInfo) -> bytes:
     """The ID3v2.4 tag for ``timeline`` as bytes, to stand at the head of an MP3."""
     buffer = io.BytesIO()
     _call(build_id3(timeline, info).save, buffer, v2_version=4, padding=lambda _info: 0)
-    return buffer.getvalue()
+    return chapters_in_time_order(buffer.getvalue())
+
+
+def chapters_in_time_order(tag: bytes) -> bytes:
+    """The ID3v2.4 ``tag`` with its CHAP frames in time order (chp0, chp1, ...).
+
+    mutagen orders frames by size, so chapters came out shuffled, and players
+    that do not sort them showed them so. Frames are moved whole; sizes stay.
+    """
+    end = 10 + _syncsafe(tag[6:10])
+    frames: list[bytes] = []
+    at = 10
+    while at + 10 <= end and tag[at:at + 4] != b"\0\0\0\0":
+        size = 10 + _syncsafe(tag[at + 4:at + 8])
+        frames.append(tag[at:at + size])
+        at += size
+    chapters = sorted((f for f in frames if f[:4] == b"CHAP"), key=_chapter_number)
+    if not chapters:
+        return tag
+    first = next(i for i, f in enumerate(frames) if f[:4] == b"CHAP")
+    others = [f for f in frames if f[:4] != b"CHAP"]
+    ordered = others[:first] + chapters + others[first:]
+    return tag[:10] + b"".join(ordered) + tag[at:]
+
+
+def _syncsafe(raw: bytes) -> int:
+    return (raw[0] << 21) | (raw[1] << 14) | (raw[2] << 7) | raw[3]
+
+
+def _chapter_number(frame: bytes) -> int:
+    element_id = frame[10:frame.index(b"\0", 10)]
+    return int(element_id.removeprefix(b"chp") or 0)
 
 
 def tag_wav(path: str | os.PathLike[str], timeline: Timeline, info: TagInfo) -> None:

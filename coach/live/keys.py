@@ -15,16 +15,49 @@ means pain).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import queue
 import select
+import signal
 import sys
 import threading
-from types import TracebackType
+from collections.abc import Iterator
+from types import FrameType, TracebackType
 from typing import Any, Protocol, TextIO
 
 #: The one line that tells a walker the keys (live and text walks).
 KEYS_HELP = "Keys: space pause/resume · n next section · r repeat · q end · p pain"
+
+
+class EndSignal(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (the terminal closed) during a walk: handled as Ctrl-C is."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def signals_as_interrupt() -> Iterator[None]:
+    """While inside, SIGTERM and SIGHUP raise :class:`EndSignal` (a KeyboardInterrupt)
+    in the main thread, so a walk ended by ``kill`` or a closed terminal takes the
+    Ctrl-C path: the terminal settings are restored and the walk is saved. Their
+    default action killed the process with neither. Outside, the old handlers."""
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, _frame: FrameType | None) -> None:
+        raise EndSignal(signum)
+
+    previous = {signum: signal.signal(signum, handler) for signum in wanted}
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
 
 
 class KeySource(Protocol):

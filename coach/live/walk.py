@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 from coach.audio.clip import SAMPLE_RATE_HZ
 from coach.clock import Clock, MonotonicClock
 from coach.errors import CoachError, terminal_safe
-from coach.live.keys import KEYS_HELP, KeySource, NoKeys, TerminalKeys
+from coach.live.keys import KEYS_HELP, KeySource, NoKeys, TerminalKeys, signals_as_interrupt
 from coach.live.player import Player, PlayEvent, State, Status
 from coach.routines.durations import format_clock
 from coach.routines.model import Routine, SpeechSettings
@@ -236,12 +236,14 @@ def _no_audio_errors() -> tuple[type[BaseException], ...]:
 
 @contextlib.contextmanager
 def _keys_for(keys: KeySource | None) -> Iterator[KeySource]:
-    """The given key source, or the terminal's (cbreak only while the walk plays)."""
-    if keys is not None:
-        yield keys
-        return
-    with TerminalKeys() as terminal:
-        yield terminal if terminal.active else NoKeys()
+    """The given key source, or the terminal's (cbreak only while the walk plays);
+    SIGTERM and SIGHUP end the walk as Ctrl-C does meanwhile (saved, terminal restored)."""
+    with signals_as_interrupt():
+        if keys is not None:
+            yield keys
+            return
+        with TerminalKeys() as terminal:
+            yield terminal if terminal.active else NoKeys()
 
 
 def _device_sink(device: str | None) -> AudioSink:

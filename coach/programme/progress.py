@@ -141,7 +141,8 @@ def plot_progress(rows: Sequence[WeekRow], path: Path) -> Path:
         from matplotlib.ticker import MaxNLocator
     except ImportError:
         raise UsageError("the progress picture needs matplotlib: "
-                         "pip install 'walking-coach[plot]' (or use `coach progress` "
+                         "pip install 'walking-coach[plot]' (from a checkout: "
+                         "pip install -e '.[plot]'; or use `coach progress` "
                          "without --plot for a table)") from None
     from coach.files import write_atomic
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coach import paths
-from coach.errors import UsageError
+from coach.errors import UsageError, shorten
 from coach.routines.lines import CoachLines, lines_from_data
 from coach.routines.loader import load_routine, load_technique
 from coach.routines.model import Routine, Technique, Texts
@@ -195,8 +195,12 @@ def resolve_routine(ref: str) -> Routine:
         return load_routine(read_user_file(path), ref, path.stem, techniques)
     sources = routine_sources()
     source = sources.get(ref)
+    if source is None and ref in techniques:
+        raise UsageError(f"{ref!r} is a technique, not a routine: routines name it in their "
+                         f"segments (`technique: {ref}`); see `coach routines` for the "
+                         "routines and `coach techniques` for the techniques")
     if source is None:
-        raise UsageError(f"unknown routine {ref!r}{suggest(ref, sources)} "
+        raise UsageError(f"unknown routine {shorten(ref)}{suggest(ref, sources)} "
                          "(see `coach routines`, or give a path to a .yaml file)")
     routine = load_routine(source.read(), source.path, source.id, techniques)
     if source.builtin:

@@ -11,6 +11,12 @@ from collections.abc import Collection
 import yaml
 
 from coach.errors import shorten
+from coach.routines.budget import (
+    MAX_REMINDERS,
+    MAX_RESPELLING_WORDS,
+    MAX_RESPELLINGS,
+    session_cost_problem,
+)
 from coach.routines.language import TEXT_LANGUAGES, text_language
 from coach.routines.model import (
     PACES,
@@ -30,7 +36,6 @@ from coach.routines.yamlsrc import Reader, compose, kind_of, suggest
 
 MAX_SESSION_S = 4 * 3600
 MIN_SESSION_S = 10  # room for the spoken safety line
-MAX_SECTIONS = 400
 #: ``{time_left}``/``{section_time_left}``: the time in words ("an hour and ten minutes").
 PLACEHOLDERS = ("minutes_left", "section_minutes_left", "time_left", "section_time_left", "rep",
                 "reps", "section")
@@ -80,8 +85,8 @@ def load_routine(data: bytes, source: str, routine_id: str,
         elif total < MIN_SESSION_S:
             r.error(keys["segments"], f"the session lasts {total:g} seconds; it needs at "
                     f"least {MIN_SESSION_S} (the coach opens every walk with a safety reminder)")
-        elif _count_sections(segments) > MAX_SECTIONS:
-            r.error(keys["segments"], f"too many sections (over {MAX_SECTIONS})")
+        elif (cost := session_cost_problem(segments, reminders)) is not None:
+            r.error(keys["segments"], cost)
     briefing = _flag(r, keys, "briefing")
     talk = r.choice(keys["talk"], "talk", TALK_LEVELS) if "talk" in keys else "normal"
     r.raise_if_any()
@@ -127,8 +132,14 @@ def _pronunciations(r: Reader, keys: dict[str, yaml.Node]) -> tuple[tuple[str, s
         word = r.text(word_node, "pronunciation word", 60)
         spoken = r.text(say_node, f"pronunciation of {shorten(word_node.value)}", 200,
                         spoken=True)
-        if word and spoken:
+        if word and spoken and len(spoken.split()) > MAX_RESPELLING_WORDS:
+            r.error(say_node, f"pronunciation of {shorten(word)} is {len(spoken.split())} "
+                    f"words; a respelling says one word in at most {MAX_RESPELLING_WORDS}")
+        elif word and spoken:
             out.append((word, spoken))
+    if len(out) > MAX_RESPELLINGS:
+        r.error(keys["pronunciations"], f"too many pronunciations ({len(out)}; at most "
+                f"{MAX_RESPELLINGS})")
     return tuple(out)
 
 
@@ -275,7 +286,11 @@ def _segment(r: Reader, node: yaml.Node, keys: dict[str, yaml.Node],
 
 
 def _reminders(r: Reader, node: yaml.Node) -> tuple[Reminder, ...]:
-    out = []
+    out: list[Reminder] = []
+    if isinstance(node, yaml.SequenceNode) and len(node.value) > MAX_REMINDERS:
+        r.error(node, f"too many reminders ({len(node.value):,}; at most {MAX_REMINDERS} "
+                "in one list)")
+        return ()
     for item in r.items(node, "reminders"):
         keys = r.mapping(item, "reminder", _REMINDER_KEYS)
         if keys is None:
@@ -318,12 +333,3 @@ def _replace(speech: SpeechSettings, **changes: object) -> SpeechSettings:
 
     kept = {k: v for k, v in changes.items() if v is not None}
     return replace(speech, **kept)  # type: ignore[arg-type]
-
-
-def _count_sections(segments: tuple[Segment | Repeat, ...]) -> int:
-    n = 0
-    for seg in segments:
-        n += seg.times * _count_sections(seg.segments) if isinstance(seg, Repeat) else 1
-        if n > MAX_SECTIONS:
-            break
-    return n

@@ -29,15 +29,22 @@ if TYPE_CHECKING:
     from coach.routines.model import Routine
 
 OFFER_MISSED_H = 12.0  # a missed walk is offered again only this many hours after its time
+#: The longest the missed-walk question waits for an answer (no answer: not started).
+ASK_MAX_S = 300.0
+#: How long before the next walk the question gives up, so that walk starts on time.
+ASK_MARGIN_S = 10.0
 
 
 @dataclass(frozen=True)
 class DaemonIO:
-    """Where the daemon's lines go, and who answers its question (None: nobody)."""
+    """Where the daemon's lines go, and who answers its question (None: nobody).
+
+    ``ask(question, timeout_s)`` must give up after ``timeout_s`` (False): the
+    loop waits on it, and the next walk is due after that."""
 
     say: Callable[[str], None]
     warn: Callable[[str], None]
-    ask: Callable[[str], bool] | None = None
+    ask: Callable[[str, float], bool] | None = None
 
 
 class WalkDaemon:
@@ -84,19 +91,35 @@ class WalkDaemon:
     def on_missed(self, firing: Firing) -> None:
         hours = firing.late_s / 3600
         self.say(f"{local_now(self.wall):%H:%M} Missed {firing.schedule.routine} due "
-                 f"{firing.due:%a %H:%M} ({hours:.1f} h ago; the computer was probably "
+                 f"{firing.due:%a %H:%M} ({_ago(firing.late_s)}; the computer was probably "
                  "asleep).")
         if (self.export_to is None and self.ask is not None and hours < OFFER_MISSED_H
-                and self.ask("Start it now?")):
+                and self.ask("Start it now?", self.answer_within_s())):
             self.start_safely(firing.schedule.routine)
+
+    def answer_within_s(self) -> float:
+        """How long the missed-walk question may wait: until shortly before the next
+        walk is due, at most :data:`ASK_MAX_S` (it blocked the loop without a limit)."""
+        idle = self.scheduler.idle_seconds
+        until_next = ASK_MAX_S if idle is None else idle - ASK_MARGIN_S
+        return max(1.0, min(ASK_MAX_S, until_next))
 
     def start_safely(self, ref: str) -> None:
         """Start the walk ``ref`` names today; one failing session never stops the daemon."""
         from coach.programme.today import routine_for_ref
 
         try:
-            self.start_walk(routine_for_ref(ref, local_today(self.wall)))
+            outcome = self.start_walk(routine_for_ref(ref, local_today(self.wall)))
+            if getattr(outcome, "ended_reason", None) == "interrupted":  # the first Ctrl-C
+                self.say("Back to waiting for the next walk; Ctrl-C again to quit.")
         except CoachError as err:
             self.warn(f"coach: {err}")
         except Exception as err:  # noqa: BLE001 - a bug in one session must not stop the daemon
             self.warn(f"coach: the {ref} session failed: {type(err).__name__}: {err}")
+
+
+def _ago(late_s: float) -> str:
+    """``40 min ago`` under two hours (``0.0 h`` said nothing), else ``3.5 h ago``."""
+    if late_s < 2 * 3600:
+        return f"{max(1, round(late_s / 60))} min ago"
+    return f"{late_s / 3600:.1f} h ago"

@@ -243,3 +243,13 @@ def test_a_voice_whose_language_differs_from_the_text_is_one_line_exit_2(cli):
     result = cli("compile", "figure-8", "--voice", "gmw/de")
     assert result.exit_code == 2
     assert "speaks German (de), but the session's text is English (en)" in result.output
+
+
+def test_plan_names_the_programme_session_wherever_a_routine_is_named(run):
+    for command in (["compile", "plan", "--estimate"], ["show", "plan", "--estimate"]):
+        assert "no programme yet: run `coach plan` first" in run(*command, code=2).output
+    run("plan", "--minutes", "6", "--days", "3", "--no-figure-8", "--no-red-flags")
+    shown = run("show", "plan", "--estimate").output
+    assert shown.startswith("Week 1: 6-minute walk")
+    compiled = run("compile", "plan", "--estimate", "-f", "json").output
+    assert '"routine": "week-1-walk"' in compiled

@@ -100,3 +100,4 @@ def test_any_engine_name_is_one_of_the_engines_or_one_line(cli, name):
         assert result.exit_code == 0
     else:
         assert result.exit_code == 2 and len(result.output.strip().splitlines()[-1]) < 250
+

@@ -117,7 +117,7 @@ def test_the_daemon_exports_the_day_fires_on_time_and_reports_a_missed_walk(
     for mp3 in files:
         assert MP3(mp3).info.length == pytest.approx(figure8_s, abs=1.0)
     assert "07:30 Time for figure-8 (figure-8-morning)." in out
-    assert "Missed figure-8 due Mon 19:00 (1.0 h ago" in out
+    assert "Missed figure-8 due Mon 19:00 (60 min ago" in out
     assert out.count("Time for") == 1 and out.rstrip().endswith("Stopped.")
     assert max(wall.slept_s) <= 30
     assert env.clock.now() == pytest.approx(sum(wall.slept_s))  # absolute waits, no drift

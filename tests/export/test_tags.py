@@ -89,3 +89,19 @@ def test_tagging_a_broken_wav_is_an_output_error(tmp_path):
     path.write_bytes(b"not a wav at all")
     with pytest.raises(OutputError, match="broken.wav"):
         tag_wav(path, TIMELINE, TagInfo())
+
+
+def test_chapter_frames_are_written_in_time_order():
+    from coach.compiler.timeline import Section
+    from tests.audiotest import make_timeline
+
+    titles = ["A much longer first section title", "B", "Third", "D" * 40, "E", "Sixth one"]
+    sections = [Section(t, "walk", 10.0 * i, 10.0 * (i + 1)) for i, t in enumerate(titles * 2)]
+    data = id3_bytes(make_timeline([(1.0, "Go.", "technique")], sections, 120.0), DATED)
+    tags = ID3(io.BytesIO(data))
+    in_file = [c.element_id for c in tags.getall("CHAP")]  # mutagen keeps the file's order
+    assert [data.index(f"chp{i}\0".encode()) for i in range(12)] == sorted(
+        data.index(f"chp{i}\0".encode()) for i in range(12))
+    assert sorted(in_file) == sorted(f"chp{i}" for i in range(12))
+    assert [c.start_time for c in sorted(tags.getall("CHAP"), key=lambda c: c.start_time)] == [
+        10_000 * i for i in range(12)]

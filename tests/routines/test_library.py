@@ -480,3 +480,10 @@ def test_listing_reads_the_folder_once_not_once_per_routine(coach_home: Path,
     monkeypatch.setattr(library, "routine_sources", lambda: calls.append(1) or real())
     entries = library.list_routines()
     assert len(entries) == 30 + len(library.builtin_routine_ids()) and len(calls) == 1
+
+
+def test_a_technique_named_as_a_routine_is_said_to_be_a_technique(cli: Any) -> None:
+    result = cli("show", "warm-up")
+    assert result.exit_code == 2
+    assert "'warm-up' is a technique, not a routine" in result.output
+    assert "flare-up" not in result.output  # the old "did you mean" led elsewhere

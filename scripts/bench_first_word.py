@@ -1,0 +1,116 @@
+"""Time from `coach walk ROUTINE` to its first spoken word, cold and warm, per engine.
+
+    python scripts/bench_first_word.py [--routine gentle-start] [--engines piper,espeak]
+
+Needs Debian's pulseaudio + pulseaudio-utils: starts a private null sink
+(/work/shared/tools/pulse-null-sink, or $PULSE_NULL_SINK), records its monitor
+with parec, starts the walk (a fresh COACH_HOME: cold; the same again: warm) and
+reports when the first sample above -40 dBFS arrives, measured from the launch.
+Also `coach export brisk-30` wall time, cold and warm, and `coach --help`.
+Prints; never fails on timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+RATE = 22050
+THRESHOLD = int(32767 * 0.01)  # -40 dBFS
+TOOL = os.environ.get("PULSE_NULL_SINK", "/work/shared/tools/pulse-null-sink")
+
+
+def pulse_env(folder: Path) -> dict[str, str]:
+    out = subprocess.run([TOOL, "start", str(folder), str(RATE)], capture_output=True,
+                         text=True, check=True).stdout
+    env = dict(os.environ)
+    for line in out.splitlines():
+        for pair in line.removeprefix("export ").split():
+            key, _, value = pair.partition("=")
+            env[key] = value
+    return env
+
+
+def first_word_s(env: dict[str, str], home: Path, routine: str, engine: str | None) -> float:
+    walk_env = dict(env, COACH_HOME=str(home))
+    walk_env.pop("COACH_ENGINE", None)
+    if engine:
+        walk_env["COACH_ENGINE"] = engine
+    rec = subprocess.Popen(["parec", "--device=coach.monitor", f"--rate={RATE}", "--channels=1",
+                            "--format=s16le", "--latency-msec=5"], env=env,
+                           stdout=subprocess.PIPE)
+    assert rec.stdout is not None
+    rec.stdout.read(RATE // 10 * 2)  # recording is running
+    t0 = time.perf_counter()
+    walk = subprocess.Popen([sys.executable, "-m", "coach", "walk", routine, "--pain-before",
+                             "2", "--pain-after", "2"], env=walk_env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    heard = float("nan")
+    try:
+        while time.perf_counter() - t0 < 300:
+            block = np.frombuffer(rec.stdout.read(256 * 2), np.int16)
+            if len(block) and np.abs(block.astype(np.int32)).max() > THRESHOLD:
+                heard = time.perf_counter() - t0
+                break
+    finally:
+        walk.send_signal(signal.SIGINT)
+        try:
+            walk.wait(30)
+        except subprocess.TimeoutExpired:
+            walk.kill()
+            walk.wait()
+        rec.kill()
+        rec.wait()
+    return heard
+
+
+def timed(args: list[str], env: dict[str, str]) -> float:
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "coach", *args], env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--routine", default="gentle-start")
+    parser.add_argument("--engines", default="piper,espeak")
+    args = parser.parse_args()
+    if shutil.which("pulseaudio") is None or shutil.which("parec") is None:
+        sys.exit("needs pulseaudio and pulseaudio-utils")
+    with tempfile.TemporaryDirectory(prefix="coach-first-word-") as tmp:
+        pulse = Path(tmp, "pulse")
+        env = pulse_env(pulse)
+        try:
+            for engine in args.engines.split(","):
+                home = Path(tmp, f"home-{engine}")
+                cold = first_word_s(env, home, args.routine, engine)
+                warm = first_word_s(env, home, args.routine, engine)
+                print(f"{engine:<7} coach walk {args.routine}: first spoken word after "
+                      f"{cold:.2f} s cold, {warm:.2f} s warm")
+                export_env = dict(env, COACH_HOME=str(Path(tmp, f"export-{engine}")),
+                                  COACH_ENGINE=engine)
+                out = str(Path(tmp, "brisk-30.mp3"))
+                cold_s = timed(["export", "brisk-30", "-o", out], export_env)
+                warm_s = timed(["export", "brisk-30", "-o", out], export_env)
+                print(f"{engine:<7} coach export brisk-30: {cold_s:.2f} s cold, "
+                      f"{warm_s:.2f} s warm")
+        finally:
+            subprocess.run([TOOL, "stop", str(pulse)], check=False)
+    helps = sorted(timed(["--help"], dict(os.environ)) for _ in range(7))
+    print(f"coach --help: median {helps[3] * 1000:.0f} ms over 7 runs (includes the "
+          f"interpreter's start)")
+
+
+if __name__ == "__main__":
+    main()
