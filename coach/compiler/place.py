@@ -197,6 +197,11 @@ class Placer:
         lengths = [self.speech_ms(w) for w in words]
         return words, lengths, max(1000, max(lengths) + COUNTDOWN_GAP_MS)
 
+    def countdown_starts(self, plan: SectionPlan) -> list[int]:
+        """When the countdowns placed so far in ``plan`` start (the section's own)."""
+        return [p.at_ms for p in self.placed
+                if p.cue.section == plan.index and p.cue.kind == "countdown"]
+
     def put_countdown(self, start_ms: int, words: tuple[str, ...], lengths: list[int],
                       step_ms: int, plan: SectionPlan) -> None:
         for k, (word, length) in enumerate(zip(words, lengths, strict=True)):

@@ -80,6 +80,8 @@ class Room(Protocol):
 
     def countdown_words(self, n: int) -> tuple[tuple[str, ...], list[int], int]: ...
 
+    def countdown_starts(self, plan: SectionPlan) -> list[int]: ...
+
     def put(self, at_ms: int, text: str, kind: str, plan: SectionPlan, gap_ms: int = ...,
             speech_ms: int | None = None) -> int: ...
 
@@ -90,6 +92,8 @@ class StretchPlacer:
     def __init__(self, placer: Room, plan: SectionPlan):
         self.p = placer
         self.plan = plan
+        # the section's own countdown (pinned before) closes it: the stretches end first
+        self.end_ms = min([plan.end_ms, *placer.countdown_starts(plan)])
         lines = placer.lines
         self.release_ms = placer.speech_ms(lines.release)
         self.reminder_ms = placer.speech_ms(lines.hold_reminder)
@@ -123,7 +127,7 @@ class StretchPlacer:
 
     def free(self, says: list[_Say]) -> bool:
         for say in says:
-            if say.at_ms + say.speech_ms > self.plan.end_ms:
+            if say.at_ms + say.speech_ms > self.end_ms:
                 return False
             if self.p.earliest(say.at_ms, say.speech_ms + say.gap_ms) != say.at_ms:
                 return False
