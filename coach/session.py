@@ -162,9 +162,26 @@ def _measured(routine: Routine, speech: SpeechSettings | None, extra_lines: Iter
     engine.check(settings)  # an unknown voice is refused before any synthesis
     cache = PhraseCache(engine, settings, sample_rate_hz=SAMPLE_RATE_HZ,
                         pronunciations=routine.pronunciations, tolerate=tolerate)
-    draft = compile_with_library(routine)  # estimated lengths: the phrases to say
-    cache.warm([*(cue.text for cue in draft.cues), *extra_lines], progress)
+    cache.warm([*phrases_asked(routine), *extra_lines], progress)
     return compile_with_library(routine, cache.speech_s), cache
+
+
+def phrases_asked(routine: Routine) -> list[str]:
+    """Every phrase the compiler asks the length of, with estimated lengths: the cues it
+    places and those it only tries (a stretch round that may not fit, a cue it drops).
+    How much fits can differ with measured lengths, so warming only the placed cues
+    would leave the measured compile to synthesise the rest, one by one."""
+    from coach.compiler.compile import estimate_speech_s
+
+    asked: dict[str, None] = {}
+    rate = routine.speech.rate_wpm
+
+    def speech_s(text: str) -> float:
+        asked[text] = None
+        return estimate_speech_s(text, rate)
+
+    placed = [cue.text for cue in compile_with_library(routine, speech_s).cues]
+    return list(dict.fromkeys([*placed, *asked]))  # the placed ones first (opening cues)
 
 
 def check_engine_name(name: str | None) -> None:
@@ -221,23 +238,28 @@ def warm_routines(routines: Iterable[Routine],
 
     engines = {} if engines is None else engines
     groups: dict[tuple[SpeechSettings, tuple[tuple[str, str], ...]],
-                 tuple[Routine, list[str]]] = {}
+                 tuple[list[Routine], list[str]]] = {}
     for routine in routines:
         settings = speech(routine.speech) if speech else routine.speech
         routine = dataclasses.replace(routine, speech=settings)
         key = dataclasses.replace(settings, engine=engine_for(settings))
-        texts = [cue.text for cue in compile_with_library(routine).cues]
-        texts += load_lines(settings.language).player_lines
-        groups.setdefault((key, routine.pronunciations), (routine, []))[1].extend(texts)
+        texts = [*phrases_asked(routine), *load_lines(settings.language).player_lines]
+        group = groups.setdefault((key, routine.pronunciations), ([], []))
+        group[0].append(routine)
+        group[1].extend(texts)
     total = synthesised = 0
-    for (settings, _), (routine, texts) in groups.items():
+    for (settings, pronunciations), (same_voice, texts) in groups.items():
         name = str(settings.engine)
         if name not in engines:
             engines[name] = open_engine(name)
         engines[name].check(settings)
         cache = PhraseCache(engines[name], settings, sample_rate_hz=SAMPLE_RATE_HZ,
-                            pronunciations=routine.pronunciations)
+                            pronunciations=pronunciations)
         unique = list(dict.fromkeys(texts))
         synthesised += cache.warm(unique, progress)
         total += len(unique)
+        # the compile a walk or export makes: a phrase only its measured lengths ask for
+        # (a minutes-left line that moves past a minute) is synthesised now, not then
+        for routine in same_voice:
+            compile_with_library(routine, cache.speech_s)
     return total, synthesised

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from coach.compiler.check import check_timeline
 from coach.compiler.expand import SectionPlan
+from coach.compiler.stretches import StretchPlacer
 from coach.compiler.timeline import (
     PRIORITY,
     CadencePoint,
@@ -70,6 +71,7 @@ class Placer:
         self.rotation: dict[str, int] = {}
         self.floating: list[tuple[int, int, int, str, str, SectionPlan]] = []
         self.safety_said: dict[str, int] = {}
+        self.closing_ms = self.total_ms  # where the closing words start (pin_closing)
 
     # -- helpers -------------------------------------------------------------
     def fill(self, text: str, at_ms: int, plan: SectionPlan) -> str:
@@ -166,6 +168,7 @@ class Placer:
             lines.append(self.lines.closing_stretch_hint)
         lengths = [self.speech_ms(t) for t in lines]
         at = last.end_ms - sum(lengths) - GAP_MS * (len(lines) - 1) - 300
+        self.closing_ms = max(last.start_ms, at)
         for text, length in zip(lines, lengths, strict=True):
             if at < last.start_ms or self.earliest(at, length + GAP_MS) != at:
                 self.drop(at, text, "technique", "the last section is too short")
@@ -193,6 +196,11 @@ class Placer:
         words = self.lines.numbers[:n][::-1]
         lengths = [self.speech_ms(w) for w in words]
         return words, lengths, max(1000, max(lengths) + COUNTDOWN_GAP_MS)
+
+    def countdown_starts(self, plan: SectionPlan) -> list[int]:
+        """When the countdowns placed so far in ``plan`` start (the section's own)."""
+        return [p.at_ms for p in self.placed
+                if p.cue.section == plan.index and p.cue.kind == "countdown"]
 
     def put_countdown(self, start_ms: int, words: tuple[str, ...], lengths: list[int],
                       step_ms: int, plan: SectionPlan) -> None:
@@ -233,42 +241,8 @@ class Placer:
         self.safety_said[technique] = at_ms
         return last is None or at_ms - last > 5 * 60_000
 
-    def pin_stretches(self, plan: SectionPlan, t: int) -> None:
-        tech = plan.technique
-        steps = [(r, s) for r in range(1, tech.rounds + 1) for s in tech.stretches]
-        done = 0
-        cursor = t + GAP_MS
-        words, lengths, step = self.countdown_words(3)
-        release_ms = self.speech_ms(self.lines.release)
-        reminder_ms = self.speech_ms(self.lines.hold_reminder)
-        for rnd, stretch in steps:
-            say = stretch.say[(rnd - 1) % len(stretch.say)]
-            text = f"{stretch.name}. {self.fill(say, cursor, plan)}"
-            if tech.rounds > 1 and stretch is tech.stretches[0]:
-                text = f"{self.lines.stretch_round.format(round=rnd, rounds=tech.rounds)} {text}"
-            say_ms = self.speech_ms(text)
-            hold_ms = round(stretch.hold_s * 1000)
-            start = self.earliest(cursor, say_ms + GAP_MS)
-            said_end = start + say_ms
-            count_at = max(said_end + hold_ms - 3 * step, said_end + GAP_MS)
-            hold_end = count_at + 3 * step
-            span = hold_end + release_ms + GAP_MS - start
-            # the whole stretch (say, hold, count, release) must fit in one free stretch
-            if hold_end + release_ms > plan.end_ms or self.earliest(start, span) != start:
-                break
-            self.put(start, text, "technique", plan, speech_ms=say_ms)
-            reminder_at = min(hold_end - 10_000, count_at - reminder_ms - GAP_MS)
-            if hold_ms >= 20_000 and reminder_at >= said_end + GAP_MS:
-                self.put(reminder_at, self.lines.hold_reminder, "technique", plan,
-                         speech_ms=reminder_ms)
-            self.put_countdown(count_at, words, lengths, step, plan)
-            cursor = self.put(hold_end, self.lines.release, "technique", plan,
-                              speech_ms=release_ms) + GAP_MS
-            done += 1
-        if done < len(steps):
-            self.warnings.append(CompileWarning(
-                plan.start_ms / 1000, "shortened", "section", plan.title,
-                f"too short for every stretch: kept {done} of {len(steps)}"))
+    def pin_stretches(self, plan: SectionPlan, opened_ms: int) -> None:
+        StretchPlacer(self, plan).run(opened_ms)
 
     def want(self, at_ms: int, text: str, kind: str, plan: SectionPlan) -> None:
         self.floating.append((-PRIORITY[kind], at_ms, len(self.floating), text, kind, plan))
@@ -279,7 +253,8 @@ class Placer:
         every = round(tech.form_every_s * 1000)
         if form:
             at = max(opened_ms, plan.start_ms) + every
-            while at < plan.end_ms - 10_000:
+            end = self.closing_ms if plan is self.plans[-1] else plan.end_ms
+            while at < end - 10_000:  # not over the session's closing words
                 self.want(at, self.rotate("form:" + tech.id, form), "technique", plan)
                 at += every
         if tech.encouragement and plan.end_ms - plan.start_ms >= 120_000:

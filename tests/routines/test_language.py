@@ -130,7 +130,7 @@ def test_a_german_session_says_german_from_welcome_to_countdown():
                                                                        language="de"))
     timeline = compile_with_library(routine)
     texts = [c.text for c in timeline.cues]
-    assert texts[0] == "Willkommen. Heute steht an: Flotte Dreißig, etwa vierunddreißig Minuten."
+    assert texts[0] == "Willkommen. Heute steht an: Flotte Dreißig, etwa fünfunddreißig Minuten."
     assert any(t.startswith("Die Hälfte ist geschafft. Noch etwa ") and t.endswith("Minuten.")
                and not any(ch.isdigit() for ch in t) for t in texts)
     assert any(c.kind == "countdown" and c.text == "Drei" for c in timeline.cues)

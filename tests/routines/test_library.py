@@ -30,8 +30,10 @@ DATA = resources.files("coach").joinpath("data")
 TECHNIQUE_IDS = {
     "warm-up", "posture-check", "heel-toe", "backward", "side-step", "figure-8",
     "incline-up", "incline-down", "pace-change", "rest", "cool-down", "walk",
+    "cool-down-gentle", "cool-down-seated",
 }
-WALKING = TECHNIQUE_IDS - {"warm-up", "rest", "cool-down", "posture-check", "pace-change"}
+COOL_DOWNS = {"cool-down", "cool-down-gentle", "cool-down-seated"}
+WALKING = TECHNIQUE_IDS - {"warm-up", "rest", "posture-check", "pace-change"} - COOL_DOWNS
 #: Minimum and maximum length of each built-in routine, in minutes.
 ROUTINE_MINUTES = {
     "gentle-start": (9, 11),
@@ -88,7 +90,8 @@ def _spoken(doc: dict[str, Any]) -> Iterator[str]:
     for key in ("intro", "safety", "form", "encouragement", "closing", "say"):
         yield from _lines(doc.get(key))
     for stretch in doc.get("stretches", ()):
-        says = stretch["say"] if isinstance(stretch["say"], list) else [stretch["say"]]
+        says = _lines(stretch.get("say")) + _lines(stretch.get("left")) \
+            + _lines(stretch.get("right"))
         for say in says:
             yield f"{stretch['name']}. {say}"
     for reminder in doc.get("reminders", ()):
@@ -180,7 +183,7 @@ def test_routine_uses_known_techniques_from_warm_up_to_cool_down(rid: str) -> No
     unknown = {seg["technique"] for seg in flat} - set(TECHNIQUES)
     assert not unknown
     assert flat[0]["technique"] == "warm-up"
-    assert flat[-1]["technique"] == "cool-down"
+    assert flat[-1]["technique"] in COOL_DOWNS
 
 
 @pytest.mark.parametrize("rid", sorted(ROUTINE_MINUTES))
@@ -205,7 +208,7 @@ def test_brisk_30_alternates_easy_and_brisk_in_a_repeat() -> None:
 
 def test_flare_up_is_slow_and_short() -> None:
     walking = [seg for seg in _flat(ROUTINES["flare-up"])
-               if seg["technique"] not in ("warm-up", "cool-down")]
+               if seg["technique"] not in {"warm-up"} | COOL_DOWNS]
     assert walking
     for seg in walking:
         pace = seg.get("pace") or TECHNIQUES[seg["technique"]].get("pace")
@@ -253,11 +256,25 @@ def test_key_facts_are_spoken_where_they_belong() -> None:
 def test_cool_down_stretches_back_hips_and_legs() -> None:
     cool = TECHNIQUES["cool-down"]
     names = " ".join(s["name"] for s in cool["stretches"]).lower()
-    for stretch in ("toe touch", "lunge", "spinal twist"):
+    for stretch in ("hip flexor", "twist", "hamstring"):
         assert stretch in names
-    assert all(25 <= parse_duration(s.get("hold", "30s")) <= 35 for s in cool["stretches"])
-    assert 2 <= cool["rounds"] <= 3
-    assert "breath" in _said("cool-down", "intro", "safety")
+    assert all("position" not in s for s in cool["stretches"])  # outdoors: nowhere to sit
+    for tid in COOL_DOWNS:
+        stretches = TECHNIQUES[tid]["stretches"]
+        assert all("left" in s and "right" in s for s in stretches), tid  # always in pairs
+        assert all(25 <= parse_duration(s.get("hold", 30)) <= 35 for s in stretches)
+        assert 2 <= TECHNIQUES[tid]["rounds"] <= 3
+        assert "breath" in _said(tid, "intro", "safety")
+    seated = TECHNIQUES["cool-down-seated"]["stretches"]
+    assert any("twist" in s["name"].lower() and s.get("position") == "sitting" for s in seated)
+
+
+def test_the_flare_up_cool_down_has_no_forward_bending() -> None:
+    tid = next(s["technique"] for s in ROUTINES["flare-up"]["segments"]
+               if s["technique"].startswith("cool-down"))
+    said = " ".join(f"{s['name']} {s.get('left', '')} {s.get('right', '')} {s.get('say', '')}"
+                    for s in TECHNIQUES[tid]["stretches"]).lower()
+    assert not re.search(r"toe touch|hamstring|hinge|lean forward|reach .*toes", said), said
 
 
 # -- every spoken line -----------------------------------------------------------------
