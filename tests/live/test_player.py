@@ -17,8 +17,9 @@ import pytest
 from coach.audio.render import SessionRenderer
 from coach.compiler.compile import compile_routine
 from coach.live.keys import NoKeys
+from coach.live.playback import TICK_S, play_live
 from coach.live.player import Player, State
-from coach.live.walk import TICK_S, StatusView, play_live, status_line
+from coach.live.screen import StatusView, status_line
 from coach.routines.library import load_lines
 from coach.routines.model import Routine, Segment
 from tests.fakes import (

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from coach.audio.device import NoAudioDevice
-from coach.live.walk import WalkIO, WalkOptions, status_line, walk_routine
+from coach.live.screen import status_line
+from coach.live.walk import WalkIO, WalkOptions, walk_routine
 from coach.programme.history import History
 from coach.routines.library import load_lines, resolve_routine
 from tests.fakes import FakeClock, RecordingSink, ScriptedKeys
