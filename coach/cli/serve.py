@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from coach.cli import echo, pass_env
 from coach.env import Environment
 from coach.errors import UsageError
+
+if TYPE_CHECKING:
+    from coach.web.serving import PreparedSite
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_PORT = 8765
@@ -50,14 +53,21 @@ def serving_beside(env: Environment, serve_too: bool, host: str | None, port: in
     prepared = prepare_site(env, host, DEFAULT_PORT if port is None else port,
                             all_interfaces=all_interfaces,
                             log=lambda line: click.echo(line, err=True))
-    for line in prepared.banner(qr=True, encoding=getattr(env.stdout, "encoding", None)):
-        click.echo(line)
+    print_banner(env, prepared)
     running = prepared.start()
     try:
         with sigterm_as_ctrl_c():
             yield
     finally:
         running.stop()
+
+
+def print_banner(env: Environment, prepared: PreparedSite) -> None:
+    """The Feed and Page lines with their QR codes (ANSI colours: click drops them when
+    the output is not a terminal)."""
+    for line in prepared.banner(qr=True, encoding=getattr(env.stdout, "encoding", None),
+                                colour=True):
+        click.echo(line)
 
 
 @click.command()
@@ -104,8 +114,7 @@ def serve(env: Environment, host: str | None, port: int | None, all_interfaces: 
     prepared = prepare_site(env, host, port, all_interfaces=all_interfaces,
                             new_token=new_token, days=days,
                             log=lambda line: click.echo(line, err=True))
-    for line in prepared.banner(qr=True, encoding=getattr(env.stdout, "encoding", None)):
-        click.echo(line)
+    print_banner(env, prepared)
     signum = run_site(prepared)
     click.echo("Stopped.")
     if signum is not None:  # SIGTERM: 143, as every command a signal ends (Ctrl-C: 0)

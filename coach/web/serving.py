@@ -43,9 +43,11 @@ class PreparedSite:
     def page_url(self) -> str:
         return self.site.base_url
 
-    def banner(self, qr: bool = True, encoding: str | None = None) -> list[str]:
+    def banner(self, qr: bool = True, encoding: str | None = None, colour: bool = False
+               ) -> list[str]:
         """The lines ``coach serve`` prints: warnings, ``Feed: URL``, ``Page: URL``, QR codes
-        (left out when the terminal cannot show block characters)."""
+        (left out when the terminal cannot show block characters; ``colour``: drawn light
+        on black whatever the terminal's colours, see :mod:`coach.web.qr`)."""
         from coach.web.qr import qr_text
 
         can_draw = qr and _can_encode(encoding)
@@ -55,7 +57,7 @@ class PreparedSite:
             lines.append(f"{label}: {url}")
             if can_draw:
                 lines.append(f"  (scan to {what})")
-                lines.append(qr_text(url).rstrip("\n"))
+                lines.append(qr_text(url, colour).rstrip("\n"))
         if qr and not can_draw:
             lines.append("(QR codes need a UTF-8 terminal: type the URLs instead)")
         lines.append("Serving on the home network; Ctrl-C stops. The URLs carry a secret: "

@@ -68,6 +68,7 @@ def test_serve_prints_feed_and_page_urls_serves_them_and_stops_on_ctrl_c():
         code, out, err = _stop(proc)
     assert code == 0, err
     assert "Stopped." in out
+    assert "\x1b" not in out  # the QR's colours only on a terminal
     assert token not in err  # the request log hides it
     assert "GET /…/cover.png 200" in err and "GET /…/cover.png 404" in err
 
