@@ -166,6 +166,8 @@ def _index_html(site: Site, chosen: str | None, values: Mapping[str, str],
     parts = ["<h1>How was your walk?</h1>"]
     if error is not None:
         parts.append(f'<p class="error" role="alert">{html.escape(error)}</p>')
+    if episode is None and last is not None and last.started_at.date() == today:
+        parts.append(f'<p class="next">{html.escape(_logged_today(last))}</p>')
     if len(episodes) > 1:
         links = "".join(f'<a href="?session={html.escape(e.id)}">{html.escape(_label(e))}</a>'
                         for e in episodes)
@@ -178,6 +180,13 @@ def _index_html(site: Site, chosen: str | None, values: Mapping[str, str],
     return _document("Log your walk", "".join(parts))
 
 
+def _logged_today(last: WalkRecord) -> str:
+    """Shown once today's sessions are all logged, so the walk is not logged twice."""
+    pain = "" if last.pain_after is None else f", pain after {last.pain_after}"
+    return (f"Today's walk is saved (walk {last.id}: {last.routine}, {last.walked_min:g} "
+            f"minutes{pain}). Logging another walk? Choose it below.")
+
+
 def _label(episode: Episode) -> str:
     slot = episode.id.rsplit("-", 1)[-1]
     when = {"morning": "morning", "evening": "evening"}.get(slot, f"{episode.at:%H:%M}")
@@ -188,6 +197,8 @@ def _walk_form(csrf: str, episode: Episode | None, episodes: Sequence[Episode],
                routines: Sequence[str], values: Mapping[str, str]) -> str:
     selected = values.get("routine") or (episode.log_as if episode else "")
     options = [(e.log_as, _label(e)) for e in episodes]
+    if not options:  # no session left today: the walker chooses (not the first id)
+        options = [("", "Choose the walk")]
     options += [(r, r) for r in routines if r not in {o[0] for o in options}]
     choose = "".join(f'<option value="{html.escape(v)}"{" selected" if v == selected else ""}>'
                      f"{html.escape(text)}</option>" for v, text in options)
@@ -201,7 +212,7 @@ def _walk_form(csrf: str, episode: Episode | None, episodes: Sequence[Episode],
     return (
         f'<form method="post" action="walks"><input type="hidden" name="csrf" value="{csrf}">'
         f'<fieldset><legend><label for="routine">Which walk</label></legend>'
-        f'<select id="routine" name="routine">{choose}</select></fieldset>'
+        f'<select id="routine" name="routine" required>{choose}</select></fieldset>'
         + _scale("pain_before", "Back pain before the walk", values.get("pain_before"))
         + _scale("pain_after", "Back pain now, after the walk", values.get("pain_after"))
         + '<fieldset><legend>Did you finish it?</legend><div class="choice">'

@@ -43,6 +43,9 @@ def browser():
         pytest.skip(f"headless Chromium could not start: {err.msg}")
     try:
         driver.set_window_size(390, 844)
+        # the window's size includes its frame: the page itself gets a phone's 390x844
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
         yield driver
     finally:
         driver.quit()
@@ -56,6 +59,8 @@ def test_a_person_logs_a_walk_on_the_phone_page(browser, served, programme, run)
     programme(minutes=5, days=3)
     browser.get(served.base + "?session=2026-03-02-walk")
     assert browser.title == "Log your walk"
+    assert browser.execute_script("return [innerWidth, innerHeight]") == [390, 844]
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
     SHOTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(SHOTS / "page-390x844.png"))
     assert Select(browser.find_element(By.ID, "routine")).first_selected_option.get_attribute(
@@ -83,3 +88,11 @@ def test_a_person_logs_a_walk_on_the_phone_page(browser, served, programme, run)
     assert (row["completed"], row["ended_reason"], row["effort"], row["note"]) == (
         False, "tired", "conversational", "Windy by the river")
     assert "Windy by the river" in run("history").output
+    # back on the page: the walk is not offered again, nor a walk chosen for the walker
+    browser.find_element(By.LINK_TEXT, "Back to the page").click()
+    WebDriverWait(browser, 30).until(lambda b: b.title == "Log your walk")
+    assert "Today's walk is saved (walk " in browser.find_element(By.CLASS_NAME, "next").text
+    routine = Select(browser.find_element(By.ID, "routine"))
+    assert routine.first_selected_option.get_attribute("value") == ""
+    assert browser.find_element(By.ID, "minutes").get_attribute("value") == ""
+    browser.save_screenshot(str(SHOTS / "after-390x844.png"))
