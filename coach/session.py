@@ -31,6 +31,16 @@ if TYPE_CHECKING:
     from coach.speech import SpeechEngine
     from coach.speech.phrase_cache import PhraseCache
 
+#: A live walk on a cold cache synthesises the cues starting this early before it plays;
+#: the rest is synthesised in the workers ahead of the playhead (:class:`Ahead`).
+OPENING_S = 12.0
+#: An uncached phrase is placed with this bound of its length
+#: (:func:`coach.speech.base.longest_speech_s` with this factor, plus the margin): the
+#: check's own 2x leaves gentle-start 23 cues of 37 (1.3: 37); a clip longer than
+#: its room is never played (the walk shows that line unspoken).
+BOUND_FACTOR = 1.3
+BOUND_MARGIN_S = 0.05
+
 #: Open engines by name (None: the platform's default); share one dict to open each once.
 Engines = dict["str | None", "SpeechEngine"]
 #: ``progress(done, total)`` after each phrase is synthesised or found in the cache.
@@ -44,11 +54,14 @@ class PreparedSession:
     renderer: SessionRenderer
     lines: CoachLines
     #: Phrases that could not be said (a native crash in the engine...) -> the error line;
-    #: only with ``tolerate``: a live walk plays on without them.
+    #: only with ``live``: a walk plays on without them.
     failures: dict[str, str] = dataclasses.field(default_factory=dict)
     #: The phrase cache's key of a text: a hash of everything that shapes its audio
     #: (engine, voice, rate, volume, text); exports use it to tell unchanged files.
     phrase_key: Callable[[str], str] | None = None
+
+    #: With ``prepare_session(ahead=True)``: what is still to synthesise while it plays.
+    ahead: Ahead | None = None
 
     @property
     def timeline(self) -> Timeline:
@@ -63,6 +76,23 @@ class PreparedSession:
         through the renderer's normalisation (for lines a player says, e.g. "Paused.")."""
         return self.renderer.speech_clip(text)
 
+
+@dataclass(frozen=True, eq=False)
+class Ahead:
+    """A session placed from upper bounds of its uncached phrases' lengths; a clip that
+    arrives before its cue starts and fits its bound is played, so none is late or
+    overlaps another.
+
+    ``pending``: the phrases not synthesised yet, in the order the session needs them;
+    ``warm(texts)`` synthesises them (in the workers, in parallel); ``length_s(text)``:
+    a phrase's measured length once synthesised (None before);
+    ``renderer_for(timeline)``: a renderer like :attr:`PreparedSession.renderer` for a
+    timeline of some of the cues (those ready in time)."""
+
+    pending: tuple[str, ...]
+    warm: Callable[[Iterable[str]], int]
+    length_s: Callable[[str], float | None]
+    renderer_for: Callable[[Timeline], SessionRenderer]
 
 
 def compile_with_library(routine: Routine, speech_s: SpeechTimer | None = None) -> Timeline:
@@ -104,7 +134,7 @@ def check_respelled(routine: Routine, timeline: Timeline) -> None:
 def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
                     extra_lines: Iterable[str] = (), *, metronome: bool = False,
                     levels: Levels | None = None, progress: WarmProgress | None = None,
-                    engines: Engines | None = None, tolerate: bool = False) -> PreparedSession:
+                    engines: Engines | None = None, live: bool = False) -> PreparedSession:
     """Routine -> :class:`PreparedSession` timed by real speech; see the module docstring.
 
     Every phrase the routine can say (its cues, then ``extra_lines``, e.g. the
@@ -116,23 +146,64 @@ def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
     (it is the renderer's gain: phrases are synthesised at full volume). Raises
     :class:`coach.errors.EngineError` when the engine cannot speak, and
     :class:`coach.speech.PhraseError` naming a phrase it cannot say (a native crash
-    in its worker) unless ``tolerate``: then that phrase is silent and listed in
+    in its worker) unless ``live``: then that phrase is silent and listed in
     :attr:`PreparedSession.failures` (a live walk goes on).
+
+    With ``live`` (a walk) only the cues of the first :data:`OPENING_S` seconds
+    and ``extra_lines`` are synthesised now; the session is placed from the cached
+    lengths and, for the rest, from safe upper bounds, and :attr:`PreparedSession.ahead`
+    says what is left to synthesise while it plays.
     """
     import dataclasses
 
     from coach import paths
     from coach.audio.clip import SAMPLE_RATE_HZ
+    from coach.audio.cuesounds import CueSounds
     from coach.audio.loudness import Levels
     from coach.audio.render import SessionRenderer
     from coach.routines.library import load_lines
 
-    timeline, cache = _measured(routine, speech, extra_lines, progress, engines, tolerate)
+    if live:
+        timeline, cache, pending = _bounded(routine, speech, extra_lines, progress, engines)
+    else:
+        timeline, cache = _measured(routine, speech, extra_lines, progress, engines)
     levels = dataclasses.replace(levels or Levels(), volume=(speech or routine.speech).volume)
-    renderer = SessionRenderer(timeline, cache.clip, SAMPLE_RATE_HZ, metronome=metronome,
-                               levels=levels, levels_dir=paths.cache_dir() / "levels")
-    return PreparedSession(renderer, load_lines((speech or routine.speech).language),
-                           cache.failures, cache.key)
+    sounds = CueSounds.load(SAMPLE_RATE_HZ)
+
+    def renderer_for(timeline: Timeline) -> SessionRenderer:
+        return SessionRenderer(timeline, cache.clip, SAMPLE_RATE_HZ, metronome=metronome,
+                               cue_sounds=sounds, levels=levels,
+                               levels_dir=paths.cache_dir() / "levels")
+
+    later = Ahead(tuple(pending), cache.warm, cache.known_s, renderer_for) if live else None
+    return PreparedSession(renderer_for(timeline),
+                           load_lines((speech or routine.speech).language),
+                           cache.failures, cache.key, later)
+
+
+def _bounded(routine: Routine, speech: SpeechSettings | None, extra_lines: Iterable[str],
+             progress: WarmProgress | None, engines: Engines | None
+             ) -> tuple[Timeline, PhraseCache, list[str]]:
+    """The timeline placed from cached lengths and safe upper bounds; the opening cues
+    and ``extra_lines`` synthesised; and the cues still to synthesise, in order."""
+    from coach.speech.base import longest_speech_s, rate_wpm
+
+    routine, cache = _open_cache(routine, speech, engines, tolerate=True)
+    rate = rate_wpm(routine.speech)
+
+    def bound_s(text: str) -> float:
+        known = cache.known_s(text)
+        if known is not None:
+            return known
+        return longest_speech_s(cache.respell(text), rate, BOUND_FACTOR) + BOUND_MARGIN_S
+
+    timeline = compile_with_library(routine, bound_s)
+    cues = sorted(timeline.cues, key=lambda cue: cue.at_s)
+    opening = [cue.text for cue in cues if cue.at_s < OPENING_S] or [c.text for c in cues[:1]]
+    cache.warm([*opening, *extra_lines], progress)
+    pending = [text for text in dict.fromkeys(cue.text for cue in cues)
+               if cache.known_s(text) is None]
+    return timeline, cache, pending
 
 
 def _measured(routine: Routine, speech: SpeechSettings | None, extra_lines: Iterable[str],
@@ -140,6 +211,15 @@ def _measured(routine: Routine, speech: SpeechSettings | None, extra_lines: Iter
               ) -> tuple[Timeline, PhraseCache]:
     """Every phrase synthesised (or found in the cache), then the timeline compiled with
     the measured lengths; and the cache the renderer reads the phrases from."""
+    routine, cache = _open_cache(routine, speech, engines, tolerate)
+    cache.warm([*phrases_asked(routine), *extra_lines], progress)
+    return compile_with_library(routine, cache.speech_s), cache
+
+
+def _open_cache(routine: Routine, speech: SpeechSettings | None, engines: Engines | None,
+                tolerate: bool) -> tuple[Routine, PhraseCache]:
+    """The routine with the settings it is said with, and its phrase cache (its engine
+    opened once per ``engines`` and its voice checked)."""
     from coach.audio.clip import SAMPLE_RATE_HZ
     from coach.routines.language import check_text_language, check_voice_language
     from coach.speech import engine_for, open_engine
@@ -160,10 +240,8 @@ def _measured(routine: Routine, speech: SpeechSettings | None, extra_lines: Iter
                 check_voice_language(settings.voice, voice.languages, settings.language)
                 break
     engine.check(settings)  # an unknown voice is refused before any synthesis
-    cache = PhraseCache(engine, settings, sample_rate_hz=SAMPLE_RATE_HZ,
-                        pronunciations=routine.pronunciations, tolerate=tolerate)
-    cache.warm([*phrases_asked(routine), *extra_lines], progress)
-    return compile_with_library(routine, cache.speech_s), cache
+    return routine, PhraseCache(engine, settings, sample_rate_hz=SAMPLE_RATE_HZ,
+                                pronunciations=routine.pronunciations, tolerate=tolerate)
 
 
 def phrases_asked(routine: Routine) -> list[str]:

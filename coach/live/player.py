@@ -105,7 +105,7 @@ class Player:
         self.timeline = timeline = renderer.timeline
         self.sample_rate_hz = sample_rate_hz = renderer.sample_rate_hz
         self.lines = lines
-        self._renderer = renderer
+        self._renderer = self.source = renderer
         self._say = say
         self._total = int(renderer.total_samples)
         self._cue_starts = [int(renderer.cue_start_sample(c)) for c in timeline.cues]

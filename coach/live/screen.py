@@ -3,6 +3,7 @@ below them, and the progress line while the voice is prepared."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TextIO
 
 from coach.clock import Clock, MonotonicClock
@@ -10,18 +11,30 @@ from coach.errors import terminal_safe
 from coach.live.player import PlayEvent, State, Status
 from coach.routines.durations import format_clock
 
+#: After a line the walk showed but could not say in time.
+UNSPOKEN = "(not spoken: the voice was not ready in time)"
+
 
 class StatusView:
     """Prints each line as it is said; on a terminal, a status line below them."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO,
+                 unspoken: Callable[[int, str], bool] | None = None) -> None:
         self.out = out
+        #: ``unspoken(session_sample, text)``: a cue played silent (its voice was not
+        #: ready in time, :mod:`coach.live.ahead`); its line is marked so.
+        self.unspoken = unspoken
         self.tty = bool(getattr(out, "isatty", lambda: False)())
         self._shown = ""
 
     def update(self, status: Status, events: list[PlayEvent], sample_rate_hz: int) -> None:
         for event in events:
-            self._line(f"[{format_clock(event.session_sample / sample_rate_hz)}] {event.text}")
+            mark = ""
+            if (event.kind == "cue" and self.unspoken is not None
+                    and self.unspoken(event.session_sample, event.text)):
+                mark = f" {UNSPOKEN}"
+            self._line(f"[{format_clock(event.session_sample / sample_rate_hz)}] "
+                       f"{event.text}{mark}")
         if self.tty:
             line = status_line(status)
             if line != self._shown:

@@ -26,7 +26,7 @@ from coach.clock import Clock, MonotonicClock
 from coach.errors import CoachError
 from coach.live.keys import KEYS_HELP, KeySource
 from coach.live.playback import AudioSink, keys_for, play_live, speak_after
-from coach.live.player import Player
+from coach.live.player import Player, SessionSource
 from coach.live.record import WalkOutcome, record_walk, walking_times
 from coach.live.screen import ProgressLine, StatusView
 from coach.routines.model import Routine, SpeechSettings
@@ -116,11 +116,19 @@ def _walk(routine: Routine, options: WalkOptions, io: WalkIO, clock: Clock, out:
             player, sink = live
             timeline = player.timeline
             print(f"Playing on {sink.description}. {KEYS_HELP}", file=out, flush=True)
+            unspoken = getattr(player.source, "unspoken", None)
+            start_ahead = getattr(player.source, "start", None)
+            if start_ahead is not None:
+                start_ahead()  # the rest of the speech, synthesised while it plays
             try:
-                walked_s, reason = play_live(player, sink, clock, key_source, StatusView(out))
+                walked_s, reason = play_live(player, sink, clock, key_source,
+                                             StatusView(out, unspoken))
             except CoachError as err:  # e.g. the earphones were unplugged: keep the walk
                 failure = err
                 walked_s, reason = player.played_samples / player.sample_rate_hz, "device"
+            finally:
+                if start_ahead is not None:
+                    player.source.close()  # type: ignore[attr-defined]
         else:
             from coach.routines.library import load_lines
             from coach.session import session_timeline
@@ -192,9 +200,15 @@ def _prepare_player(routine: Routine, options: WalkOptions, streams: tuple[TextI
     lines = load_lines(routine.speech.language)
     prepared = prepare_session(routine, extra_lines=lines.player_lines,
                                metronome=options.metronome, levels=options.levels,
-                               progress=progress, tolerate=True)
-    prepared.renderer.prime()
+                               progress=progress, live=True)
+    source: SessionSource = prepared.renderer
+    if prepared.ahead is not None and prepared.ahead.pending:
+        from coach.live.ahead import AheadSource
+
+        source = AheadSource(prepared.timeline, prepared.ahead, prepared.sample_rate_hz)
+    else:
+        prepared.renderer.prime()
     progress.done()
     for problem in prepared.failures.values():  # a native crash never ends a walk
         out.write(f"coach: {problem}; the walk goes on, that line shown but not spoken\n")
-    return Player(prepared.renderer, prepared.clip_for, prepared.lines)
+    return Player(source, prepared.clip_for, prepared.lines)

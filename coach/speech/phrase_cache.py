@@ -137,6 +137,20 @@ class PhraseCache:
                 self._fetch(key, text)
             return self._durations_s[key]
 
+    def known_s(self, text: str) -> float | None:
+        """The length of ``text`` if it is cached (in memory or on disk), else None;
+        never synthesises (a live walk times uncached phrases by a safe bound)."""
+        key = self.key(text)
+        with self._lock:
+            if key in self._durations_s:
+                return self._durations_s[key]
+        clip = self._load(key, text)
+        if clip is None:
+            return None
+        with self._lock:
+            self._durations_s[key] = clip.duration_s
+        return clip.duration_s
+
     def warm(self, texts: Iterable[str],
              progress: Callable[[int, int], None] | None = None) -> int:
         """Make sure every phrase is cached, synthesising the missing ones in parallel
