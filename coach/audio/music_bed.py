@@ -103,6 +103,10 @@ class MusicBed:
             out[max(a, fade_from) - a:] *= np.cos(0.5 * np.pi * t)[:, None].astype(np.float32)
         return out
 
+    def measure(self) -> None:
+        """Measure the tracks' levels now (else on the first render)."""
+        self._gains = self.gains
+
     @property
     def gains(self) -> list[float]:
         """Each track's gain to its level (measured on first use: a decode of each track

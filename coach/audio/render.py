@@ -111,6 +111,8 @@ class SessionRenderer:
         with self._lock:
             self._pinned = True
             self._extents_locked()
+            if self._bed is not None:
+                self._bed.measure()  # each track's level now, not in a device callback
 
     def cue_start_sample(self, cue: Cue) -> int:
         """The sample where ``cue``'s speech begins."""

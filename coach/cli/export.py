@@ -118,7 +118,8 @@ def export(ctx: click.Context, env: Environment, routines: tuple[str, ...], audi
         # every bad name before any work; `plan` is today's programme session
         resolved = [routine_for_ref(ref, env.today()) for ref in routines]
         hints = {routine.id: ref for routine, ref in zip(resolved, routines, strict=True)}
-    options = ExportOptions(speech=speech.apply, metronome=mix.cadence, levels=mix.levels(_warn),
+    levels = mix.levels(_warn, resolved[0] if len(resolved) == 1 else None)  # its music:
+    options = ExportOptions(speech=speech.apply, metronome=mix.cadence, levels=levels,
                             tag_info=TagInfo(date=env.today().isoformat()))
     for path in export_routines(resolved, target, options, names=names, hints=hints,
                                 progress=_ProgressBars(), workers=audio.jobs, labels=labels):

@@ -89,7 +89,7 @@ def walk(env: Environment, routine: str | None, text: bool, device: str | None,
         chosen, why = todays_routine(env.today())
         click.echo(why)
     options = WalkOptions(text=text, device=device, metronome=mix.cadence,
-                          levels=mix.levels(lambda line: click.echo(line, err=True),
+                          levels=mix.levels(lambda line: click.echo(line, err=True), chosen,
                                             stereo=False),  # the device stream is mono
                           speech=speech.apply(chosen.speech),
                           pain_before=pain.pain_before, pain_after=pain.pain_after,

@@ -17,6 +17,7 @@ from coach.errors import UsageError
 if TYPE_CHECKING:
     from coach.audio.loudness import Levels
     from coach.audio.music import Music
+    from coach.routines.model import Routine
 
 
 @dataclass(frozen=True)
@@ -30,39 +31,53 @@ class MixOverrides:
     music_level: float | None = None
     duck_db: float | None = None
 
-    def levels(self, warn: Callable[[str], None], routine_music: Path | None = None,
+    def levels(self, warn: Callable[[str], None], routine: Routine | None = None,
                stereo: bool = True) -> Levels:
         """The session's :class:`~coach.audio.loudness.Levels` (a metronome level without
         the metronome, or a music level without music, is refused: it would change
-        nothing). ``routine_music`` is the routine's own ``music:`` (``--music`` wins);
+        nothing). ``routine``'s own ``music:`` plays unless ``--music`` is given;
         each music file that cannot be decoded is one line to ``warn``, none decodable
         is a :class:`~coach.audio.music.MusicError` (exit 1), before any work."""
         from coach.audio.loudness import Levels
 
         if self.metronome_level is not None and not self.cadence:
             raise UsageError("--metronome-level goes with --cadence (the step metronome)")
-        music = self.find_music(warn, routine_music, stereo)
+        music = self.find_music(warn, routine, stereo)
         if self.metronome_level is None:
             return Levels(music=music)
         return Levels(metronome_lu=self.metronome_level, music=music)
 
-    def find_music(self, warn: Callable[[str], None], routine_music: Path | None = None,
+    def find_music(self, warn: Callable[[str], None], routine: Routine | None = None,
                    stereo: bool = True) -> Music | None:
         """The music to play (None: none asked for)."""
-        import dataclasses
+        from coach.audio.music import find_music
 
-        from coach.audio.music import DUCK_DB, MUSIC_LU, find_music
-
-        sources = [Path(m) for m in self.music] or ([routine_music] if routine_music else [])
+        sources = [Path(m) for m in self.music]
+        if not sources and routine is not None and routine.music is not None:
+            try:
+                return self._with(find_music([Path(routine.music)], warn, *self._values()),
+                                  stereo)
+            except UsageError as err:  # where the routine names it
+                raise UsageError(f"{routine.music_at}: music: {err}") from None
         if not sources:
             for name, value in (("--music-level", self.music_level),
                                 ("--duck-db", self.duck_db)):
                 if value is not None:
                     raise UsageError(f"{name} goes with --music (your music under the coach)")
             return None
-        level = MUSIC_LU if self.music_level is None else self.music_level
-        duck = DUCK_DB if self.duck_db is None else self.duck_db
-        music = find_music(sources, warn, level, duck)
+        return self._with(find_music(sources, warn, *self._values()), stereo)
+
+    def _values(self) -> tuple[float, float]:
+        """(music level, ducking depth), the defaults where not given."""
+        from coach.audio.music import DUCK_DB, MUSIC_LU
+
+        return (MUSIC_LU if self.music_level is None else self.music_level,
+                DUCK_DB if self.duck_db is None else self.duck_db)
+
+    @staticmethod
+    def _with(music: Music, stereo: bool) -> Music:
+        import dataclasses
+
         return music if stereo else dataclasses.replace(music, stereo=False)
 
 
