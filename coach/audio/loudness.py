@@ -33,6 +33,8 @@ from coach.files import staged
 if TYPE_CHECKING:
     import pyloudnorm
 
+    from coach.audio.music import Music
+
 #: The speech loudness of a session at --volume 1 (LUFS integrated).
 SPEECH_LUFS = -16.0
 #: What an export promises: true peak at most this (dBTP).
@@ -72,6 +74,7 @@ class Levels:
     metronome_lu: float = METRONOME_LU
     chime_lu: float = CHIME_LU
     tick_lu: float = TICK_LU
+    music: Music | None = None  # the user's music under the coach (coach.audio.music)
 
     @property
     def speech_lufs(self) -> float:

@@ -19,6 +19,12 @@ pause, skip or seek and an export can stream. Only the clips overlapping the
 requested range are touched (cues are indexed by start sample), and decoded
 clips are kept in a small bounded cache, so memory does not grow with the
 length of the session.
+
+Music (:mod:`coach.audio.music`): with ``levels.music`` the user's tracks play under
+everything (:class:`~coach.audio.music_bed.MusicBed`, streaming), ducked under
+every cue (:class:`~coach.audio.music_duck.DuckEnvelope`); stereo music makes
+:attr:`SessionRenderer.channels` 2 and every block ``(n, 2)``, the speech and cue
+sounds centred (the same in both channels). Cue onsets do not move.
 """
 
 from __future__ import annotations
@@ -35,6 +41,8 @@ from coach.audio import loudness
 from coach.audio.clip import SAMPLE_RATE_HZ, Clip, resample
 from coach.audio.cuesounds import CueSounds
 from coach.audio.loudness import Levels
+from coach.audio.music_bed import MusicBed
+from coach.audio.music_duck import DuckEnvelope
 from coach.compiler.timeline import Cue, Timeline
 
 #: Leading samples quieter than this fraction of the clip's peak are dropped,
@@ -87,6 +95,12 @@ class SessionRenderer:
         self._duck_ramp = max(1, round(DUCK_RAMP_S * sample_rate_hz))
         self._ceiling = loudness.db_gain(loudness.CEILING_DBTP)
         self._limiter = loudness.limiter_reach(sample_rate_hz)
+        music = self.levels.music
+        self._bed = None if music is None else MusicBed(
+            music, sample_rate_hz, self.total_samples, self.levels.speech_lufs)
+        self._duck: DuckEnvelope | None = None  # made on first use (needs clip lengths)
+        #: 1 (mono blocks, shape (n,)) or 2 (stereo music: blocks of shape (n, 2)).
+        self.channels = 1 if self._bed is None else self._bed.channels
 
     # -- public ------------------------------------------------------------------
     def prime(self) -> None:
@@ -97,6 +111,8 @@ class SessionRenderer:
         with self._lock:
             self._pinned = True
             self._extents_locked()
+            if self._bed is not None:
+                self._bed.measure()  # each track's level now, not in a device callback
 
     def cue_start_sample(self, cue: Cue) -> int:
         """The sample where ``cue``'s speech begins."""
@@ -114,22 +130,40 @@ class SessionRenderer:
     def render(self, start_sample: int, n_samples: int) -> np.ndarray:
         """Samples ``[start_sample, start_sample + n_samples)``, cut at the end.
 
-        Float32 mono in [-1, 1]. Shorter than ``n_samples`` only where the
-        range passes :attr:`total_samples`; empty past it.
+        Float32 in [-1, 1], mono ``(n,)`` or, with stereo music, ``(n, 2)``. Shorter
+        than ``n_samples`` only where the range passes :attr:`total_samples`; empty past it.
         """
         if start_sample < 0 or n_samples < 0:
             raise ValueError("start_sample and n_samples must not be negative")
         a = min(start_sample, self.total_samples)
         b = min(start_sample + n_samples, self.total_samples)
         if b <= a:
-            return np.zeros(0, np.float32)
+            return np.zeros((0,) if self.channels == 1 else (0, self.channels), np.float32)
         attack, hold, margin = self._limiter  # the limiter's window: the same gain in any block
         lo, hi = max(0, a - margin), min(self.total_samples, b + margin)
         wide = self._sum(lo, hi)
-        peaks = np.abs(wide)
+        if self._bed is not None:
+            wide = self._with_music(wide, lo, hi)
+        peaks = np.abs(wide) if wide.ndim == 1 else np.abs(wide).max(axis=1)
         if float(peaks.max(initial=0.0)) > self._ceiling:
-            wide = loudness.limit(wide, peaks, self._ceiling, attack, hold)
+            if wide.ndim == 1:
+                wide = loudness.limit(wide, peaks, self._ceiling, attack, hold)
+            else:  # one gain for both channels: the image does not move
+                wide = np.stack([loudness.limit(wide[:, c], peaks, self._ceiling, attack, hold)
+                                 for c in range(wide.shape[1])], axis=1)
         out: np.ndarray = np.clip(wide[a - lo:b - lo], -1.0, 1.0)
+        return out
+
+    def _with_music(self, mono: np.ndarray, a: int, b: int) -> np.ndarray:
+        """``mono`` (the sounds of ``[a, b)``) with the ducked music under it."""
+        assert self._bed is not None
+        with self._lock:
+            if self._duck is None:
+                ends, _ = self._extents_locked()
+                self._duck = DuckEnvelope(self._starts, ends, self._bed.music.duck_db,
+                                          self.sample_rate_hz)
+            bed = self._bed.render(a, b) * self._duck.gain(a, b)[:, None]
+        out: np.ndarray = mono + bed[:, 0] if self.channels == 1 else mono[:, None] + bed
         return out
 
     def _sum(self, a: int, b: int) -> np.ndarray:

@@ -87,6 +87,7 @@ def export(ctx: click.Context, env: Environment, routines: tuple[str, ...], audi
       coach export figure-8 -o evening.mp3 --cadence --rate 150
       coach export gentle-start figure-8 brisk-30 -o ~/Music/walks
       coach export --program --weeks 2 -o ~/Music/walks
+      coach export brisk-30 -o brisk.mp3 --music ~/Music/running --duck-db 15
     """
     from click.core import ParameterSource
 
@@ -117,11 +118,16 @@ def export(ctx: click.Context, env: Environment, routines: tuple[str, ...], audi
         # every bad name before any work; `plan` is today's programme session
         resolved = [routine_for_ref(ref, env.today()) for ref in routines]
         hints = {routine.id: ref for routine, ref in zip(resolved, routines, strict=True)}
-    options = ExportOptions(speech=speech.apply, metronome=mix.cadence, levels=mix.levels(),
+    levels = mix.levels(_warn, resolved[0] if len(resolved) == 1 else None)  # its music:
+    options = ExportOptions(speech=speech.apply, metronome=mix.cadence, levels=levels,
                             tag_info=TagInfo(date=env.today().isoformat()))
     for path in export_routines(resolved, target, options, names=names, hints=hints,
                                 progress=_ProgressBars(), workers=audio.jobs, labels=labels):
         click.echo(str(path))
+
+
+def _warn(line: str) -> None:
+    click.echo(line, err=True)
 
 
 def programme_label(session: ProgrammeSession) -> FileLabel:

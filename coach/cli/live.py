@@ -78,6 +78,7 @@ def walk(env: Environment, routine: str | None, text: bool, device: str | None,
       coach walk brisk-30 --cadence --rate 150
       coach walk heel-toe --text
       coach walk --device 1
+      coach walk gentle-start --music ~/Music/calm
     """
     from coach.live.walk import WalkIO, WalkOptions, walk_routine
     from coach.programme.today import routine_for_ref, todays_routine
@@ -88,7 +89,8 @@ def walk(env: Environment, routine: str | None, text: bool, device: str | None,
         chosen, why = todays_routine(env.today())
         click.echo(why)
     options = WalkOptions(text=text, device=device, metronome=mix.cadence,
-                          levels=mix.levels(),
+                          levels=mix.levels(lambda line: click.echo(line, err=True), chosen,
+                                            stereo=False),  # the device stream is mono
                           speech=speech.apply(chosen.speech),
                           pain_before=pain.pain_before, pain_after=pain.pain_after,
                           estimate=estimate)

@@ -68,7 +68,8 @@ def write_session(renderer: Renderer, path: str | os.PathLike[str],
     :class:`UsageError` for a bad format or bitrate and :class:`OutputError`
     when the files cannot be written.
     """
-    encoder = encoder_for(fmt, bitrate_kbps, renderer.sample_rate_hz)
+    encoder = encoder_for(fmt, bitrate_kbps, renderer.sample_rate_hz,
+                          getattr(renderer, "channels", 1))  # 2: stereo music
     timeline = renderer.timeline
     dest = Path(path)
     info = tag_info or TagInfo()
@@ -142,7 +143,8 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "session"
 
 
-def encoder_for(fmt: str, bitrate_kbps: int, sample_rate_hz: int = SAMPLE_RATE_HZ) -> _Encoder:
+def encoder_for(fmt: str, bitrate_kbps: int, sample_rate_hz: int = SAMPLE_RATE_HZ,
+                channels: int = 1) -> _Encoder:
     """An encoder for ``fmt``; :class:`UsageError` for a bad format or bitrate.
 
     Cheap, so callers can make one up front to refuse a bad request before
@@ -153,5 +155,5 @@ def encoder_for(fmt: str, bitrate_kbps: int, sample_rate_hz: int = SAMPLE_RATE_H
     if fmt not in AUDIO_FORMATS:
         raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(AUDIO_FORMATS)}")
     if fmt == "wav":
-        return WavEncoder(sample_rate_hz)
-    return Mp3Encoder(sample_rate_hz, bitrate_kbps)
+        return WavEncoder(sample_rate_hz, channels)
+    return Mp3Encoder(sample_rate_hz, bitrate_kbps, channels)

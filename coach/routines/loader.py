@@ -7,6 +7,7 @@ Every problem in a file is collected and raised together as one
 from __future__ import annotations
 
 from collections.abc import Collection
+from pathlib import PurePath
 
 import yaml
 
@@ -32,7 +33,7 @@ from coach.routines.model import (
     total_duration_s,
 )
 from coach.routines.overlay import check_placeholders, parse_overlays
-from coach.routines.yamlsrc import Reader, compose, kind_of, suggest
+from coach.routines.yamlsrc import Reader, compose, kind_of, position, suggest
 
 MAX_SESSION_S = 4 * 3600
 MIN_SESSION_S = 10  # room for the spoken safety line
@@ -45,7 +46,7 @@ PACE_NAMES = tuple(PACES)
 _ROUTINE_KEYS = {"title": True, "segments": True, "description": False, "language": False,
                  "voice": False, "engine": False, "rate": False, "volume": False,
                  "cadence": False, "reminders": False, "pronunciations": False,
-                 "briefing": False, "talk": False, "text": False}
+                 "briefing": False, "talk": False, "text": False, "music": False}
 _SEGMENT_KEYS = {"technique": True, "duration": True, "title": False, "pace": False,
                  "cadence": False, "intro": False, "form": False, "say": False, "safety": False,
                  "reminders": False, "countdown": False}
@@ -89,6 +90,12 @@ def load_routine(data: bytes, source: str, routine_id: str,
             r.error(keys["segments"], cost)
     briefing = _flag(r, keys, "briefing")
     talk = r.choice(keys["talk"], "talk", TALK_LEVELS) if "talk" in keys else "normal"
+    music = r.text(keys["music"], "music (a file or folder)", 1000) if "music" in keys else None
+    music_at = ""
+    if music is not None:  # relative to the routine's file; that it plays: when it is used
+        if not music.startswith("~"):  # "~/Music" is the user's, expanded when used
+            music = str(PurePath(source).parent / music)  # an absolute path stays itself
+        music_at = "{}:{}:{}".format(source, *position(keys["music"]))
     r.raise_if_any()
     assert title is not None
     return Routine(
@@ -96,7 +103,8 @@ def load_routine(data: bytes, source: str, routine_id: str,
         description=_optional_text(r, keys, "description", 1000), speech=speech,
         cadence_spm=cadence, reminders=reminders, pronunciations=pronunciations,
         source=source, briefing=briefing, talk=talk or "normal",
-        text_language=text_language(speech.language), texts=texts,
+        text_language=text_language(speech.language), texts=texts, music=music,
+        music_at=music_at,
     )
 
 

@@ -127,6 +127,10 @@ class Routine:
     variant: int = 0
     text_language: str = "en"  # the language its text is written in (its `language:`)
     texts: Texts = ()  # its text in other languages (coach.routines.texts lays them over)
+    #: Its ``music:`` (a file or folder, relative to the routine's file, resolved) and
+    #: where it is written ("FILE:LINE:COL", for a message about it); None: no music.
+    music: str | None = None
+    music_at: str = ""
 
     @property
     def duration_s(self) -> float:

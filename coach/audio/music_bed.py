@@ -1,0 +1,243 @@
+"""The music bed of a session: the user's tracks decoded streaming, levelled, placed end
+to end with crossfades, looped to fill the session and faded out at its end.
+
+:class:`MusicBed` renders any range ``[a, b)`` of the session's music as float32
+``(n, channels)``: random access like the renderer (a range always gives the
+same samples), and streaming: each placed track has one miniaudio decoder
+(resampled to the session's rate by miniaudio) that moves forward block by
+block and keeps about a second behind it, so memory does not grow with the
+length of a track or of the session. A jump (a live seek) opens the decoder
+again at the new frame.
+
+Each track is brought to ``speech + level_lu`` (its loudness measured once,
+streaming, in blocks of :data:`MEASURE_BLOCK_S`: BS.1770 blocks combined by
+their energy). Stereo if any track is stereo, else mono.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from coach.audio import loudness
+from coach.audio.music import Music
+
+#: Crossfade between tracks, fade-in of the first track, fade-out at the session's end (s).
+CROSSFADE_S = 4.0
+FADE_IN_S = 1.0
+END_FADE_S = 5.0
+#: Frames a decoder reads at a time, and how much it keeps behind its position (s).
+READ_FRAMES = 8192
+KEEP_S = 1.0
+#: A forward jump longer than this reopens the decoder at the new frame instead of
+#: decoding through (s).
+SKIP_S = 5.0
+#: The loudness of a track is measured on blocks this long (s).
+MEASURE_BLOCK_S = 10.0
+#: A track quieter than this (LUFS) is taken as silent and left at its level.
+SILENT_LUFS = -70.0
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One play of a track: where it starts in the session, its length, its fades."""
+
+    track: int
+    start: int
+    frames: int
+    fade_in: int
+    fade_out: int
+
+    @property
+    def end(self) -> int:
+        return self.start + self.frames
+
+
+class MusicBed:
+    """The music of one session at ``rate_hz``; see the module docstring."""
+
+    def __init__(self, music: Music, rate_hz: int, total_samples: int, speech_lufs: float):
+        import miniaudio
+
+        infos = [miniaudio.get_file_info(str(path)) for path in music.tracks]
+        self.music = music
+        self.rate_hz = rate_hz
+        self.total_samples = total_samples
+        self.channels = 2 if music.stereo and any(i.nchannels >= 2 for i in infos) else 1
+        self._paths = music.tracks
+        lengths = [max(1, round(i.num_frames * rate_hz / i.sample_rate)) for i in infos]
+        self.placements = plan(lengths, total_samples, rate_hz)
+        # the speech, as it is in the output: dual mono measures 3 dB louder in stereo
+        self._target = speech_lufs + music.level_lu + loudness.gain_db(math.sqrt(self.channels))
+        self._gains: list[float] | None = None
+        self._readers: dict[int, _Reader] = {}
+        self._end_fade = min(total_samples, round(END_FADE_S * rate_hz))
+
+    def render(self, a: int, b: int) -> np.ndarray:
+        """The music of ``[a, b)`` (cut at the session's end): float32 ``(n, channels)``."""
+        b = min(b, self.total_samples)
+        gains = self.gains
+        out = np.zeros((max(0, b - a), self.channels), np.float32)
+        if b <= a:
+            return out
+        for k in [k for k in self._readers if self.placements[k].end <= a - self._keep]:
+            self._readers.pop(k).close()
+        for k, p in enumerate(self.placements):
+            if p.start >= b or p.end <= a:
+                continue
+            lo, hi = max(a, p.start), min(b, p.end)
+            reader = self._readers.get(k)
+            if reader is None:
+                reader = self._readers[k] = _Reader(self._paths[p.track], self.channels,
+                                                    self.rate_hz)
+            frames = reader.read(lo - p.start, hi - p.start)
+            gain = gains[p.track] * _fades(p, lo - p.start, hi - p.start)
+            out[lo - a:hi - a] += frames * gain[:, None]
+        fade_from = self.total_samples - self._end_fade
+        if b > fade_from:
+            t = (np.arange(max(a, fade_from), b) - fade_from) / max(1, self._end_fade)
+            out[max(a, fade_from) - a:] *= np.cos(0.5 * np.pi * t)[:, None].astype(np.float32)
+        return out
+
+    def measure(self) -> None:
+        """Measure the tracks' levels now (else on the first render)."""
+        self._gains = self.gains
+
+    @property
+    def gains(self) -> list[float]:
+        """Each track's gain to its level (measured on first use: a decode of each track
+        the session plays)."""
+        if self._gains is None:
+            used = {p.track for p in self.placements}
+            self._gains = [self._gain(i, self._target) if i in used else 1.0
+                           for i in range(len(self._paths))]
+        return self._gains
+
+    @property
+    def _keep(self) -> int:
+        return round(KEEP_S * self.rate_hz)
+
+    def _gain(self, track: int, target_lufs: float) -> float:
+        measured = measure_lufs(self._paths[track], self.channels, self.rate_hz)
+        if not math.isfinite(measured) or measured < SILENT_LUFS:
+            return 1.0
+        return loudness.db_gain(target_lufs - measured)
+
+
+def plan(lengths: list[int], total: int, rate_hz: int) -> list[Placement]:
+    """The tracks of ``lengths`` (frames) in order, looped, each crossfading into the next,
+    until ``total`` frames are covered."""
+    placements: list[Placement] = []
+    at, k = 0, 0
+    crossfade = round(CROSSFADE_S * rate_hz)
+    while at < total:
+        n = lengths[k % len(lengths)]
+        fade = min(crossfade, n // 2)
+        fade_in = min(round(FADE_IN_S * rate_hz), n // 2) if at == 0 else \
+            placements[-1].fade_out
+        placements.append(Placement(k % len(lengths), at, n, fade_in, fade))
+        at += max(1, n - fade)
+        k += 1
+    return placements
+
+
+def _fades(p: Placement, lo: int, hi: int) -> np.ndarray:
+    """The gain of frames ``[lo, hi)`` of placement ``p``: equal-power fades in and out."""
+    t = np.arange(lo, hi, dtype=np.float64)
+    gain = np.ones(hi - lo)
+    if p.fade_in > 0:
+        gain *= np.sin(0.5 * np.pi * np.clip(t / p.fade_in, 0.0, 1.0))
+    if p.fade_out > 0:
+        gain *= np.sin(0.5 * np.pi * np.clip((p.frames - t) / p.fade_out, 0.0, 1.0))
+    return gain.astype(np.float32)
+
+
+def measure_lufs(path: Path, channels: int, rate_hz: int) -> float:
+    """The loudness of the track at ``path`` (LUFS), decoded streaming: the BS.1770
+    loudness of each :data:`MEASURE_BLOCK_S` block, combined by energy (silent blocks
+    left out)."""
+    meter = loudness._meter(rate_hz)
+    energies = []
+    for block in _blocks(path, channels, rate_hz, round(MEASURE_BLOCK_S * rate_hz)):
+        if len(block) < round(loudness.BLOCK_S * rate_hz) or not np.any(block):
+            continue
+        lufs = float(meter.integrated_loudness(block.astype(np.float64)))
+        if math.isfinite(lufs) and lufs > SILENT_LUFS:
+            energies.append((10.0 ** (lufs / 10.0), len(block)))
+    if not energies:
+        return -math.inf
+    total = sum(n for _, n in energies)
+    return 10.0 * math.log10(sum(e * n for e, n in energies) / total)
+
+
+def _blocks(path: Path, channels: int, rate_hz: int, frames: int) -> Iterator[np.ndarray]:
+    """The track at ``path`` decoded in blocks of ``frames`` (the last one shorter)."""
+    import miniaudio
+
+    stream = miniaudio.stream_file(str(path), miniaudio.SampleFormat.FLOAT32, channels,
+                                   rate_hz, frames)
+    for chunk in stream:
+        yield np.frombuffer(chunk, np.float32).reshape(-1, channels)
+
+
+class _Reader:
+    """One decoder over one track, moving forward; frames at the session's rate."""
+
+    def __init__(self, path: Path, channels: int, rate_hz: int):
+        self._path, self._channels, self._rate_hz = path, channels, rate_hz
+        self._stream: Iterator[np.ndarray] | None = None
+        self._buf = np.zeros((0, channels), np.float32)
+        self._buf_start = 0
+        self._ended = False
+
+    def read(self, lo: int, hi: int) -> np.ndarray:
+        """Frames ``[lo, hi)`` of the track (silence past its end)."""
+        buf_end = self._buf_start + len(self._buf)
+        if (self._stream is None or lo < self._buf_start
+                or lo > buf_end + SKIP_S * self._rate_hz):
+            self._open(lo)
+        chunks = [self._buf]
+        have = self._buf_start + len(self._buf)
+        while have < hi and not self._ended:
+            assert self._stream is not None
+            chunk = next(self._stream, None)
+            if chunk is None or not len(chunk):
+                self._ended = True
+                break
+            chunks.append(chunk)
+            have += len(chunk)
+        if len(chunks) > 1:
+            self._buf = np.concatenate(chunks)
+        if have < hi:
+            pad = np.zeros((hi - have, self._channels), np.float32)
+            self._buf = np.concatenate((self._buf, pad))
+        out: np.ndarray = self._buf[lo - self._buf_start:hi - self._buf_start].copy()
+        drop = max(0, min(lo, hi - round(KEEP_S * self._rate_hz)) - self._buf_start)
+        if drop:
+            self._buf = self._buf[drop:]
+            self._buf_start += drop
+        return out
+
+    def _open(self, frame: int) -> None:
+        import miniaudio
+
+        self.close()
+        raw = miniaudio.stream_file(str(self._path), miniaudio.SampleFormat.FLOAT32,
+                                    self._channels, self._rate_hz, READ_FRAMES,
+                                    seek_frame=frame)
+        channels = self._channels
+        self._stream = (np.frombuffer(c, np.float32).reshape(-1, channels) for c in raw)
+        self._buf = np.zeros((0, channels), np.float32)
+        self._buf_start = frame
+        self._ended = False
+
+    def close(self) -> None:
+        if self._stream is not None:
+            close = getattr(self._stream, "close", None)
+            if close is not None:
+                close()
+        self._stream = None
