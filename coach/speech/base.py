@@ -87,13 +87,17 @@ def words_in(text: str) -> int:
     return words
 
 
-def clip_problem(clip: Clip, text: str, rate: int) -> str | None:
+def clip_problem(clip: Clip, text: str, rate: int,
+                 spoken_units: float | None = None) -> str | None:
     """What is wrong with an engine's clip for ``text`` at ``rate`` wpm, or None.
 
     Measured with espeak-ng on every built-in cue at 80-450 wpm, speech takes
     0.39-1.47x the nominal time of its words (each digit counted as up to
     three more words: "2026" is "twenty twenty-six"). The bounds, 0.25x to
     2x + 0.3 s, catch empty, cut-off, stuck, stale and far-off-rate output.
+    ``spoken_units`` is the engine's own count, in words, of what it will say
+    when it knows it (espeak-ng: from its phonemes, so a spelled-out "xsaaaa" or
+    a symbol read by name, "!e", has room); the upper bound takes the larger.
     """
     if len(clip.samples) == 0:
         return "no audio"
@@ -105,7 +109,8 @@ def clip_problem(clip: Clip, text: str, rate: int) -> str | None:
     # a long word takes longer than a short one: each counts as at least its letters / 5
     # ("incomprehensibilities" is 4.2 words), so real long words pass (issue 12)
     long_words = sum(max(1.0, len(w) / 5) for w in _WORD.findall(text))
-    high_s = 2.0 * (long_words + 3 * len(_DIGIT.findall(text))) * nominal_s + 0.3
+    units = max(long_words + 3 * len(_DIGIT.findall(text)), spoken_units or 0.0)
+    high_s = 2.0 * units * nominal_s + 0.3
     speech_s = clip.trimmed().duration_s
     if not low_s <= speech_s <= high_s:
         return (f"{speech_s:.2f} s of speech for {words_in(text)} words at {rate} wpm "
@@ -115,7 +120,7 @@ def clip_problem(clip: Clip, text: str, rate: int) -> str | None:
 
 def synthesize_checked(name: str, text: str, settings: SpeechSettings,
                        attempt: Callable[[str, SpeechSettings], Clip],
-                       attempts: int = ATTEMPTS) -> Clip:
+                       attempts: int = ATTEMPTS, spoken_units: float | None = None) -> Clip:
     """Run ``attempt`` until its clip passes :func:`clip_problem`; return it trimmed.
 
     ``attempt`` may raise :class:`EngineError` for a failure worth retrying
@@ -129,7 +134,7 @@ def synthesize_checked(name: str, text: str, settings: SpeechSettings,
         except EngineError as err:
             problem = str(err)
             continue
-        bad = clip_problem(clip, text, rate_wpm(settings))
+        bad = clip_problem(clip, text, rate_wpm(settings), spoken_units)
         if bad is None:
             return clip.trimmed()
         problem = bad
