@@ -87,21 +87,28 @@ def words_in(text: str) -> int:
     return words
 
 
-def clip_problem(clip: Clip, text: str, rate: int) -> str | None:
+def clip_problem(clip: Clip, text: str, rate: int,
+                 spoken_units: float | None = None) -> str | None:
     """What is wrong with an engine's clip for ``text`` at ``rate`` wpm, or None.
 
     Measured with espeak-ng on every built-in cue at 80-450 wpm, speech takes
     0.39-1.47x the nominal time of its words (each digit counted as up to
     three more words: "2026" is "twenty twenty-six"). The bounds, 0.25x to
     2x + 0.3 s, catch empty, cut-off, stuck, stale and far-off-rate output.
+    ``spoken_units`` is the engine's own count, in words, of what it will say
+    when it knows it (espeak-ng: from its phonemes, so a spelled-out "xsaaaa" or
+    a symbol read by name, "!e", has room); the upper bound takes the larger.
     """
     if len(clip.samples) == 0:
         return "no audio"
     peak = int(np.abs(clip.samples.astype(np.int32)).max())
     if peak < MIN_PEAK:
         return f"silent audio (peak {peak})"
-    low_s = 0.25 * words_in(text) * 60.0 / rate
+    nominal_s = 60.0 / rate
+    low_s = 0.25 * words_in(text) * nominal_s
     high_s = longest_speech_s(text, rate)
+    if spoken_units:
+        high_s = max(high_s, 2.0 * spoken_units * nominal_s + 0.3)
     speech_s = clip.trimmed().duration_s
     if not low_s <= speech_s <= high_s:
         return (f"{speech_s:.2f} s of speech for {words_in(text)} words at {rate} wpm "
@@ -111,8 +118,8 @@ def clip_problem(clip: Clip, text: str, rate: int) -> str | None:
 
 def longest_speech_s(text: str, rate: int, factor: float = 2.0) -> float:
     """The longest speech :func:`clip_problem` lets through for ``text`` at ``rate`` wpm
-    (``factor`` 2): no clip that passes the check, from any engine or the cache, is
-    longer. A smaller ``factor`` is a likely bound (espeak-ng: speech takes at most
+    (``factor`` 2) when the engine gives no ``spoken_units``: no such clip that passes
+    the check is longer (espeak-ng's own count may allow more for spelled-out text). A smaller ``factor`` is a likely bound (espeak-ng: speech takes at most
     1.47x the nominal time)."""
     # a long word takes longer than a short one: each counts as at least its letters / 5
     # ("incomprehensibilities" is 4.2 words), so real long words pass (issue 12)
@@ -122,7 +129,7 @@ def longest_speech_s(text: str, rate: int, factor: float = 2.0) -> float:
 
 def synthesize_checked(name: str, text: str, settings: SpeechSettings,
                        attempt: Callable[[str, SpeechSettings], Clip],
-                       attempts: int = ATTEMPTS) -> Clip:
+                       attempts: int = ATTEMPTS, spoken_units: float | None = None) -> Clip:
     """Run ``attempt`` until its clip passes :func:`clip_problem`; return it trimmed.
 
     ``attempt`` may raise :class:`EngineError` for a failure worth retrying
@@ -136,7 +143,7 @@ def synthesize_checked(name: str, text: str, settings: SpeechSettings,
         except EngineError as err:
             problem = str(err)
             continue
-        bad = clip_problem(clip, text, rate_wpm(settings))
+        bad = clip_problem(clip, text, rate_wpm(settings), spoken_units)
         if bad is None:
             return clip.trimmed()
         problem = bad
