@@ -107,17 +107,21 @@ def print_outcome(outcome: WalkOutcome) -> None:
     """The saved walk, the pain advice and the programme's decision (printed before a
     live walk says the advice aloud)."""
     from coach.cli.programme import print_reaction
+    from coach.routines.library import load_lines
 
-    done = "completed" if outcome.completed else f"ended early ({outcome.ended_reason})"
+    lines = load_lines(outcome.language)  # the walk's language
+    done = (lines.say("completed") if outcome.completed
+            else lines.ended_early(outcome.ended_reason or ""))
     rec = None if outcome.reaction is None else outcome.reaction.record
-    session = f"{outcome.walked_s / 60:.1f} of {outcome.planned_s / 60:.1f} minutes"
+    session = lines.say("walked_minutes", walked=lines.decimal(outcome.walked_s / 60),
+                        planned=lines.decimal(outcome.planned_s / 60))
     walked = session
     if rec is not None and abs(rec.planned_min * 60 - outcome.planned_s) > 1:
-        walked = (f"{rec.walked_min:.1f} of {rec.planned_min:.1f} walking minutes "
-                  f"(session {session} with the stretches)")
-    click.echo(f"Walked {walked}, {done}. Saved in your history.")
+        walked = lines.say("walked_stretches", walked=lines.decimal(rec.walked_min),
+                           planned=lines.decimal(rec.planned_min), session=session)
+    click.echo(lines.say("walked", walked=walked, done=done))
     if outcome.reaction is not None:
-        print_reaction(outcome.reaction)
+        print_reaction(outcome.reaction, lines)
 
 
 def ask_pain(when: str) -> int | None:

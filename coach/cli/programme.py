@@ -21,6 +21,7 @@ from coach.programme.logbook import LoggedWalk, LogResult
 if TYPE_CHECKING:
     from coach.programme.history import History, WalkRecord
     from coach.programme.plan import ProgrammeState
+    from coach.routines.lines import CoachLines
 
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 HISTORY_FIELDS = ("id", "routine", "started_at", "planned_min", "walked_min", "completed",
@@ -165,10 +166,13 @@ def open_history() -> Iterator[History]:
             click.echo(notice, err=True)
 
 
-def print_reaction(result: LogResult) -> None:
-    """The pain advice (if any) and the programme's next decision, as every walk ends."""
+def print_reaction(result: LogResult, lines: CoachLines | None = None) -> None:
+    """The pain advice (if any) and the programme's next decision, as every walk ends
+    (``lines``: the walk's language; default English)."""
+    from coach.routines.library import load_lines
+
     _print_advice(result.advice)
-    click.echo(f"Next: {result.next}")
+    click.echo((lines or load_lines()).say("next", next=result.next))
 
 
 @click.command()

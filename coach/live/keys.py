@@ -26,9 +26,6 @@ from collections.abc import Iterator
 from types import FrameType, TracebackType
 from typing import Any, Protocol, TextIO
 
-#: The one line that tells a walker the keys (live and text walks).
-KEYS_HELP = "Keys: space pause/resume · n next section · r repeat · q end · p pain"
-
 
 class EndSignal(KeyboardInterrupt):
     """SIGTERM or SIGHUP (the terminal closed) during a walk: handled as Ctrl-C is."""

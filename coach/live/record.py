@@ -26,6 +26,7 @@ class WalkOutcome:
     reaction: LogResult | None = None  # the saved row, pain advice and the next decision
     walking_planned_s: float | None = None  # walking time (coach.programme.minutes); None:
     walking_s: float | None = None  # ... as planned_s / walked_s
+    language: str = "en"  # the walk's text language: its summary and reaction are in it
 
 
 def walking_times(sections: Sequence[Section], walked_s: float) -> tuple[None, float, float]:
@@ -43,6 +44,7 @@ def record_walk(outcome: WalkOutcome, history: Any = None, now: datetime | None 
     with the programme's reaction to it (:func:`coach.programme.logbook.reaction_to`)."""
     from coach.programme.history import History, WalkRecord
     from coach.programme.logbook import reaction_to
+    from coach.routines.library import load_lines
 
     planned_s = outcome.planned_s if outcome.walking_planned_s is None \
         else outcome.walking_planned_s
@@ -54,7 +56,8 @@ def record_walk(outcome: WalkOutcome, history: Any = None, now: datetime | None 
         pain_before=outcome.pain_before, pain_after=outcome.pain_after,
         session_min=round(outcome.walked_s / 60.0, 2))
     when = now or outcome.started_at
+    lines = load_lines(outcome.language)
     if history is not None:
-        return reaction_to(history, history.get(history.record(record)), when)
+        return reaction_to(history, history.get(history.record(record)), when, lines)
     with History() as own:
-        return reaction_to(own, own.get(own.record(record)), when)
+        return reaction_to(own, own.get(own.record(record)), when, lines)

@@ -15,7 +15,7 @@ from typing import TextIO
 from coach.clock import Clock
 from coach.compiler.timeline import Timeline
 from coach.errors import terminal_safe
-from coach.live.keys import KEYS_HELP, KeySource, NoKeys
+from coach.live.keys import KeySource, NoKeys
 from coach.live.player import KEY_COMMANDS
 from coach.routines.durations import format_clock
 from coach.routines.lines import CoachLines
@@ -30,10 +30,12 @@ class _Line:
     section_start: bool
 
 
-def no_audio_explanation(why: str) -> str:
-    """The one line that says why the walk is shown instead of heard."""
-    return (f"No audio: {why}. Showing the session as text instead: each line appears "
-            "when it would be spoken.")
+def no_audio_explanation(why: str, lines: CoachLines | None = None) -> str:
+    """The one line that says why the walk is shown instead of heard (in ``lines``'
+    language; default English)."""
+    from coach.routines.library import load_lines
+
+    return (lines or load_lines()).say("no_audio", why=why)
 
 
 def play_text(timeline: Timeline, clock: Clock, out: TextIO, keys: KeySource,
@@ -42,9 +44,9 @@ def play_text(timeline: Timeline, clock: Clock, out: TextIO, keys: KeySource,
 
     ``lines`` are the coach's own (what pause, quit and pain say).
     """
-    print(no_audio_explanation(why), file=out, flush=True)
+    print(no_audio_explanation(why, lines), file=out, flush=True)
     if not isinstance(keys, NoKeys):
-        print(KEYS_HELP, file=out, flush=True)
+        print(lines.say("keys"), file=out, flush=True)
     walk = _TextWalk(timeline, out, lines, origin_s=clock.now())
     reason: str | None = None
     try:
@@ -62,7 +64,7 @@ def play_text(timeline: Timeline, clock: Clock, out: TextIO, keys: KeySource,
             clock.sleep_until(walk.wake_s(now))
     except KeyboardInterrupt:
         reason = "interrupted"
-        print("\nStopped.", file=out, flush=True)
+        print("\n" + lines.say("stopped"), file=out, flush=True)
         pos_s = walk.at_clock_s(clock.now()) - walk.origin_s
     walked_s = max(0.0, min(pos_s, timeline.duration_s) - walk.skipped_s)
     return walked_s, reason

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from coach.audio.clip import SAMPLE_RATE_HZ
 from coach.clock import Clock, MonotonicClock
 from coach.errors import CoachError
-from coach.live.keys import KEYS_HELP, KeySource
+from coach.live.keys import KeySource
 from coach.live.playback import AudioSink, keys_for, play_live, speak_after
 from coach.live.player import Player, SessionSource
 from coach.live.record import WalkOutcome, record_walk, walking_times
@@ -107,6 +107,9 @@ def _walk(routine: Routine, options: WalkOptions, io: WalkIO, clock: Clock, out:
     routine = dataclasses.replace(routine, speech=speech)
     sink = io.sink
 
+    from coach.routines.library import load_lines
+
+    lines = load_lines(routine.speech.language)  # what the walk prints is in its language
     live = "you asked for text (--text)" if options.text else _open_audio(
         routine, options, sink, (out, io.err or sys.stderr), clock)
     started_at = now()
@@ -115,14 +118,15 @@ def _walk(routine: Routine, options: WalkOptions, io: WalkIO, clock: Clock, out:
         if not isinstance(live, str):
             player, sink = live
             timeline = player.timeline
-            print(f"Playing on {sink.description}. {KEYS_HELP}", file=out, flush=True)
+            print(lines.say("playing_on", device=sink.description), lines.say("keys"),
+                  file=out, flush=True)
             unspoken = getattr(player.source, "unspoken", None)
             start_ahead = getattr(player.source, "start", None)
             if start_ahead is not None:
                 start_ahead()  # the rest of the speech, synthesised while it plays
             try:
                 walked_s, reason = play_live(player, sink, clock, key_source,
-                                             StatusView(out, unspoken))
+                                             StatusView(out, lines, unspoken))
             except CoachError as err:  # e.g. the earphones were unplugged: keep the walk
                 failure = err
                 walked_s, reason = player.played_samples / player.sample_rate_hz, "device"
@@ -130,23 +134,23 @@ def _walk(routine: Routine, options: WalkOptions, io: WalkIO, clock: Clock, out:
                 if start_ahead is not None:
                     player.source.close()  # type: ignore[attr-defined]
         else:
-            from coach.routines.library import load_lines
             from coach.session import session_timeline
 
-            progress = ProgressLine(io.err or sys.stderr, clock=clock)
+            progress = ProgressLine(io.err or sys.stderr, clock=clock, lines=lines)
             timeline, note = session_timeline(routine, estimate=options.estimate,
                                               progress=progress)
             progress.done()
             if note is not None:
                 print(note, file=out, flush=True)
             walked_s, reason = play_text(timeline, clock, out, key_source, why=live,
-                                         lines=load_lines(routine.speech.language))
+                                         lines=lines)
     pain_after = options.pain_after
     if pain_after is None and io.ask_pain is not None and reason != "interrupted":
         pain_after = io.ask_pain("after")
     outcome = WalkOutcome(routine.id, started_at, timeline.duration_s, walked_s, reason is None,
                           reason, not isinstance(live, str), pain_before, pain_after,
-                          *walking_times(timeline.sections, walked_s))
+                          *walking_times(timeline.sections, walked_s),
+                          language=routine.speech.language)
     outcome = dataclasses.replace(outcome, reaction=record_walk(outcome, io.history, now()))
     if io.on_saved is not None:
         io.on_saved(outcome)
@@ -196,8 +200,8 @@ def _prepare_player(routine: Routine, options: WalkOptions, streams: tuple[TextI
     from coach.session import prepare_session
 
     out, err = streams
-    progress = ProgressLine(err, clock=clock)
     lines = load_lines(routine.speech.language)
+    progress = ProgressLine(err, clock=clock, lines=lines)
     prepared = prepare_session(routine, extra_lines=lines.player_lines,
                                metronome=options.metronome, levels=options.levels,
                                progress=progress, live=True)

@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from coach.programme.history import WalkRecord
+from coach.routines.lines import Why
 
 TARGET_MIN = 30
 FLARE_PAIN = 7
@@ -72,7 +73,7 @@ class Standing:
     bad_run: int = 0
     settled_run: int = 0
     step_before_flare: int = 0
-    reason: str = "Starting gently."
+    why: Why = ("start", ())  # the reason, in any language (CoachLines.say_why)
     last_walk: date | None = None
     stepped_up_on: date | None = None
 
@@ -80,18 +81,25 @@ class Standing:
     def minutes(self) -> int:
         return self.steps[self.step]
 
+    @property
+    def reason(self) -> str:
+        """Why this length, in English (other languages: ``lines.say_why(st.why)``)."""
+        from coach.routines.library import load_lines
 
-def pain_rose(rec: WalkRecord) -> str | None:
+        return load_lines("en").say_why(self.why)
+
+
+def pain_rose(rec: WalkRecord) -> Why | None:
     """Why this walk counts as a pain rise, or None."""
     if (rec.pain_before is not None and rec.pain_after is not None
             and rec.pain_after - rec.pain_before >= RISE_POINTS):
-        return f"pain rose from {rec.pain_before} to {rec.pain_after} during it"
+        return ("rose", (("before", rec.pain_before), ("after", rec.pain_after)))
     baseline = rec.pain_before if rec.pain_before is not None else rec.pain_after
     if (rec.pain_next_morning is not None and baseline is not None
             and rec.pain_next_morning > baseline):
-        return f"the next morning was worse ({rec.pain_next_morning}, before {baseline})"
+        return ("morning", (("morning", rec.pain_next_morning), ("before", baseline)))
     if not rec.completed and (rec.ended_reason or "").lower() == "pain":
-        return "it was stopped early because of pain"
+        return ("stopped", ())
     return None
 
 
@@ -113,58 +121,49 @@ def replay(walks: Sequence[WalkRecord], start_min: int, today: date) -> Standing
         if day > today or not counts(rec):
             continue
         if st.last_walk is not None and (day - st.last_walk).days >= BREAK_DAYS:
-            st = _step(st, -1, f"after a break of {(day - st.last_walk).days} days "
-                               f"({BREAK_DAYS} or more steps back)")
+            st = _step(st, -1, ("break", (("days", (day - st.last_walk).days),
+                                          ("limit", BREAK_DAYS))))
         st = _apply(st, rec)
         st = replace(st, last_walk=day)
     if st.last_walk is not None and (today - st.last_walk).days >= BREAK_DAYS:
-        st = _step(st, -1, f"your last walk was {(today - st.last_walk).days} days ago "
-                           f"(a break of {BREAK_DAYS} days or more steps back)")
+        st = _step(st, -1, ("last_walk", (("days", (today - st.last_walk).days),
+                                          ("limit", BREAK_DAYS))))
     return st
 
 
-def _step(st: Standing, by: int, why: str) -> Standing:
+def _step(st: Standing, by: int, why: Why) -> Standing:
     new = max(0, min(len(st.steps) - 1, st.step + by))
-    if new == st.step and by < 0:
-        reason = (f"Staying at {st.steps[new]} minutes, the first step of your plan, "
-                  f"so there is no shorter length to step back to: {why}.")
-    elif new == st.step:
-        reason = f"Keeping {st.steps[new]} minutes: {why}."
-    elif by > 0:
-        reason = f"Up from {st.steps[st.step]} to {st.steps[new]} minutes: {why}."
-    else:
-        reason = f"Back from {st.steps[st.step]} to {st.steps[new]} minutes: {why}."
-    return replace(st, step=new, good_run=0, bad_run=0, reason=reason)
+    key = ("first_step" if new == st.step and by < 0 else "keep" if new == st.step
+           else "up" if by > 0 else "back")
+    values = (("minutes", st.steps[new]), ("before", st.steps[st.step]), ("why", why))
+    return replace(st, step=new, good_run=0, bad_run=0, why=(key, values))
 
 
 def _apply(st: Standing, rec: WalkRecord) -> Standing:
-    when = rec.started_at.strftime("%a %d %b")
+    when = rec.started_at.date()
     if is_flare(rec):
         before = st.step if st.track == "build" else st.step_before_flare
         return replace(st, track="flare", settled_run=0, step_before_flare=before,
                        good_run=0, bad_run=0,
-                       reason=f"Flare-up track: the walk on {when} reported a flare-up "
-                              f"(pain {FLARE_PAIN}+ or flagged). Short, gentle walks until "
-                              "the pain settles.")
+                       why=("flare", (("when", when), ("pain", FLARE_PAIN))))
     if st.track == "flare":
         if not is_settled(rec):
             return replace(st, settled_run=0,
-                           reason=f"Flare-up track: pain has not settled yet (walk on {when}).")
+                           why=("flare_not_settled", (("when", when),)))
         run = st.settled_run + 1
         if run < SETTLED_TO_RETURN:
             return replace(st, settled_run=run,
-                           reason=f"Flare-up track: pain settling ({run} calm walk of "
-                                  f"{SETTLED_TO_RETURN} needed).")
+                           why=("flare_settling", (("run", run),
+                                                   ("needed", SETTLED_TO_RETURN))))
         back = replace(st, track="build", step=st.step_before_flare, settled_run=0)
-        return _step(back, -1, f"pain settled over {SETTLED_TO_RETURN} calm walks after a "
-                               "flare-up, so you restart one step lower")
+        return _step(back, -1, ("settled", (("needed", SETTLED_TO_RETURN),)))
     why = pain_rose(rec)
     if why is not None:
         bad = st.bad_run + 1
         if bad >= BAD_TO_STEP_BACK:
-            return _step(st, -1, f"on {when} {why}, the second pain rise in a row")
+            return _step(st, -1, ("second_rise", (("when", when), ("why", why))))
         return replace(st, bad_run=bad, good_run=0,
-                       reason=f"Holding at {st.minutes} minutes: on {when} {why}.")
+                       why=("holding", (("minutes", st.minutes), ("when", when), ("why", why))))
     good = (rec.completed and rec.pain_after is not None
             and rec.walked_min >= DONE_FRACTION * st.minutes)
     if not good:
@@ -172,18 +171,15 @@ def _apply(st: Standing, rec: WalkRecord) -> Standing:
     run = st.good_run + 1
     if st.step == len(st.steps) - 1:
         return replace(st, good_run=run, bad_run=0,
-                       reason=f"At the {TARGET_MIN}-minute target: keep it steady and "
-                              "comfortable.")
+                       why=("target", (("target", TARGET_MIN),)))
     day = rec.started_at.date()
     if run >= GOOD_TO_STEP_UP:
         if st.stepped_up_on is None or (day - st.stepped_up_on).days >= STEP_UP_EVERY_DAYS:
-            up = _step(st, +1, f"{run} good walks in a row without a pain rise")
+            up = _step(st, +1, ("good_run", (("run", run),)))
             return replace(up, stepped_up_on=day)
         return replace(st, good_run=run, bad_run=0,
-                       reason=f"Staying at {st.minutes} minutes: {run} good walks in a row, "
-                              f"but the length goes up at most once in {STEP_UP_EVERY_DAYS} "
-                              "days.")
+                       why=("once_a_week", (("minutes", st.minutes), ("run", run),
+                                            ("days", STEP_UP_EVERY_DAYS))))
     return replace(st, good_run=run, bad_run=0,
-                   reason=f"Staying at {st.minutes} minutes: {run} good walk"
-                          f"{'s' if run != 1 else ''} so far at this length "
-                          f"({GOOD_TO_STEP_UP} in a row to step up).")
+                   why=("good_one" if run == 1 else "good_more",
+                        (("minutes", st.minutes), ("run", run), ("needed", GOOD_TO_STEP_UP))))

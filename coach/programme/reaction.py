@@ -91,4 +91,4 @@ def react(rec: WalkRecord, others: Sequence[WalkRecord], state: ProgrammeState |
     said = decision(was, now, lines)
     if not counts(rec):
         said = f"{lines.next_uncounted} {said}"
-    return Reaction(advice, f"{said} {now.reason}", (*advice, said))
+    return Reaction(advice, f"{said} {lines.say_why(now.why)}", (*advice, said))

@@ -8,6 +8,7 @@ and validated here into a frozen :class:`CoachLines` (pure).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,18 @@ from coach.errors import RoutineError
 
 PACE_KEYS = ("slow", "easy", "moderate", "brisk")
 REACTION_KEYS = ("high", "rise", "stopped", "flare", "morning")
+PRINTED_KEYS = ("keys", "playing_on", "no_audio", "stopped", "preparing", "preparing_done",
+                "status_walk", "status_left", "status_next", "status_paused", "walked",
+                "walked_minutes", "walked_stretches", "completed", "ended_early", "next")
+ENDED_KEYS = ("quit", "pain", "interrupted", "device")
+REASON_KEYS = ("start", "first_step", "keep", "up", "back", "flare", "flare_not_settled",
+               "flare_settling", "holding", "target", "once_a_week", "good_one", "good_more",
+               "break", "last_walk", "settled", "second_rise", "good_run", "rose", "morning",
+               "stopped")
+
+#: A reason of the programme, said in any language: a ``reasons`` key and its values
+#: (numbers, dates, or a nested reason), e.g. ``("keep", (("minutes", 8), ("why", ...)))``.
+Why = tuple[str, tuple[tuple[str, Any], ...]]
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,35 @@ class CoachLines:
     next_longer: str  # {minutes}
     next_uncounted: str
     next_no_programme: str
+    printed: Mapping[str, str]  # PRINTED_KEYS: what a walk prints (summary, status, ...)
+    ended: Mapping[str, str]  # ENDED_KEYS: why a walk ended early, in its summary
+    date: str  # {weekday} {day} {month}
+    weekdays: tuple[str, ...]  # Monday first, short
+    months: tuple[str, ...]  # January first, short
+    reasons: Mapping[str, str]  # REASON_KEYS: the programme's reasons
+    decimal_mark: str  # "7.5" / "7,5" minutes
+
+    def say(self, key: str, **values: Any) -> str:
+        """The printed line ``key`` with its placeholders filled in."""
+        return self.printed[key].format(**values)
+
+    def say_date(self, day: dt.date) -> str:
+        return self.date.format(weekday=self.weekdays[day.weekday()], day=day.day,
+                                month=self.months[day.month - 1])
+
+    def say_why(self, why: Why) -> str:
+        """A programme reason (:data:`Why`) in this language."""
+        key, values = why
+        filled = {name: self.say_why(v) if isinstance(v, tuple)
+                  else self.say_date(v) if isinstance(v, dt.date) else v for name, v in values}
+        return self.reasons[key].format(**filled)
+
+    def decimal(self, value: float) -> str:
+        """``value`` with one decimal, written as this language writes it."""
+        return f"{value:.1f}".replace(".", self.decimal_mark)
+
+    def ended_early(self, reason: str) -> str:
+        return self.say("ended_early", reason=self.ended.get(reason, reason))
 
     def count_minutes(self, n: int) -> str:
         """``1 minute`` / ``5 minutes`` in this language, for printed lines."""
@@ -122,4 +164,7 @@ def lines_from_data(data: Any, name: str) -> CoachLines:
         next_flare_stay=text("next_flare_stay"), next_flare_end=text("next_flare_end"),
         next_same=text("next_same"), next_shorter=text("next_shorter"),
         next_longer=text("next_longer"), next_uncounted=text("next_uncounted"),
-        next_no_programme=text("next_no_programme"))
+        next_no_programme=text("next_no_programme"),
+        printed=keyed("printed", PRINTED_KEYS), ended=keyed("ended", ENDED_KEYS),
+        date=text("date"), weekdays=texts("weekdays", 7), months=texts("months", 12),
+        reasons=keyed("reasons", REASON_KEYS), decimal_mark=text("decimal_mark"))

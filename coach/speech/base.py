@@ -119,8 +119,9 @@ def clip_problem(clip: Clip, text: str, rate: int,
 def longest_speech_s(text: str, rate: int, factor: float = 2.0) -> float:
     """The longest speech :func:`clip_problem` lets through for ``text`` at ``rate`` wpm
     (``factor`` 2) when the engine gives no ``spoken_units``: no such clip that passes
-    the check is longer (espeak-ng's own count may allow more for spelled-out text). A smaller ``factor`` is a likely bound (espeak-ng: speech takes at most
-    1.47x the nominal time)."""
+    the check is longer (espeak-ng's own count may allow more for spelled-out text).
+    A smaller ``factor`` is a likely bound (espeak-ng: speech takes at most 1.47x the
+    nominal time)."""
     # a long word takes longer than a short one: each counts as at least its letters / 5
     # ("incomprehensibilities" is 4.2 words), so real long words pass (issue 12)
     long_words = sum(max(1.0, len(w) / 5) for w in _WORD.findall(text))
