@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -51,8 +52,11 @@ HOLD_S = 0.01
 MAX_LIMIT_DB = 12.0
 #: Taps of each phase of the 4x oversampling filter (BS.1770-4 annex 2 uses 12).
 PHASE_TAPS = 12
-#: Bump when :func:`normalise` changes: stored levelled clips are then made again.
-LEVELS_FORMAT = 2
+#: Bump when :func:`speech_gain_db` or the limiter changes: stored gains are then redone.
+LEVELS_FORMAT = 3
+#: Leading samples quieter than this fraction of the clip's peak are dropped,
+#: so the first sound of a clip lands on its cue's sample.
+LEAD_SILENCE_FRACTION = 0.003
 #: The default level of the step metronome, the chime and the countdown tick (LU re speech).
 METRONOME_LU = -10.0
 CHIME_LU = -4.0
@@ -186,9 +190,10 @@ def _window_min(x: np.ndarray, w: int) -> np.ndarray:
     return np.minimum(behind[:n - w + 1], ahead[w - 1:n])
 
 
-def normalise(samples: np.ndarray, rate_hz: int, target_lufs: float,
-              ceiling_dbtp: float = CEILING_DBTP) -> np.ndarray:
-    """``samples`` brought to ``target_lufs``, true peak held under ``ceiling_dbtp``.
+def speech_gain_db(samples: np.ndarray, rate_hz: int, target_lufs: float = SPEECH_LUFS,
+                   ceiling_dbtp: float = CEILING_DBTP) -> float | None:
+    """The gain (dB) that, with the limiter (:func:`apply_level`), brings ``samples`` to
+    ``target_lufs`` with the true peak under ``ceiling_dbtp``; None when silent.
 
     Where the limiter takes loudness off, the gain is raised again (a secant
     search on gain in dB against the measured loudness), so a peaky phrase is
@@ -197,59 +202,123 @@ def normalise(samples: np.ndarray, rate_hz: int, target_lufs: float,
     x = np.asarray(samples, np.float32)
     measured = loudness_lufs(x, rate_hz)
     if not math.isfinite(measured):
-        return x
-    ceiling = db_gain(ceiling_dbtp)
-    attack, hold, _ = limiter_reach(rate_hz)
+        return None
     peaks = sample_peaks(x, rate_hz)
     start = target_lufs - measured  # gain in dB; the limiter may take up to MAX_LIMIT_DB
     gain, tried = start, [(0.0, measured)]  # (gain dB, loudness)
     for _round in range(8):
-        out = limit((x * db_gain(gain)).astype(np.float32), peaks * db_gain(gain), ceiling,
-                    attack, hold)
-        got = loudness_lufs(out, rate_hz)
+        got = loudness_lufs(apply_level(x, rate_hz, gain, ceiling_dbtp, peaks), rate_hz)
         if abs(target_lufs - got) < 0.05:
-            break
+            return gain
         (g0, l0), (g1, l1) = tried[-1], (gain, got)
         tried.append((gain, got))
         slope = (l1 - l0) / (g1 - g0) if g1 != g0 else 1.0
         gain = min(start + MAX_LIMIT_DB,
                    max(start, gain + (target_lufs - got) / min(1.0, max(0.1, slope))))
-    return out
+    return tried[-1][0]
+
+
+def apply_level(samples: np.ndarray, rate_hz: int, gain: float,
+                ceiling_dbtp: float = CEILING_DBTP, peaks: np.ndarray | None = None
+                ) -> np.ndarray:
+    """``samples`` turned up by ``gain`` dB with the limiter holding the true peak under
+    ``ceiling_dbtp``: numpy only, so a stored gain levels a phrase without pyloudnorm."""
+    x = np.asarray(samples, np.float32)
+    peaks = sample_peaks(x, rate_hz) if peaks is None else peaks
+    attack, hold, _ = limiter_reach(rate_hz)
+    return limit((x * db_gain(gain)).astype(np.float32), peaks * db_gain(gain),
+                 db_gain(ceiling_dbtp), attack, hold)
+
+
+def normalise(samples: np.ndarray, rate_hz: int, target_lufs: float,
+              ceiling_dbtp: float = CEILING_DBTP) -> np.ndarray:
+    """``samples`` brought to ``target_lufs``, true peak held under ``ceiling_dbtp``
+    (:func:`speech_gain_db`, then :func:`apply_level`)."""
+    x = np.asarray(samples, np.float32)
+    gain = speech_gain_db(x, rate_hz, target_lufs, ceiling_dbtp)
+    return x if gain is None else apply_level(x, rate_hz, gain, ceiling_dbtp)
+
+
+def speech_onset(samples: np.ndarray) -> int:
+    """The first sample at least :data:`LEAD_SILENCE_FRACTION` of the peak: where a
+    clip's sound starts, so it lands on its cue's sample (0 for silence)."""
+    peak = float(np.max(np.abs(samples))) if len(samples) else 0.0
+    return int(np.argmax(np.abs(samples) >= peak * LEAD_SILENCE_FRACTION)) if peak else 0
+
+
+def stored_speech_gain_db(samples: np.ndarray, rate_hz: int,
+                          folder: Path | None = None) -> float | None:
+    """:func:`speech_gain_db` to :data:`SPEECH_LUFS`, kept in ``folder`` by a hash of
+    the samples: measured once (the phrase cache does it when it synthesises), so a
+    warm export levels every phrase without importing pyloudnorm or scipy."""
+    x = np.ascontiguousarray(samples, np.float32)
+    return _stored(folder, f"{rate_hz} {SPEECH_LUFS} {CEILING_DBTP}", x, ".gain",
+                   lambda: speech_gain_db(x, rate_hz))
 
 
 def normalised_pcm(samples: np.ndarray, rate_hz: int, target_lufs: float,
                    folder: Path | None = None) -> np.ndarray:
-    """:func:`normalise` as int16, kept in ``folder`` (by a hash of the samples and the
-    target) so a phrase is levelled once, not in every export. A folder that cannot be
-    written only costs the time."""
+    """``samples`` at ``target_lufs`` as int16, true peak under :data:`CEILING_DBTP`.
+
+    Levelled to :data:`SPEECH_LUFS` by its stored gain (:func:`stored_speech_gain_db`),
+    then scaled by the difference: ``--volume 0.5`` is exactly 6 dB down, and every
+    volume uses the one measurement. Louder than :data:`SPEECH_LUFS` is limited again.
+    """
     x = np.ascontiguousarray(samples, np.float32)
+    gain = stored_speech_gain_db(x, rate_hz, folder)
+    if gain is None:
+        return to_pcm16(x)
+    out = apply_level(x, rate_hz, gain)
+    if target_lufs != SPEECH_LUFS:
+        out = (out * db_gain(target_lufs - SPEECH_LUFS)).astype(np.float32)
+        if target_lufs > SPEECH_LUFS:
+            out = apply_level(out, rate_hz, 0.0)
+    return to_pcm16(out)
+
+
+def _stored(folder: Path | None, what: str, x: np.ndarray, suffix: str,
+            measure: Callable[[], float | None]) -> float | None:
+    """``measure()`` kept in ``folder`` as text, named by a hash of ``what`` and ``x``
+    ("silent" for None). A damaged file is measured again; a folder that cannot be
+    written only costs the time."""
     if folder is None:
-        return to_pcm16(normalise(x, rate_hz, target_lufs))
-    key = hashlib.sha256(f"{LEVELS_FORMAT} {rate_hz} {target_lufs:.3f} {CEILING_DBTP}"
-                         .encode() + x.tobytes()).hexdigest()[:40]
-    file = folder / f"{key}.npy"
+        return measure()
+    key = hashlib.sha256(f"{LEVELS_FORMAT} {what}".encode() + x.tobytes()).hexdigest()[:40]
+    file = folder / f"{key}{suffix}"
     try:
-        stored = np.load(file, allow_pickle=False)
-        if stored.dtype == np.int16 and stored.ndim == 1:
-            return np.asarray(stored)
-    except (OSError, ValueError, EOFError):  # missing, truncated or not an .npy: made again
+        text = file.read_text("ascii").strip()
+        if text == "silent":
+            return None
+        kept = float(text)
+        if math.isfinite(kept):
+            return kept
+    except (OSError, ValueError, UnicodeDecodeError):  # missing or damaged: measured again
         pass
-    out = to_pcm16(normalise(x, rate_hz, target_lufs))
+    value = measure()
     try:
         with staged(file, make_folder=True, durable=False) as stage:
-            np.save(stage.file, out, allow_pickle=False)
+            stage.file.write(b"silent" if value is None else repr(value).encode("ascii"))
     except OutputError:
         pass
-    return out
+    return value
 
 
-def level_gain(samples: np.ndarray, rate_hz: int, target_lufs: float) -> float:
-    """The gain that brings ``samples`` to ``target_lufs`` (1.0 for silence)."""
-    measured = loudness_lufs(samples, rate_hz)
-    return db_gain(target_lufs - measured) if math.isfinite(measured) else 1.0
+def level_gain(samples: np.ndarray, rate_hz: int, target_lufs: float,
+               folder: Path | None = None) -> float:
+    """The gain that brings ``samples`` to ``target_lufs`` (1.0 for silence); the
+    measurement is kept in ``folder`` (the cue sounds: measured once, not per export)."""
+    x = np.ascontiguousarray(samples, np.float32)
+
+    def measure() -> float | None:
+        measured = loudness_lufs(x, rate_hz)
+        return measured if math.isfinite(measured) else None
+
+    measured = _stored(folder, f"{rate_hz} lufs", x, ".lufs", measure)
+    return 1.0 if measured is None else db_gain(target_lufs - measured)
 
 
-def metronome_gain(step: np.ndarray, rate_hz: int, target_lufs: float) -> float:
+def metronome_gain(step: np.ndarray, rate_hz: int, target_lufs: float,
+                   folder: Path | None = None) -> float:
     """The gain that brings a track of ``step`` clicks (at the reference cadence) to
     ``target_lufs``."""
     if not len(step):
@@ -258,4 +327,4 @@ def metronome_gain(step: np.ndarray, rate_hz: int, target_lufs: float) -> float:
     track = np.zeros(10 * rate_hz + len(step), np.float32)
     for at in range(0, 10 * rate_hz, period):
         track[at:at + len(step)] += step
-    return level_gain(track, rate_hz, target_lufs)
+    return level_gain(track, rate_hz, target_lufs, folder)

@@ -45,9 +45,6 @@ from coach.audio.music_bed import MusicBed
 from coach.audio.music_duck import DuckEnvelope
 from coach.compiler.timeline import Cue, Timeline
 
-#: Leading samples quieter than this fraction of the clip's peak are dropped,
-#: so the first sound of a clip lands on its cue's sample.
-LEAD_SILENCE_FRACTION = 0.003
 #: The metronome drops by 12 dB under speech, with this ramp in and out.
 DUCK_GAIN = 10 ** (-12 / 20)
 DUCK_RAMP_S = 0.03
@@ -76,7 +73,7 @@ class SessionRenderer:
             cue_sounds = CueSounds.silent(sample_rate_hz)
         elif cue_sounds.sample_rate_hz != sample_rate_hz:
             raise ValueError("cue sounds must be at the renderer's sample rate")
-        self.sounds = _levelled(cue_sounds, self.levels)
+        self.sounds = _levelled(cue_sounds, self.levels, levels_dir)
         self._clips: OrderedDict[str, np.ndarray] = OrderedDict()  # int16, as mixed
         self._cached_samples = 0
         self._pinned = False  # primed: every clip stays in memory (a live session)
@@ -297,23 +294,23 @@ def normalise_speech(clip: np.ndarray, rate_hz: int = SAMPLE_RATE_HZ,
                      folder: Path | None = None) -> np.ndarray:
     """Trim leading near-silence and bring the clip to ``target_lufs`` (true peak limited):
     int16, kept in ``folder`` if given (:func:`coach.audio.loudness.normalised_pcm`)."""
-    peak = float(np.max(np.abs(clip))) if len(clip) else 0.0
-    if peak <= 0.0:
+    if not np.any(clip):
         return np.zeros(0, np.int16)
-    first = int(np.argmax(np.abs(clip) >= peak * LEAD_SILENCE_FRACTION))
-    return loudness.normalised_pcm(clip[first:], rate_hz, target_lufs, folder)
+    return loudness.normalised_pcm(clip[loudness.speech_onset(clip):], rate_hz, target_lufs,
+                                   folder)
 
 
-def _levelled(sounds: CueSounds, levels: Levels) -> CueSounds:
-    """The cue sounds at their levels relative to the speech."""
+def _levelled(sounds: CueSounds, levels: Levels, folder: Path | None = None) -> CueSounds:
+    """The cue sounds at their levels relative to the speech (measured once: ``folder``)."""
     rate_hz = sounds.sample_rate_hz
     speech = levels.speech_lufs
 
     def at(sound: np.ndarray, lu: float) -> np.ndarray:
-        return (sound * loudness.level_gain(sound, rate_hz, speech + lu)).astype(np.float32)
+        gain = loudness.level_gain(sound, rate_hz, speech + lu, folder)
+        return (sound * gain).astype(np.float32)
 
     step = sounds.step * loudness.metronome_gain(sounds.step, rate_hz,
-                                                  speech + levels.metronome_lu)
+                                                  speech + levels.metronome_lu, folder)
     return CueSounds(at(sounds.chime, levels.chime_lu), at(sounds.tick, levels.tick_lu),
                      step.astype(np.float32), rate_hz)
 

@@ -6,7 +6,9 @@ language, rate, volume, the respelled text, the sample rate
 and :data:`CACHE_FORMAT`), never of its audio: espeak-ng's output differs by a
 few samples between calls. Clips are stored as ``KEY.npy`` (mono int16) under
 ``cache_dir()/phrases``, written through :func:`coach.files.staged`; a
-file that cannot be read back is synthesised again.
+file that cannot be read back is synthesised again. When a clip is synthesised
+its loudness gain is measured too and kept in ``cache_dir()/levels`` (by a hash
+of its samples), so a warm export never imports pyloudnorm or scipy.
 
 Clips come out of the engines trimmed to their speech (see
 :mod:`coach.speech`): the first sample is the speech onset and the last is
@@ -79,11 +81,15 @@ class PhraseCache:
     def __init__(self, engine: SpeechEngine, settings: SpeechSettings,
                  cache_dir: Path | None = None, sample_rate_hz: int = SAMPLE_RATE_HZ,
                  pronunciations: tuple[tuple[str, str], ...] = (),
-                 tolerate: bool = False) -> None:
+                 tolerate: bool = False, levels_dir: Path | None = None) -> None:
         self.engine = engine
         self._engine_id = (engine.name, engine.version, engine.model_identity(settings))
         self.settings = settings
         self.cache_dir = cache_dir if cache_dir is not None else paths.cache_dir() / "phrases"
+        #: Where each new clip's loudness gain is kept (the renderer's ``levels_dir``);
+        #: by default the user cache's, unless ``cache_dir`` is given.
+        self.levels_dir = levels_dir if levels_dir is not None or cache_dir is not None \
+            else paths.cache_dir() / "levels"
         self.sample_rate_hz = sample_rate_hz
         self.respell = Respeller(pronunciations)
         self._clips: OrderedDict[str, Clip] = OrderedDict()
@@ -221,9 +227,22 @@ class PhraseCache:
             return silent
         clip = spoken.resampled(self.sample_rate_hz)
         self._store(key, clip)
+        self._measure_level(clip)
         with self._lock:
             self._durations_s[key] = clip.duration_s
         return clip
+
+    def _measure_level(self, clip: Clip) -> None:
+        """Measure and keep the clip's loudness gain now, in this synthesis thread (beside
+        the other workers), so a later export levels it without pyloudnorm or scipy
+        (:func:`coach.audio.loudness.stored_speech_gain_db`, on what the renderer mixes)."""
+        from coach.audio import loudness
+
+        if self.levels_dir is None or not len(clip.samples):
+            return
+        x = clip.as_float()
+        loudness.stored_speech_gain_db(x[loudness.speech_onset(x):], self.sample_rate_hz,
+                                       self.levels_dir)
 
     def _load(self, key: str, text: str) -> Clip | None:
         """The stored clip, or None if it is missing or damaged (then it is redone).

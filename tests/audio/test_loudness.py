@@ -16,6 +16,7 @@ from scipy.signal import resample_poly
 
 from coach.audio import loudness
 from coach.audio.cuesounds import CueSounds
+from coach.audio.encoder import to_pcm16
 from coach.audio.loudness import (
     CEILING_DBTP,
     SPEECH_LUFS,
@@ -83,18 +84,43 @@ def test_the_limiter_keeps_the_ceiling_and_the_same_gain_in_any_cut():
     assert limit(quiet, np.abs(quiet), 0.5, attack, hold) is quiet  # nothing to do
 
 
-def test_levelled_clips_are_kept_and_remade_when_damaged(tmp_path):
+def test_one_measured_gain_is_kept_for_every_level_and_remade_when_damaged(tmp_path):
     x = peaky()
     first = normalised_pcm(x, RATE_HZ, SPEECH_LUFS, tmp_path)
-    files = list(tmp_path.glob("*.npy"))
-    assert len(files) == 1 and first.dtype == np.int16
-    np.testing.assert_array_equal(np.load(files[0]), first)
+    files = list(tmp_path.iterdir())
+    assert [f.suffix for f in files] == [".gain"] and first.dtype == np.int16
+    np.testing.assert_array_equal(first, to_pcm16(normalise(x, RATE_HZ, SPEECH_LUFS)))
     np.testing.assert_array_equal(normalised_pcm(x, RATE_HZ, SPEECH_LUFS, tmp_path), first)
-    files[0].write_bytes(b"not an npy")
+    files[0].write_bytes(b"not a number")
     np.testing.assert_array_equal(normalised_pcm(x, RATE_HZ, SPEECH_LUFS, tmp_path), first)
     quieter = normalised_pcm(x, RATE_HZ, SPEECH_LUFS - 6, tmp_path)
-    assert len(list(tmp_path.glob("*.npy"))) == 2  # another level, another file
-    assert loudness_lufs(quieter / 32768, RATE_HZ) == pytest.approx(SPEECH_LUFS - 6, abs=0.1)
+    assert len(list(tmp_path.iterdir())) == 1  # another level, the same measurement
+    assert loudness_lufs(quieter / 32768, RATE_HZ) == pytest.approx(SPEECH_LUFS - 6, abs=0.02)
+    files[0].write_text("-40.0")  # the stored gain is what is used: no measuring again
+    assert np.max(np.abs(normalised_pcm(x, RATE_HZ, SPEECH_LUFS, tmp_path))) < 0.3 * np.max(
+        np.abs(first))
+
+
+def test_a_stored_gain_levels_without_pyloudnorm(tmp_path):
+    """Once measured, levelling a phrase and the cue sounds needs no pyloudnorm or scipy."""
+    import subprocess
+    import sys
+
+    x = peaky()
+    normalised_pcm(x, RATE_HZ, SPEECH_LUFS, tmp_path)
+    loudness.level_gain(x, RATE_HZ, SPEECH_LUFS, tmp_path)
+    np.save(tmp_path / "x.npy", x)
+    code = (
+        "import sys, numpy as np\n"
+        "from coach.audio import loudness\n"
+        f"folder = __import__('pathlib').Path({str(tmp_path)!r})\n"
+        "x = np.load(folder / 'x.npy')\n"
+        f"loudness.normalised_pcm(x, {RATE_HZ}, -22.0, folder)\n"
+        f"loudness.level_gain(x, {RATE_HZ}, -20.0, folder)\n"
+        "print(sorted(m for m in ('pyloudnorm', 'scipy') if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_cue_sounds_sit_at_their_levels_relative_to_the_speech():
