@@ -1,18 +1,23 @@
 """Per shipped language: how many texts it has (equal to English's: nothing missing), and
 what the compiler says of every built-in routine in it (cues, warnings, dropped cues).
 
-    python scripts/language_report.py
+    python scripts/language_report.py             # counts, compiles, stale translations
+    python scripts/language_report.py --stamp de  # after bringing de's translations up to date
 
-Compiles with the words-per-minute estimate (no speech engine), so it is quick.
+Compiles with the words-per-minute estimate (no speech engine), so it is quick. A
+translation whose English was reworded since it was stamped is named, one per line
+(coach.routines.fingerprints); the report then exits 1.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import sys
 from importlib import resources
 
 import yaml
 
+from coach.routines import fingerprints
 from coach.routines.language import TEXT_LANGUAGES
 from coach.routines.library import builtin_routine_ids, load_techniques, resolve_routine
 from coach.routines.model import Repeat, Routine, Segment, Technique
@@ -51,7 +56,25 @@ def routine_texts(r: Routine) -> int:
             + segment_texts(r.segments))
 
 
-def main() -> None:
+def stamp(lang: str) -> int:
+    """Record the English of every ``lang`` translation as it is now (atomic write)."""
+    from pathlib import Path
+
+    from coach.files import write_atomic
+
+    text, count = fingerprints.stamped(lang)
+    write_atomic(Path(fingerprints.sources_file(lang)), text)
+    print(f"{lang}: {count} translations stamped")
+    return count
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["--stamp"] and len(argv) == 2 and argv[1] in TEXT_LANGUAGES:
+        stamp(argv[1])
+        return 0
+    if argv:
+        print("usage: language_report.py [--stamp LANG]", file=sys.stderr)
+        return 2
     for lang in TEXT_LANGUAGES:
         path = resources.files("coach").joinpath("data", "lines", f"{lang}.yaml")
         catalogue = yaml.safe_load(path.read_text("utf-8"))
@@ -70,7 +93,15 @@ def main() -> None:
             dropped = sum(w.action != "moved" for w in timeline.warnings)
             row.append(f"{rid}={len(timeline.cues)}/{len(timeline.warnings)}/{dropped}")
         print(f"{lang} cues/warnings/dropped-or-cut: {' '.join(row)}")
+    found = [s for lang in TEXT_LANGUAGES if lang != "en" for s in fingerprints.stale(lang)]
+    for lang in TEXT_LANGUAGES:
+        if lang != "en":
+            print(f"{lang}: {len(fingerprints.stored(lang))} translations fingerprinted, "
+                  f"{sum(s.language == lang for s in found)} stale")
+    for item in found:
+        print(item)
+    return 1 if found else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv[1:]))
