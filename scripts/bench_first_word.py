@@ -16,6 +16,7 @@ import argparse
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -85,6 +86,8 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--routine", default="gentle-start")
     parser.add_argument("--engines", default="piper,espeak")
+    parser.add_argument("--runs", type=int, default=1, help="cold+warm pairs (medians)")
+    parser.add_argument("--no-export", action="store_true", help="only the first word")
     args = parser.parse_args()
     if shutil.which("pulseaudio") is None or shutil.which("parec") is None:
         sys.exit("needs pulseaudio and pulseaudio-utils")
@@ -93,11 +96,19 @@ def main() -> None:
         env = pulse_env(pulse)
         try:
             for engine in args.engines.split(","):
-                home = Path(tmp, f"home-{engine}")
-                cold = first_word_s(env, home, args.routine, engine)
-                warm = first_word_s(env, home, args.routine, engine)
+                colds, warms = [], []
+                for run in range(args.runs):
+                    home = Path(tmp, f"home-{engine}-{run}")
+                    colds.append(first_word_s(env, home, args.routine, engine))
+                    warms.append(first_word_s(env, home, args.routine, engine))
                 print(f"{engine:<7} coach walk {args.routine}: first spoken word after "
-                      f"{cold:.2f} s cold, {warm:.2f} s warm")
+                      f"{statistics.median(colds):.2f} s cold, "
+                      f"{statistics.median(warms):.2f} s warm (medians of {args.runs}; "
+                      f"cold {' '.join(f'{c:.2f}' for c in colds)}, "
+                      f"warm {' '.join(f'{w:.2f}' for w in warms)}; load "
+                      f"{os.getloadavg()[0]:.1f})", flush=True)
+                if args.no_export:
+                    continue
                 export_env = dict(env, COACH_HOME=str(Path(tmp, f"export-{engine}")),
                                   COACH_ENGINE=engine)
                 out = str(Path(tmp, "brisk-30.mp3"))

@@ -29,9 +29,98 @@ pass_env = click.make_pass_decorator(Environment, ensure=True)
 #: Modules under coach.cli that define ``register(group)``.
 COMMAND_MODULES = ("core", "speech", "programme", "schedule", "export", "live", "serve")
 
+#: Each command's module and short help, so ``coach --help`` and ``coach NAME`` import
+#: only what they show or run (tests/cli/test_startup.py checks this against the
+#: commands). A module in COMMAND_MODULES with no command here is imported at start-up.
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    'check': ('core', 'Check routine files and report every problem as FILE:LINE:COL.'),
+    'compile': ('core', 'Print the spoken timeline of a session: every cue at its time.'),
+    'devices': ('live', 'List the sound outputs `coach walk --device` can use.'),
+    'export': ('export', 'Write sessions as audio files to copy to a phone and play offline.'),
+    'history': ('programme', 'Show the walks you have done: a table, JSON or CSV; or delete one.'),
+    'log': ('programme',
+        "Record a walk you did without the coach, or the next morning's pain, or correct one."),
+    'plan': ('programme',
+        'Your walking programme: this week and the next session, with the reason for its length.'),
+    'prepare': ('speech',
+        'Synthesise the voice for routines ahead of time, so walks and exports start at once.'),
+    'progress': ('programme',
+        'Minutes walked each week against the plan, and how your pain is trending.'),
+    'routines': ('core', 'List the routines you can walk: built-in and your own.'),
+    'schedule': ('schedule',
+        'Walk at set times: add, list, remove, run, and export to your calendar.'),
+    'schema': ('core', 'Print the JSON Schema of routine files, for editors.'),
+    'serve': ('serve',
+        'Offer your sessions as a podcast feed and a page to log pain, on your home network.'),
+    'show': ('core', 'Describe a routine: its sections, times and what the coach says.'),
+    'techniques': ('core', 'List the walking techniques routines can use.'),
+    'voices': ('speech',
+        "List every speech engine's voices; * marks the default engine's default voice."),
+    'walk': ('live', 'Walk a routine now, with a voice guiding you through it.'),
+}
+
 
 class CoachGroup(click.Group):
-    """The one error funnel: library errors become a message and an exit code."""
+    """The one error funnel: library errors become a message and an exit code.
+
+    Commands are loaded when first asked for (:data:`LAZY_COMMANDS`); ``commands``
+    (the whole dict) loads every module."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._loaded: set[str] = set()
+        self._loading = False
+        super().__init__(*args, **kwargs)
+
+    @property  # type: ignore[override]
+    def commands(self) -> dict[str, click.Command]:
+        if not self._loading:
+            for module in COMMAND_MODULES:
+                self.load(module)
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: dict[str, click.Command]) -> None:
+        self._commands = value
+
+    def load(self, module: str) -> None:
+        """Import ``coach.cli.MODULE`` and register (and harden) its commands."""
+        if module in self._loaded:
+            return
+        self._loaded.add(module)
+        before = set(self._commands)
+        self._loading = True
+        try:
+            importlib.import_module(f"coach.cli.{module}").register(self)
+        finally:
+            self._loading = False
+        for name in set(self._commands) - before:
+            harden(self._commands[name])
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self._commands) | set(LAZY_COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self._commands and cmd_name in LAZY_COMMANDS:
+            self.load(LAZY_COMMANDS[cmd_name][0])
+        return self._commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands' list from :data:`LAZY_COMMANDS`: no module imported for it."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            if name in self._commands:
+                command = self._commands[name]
+                if command.hidden:
+                    continue
+                rows.append((name, command.get_short_help_str(limit)))
+            else:
+                rows.append((name, _short(LAZY_COMMANDS[name][1], limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -51,6 +140,11 @@ class CoachGroup(click.Group):
             ctx.exit(interrupt_exit_status(getattr(err, "signum", None)))
         finally:
             _report_skipped()
+
+
+def _short(help_text: str, limit: int) -> str:
+    """``help_text`` cut as click cuts a command's short help."""
+    return click.Command("", help=help_text).get_short_help_str(limit)
 
 
 def _report_skipped() -> None:
@@ -103,6 +197,9 @@ def main(ctx: click.Context) -> None:
         ctx.obj = Environment()
 
 
-for _name in COMMAND_MODULES:
-    importlib.import_module(f"coach.cli.{_name}").register(main)
+main._loading = True  # its own options only; each command's when its module is loaded
 harden(main)
+main._loading = False
+for _name in COMMAND_MODULES:
+    if _name not in {module for module, _ in LAZY_COMMANDS.values()}:
+        main.load(_name)  # a module the table does not know yet: at start-up

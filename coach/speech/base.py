@@ -106,26 +106,16 @@ def clip_problem(clip: Clip, text: str, rate: int,
         return f"silent audio (peak {peak})"
     nominal_s = 60.0 / rate
     low_s = 0.25 * words_in(text) * nominal_s
-    high_s = longest_speech_s(text, rate)
-    if spoken_units:
-        high_s = max(high_s, 2.0 * spoken_units * nominal_s + 0.3)
+    # a long word takes longer than a short one: each counts as at least its letters / 5
+    # ("incomprehensibilities" is 4.2 words), so real long words pass (issue 12)
+    long_words = sum(max(1.0, len(w) / 5) for w in _WORD.findall(text))
+    units = max(long_words + 3 * len(_DIGIT.findall(text)), spoken_units or 0.0)
+    high_s = 2.0 * units * nominal_s + 0.3
     speech_s = clip.trimmed().duration_s
     if not low_s <= speech_s <= high_s:
         return (f"{speech_s:.2f} s of speech for {words_in(text)} words at {rate} wpm "
                 f"(expected {low_s:.2f}-{high_s:.2f} s)")
     return None
-
-
-def longest_speech_s(text: str, rate: int, factor: float = 2.0) -> float:
-    """The longest speech :func:`clip_problem` lets through for ``text`` at ``rate`` wpm
-    (``factor`` 2) when the engine gives no ``spoken_units``: no such clip that passes
-    the check is longer (espeak-ng's own count may allow more for spelled-out text).
-    A smaller ``factor`` is a likely bound (espeak-ng: speech takes at most 1.47x the
-    nominal time)."""
-    # a long word takes longer than a short one: each counts as at least its letters / 5
-    # ("incomprehensibilities" is 4.2 words), so real long words pass (issue 12)
-    long_words = sum(max(1.0, len(w) / 5) for w in _WORD.findall(text))
-    return factor * (long_words + 3 * len(_DIGIT.findall(text))) * 60.0 / rate + 0.3
 
 
 def synthesize_checked(name: str, text: str, settings: SpeechSettings,
