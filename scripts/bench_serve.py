@@ -12,7 +12,8 @@ loopback (http.client) with no programme (the feed holds today's gentle-start):
 
 The background renderer starts with the server, so a cold request meets a render
 already under way (as a phone subscribing right after `coach serve` does). "idle" is
-the server's RSS when it has printed its URLs. Prints medians of --runs runs, and the
+the server's RSS when it has printed its URLs; the render's peak counts the synthesis
+worker processes too (Piper's are large). Prints medians of --runs runs, and the
 load average before and after; never fails.
 
     .venv/bin/python scripts/bench_serve.py --clients 8 --runs 3
@@ -30,6 +31,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 
@@ -39,6 +41,43 @@ def rss_kib(pid: int) -> int:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     return 0
+
+
+def tree_kib(pid: int) -> int:
+    """RSS of ``pid`` and its descendants (the synthesis workers a render starts)."""
+    total, todo = 0, [pid]
+    while todo:
+        one = todo.pop()
+        try:
+            total += rss_kib(one)
+            for task in os.listdir(f"/proc/{one}/task"):
+                with open(f"/proc/{one}/task/{task}/children") as f:
+                    todo += [int(child) for child in f.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+class Peak:
+    """The peak of ``measure()`` sampled every 20 ms while inside."""
+
+    def __init__(self, measure: Callable[[], int]) -> None:
+        self.measure, self.peak = measure, 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample)
+
+    def _sample(self) -> None:
+        while not self._done.is_set():
+            self.peak = max(self.peak, self.measure())
+            time.sleep(0.02)
+
+    def __enter__(self) -> Peak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
 
 
 def ttfb(host: str, port: int, path: str) -> tuple[float, int]:
@@ -99,27 +138,16 @@ def concurrent(host: str, port: int, path: str, clients: int, pid: int
                ) -> tuple[int, float, list[int]]:
     """Peak RSS (KiB) while ``clients`` download ``path`` at once, the wall time, sizes."""
     sizes: list[int] = []
-    peak = [0]
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.is_set():
-            peak[0] = max(peak[0], rss_kib(pid))
-            time.sleep(0.02)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    started = time.perf_counter()
-    threads = [threading.Thread(target=download, args=(host, port, path, sizes))
-               for _ in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall_s = time.perf_counter() - started
-    done.set()
-    sampler.join()
-    return peak[0], wall_s, sizes
+    with Peak(lambda: rss_kib(pid)) as peak:
+        started = time.perf_counter()
+        threads = [threading.Thread(target=download, args=(host, port, path, sizes))
+                   for _ in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall_s = time.perf_counter() - started
+    return peak.peak, wall_s, sizes
 
 
 def one_run(clients: int, warm_runs: int) -> dict[str, float]:
@@ -129,7 +157,9 @@ def one_run(clients: int, warm_runs: int) -> dict[str, float]:
     try:
         out["idle_kib"] = rss_kib(proc.pid)
         path, session = audio_path(host, port, base)
-        out["fresh_s"], size = ttfb(host, port, path)
+        with Peak(lambda: tree_kib(proc.pid)) as tree:
+            out["fresh_s"], size = ttfb(host, port, path)
+        out["render_tree_kib"] = tree.peak
     finally:
         stop(proc)
     serve_dir = os.path.join(home, "cache", "serve")
@@ -176,7 +206,9 @@ def main() -> None:
     print(f"server RSS: idle {med('idle_kib') / 1024:.0f} MiB, after the render "
           f"{med('after_render_kib') / 1024:.0f} MiB, peak while {args.clients} clients "
           f"download at once {med('peak_kib') / 1024:.0f} MiB ({med('wall_s'):.1f} s; every "
-          f"download complete in every run: {all(r['complete'] for r in runs)})")
+          f"download complete in every run: {all(r['complete'] for r in runs)}); server and "
+          f"its synthesis workers at the peak of the fresh-install render "
+          f"{med('render_tree_kib') / 1024:.0f} MiB")
     print(f"load average (1, 5, 15 min): before {load_before[0]:.1f} {load_before[1]:.1f} "
           f"{load_before[2]:.1f}, after {load_after[0]:.1f} {load_after[1]:.1f} "
           f"{load_after[2]:.1f}; {os.cpu_count()} cores")
