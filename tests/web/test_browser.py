@@ -96,3 +96,39 @@ def test_a_person_logs_a_walk_on_the_phone_page(browser, served, programme, run)
     assert routine.first_selected_option.get_attribute("value") == ""
     assert browser.find_element(By.ID, "minutes").get_attribute("value") == ""
     browser.save_screenshot(str(SHOTS / "after-390x844.png"))
+
+
+def test_chromium_reads_the_episode_transcript_as_webvtt(browser, served, programme):
+    """The browser's own WebVTT parser (an <audio>'s <track>) reads every cue of the
+    transcript the feed names, with the times the file gives."""
+    import re
+
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    programme(minutes=5, days=3)
+    [guid] = re.findall(rb"<guid isPermaLink=\"false\">([0-9a-f]{20})</guid>",
+                        served.get("feed.xml").body)
+    vtt = served.get(f"episodes/{guid.decode()}.vtt").body.decode("utf-8")
+    browser.get(served.base)
+    browser.execute_script(
+        "const a = document.createElement('audio'); a.id = 'player';"
+        "const t = document.createElement('track'); t.kind = 'captions'; t.default = true;"
+        "t.src = arguments[0]; a.appendChild(t); document.body.appendChild(a);"
+        "t.track.mode = 'hidden';", f"episodes/{guid.decode()}.vtt")
+    WebDriverWait(browser, 30).until(lambda b: b.execute_script(
+        "return document.querySelector('#player track').readyState") in (2, 3))
+    assert browser.execute_script("return document.querySelector('#player track').readyState") \
+        == 2  # LOADED, not ERROR
+    cues = browser.execute_script(
+        "return Array.from(document.querySelector('#player track').track.cues,"
+        " c => [c.startTime, c.endTime, c.text])")
+    blocks = vtt.strip().split("\n\n")[1:]
+    assert len(cues) == len(blocks) > 0
+    for (start, end, text), block in zip(cues, blocks):
+        timing, *lines = block.split("\n")
+        assert text == "\n".join(lines)
+        given = [sum(float(part) * 60 ** i for i, part in enumerate(reversed(t.split(":"))))
+                 for t in timing.split(" --> ")]
+        assert abs(start - given[0]) < 0.0005 and abs(end - given[1]) < 0.0005
+        assert start < end
+    assert [c[0] for c in cues] == sorted(c[0] for c in cues)
