@@ -161,9 +161,9 @@ def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
     :attr:`PreparedSession.failures` (a live walk goes on).
 
     With ``live`` (a walk) only the cues of the first :data:`OPENING_S` seconds
-    and ``extra_lines`` are synthesised now; the session is placed from the cached
-    lengths and, for the rest, from safe upper bounds, and :attr:`PreparedSession.ahead`
-    says what is left to synthesise while it plays.
+    are synthesised now (``extra_lines`` soon after, while it plays); the session is
+    placed from the cached lengths and, for the rest, from upper bounds, and
+    :attr:`PreparedSession.ahead` says what is left to synthesise while it plays.
     """
     import dataclasses
 
@@ -174,29 +174,39 @@ def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
     from coach.audio.render import SessionRenderer
     from coach.routines.library import load_lines
 
+    opening: list[str] = []
+    pending: list[str] = []
     if live:
-        timeline, cache, pending = _bounded(routine, speech, extra_lines, progress, engines)
+        timeline, cache, opening, pending = _bounded(routine, speech, extra_lines, engines)
     else:
         timeline, cache = _measured(routine, speech, extra_lines, progress, engines)
     levels = dataclasses.replace(levels or Levels(), volume=(speech or routine.speech).volume)
-    sounds = CueSounds.load(SAMPLE_RATE_HZ)
 
     def renderer_for(timeline: Timeline) -> SessionRenderer:
         return SessionRenderer(timeline, cache.clip, SAMPLE_RATE_HZ, metronome=metronome,
                                cue_sounds=sounds, levels=levels,
                                levels_dir=paths.cache_dir() / "levels")
 
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="coach-opening") as pool:
+        # the opening is synthesised in the workers while the renderer is made here
+        # (the cue sounds' levels: the loudness meter's import takes seconds when busy)
+        warming = pool.submit(cache.warm, opening, progress)
+        sounds = CueSounds.load(SAMPLE_RATE_HZ)
+        renderer = renderer_for(timeline)
+        warming.result()
     later = Ahead(tuple(pending), cache.warm, cache.known_s, renderer_for) if live else None
-    return PreparedSession(renderer_for(timeline),
-                           load_lines((speech or routine.speech).language),
+    return PreparedSession(renderer, load_lines((speech or routine.speech).language),
                            cache.failures, cache.key, later)
 
 
 def _bounded(routine: Routine, speech: SpeechSettings | None, extra_lines: Iterable[str],
-             progress: WarmProgress | None, engines: Engines | None
-             ) -> tuple[Timeline, PhraseCache, list[str]]:
-    """The timeline placed from cached lengths and safe upper bounds; the opening cues
-    and ``extra_lines`` synthesised; and the cues still to synthesise, in order."""
+             engines: Engines | None
+             ) -> tuple[Timeline, PhraseCache, list[str], list[str]]:
+    """The timeline placed from cached lengths and upper bounds; the opening cues to
+    synthesise before it plays; and the rest, in the order it is needed (``extra_lines``,
+    the player's, after the next two cues)."""
     from coach.speech.base import rate_wpm
 
     routine, cache = _open_cache(routine, speech, engines, tolerate=True)
@@ -211,10 +221,12 @@ def _bounded(routine: Routine, speech: SpeechSettings | None, extra_lines: Itera
     timeline = compile_with_library(routine, bound_s)
     cues = sorted(timeline.cues, key=lambda cue: cue.at_s)
     opening = [cue.text for cue in cues if cue.at_s < OPENING_S] or [c.text for c in cues[:1]]
-    cache.warm([*opening, *extra_lines], progress)
-    pending = [text for text in dict.fromkeys(cue.text for cue in cues)
-               if cache.known_s(text) is None]
-    return timeline, cache, pending
+    opening = [text for text in opening if cache.known_s(text) is None]
+    rest = [text for text in dict.fromkeys(cue.text for cue in cues)
+            if text not in opening and cache.known_s(text) is None]
+    lines = [text for text in dict.fromkeys(extra_lines)
+             if text not in opening and text not in rest and cache.known_s(text) is None]
+    return timeline, cache, opening, [*rest[:2], *lines, *rest[2:]]
 
 
 def _measured(routine: Routine, speech: SpeechSettings | None, extra_lines: Iterable[str],

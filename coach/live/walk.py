@@ -211,4 +211,5 @@ def _prepare_player(routine: Routine, options: WalkOptions, streams: tuple[TextI
     progress.done()
     for problem in prepared.failures.values():  # a native crash never ends a walk
         out.write(f"coach: {problem}; the walk goes on, that line shown but not spoken\n")
-    return Player(source, prepared.clip_for, prepared.lines)
+    return Player(source, prepared.clip_for, prepared.lines,
+                  prefetch=source is prepared.renderer)
