@@ -87,7 +87,7 @@ def test_a_clip_not_ready_in_time_is_never_started_late_and_is_shown_unspoken():
         heard = onset_s(audio, sr, cue.at_s - 0.2, 0.5)
         assert heard is not None and abs(heard - cue.at_s) < 0.06 or cue.kind == "countdown"
     out = io.StringIO()
-    view = StatusView(out, source.unspoken)
+    view = StatusView(out, unspoken=source.unspoken)
     view.update(player.status(), player.log, sr)
     shown = out.getvalue().splitlines()
     assert sum(UNSPOKEN in line for line in shown) == len(missed)
