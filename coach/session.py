@@ -161,9 +161,9 @@ def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
     :attr:`PreparedSession.failures` (a live walk goes on).
 
     With ``live`` (a walk) only the cues of the first :data:`OPENING_S` seconds
-    and ``extra_lines`` are synthesised now; the session is placed from the cached
-    lengths and, for the rest, from safe upper bounds, and :attr:`PreparedSession.ahead`
-    says what is left to synthesise while it plays.
+    are synthesised now (``extra_lines`` soon after, while it plays); the session is
+    placed from the cached lengths and, for the rest, from upper bounds, and
+    :attr:`PreparedSession.ahead` says what is left to synthesise while it plays.
     """
     import dataclasses
 
@@ -174,29 +174,39 @@ def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
     from coach.audio.render import SessionRenderer
     from coach.routines.library import load_lines
 
+    opening: list[str] = []
+    pending: list[str] = []
     if live:
-        timeline, cache, pending = _bounded(routine, speech, extra_lines, progress, engines)
+        timeline, cache, opening, pending = _bounded(routine, speech, extra_lines, engines)
     else:
         timeline, cache = _measured(routine, speech, extra_lines, progress, engines)
     levels = dataclasses.replace(levels or Levels(), volume=(speech or routine.speech).volume)
-    sounds = CueSounds.load(SAMPLE_RATE_HZ)
 
     def renderer_for(timeline: Timeline) -> SessionRenderer:
         return SessionRenderer(timeline, cache.clip, SAMPLE_RATE_HZ, metronome=metronome,
                                cue_sounds=sounds, levels=levels,
                                levels_dir=paths.cache_dir() / "levels")
 
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="coach-opening") as pool:
+        # the opening is synthesised in the workers while the renderer is made here
+        # (the cue sounds' levels: the loudness meter's import takes seconds when busy)
+        warming = pool.submit(cache.warm, opening, progress)
+        sounds = CueSounds.load(SAMPLE_RATE_HZ)
+        renderer = renderer_for(timeline)
+        warming.result()
     later = Ahead(tuple(pending), cache.warm, cache.known_s, renderer_for) if live else None
-    return PreparedSession(renderer_for(timeline),
-                           load_lines((speech or routine.speech).language),
+    return PreparedSession(renderer, load_lines((speech or routine.speech).language),
                            cache.failures, cache.key, later)
 
 
 def _bounded(routine: Routine, speech: SpeechSettings | None, extra_lines: Iterable[str],
-             progress: WarmProgress | None, engines: Engines | None
-             ) -> tuple[Timeline, PhraseCache, list[str]]:
-    """The timeline placed from cached lengths and safe upper bounds; the opening cues
-    and ``extra_lines`` synthesised; and the cues still to synthesise, in order."""
+             engines: Engines | None
+             ) -> tuple[Timeline, PhraseCache, list[str], list[str]]:
+    """The timeline placed from cached lengths and upper bounds; the opening cues to
+    synthesise before it plays; and the rest, in the order it is needed (``extra_lines``,
+    the player's, after the next two cues)."""
     from coach.speech.base import rate_wpm
 
     routine, cache = _open_cache(routine, speech, engines, tolerate=True)
@@ -211,10 +221,12 @@ def _bounded(routine: Routine, speech: SpeechSettings | None, extra_lines: Itera
     timeline = compile_with_library(routine, bound_s)
     cues = sorted(timeline.cues, key=lambda cue: cue.at_s)
     opening = [cue.text for cue in cues if cue.at_s < OPENING_S] or [c.text for c in cues[:1]]
-    cache.warm([*opening, *extra_lines], progress)
-    pending = [text for text in dict.fromkeys(cue.text for cue in cues)
-               if cache.known_s(text) is None]
-    return timeline, cache, pending
+    opening = [text for text in opening if cache.known_s(text) is None]
+    rest = [text for text in dict.fromkeys(cue.text for cue in cues)
+            if text not in opening and cache.known_s(text) is None]
+    lines = [text for text in dict.fromkeys(extra_lines)
+             if text not in opening and text not in rest and cache.known_s(text) is None]
+    return timeline, cache, opening, [*rest[:2], *lines, *rest[2:]]
 
 
 def _measured(routine: Routine, speech: SpeechSettings | None, extra_lines: Iterable[str],
@@ -223,8 +235,40 @@ def _measured(routine: Routine, speech: SpeechSettings | None, extra_lines: Iter
     """Every phrase synthesised (or found in the cache), then the timeline compiled with
     the measured lengths; and the cache the renderer reads the phrases from."""
     routine, cache = _open_cache(routine, speech, engines, tolerate)
-    cache.warm([*phrases_asked(routine), *extra_lines], progress)
-    return compile_with_library(routine, cache.speech_s), cache
+    return placed_and_measured(routine, cache, extra_lines, progress)[0], cache
+
+
+#: Rounds of compile-then-synthesise before a placed cue is left to the compile's own call.
+PLACING_ROUNDS = 6
+
+
+def placed_and_measured(routine: Routine, cache: PhraseCache, extra_lines: Iterable[str] = (),
+                        progress: WarmProgress | None = None) -> tuple[Timeline, int]:
+    """The routine compiled with measured lengths, and how many phrases were synthesised
+    for it: only the cues it places (issue 12). Compile with the cached lengths (the
+    words-per-minute estimate for the rest), synthesise the placed cues not cached (and
+    ``extra_lines``) in one parallel pass, and again until every placed cue is
+    measured. A cue the compiler only tries (a stretch round that does not fit, a cue
+    it drops) is never synthesised."""
+    from coach.compiler.compile import estimate_speech_s
+
+    rate = routine.speech.rate_wpm
+
+    def known_or_estimate(text: str) -> float:
+        known = cache.known_s(text)
+        return known if known is not None else estimate_speech_s(text, rate)
+
+    first = list(extra_lines)
+    synthesised = 0
+    for _ in range(PLACING_ROUNDS):
+        timeline = compile_with_library(routine, known_or_estimate)
+        missing = [text for text in dict.fromkeys(
+            [*(cue.text for cue in timeline.cues), *first]) if cache.known_s(text) is None]
+        first = []
+        if not missing:
+            return timeline, synthesised
+        synthesised += cache.warm(missing, progress)
+    return compile_with_library(routine, cache.speech_s), synthesised
 
 
 def _open_cache(routine: Routine, speech: SpeechSettings | None, engines: Engines | None,
@@ -255,22 +299,10 @@ def _open_cache(routine: Routine, speech: SpeechSettings | None, engines: Engine
                                 pronunciations=routine.pronunciations, tolerate=tolerate)
 
 
-def phrases_asked(routine: Routine) -> list[str]:
-    """Every phrase the compiler asks the length of, with estimated lengths: the cues it
-    places and those it only tries (a stretch round that may not fit, a cue it drops).
-    How much fits can differ with measured lengths, so warming only the placed cues
-    would leave the measured compile to synthesise the rest, one by one."""
-    from coach.compiler.compile import estimate_speech_s
-
-    asked: dict[str, None] = {}
-    rate = routine.speech.rate_wpm
-
-    def speech_s(text: str) -> float:
-        asked[text] = None
-        return estimate_speech_s(text, rate)
-
-    placed = [cue.text for cue in compile_with_library(routine, speech_s).cues]
-    return list(dict.fromkeys([*placed, *asked]))  # the placed ones first (opening cues)
+def placed_estimated(routine: Routine) -> list[str]:
+    """The cues the compiler places with estimated lengths, in order (the first pass of
+    a programme's warming: the rest, :func:`placed_and_measured`)."""
+    return list(dict.fromkeys(cue.text for cue in compile_with_library(routine).cues))
 
 
 def check_engine_name(name: str | None) -> None:
@@ -332,7 +364,7 @@ def warm_routines(routines: Iterable[Routine],
         settings = speech(routine.speech) if speech else routine.speech
         routine = dataclasses.replace(routine, speech=settings)
         key = dataclasses.replace(settings, engine=engine_for(settings))
-        texts = [*phrases_asked(routine), *load_lines(settings.language).player_lines]
+        texts = [*placed_estimated(routine), *load_lines(settings.language).player_lines]
         group = groups.setdefault((key, routine.pronunciations), ([], []))
         group[0].append(routine)
         group[1].extend(texts)
@@ -347,8 +379,8 @@ def warm_routines(routines: Iterable[Routine],
         unique = list(dict.fromkeys(texts))
         synthesised += cache.warm(unique, progress)
         total += len(unique)
-        # the compile a walk or export makes: a phrase only its measured lengths ask for
+        # the compile a walk or export makes: a cue only its measured lengths place
         # (a minutes-left line that moves past a minute) is synthesised now, not then
         for routine in same_voice:
-            compile_with_library(routine, cache.speech_s)
+            synthesised += placed_and_measured(routine, cache)[1]
     return total, synthesised

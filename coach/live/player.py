@@ -101,7 +101,7 @@ class Player:
     """Produces the live stream block by block; commands may come from any thread."""
 
     def __init__(self, renderer: SessionSource, say: SaySource, lines: CoachLines,
-                 lead_in_s: float = 1.0) -> None:
+                 lead_in_s: float = 1.0, prefetch: bool = True) -> None:
         self.timeline = timeline = renderer.timeline
         self.sample_rate_hz = sample_rate_hz = renderer.sample_rate_hz
         self.lines = lines
@@ -122,8 +122,8 @@ class Player:
         self.played_samples = 0  # session samples actually played (skips excluded)
         self.ended_reason: str | None = None  # None: played to the end
         self.ended_at_stream_sample: int | None = None
-        for line in lines.player_lines:  # ready now: a key press never waits for speech
-            self._clip(line)
+        for line in lines.player_lines if prefetch else ():  # a key press never waits
+            self._clip(line)  # (a cold walk synthesises them while it plays: coach.live.ahead)
 
     # -- commands -------------------------------------------------------
     def handle_key(self, key: str) -> bool:

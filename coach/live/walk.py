@@ -169,7 +169,7 @@ def _open_audio(routine: Routine, options: WalkOptions, sink: AudioSink | None,
     sink = sink or _device_sink(options.device)
     try:
         sink.open()
-        player = _prepare_player(routine, options, streams, clock)
+        player = _prepare_player(routine, options, streams, clock, ahead=True)
     except _no_audio_errors() as err:
         sink.close()
         return str(err)
@@ -194,8 +194,11 @@ def _device_sink(device: str | None) -> AudioSink:
 
 
 def _prepare_player(routine: Routine, options: WalkOptions, streams: tuple[TextIO, TextIO],
-                    clock: Clock | None = None) -> Player:
-    """The session as the export prepares it, with the player's own lines warmed too."""
+                    clock: Clock | None = None, ahead: bool = False) -> Player:
+    """The session as the export prepares it, with the player's own lines warmed too.
+
+    With ``ahead`` (a walk) only the opening is synthesised now and the rest while it
+    plays (:mod:`coach.live.ahead`; the caller starts it); without, all of it now."""
     from coach.routines.library import load_lines
     from coach.session import prepare_session
 
@@ -210,9 +213,12 @@ def _prepare_player(routine: Routine, options: WalkOptions, streams: tuple[TextI
         from coach.live.ahead import AheadSource
 
         source = AheadSource(prepared.timeline, prepared.ahead, prepared.sample_rate_hz)
+        if not ahead:
+            source.run()  # every cue let in before anything plays
     else:
         prepared.renderer.prime()
     progress.done()
     for problem in prepared.failures.values():  # a native crash never ends a walk
         out.write(f"coach: {problem}; the walk goes on, that line shown but not spoken\n")
-    return Player(source, prepared.clip_for, prepared.lines)
+    return Player(source, prepared.clip_for, prepared.lines,
+                  prefetch=source is prepared.renderer)
