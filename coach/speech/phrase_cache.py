@@ -99,6 +99,10 @@ class PhraseCache:
         #: no good clip) is silent, timed by the estimate, and its error kept here.
         self.tolerate = tolerate
         self.failures: dict[str, str] = {}
+        #: Clips that could not be stored (a read-only cache folder): kept for this run, and
+        #: ``note`` is told once (issue 12: a read-only home speaks uncached).
+        self._unstored: dict[str, Clip] = {}
+        self.note: Callable[[str], None] = _on_stderr
 
     def key(self, text: str) -> str:
         """The cache key of ``text``: a hash of every input that shapes its audio."""
@@ -256,6 +260,8 @@ class PhraseCache:
 
         from coach.speech.base import clip_problem, rate_wpm
 
+        if key in self._unstored:
+            return self._unstored[key]
         path = self._file(key)
         try:
             if not stat.S_ISREG(path.stat().st_mode):
@@ -274,11 +280,22 @@ class PhraseCache:
         return clip
 
     def _store(self, key: str, clip: Clip) -> None:
-        """Write atomically (:func:`coach.files.staged`); a cache, so not fsynced."""
+        """Write atomically (:func:`coach.files.staged`); a cache, so not fsynced. Where the
+        folder cannot be written (a read-only home), the clip is kept in memory for this
+        run instead, and that is said once: speech works uncached."""
         try:
             with staged(self._file(key), make_folder=True, durable=False) as stage:
                 np.save(stage.file, clip.samples, allow_pickle=False)
         except OutputError as err:
-            raise OutputError(f"cannot write the phrase cache in {self.cache_dir}: {err}") \
-                from err
+            with self._lock:
+                first = not self._unstored
+                self._unstored[key] = clip
+            if first:
+                self.note(f"note: the phrase cache {self.cache_dir} cannot be written "
+                          f"({str(err).rpartition(': ')[2]}): speaking uncached")
 
+
+def _on_stderr(line: str) -> None:
+    import sys
+
+    print(line, file=sys.stderr)

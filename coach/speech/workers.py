@@ -246,9 +246,12 @@ class WorkerEngine:
             return self._idle.get()
         try:
             worker = Worker(self._serve, [self.name, str(self._threads)], self._label)
-        except EngineError:
+        except BaseException as err:  # the slot is free again, or the next _take waits forever
             with self._lock:
                 self._started -= 1
+            if isinstance(err, OSError):  # the interpreter cannot be run (issue 12)
+                raise EngineError(f"cannot start the {self._label} worker "
+                                  f"({sys.executable}): {err.strerror or err}") from err
             raise
         with self._lock:
             self._all.append(worker)

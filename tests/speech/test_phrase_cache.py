@@ -13,7 +13,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from coach.audio.clip import Clip
-from coach.errors import OutputError
 from coach.routines.model import SpeechSettings
 from coach.speech import EspeakEngine
 from coach.speech.phrase_cache import PhraseCache, Respeller
@@ -192,12 +191,21 @@ def test_a_fifo_in_place_of_a_clip_is_rebuilt_without_hanging(cache, engine, tmp
     assert path.is_file() and engine.said == [PHRASE, PHRASE]
 
 
-def test_a_cache_folder_that_cannot_be_written_is_an_output_error(engine, tmp_path):
+def test_a_cache_folder_that_cannot_be_written_speaks_uncached_and_says_so_once(engine,
+                                                                               tmp_path):
+    # issue 12, a read-only home: speech works, each phrase synthesised once for the run
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     cache = PhraseCache(engine, SETTINGS, cache_dir=blocker / "phrases")
-    with pytest.raises(OutputError, match="cannot write the phrase cache"):
-        cache.clip(PHRASE)
+    said: list[str] = []
+    cache.note = said.append
+    assert cache.clip(PHRASE).duration_s > 1.0
+    cache.warm([PHRASE, "Breathe out."])
+    assert cache.speech_s("Breathe out.") > 0.3
+    assert engine.said == [PHRASE, "Breathe out."]
+    (line,) = said
+    assert line.startswith(f"note: the phrase cache {blocker / 'phrases'} cannot be written")
+    assert line.endswith(": speaking uncached")
 
 
 def test_clips_come_at_the_asked_sample_rate(engine, tmp_path):
