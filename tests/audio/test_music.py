@@ -248,3 +248,14 @@ def test_flac_and_ogg_play_and_mono_with_stereo_makes_stereo(tmp_path):
     assert rms_db(second[:, 0] - second[:, 1]) > rms_db(second[:, 0])  # still stereo
     spectrum = np.abs(np.fft.rfft(first[:, 0]))
     assert abs(np.argmax(spectrum) * RATE_HZ / len(first) - 440.0) < 2.0  # resampled right
+
+
+def test_a_tracks_loudness_is_measured_once_and_kept(tmp_path, music_dir):
+    from coach.audio.music_bed import stored_lufs
+
+    track = music_dir / "b-noise.wav"
+    first = stored_lufs(track, 2, RATE_HZ, tmp_path / "levels")
+    (kept,) = (tmp_path / "levels").iterdir()
+    kept.write_text('{"lufs": -30.5}')  # what is kept is what is used
+    assert stored_lufs(track, 2, RATE_HZ, tmp_path / "levels") == -30.5
+    assert first == pytest.approx(stored_lufs(track, 2, RATE_HZ, None))
