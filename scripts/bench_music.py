@@ -5,7 +5,8 @@ export measures (issue 13.2). Prints numbers, never fails.
 
 * brisk-30 (30 min) exported to MP3 with a warm phrase cache, with and without music, paired
   run by run in fresh processes: median export seconds and the ratio;
-* peak RSS of a whole export with music of a 30- and a 120-minute session (fresh processes);
+* peak RSS of a whole export with music of a 30- and a 120-minute session (fresh processes;
+  VmHWM, which starts afresh at exec: ru_maxrss would carry this process's peak over);
 * a 10-minute session (gentle-start) exported to WAV with the music at --duck-db 12 and 0 and
   without music, decoded by miniaudio: the music's level between cues and during speech, the
   ducking depth, attack and release times, and the speech loudness with and without music.
@@ -45,8 +46,9 @@ levels = Levels(music=find_music([Path(music)], print)) if music else Levels()
 t0 = time.perf_counter()
 renderer = prepare_session(routine_of(minutes), levels=levels).renderer
 write_session(renderer, out)
-print(json.dumps({{"s": time.perf_counter() - t0,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")]
+rss_kb = int(hwm[0].split()[1]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({{"s": time.perf_counter() - t0, "rss_mb": rss_kb / 1024}}))
 """
 
 
@@ -98,13 +100,14 @@ def child(minutes: int, music: Path | None, out: Path, env: dict[str, str]) -> d
 def speed_and_memory(runs: int, music: Path, work: Path, env: dict[str, str],
                      skip_120: bool) -> None:
     child(30, music, work / "warm.mp3", env)  # warm the phrase cache and the levels
-    with_s, without_s, rss = [], [], []
+    with_s, without_s, rss, rss0 = [], [], [], []
     for _ in range(runs):
         a = child(30, music, work / "with.mp3", env)
         b = child(30, None, work / "without.mp3", env)
         with_s.append(a["s"])
         without_s.append(b["s"])
         rss.append(a["rss_mb"])
+        rss0.append(b["rss_mb"])
     ratios = [a / b for a, b in zip(with_s, without_s, strict=True)]
     print(f"30-min export (brisk-30, MP3 64 kbit/s, {runs} paired runs)")
     print(f"  with music    median {statistics.median(with_s):6.2f} s   runs "
@@ -113,7 +116,8 @@ def speed_and_memory(runs: int, music: Path, work: Path, env: dict[str, str],
           + " ".join(f"{s:.2f}" for s in without_s))
     print(f"  ratio with/without: median {statistics.median(ratios):.2f} "
           f"(runs {' '.join(f'{r:.2f}' for r in ratios)})")
-    print(f"peak RSS with music, 30 min: {statistics.median(rss):.0f} MB")
+    print(f"peak RSS with music, 30 min: {statistics.median(rss):.0f} MB (without music "
+          f"{statistics.median(rss0):.0f} MB)")
     if not skip_120:
         child(120, music, work / "warm120.mp3", env)
         r120 = child(120, music, work / "with120.mp3", env)
@@ -196,6 +200,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--skip-120", action="store_true")
+    parser.add_argument("--skip-levels", action="store_true",
+                        help="Only the speed and memory part.")
     args = parser.parse_args()
     load = os.getloadavg()
     print(f"load average at start: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} "
@@ -207,7 +213,8 @@ def main() -> None:
         music = make_music(work / "music")
         print(f"music made in {time.perf_counter() - t0:.1f} s: "
               + ", ".join(p.name for p in sorted(music.iterdir())))
-        levels(music, work, env)
+        if not args.skip_levels:
+            levels(music, work, env)
         speed_and_memory(args.runs, music, work, env, args.skip_120)
     load = os.getloadavg()
     print(f"load average at end: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
