@@ -7,7 +7,9 @@ same samples), and streaming: each placed track has one miniaudio decoder
 (resampled to the session's rate by miniaudio) that moves forward block by
 block and keeps about a second behind it, so memory does not grow with the
 length of a track or of the session. A jump (a live seek) opens the decoder
-again at the new frame.
+again at the new frame; miniaudio's resampler starts afresh there, so the first
+few samples after a jump may differ slightly from a straight run through (an export
+reads straight through; the blocks of any cut are the same).
 
 Each track is brought to ``speech + level_lu`` (its loudness measured once,
 streaming, in blocks of :data:`MEASURE_BLOCK_S`: BS.1770 blocks combined by
@@ -60,7 +62,8 @@ class Placement:
 class MusicBed:
     """The music of one session at ``rate_hz``; see the module docstring."""
 
-    def __init__(self, music: Music, rate_hz: int, total_samples: int, speech_lufs: float):
+    def __init__(self, music: Music, rate_hz: int, total_samples: int, speech_lufs: float,
+                 levels_dir: Path | None = None):
         import miniaudio
 
         infos = [miniaudio.get_file_info(str(path)) for path in music.tracks]
@@ -74,6 +77,7 @@ class MusicBed:
         # the speech, as it is in the output: dual mono measures 3 dB louder in stereo
         self._target = speech_lufs + music.level_lu + loudness.gain_db(math.sqrt(self.channels))
         self._gains: list[float] | None = None
+        self._levels_dir = levels_dir  # where measured track loudness is kept
         self._readers: dict[int, _Reader] = {}
         self._end_fade = min(total_samples, round(END_FADE_S * rate_hz))
 
@@ -122,7 +126,8 @@ class MusicBed:
         return round(KEEP_S * self.rate_hz)
 
     def _gain(self, track: int, target_lufs: float) -> float:
-        measured = measure_lufs(self._paths[track], self.channels, self.rate_hz)
+        measured = stored_lufs(self._paths[track], self.channels, self.rate_hz,
+                               self._levels_dir)
         if not math.isfinite(measured) or measured < SILENT_LUFS:
             return 1.0
         return loudness.db_gain(target_lufs - measured)
@@ -154,6 +159,38 @@ def _fades(p: Placement, lo: int, hi: int) -> np.ndarray:
     if p.fade_out > 0:
         gain *= np.sin(0.5 * np.pi * np.clip((p.frames - t) / p.fade_out, 0.0, 1.0))
     return gain.astype(np.float32)
+
+
+def stored_lufs(path: Path, channels: int, rate_hz: int, folder: Path | None) -> float:
+    """:func:`measure_lufs`, kept in ``folder`` by the file's path, size and modification
+    time, so a track is measured once, not in every export (a folder that cannot be
+    written only costs the time)."""
+    import hashlib
+    import json
+
+    from coach.errors import OutputError
+    from coach.files import staged
+
+    if folder is None:
+        return measure_lufs(path, channels, rate_hz)
+    try:
+        info = path.stat()
+    except OSError:
+        return measure_lufs(path, channels, rate_hz)
+    key = hashlib.sha256(f"music {MEASURE_BLOCK_S} {rate_hz} {channels} {path.resolve()} "
+                         f"{info.st_size} {info.st_mtime_ns}".encode()).hexdigest()[:40]
+    file = folder / f"{key}.json"
+    try:
+        return float(json.loads(file.read_text())["lufs"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    lufs = measure_lufs(path, channels, rate_hz)
+    try:
+        with staged(file, make_folder=True, durable=False) as stage:
+            stage.file.write(json.dumps({"lufs": lufs}).encode())
+    except OutputError:
+        pass
+    return lufs
 
 
 def measure_lufs(path: Path, channels: int, rate_hz: int) -> float:

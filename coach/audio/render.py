@@ -94,7 +94,7 @@ class SessionRenderer:
         self._limiter = loudness.limiter_reach(sample_rate_hz)
         music = self.levels.music
         self._bed = None if music is None else MusicBed(
-            music, sample_rate_hz, self.total_samples, self.levels.speech_lufs)
+            music, sample_rate_hz, self.total_samples, self.levels.speech_lufs, levels_dir)
         self._duck: DuckEnvelope | None = None  # made on first use (needs clip lengths)
         #: 1 (mono blocks, shape (n,)) or 2 (stereo music: blocks of shape (n, 2)).
         self.channels = 1 if self._bed is None else self._bed.channels
@@ -141,7 +141,8 @@ class SessionRenderer:
         wide = self._sum(lo, hi)
         if self._bed is not None:
             wide = self._with_music(wide, lo, hi)
-        peaks = np.abs(wide) if wide.ndim == 1 else np.abs(wide).max(axis=1)
+        peaks = np.abs(wide) if wide.ndim == 1 else np.maximum(np.abs(wide[:, 0]),
+                                                                np.abs(wide[:, 1]))
         if float(peaks.max(initial=0.0)) > self._ceiling:
             if wide.ndim == 1:
                 wide = loudness.limit(wide, peaks, self._ceiling, attack, hold)

@@ -117,6 +117,11 @@ def test_stereo_music_makes_stereo_blocks_speech_centred(music_dir):
     mono_music = Music(music.tracks, stereo=False)
     r1, out1 = mixed(mono_music)
     assert r1.channels == 1 and out1.shape == (r1.total_samples,)
+    live = SessionRenderer(TIMELINE, tone_clip, RATE_HZ, cue_sounds=False,
+                           levels=Levels(music=mono_music))
+    live.prime()  # what a live walk does: the tracks' levels measured before playing
+    assert live._bed is not None and live._bed._gains is not None
+    assert np.array_equal(live.render(20_000, 4096), out1[20_000:24_096])
 
 
 @pytest.mark.slow
@@ -223,3 +228,34 @@ def test_music_level_is_relative_to_the_speech(music_dir):
 
     got = pyloudnorm.Meter(RATE_HZ).integrated_loudness(x)
     assert got == pytest.approx(-16.0 - 18.0 + 3.01, abs=0.7)  # stereo: dual mono speech +3
+
+
+def test_flac_and_ogg_play_and_mono_with_stereo_makes_stereo(tmp_path):
+    import soundfile
+
+    soundfile.write(tmp_path / "1-mono.flac", tone(10.0, 440.0, 48000), 48000, format="FLAC")
+    soundfile.write(tmp_path / "2-stereo.ogg", noise(10.0, rate_hz=32000), 32000,
+                    format="OGG", subtype="VORBIS")
+    lines: list[str] = []
+    music = find_music([tmp_path], lines.append)
+    assert [p.suffix for p in music.tracks] == [".flac", ".ogg"] and not lines
+    bed = MusicBed(music, RATE_HZ, 20 * RATE_HZ, -16.0)
+    assert bed.channels == 2
+    x = bed.render(0, 20 * RATE_HZ)
+    # the first track alone in [1, 6) s, the second alone in [10, 12) s (4 s crossfades)
+    first, second = x[RATE_HZ:6 * RATE_HZ], x[round(10.2 * RATE_HZ):round(11.8 * RATE_HZ)]
+    assert np.array_equal(first[:, 0], first[:, 1])  # the mono track in both channels
+    assert rms_db(second[:, 0] - second[:, 1]) > rms_db(second[:, 0])  # still stereo
+    spectrum = np.abs(np.fft.rfft(first[:, 0]))
+    assert abs(np.argmax(spectrum) * RATE_HZ / len(first) - 440.0) < 2.0  # resampled right
+
+
+def test_a_tracks_loudness_is_measured_once_and_kept(tmp_path, music_dir):
+    from coach.audio.music_bed import stored_lufs
+
+    track = music_dir / "b-noise.wav"
+    first = stored_lufs(track, 2, RATE_HZ, tmp_path / "levels")
+    (kept,) = (tmp_path / "levels").iterdir()
+    kept.write_text('{"lufs": -30.5}')  # what is kept is what is used
+    assert stored_lufs(track, 2, RATE_HZ, tmp_path / "levels") == -30.5
+    assert first == pytest.approx(stored_lufs(track, 2, RATE_HZ, None))

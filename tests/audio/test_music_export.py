@@ -136,6 +136,8 @@ def test_bad_music_is_one_clear_line(run, tmp_path):
     lines = [line for line in result.output.splitlines() if "broken.ogg" in line]
     assert len(lines) == 1 and "can be decoded" in result.output
     assert not (tmp_path / "x.mp3").exists()
+    result = run("walk", str(bare), "--text", "--music", str(broken), code=1)  # before the walk
+    assert "can be decoded" in result.output and "Walked" not in result.output
     for routine, bad in ((walk, ["--duck-db", "50"]), (bare, ["--duck-db", "6"]),
                          (walk, ["--music-level", "3", "--music", str(broken)])):
         result = run("export", str(routine), "-o", out, *bad, code=2)
