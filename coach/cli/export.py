@@ -18,8 +18,6 @@ from coach.errors import UsageError
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from click._termui_impl import ProgressBar
-
     from coach.env import Environment
     from coach.export.batch import FileLabel
     from coach.programme.upcoming import ProgrammeSession
@@ -145,9 +143,15 @@ class _ProgressBars:
 
     @contextlib.contextmanager
     def preparing(self, routine_id: str) -> Iterator[Callable[[int, int], None]]:
-        with click.progressbar(length=1, label=f"Preparing speech for {routine_id}",
-                               file=sys.stderr, show_pos=True) as bar:
-            yield _progress_to(bar)
+        """The voice's progress line, only while phrases are really synthesised (the
+        callback is never called when every phrase is cached: nothing is shown)."""
+        from coach.live.screen import ProgressLine
+
+        line = ProgressLine(sys.stderr, after_s=0.0)
+        try:
+            yield line
+        finally:
+            line.done()
 
     @contextlib.contextmanager
     def writing(self, label: str, total_samples: int) -> Iterator[Callable[[int], None]]:
@@ -156,12 +160,3 @@ class _ProgressBars:
 
     def warn(self, line: str) -> None:
         click.echo(line, err=True)
-
-
-def _progress_to(bar: ProgressBar[int]) -> Callable[[int, int], None]:
-    """A ``progress(done, total)`` callback that moves ``bar``."""
-    def progress(done: int, total: int) -> None:
-        bar.length = total
-        bar.update(done - bar.pos)
-
-    return progress

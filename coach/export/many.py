@@ -154,7 +154,9 @@ def _write_files(jobs: Sequence[FileJob], renderers: list[SessionRenderer], fold
                     job, renderer = todo.pop(0)
                     landing.add_all(_write(job, renderer, wrote))
             else:
-                todo_jobs = [job for job, _ in todo]
+                # largest first: the last job to start is a short one, so no process
+                # sits idle at the end while another encodes a long session
+                todo_jobs = sorted((job for job, _ in todo), key=lambda j: -j.total_samples)
                 todo.clear()
                 run_jobs(write_in_worker, todo_jobs, workers, wrote, landing.add_all)
         written = [job.dest for job in jobs]

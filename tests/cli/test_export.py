@@ -139,9 +139,12 @@ def test_a_file_name_gets_the_format_suffix(cli, tmp_path, routine_file, monkeyp
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["cli-walk.yaml", written, written.rsplit(".", 1)[0] + ".lrc"])
     assert result.stdout.splitlines() == [written]
-    assert "Preparing speech for cli-walk" in result.stderr
+    assert "Preparing the voice, first time only: " in result.stderr  # a cold cache
     assert f"Writing {written}" in result.stderr
     assert len(decode(tmp_path / written)) == 70 * RATE_HZ
+    again = cli("export", str(routine_file), "-o", "again.mp3", "--bitrate", "32")
+    assert again.exit_code == 0 and "Preparing" not in again.stderr  # nothing synthesised
+    assert "Writing again.mp3" in again.stderr
 
 
 def test_export_program_refuses_a_file_name_before_any_work(cli, tmp_path):
