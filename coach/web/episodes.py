@@ -21,7 +21,7 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
@@ -76,14 +76,38 @@ def content_guid(routine: Routine, episode_id: str, timeline: Timeline) -> str:
 def list_episodes(today: date, zone: tzinfo, days: int = 3) -> list[Episode]:
     """The episodes from ``today`` for ``days`` days, in time order: each day's
     programme sessions (or, with no programme, today's default walk) and the
-    scheduled walks that name a routine (a schedule of ``plan`` is the programme's
-    own session, listed once)."""
+    scheduled walks that name a routine, each walk listed once (:func:`merge_scheduled`)."""
     from coach.errors import UsageError
 
     if not 1 <= days <= MAX_FEED_DAYS:
         raise UsageError(f"--days must be from 1 to {MAX_FEED_DAYS}, got {days}")
-    episodes = _programme_episodes(today, zone, days) + _scheduled_episodes(today, zone, days)
+    episodes = merge_scheduled(_programme_episodes(today, zone, days),
+                               _scheduled_episodes(today, zone, days))
     return sorted(episodes, key=lambda e: (e.at, e.id))
+
+
+def merge_scheduled(sessions: Sequence[Episode], scheduled: Sequence[Episode]
+                    ) -> list[Episode]:
+    """The programme's ``sessions`` and the ``scheduled`` walks, each walk once.
+
+    A scheduled walk of a routine the programme also walks that day (``coach schedule
+    figure-8`` beside a programme with figure-8 walks) is that session: the programme's
+    episode (its dose, logged to the programme) at the schedule's time, each session
+    taking the nearest such schedule. Then one episode per guid (two schedules of one
+    routine at one time are one walk): a podcast app keeps one of a repeated guid."""
+    left = list(scheduled)
+    out = []
+    for session in sorted(sessions, key=lambda e: e.at):
+        same = [e for e in left if e.day == session.day and e.routine.id == session.routine.id]
+        if same:
+            nearest = min(same, key=lambda e: abs((e.at - session.at).total_seconds()))
+            left.remove(nearest)
+            session = replace(session, at=nearest.at)
+        out.append(session)
+    unique: dict[str, Episode] = {}
+    for episode in out + left:
+        unique.setdefault(episode.guid, episode)
+    return list(unique.values())
 
 
 def find_episode(episodes: Sequence[Episode], guid: str) -> Episode | None:
