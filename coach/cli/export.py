@@ -13,6 +13,7 @@ from coach.cli import pass_env
 from coach.cli.mix import MixOverrides, mix_options
 from coach.cli.options import option_group
 from coach.cli.speech import SpeechOverrides, speech_options
+from coach.cli.talk import talk_option, with_talk
 from coach.errors import UsageError
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ audio_output_options = option_group(
               help="Export the upcoming sessions of your programme (see `coach plan`).")
 @click.option("--weeks", type=click.IntRange(1, 12), default=1, show_default=True,
               help="With --program: how many weeks ahead.")
+@talk_option
 @speech_options
 @pass_env
 @click.pass_context
@@ -117,6 +119,7 @@ def export(ctx: click.Context, env: Environment, routines: tuple[str, ...], audi
         # every bad name before any work; `plan` is today's programme session
         resolved = [routine_for_ref(ref, env.today()) for ref in routines]
         hints = {routine.id: ref for routine, ref in zip(resolved, routines, strict=True)}
+    resolved = [with_talk(r) for r in resolved]  # --talk
     options = ExportOptions(speech=speech.apply, metronome=mix.cadence, levels=mix.levels(),
                             tag_info=TagInfo(date=env.today().isoformat()))
     for path in export_routines(resolved, target, options, names=names, hints=hints,
