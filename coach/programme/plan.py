@@ -300,9 +300,9 @@ def flare_routine(variant: int = 0) -> Routine:
     """Five gentle minutes on flat ground while a flare-up settles (plain walking, not
     the quicker heel-toe step), then the gentle standing stretches (no toe touch, no
     forward bending: cool-down-gentle); the red flags are said before it (``briefing``)."""
-    segs = (Segment("warm-up", 120, title="Very easy start", pace="slow"),
+    segs = (Segment("warm-up", 180, title="Very easy start", pace="slow"),  # with the briefing
             Segment("posture-check", 60, title="Relaxed posture", pace="slow"),
-            Segment("walk", 120, title="Gentle walking", pace="slow"),
+            Segment("walk", 60, title="Gentle walking", pace="slow"),
             Segment("cool-down-gentle", FLARE_COOL_DOWN_S, title="Gentle stretches"))
     return Routine(id=FLARE_ID, title="Flare-up: short and gentle", segments=segs,
                    source="<programme>",
