@@ -32,7 +32,10 @@ FLARE_WALK_MIN = 5
 WALK_ID, FLARE_ID, FIGURE8_ID = "week-{week}-walk", "flare-up", "figure-8"
 #: Short extra walks beside the main one: they never count toward its dose.
 EXTRA_WALK_IDS = frozenset({FIGURE8_ID})
-COOL_DOWN_SHORT_S, COOL_DOWN_LONG_S = 180, 270  # 4 of the 6 stretch holds; all of them
+#: Stretching after a walk: two of the three standing stretches (both sides each:
+#: hips, lower back), or all three (and the hamstrings), with about 20 s to spare
+#: for a slower voice; 180 and 270 s left a pair out and 70-80 s of silence.
+COOL_DOWN_SHORT_S, COOL_DOWN_LONG_S = 210, 300
 FLARE_COOL_DOWN_S = 220  # cool-down-gentle: its two pairs, twice, as the built-in flare-up
 #: "With pace changes" walks (:func:`pace_changes`): from this length, this many bouts,
 #: after at least this much steady walking.

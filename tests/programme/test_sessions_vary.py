@@ -96,3 +96,21 @@ def test_quiet_still_leads_the_warm_up_moves() -> None:
     moves = set(load_techniques()["warm-up"].form)
     routine = dataclasses.replace(programme(weeks=1)[1], talk="quiet")
     assert len(moves & {c.text for c in compile_with_library(routine).cues}) >= 3
+
+
+@pytest.mark.parametrize("minutes, stretches", [(5, 2), (10, 2), (14, 2), (15, 3), (30, 3)])
+def test_the_cool_down_is_filled_with_whole_stretches(minutes: int, stretches: int) -> None:
+    """Short walks stretch the hips and lower back, longer ones the hamstrings too, both
+    sides each, with no long silence left before the closing words."""
+    from coach.programme.plan import weekly_walk_routine
+
+    tl = compile_with_library(weekly_walk_routine(minutes, 0, 1))
+    last = len(tl.sections) - 1
+    names = load_techniques()["cool-down"].stretches
+    said = [s.name for s in names
+            if any(c.section == last and c.text.startswith(s.name) for c in tl.cues)]
+    assert len(said) == stretches, said
+    releases = [c for c in tl.cues if c.section == last and c.text == "And release."]
+    assert len(releases) == 2 * stretches
+    closing = max(c.at_s for c in tl.cues)
+    assert closing - (releases[-1].at_s + releases[-1].speech_s) < 30
