@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from coach.errors import UsageError, shorten
 from coach.programme.history import WalkRecord
-from coach.programme.progression import Standing, counts, replay
+from coach.programme.progression import EXTRA_WALK_IDS, Standing, counts, replay
 from coach.routines.model import Repeat, Routine, Segment, total_duration_s
 
 START_MIN, START_MAX = 5, 10
@@ -30,8 +30,6 @@ WALK_DAYS = {1: (0,), 2: (0, 3), 3: (0, 2, 4), 4: (0, 1, 3, 4), 5: (0, 1, 2, 3, 
 FIGURE8_MIN, FIGURE8_MAX = 3, 10
 FLARE_WALK_MIN = 5
 WALK_ID, FLARE_ID, FIGURE8_ID = "week-{week}-walk", "flare-up", "figure-8"
-#: Short extra walks beside the main one: they never count toward its dose.
-EXTRA_WALK_IDS = frozenset({FIGURE8_ID})
 #: Stretching after a walk: two of the three standing stretches (both sides each:
 #: hips, lower back), or all three (and the hamstrings), with about 20 s to spare
 #: for a slower voice; 180 and 270 s left a pair out and 70-80 s of silence.
