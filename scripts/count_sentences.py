@@ -7,12 +7,14 @@ started on a Monday), projects its sessions as if every walk went as planned
 (:func:`coach.programme.plan.upcoming_sessions`), compiles each with the
 built-in techniques and lines (the words-per-minute estimate, as the goldens)
 and prints, per week: sessions, spoken cues (countdown numbers apart), sentences
-said, distinct sentences, and the sentences every session of the week opens with.
+said, distinct sentences, the compiler's warnings (moved or dropped cues), and how
+many sessions open with the same five lines as another (``--talk``: at that level).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import re
 from collections import Counter
 from datetime import date
@@ -32,6 +34,7 @@ def main() -> None:
     ap.add_argument("--weeks", type=int, default=1)
     ap.add_argument("--minutes", type=float, default=10)
     ap.add_argument("--days", type=int, default=5)
+    ap.add_argument("--talk", choices=("quiet", "normal", "chatty"), default="normal")
     args = ap.parse_args()
     start = date(2026, 11, 30)  # a Monday
     state = make_state(args.minutes, args.days, False, start)
@@ -39,13 +42,15 @@ def main() -> None:
     by_week: dict[int, list] = {}
     for s in sessions:
         by_week.setdefault(s.week, []).append(s)
-    print("week  sessions  cues  sentences  distinct  repeated-openings")
+    print("week  sessions  cues  sentences  distinct  warnings  repeated-openings")
     for week, group in sorted(by_week.items()):
         cues = 0
         said: Counter[str] = Counter()
         openings: list[tuple[str, ...]] = []
+        warnings = 0
         for s in group:
-            tl = compile_with_library(s.routine)
+            tl = compile_with_library(dataclasses.replace(s.routine, talk=args.talk))
+            warnings += len(tl.warnings)
             spoken = [c for c in tl.cues if c.kind != "countdown"]
             cues += len(spoken)
             for c in spoken:
@@ -53,7 +58,7 @@ def main() -> None:
             openings.append(tuple(c.text for c in spoken[1:6]))  # after the welcome
         same = sum(1 for o in openings if openings.count(o) > 1)
         print(f"{week:4}  {len(group):8}  {cues:4}  {sum(said.values()):9}  {len(said):8}"
-              f"  {same} of {len(group)} open alike")
+              f"  {warnings:8}  {same} of {len(group)} open alike")
 
 
 if __name__ == "__main__":

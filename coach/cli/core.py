@@ -9,6 +9,7 @@ import click
 
 from coach.cli import echo
 from coach.cli.speech import SpeechOverrides, speech_options
+from coach.cli.talk import talk_option, with_talk
 from coach.env import Environment
 from coach.errors import RoutineError, UsageError
 
@@ -81,6 +82,7 @@ def techniques() -> None:
 @click.command()
 @routine_argument
 @estimate_option
+@talk_option
 def show(routine: str, estimate: bool) -> None:
     """Describe a routine: its sections, times and what the coach says.
 
@@ -94,7 +96,7 @@ def show(routine: str, estimate: bool) -> None:
     """
     from coach.routines.durations import format_clock
 
-    r = named_routine(routine)
+    r = with_talk(named_routine(routine))
     timeline = timed(r, estimate)
     echo(f"{r.title} ({r.id}), {format_clock(r.duration_s)}")
     if r.description:
@@ -115,6 +117,7 @@ def show(routine: str, estimate: bool) -> None:
               default="text", show_default=True, help="Output format.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print warnings about moved cues.")
 @estimate_option
+@talk_option
 @speech_options
 def compile_cmd(routine: str, fmt: str, quiet: bool, estimate: bool,
                 speech: SpeechOverrides) -> None:
@@ -133,7 +136,7 @@ def compile_cmd(routine: str, fmt: str, quiet: bool, estimate: bool,
     """
     from coach.export.formats import render
 
-    r = named_routine(routine)
+    r = with_talk(named_routine(routine))
     timeline = timed(r, estimate, speech.apply(r.speech))
     if not quiet:
         for warning in timeline.warnings:

@@ -13,6 +13,7 @@ from coach.cli import pass_env
 from coach.cli.mix import MixOverrides, mix_options
 from coach.cli.options import option_group
 from coach.cli.speech import SpeechOverrides, speech_options
+from coach.cli.talk import talk_option, with_talk
 from coach.errors import UsageError
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ audio_output_options = option_group(
               help="Export the upcoming sessions of your programme (see `coach plan`).")
 @click.option("--weeks", type=click.IntRange(1, 12), default=1, show_default=True,
               help="With --program: how many weeks ahead.")
+@talk_option
 @speech_options
 @pass_env
 @click.pass_context
@@ -116,6 +118,7 @@ def export(ctx: click.Context, env: Environment, routines: tuple[str, ...], audi
         # every bad name before any work; `plan` is today's programme session
         resolved = [routine_for_ref(ref, env.today()) for ref in routines]
         hints = {routine.id: ref for routine, ref in zip(resolved, routines, strict=True)}
+    resolved = [with_talk(r) for r in resolved]  # --talk
     levels = mix.levels(_warn, resolved[0] if len(resolved) == 1 else None)  # its music:
     options = ExportOptions(speech=speech.apply, metronome=mix.cadence, levels=levels,
                             tag_info=TagInfo(date=env.today().isoformat()))

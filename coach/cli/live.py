@@ -13,6 +13,7 @@ from coach.cli.core import estimate_option
 from coach.cli.mix import MixOverrides, mix_options
 from coach.cli.options import option_group
 from coach.cli.speech import SpeechOverrides, speech_options
+from coach.cli.talk import talk_option, with_talk
 from coach.env import Environment
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ pain_options = option_group(
 @mix_options
 @pain_options
 @estimate_option
+@talk_option
 @speech_options
 @pass_env
 def walk(env: Environment, routine: str | None, text: bool, device: str | None,
@@ -88,6 +90,7 @@ def walk(env: Environment, routine: str | None, text: bool, device: str | None,
     else:
         chosen, why = todays_routine(env.today())
         click.echo(why)
+    chosen = with_talk(chosen)  # --talk
     options = WalkOptions(text=text, device=device, metronome=mix.cadence,
                           levels=mix.levels(lambda line: click.echo(line, err=True), chosen,
                                             stereo=False),  # the device stream is mono

@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from coach.errors import UsageError, shorten
 from coach.programme.history import WalkRecord
-from coach.programme.progression import Standing, counts, replay
+from coach.programme.progression import EXTRA_WALK_IDS, Standing, counts, replay
 from coach.routines.model import Repeat, Routine, Segment, total_duration_s
 
 START_MIN, START_MAX = 5, 10
@@ -30,9 +30,11 @@ WALK_DAYS = {1: (0,), 2: (0, 3), 3: (0, 2, 4), 4: (0, 1, 3, 4), 5: (0, 1, 2, 3, 
 FIGURE8_MIN, FIGURE8_MAX = 3, 10
 FLARE_WALK_MIN = 5
 WALK_ID, FLARE_ID, FIGURE8_ID = "week-{week}-walk", "flare-up", "figure-8"
-#: Short extra walks beside the main one: they never count toward its dose.
-EXTRA_WALK_IDS = frozenset({FIGURE8_ID})
-COOL_DOWN_SHORT_S, COOL_DOWN_LONG_S = 180, 270  # 4 of the 6 stretch holds; all of them
+#: Stretching after a walk: two of the three standing stretches (both sides each:
+#: hips, lower back), or all three (and the hamstrings), with about 20 s to spare
+#: for a slower voice; 180 and 270 s left a pair out and 70-80 s of silence.
+COOL_DOWN_SHORT_S, COOL_DOWN_LONG_S = 210, 300
+FLARE_COOL_DOWN_S = 220  # cool-down-gentle: its two pairs, twice, as the built-in flare-up
 #: "With pace changes" walks (:func:`pace_changes`): from this length, this many bouts,
 #: after at least this much steady walking.
 PACE_CHANGES_FROM_MIN = 15
@@ -236,8 +238,9 @@ def weekly_walk_routine(minutes: int, rotation: int, week: int, *, variant: int 
     The cool-down stretches come after the walking minutes (:func:`cool_down_s`).
     ``variant`` and ``briefing`` are the routine's (see :func:`next_session`).
     """
-    # a briefing (doctor check, red flags) is said in the warm-up: give it two minutes
-    warm_s = max(120 if briefing else 60, min(300, round(minutes * 60 * 0.2 / 60) * 60))
+    # a briefing (doctor check, red flags: about a minute) is said at the start of the
+    # warm-up: give it three minutes, so its moves still come
+    warm_s = max(180 if briefing else 60, min(300, round(minutes * 60 * 0.2 / 60) * 60))
     main_s = minutes * 60 - warm_s
     pace = "slow" if minutes < 10 else "easy" if minutes < 20 else "moderate"
     segs: list[Segment | Repeat] = [Segment("warm-up", warm_s, title="Warm-up", pace="slow")]
@@ -295,12 +298,13 @@ def pace_changes(minutes: int, main_s: int) -> tuple[Repeat, Segment]:
 
 
 def flare_routine(variant: int = 0) -> Routine:
-    """Five gentle minutes on flat ground while a flare-up settles, then stretches; the
-    red flags are said before it (``briefing``)."""
-    segs = (Segment("warm-up", 120, title="Very easy start", pace="slow"),
+    """Five gentle minutes on flat ground while a flare-up settles (plain walking, not
+    the quicker heel-toe step), then the gentle standing stretches (no toe touch, no
+    forward bending: cool-down-gentle); the red flags are said before it (``briefing``)."""
+    segs = (Segment("warm-up", 180, title="Very easy start", pace="slow"),  # with the briefing
             Segment("posture-check", 60, title="Relaxed posture", pace="slow"),
-            Segment("heel-toe", 120, title="Gentle walking", pace="slow"),
-            Segment("cool-down", COOL_DOWN_SHORT_S, title="Gentle stretches"))
+            Segment("walk", 60, title="Gentle walking", pace="slow"),
+            Segment("cool-down-gentle", FLARE_COOL_DOWN_S, title="Gentle stretches"))
     return Routine(id=FLARE_ID, title="Flare-up: short and gentle", segments=segs,
                    source="<programme>",
                    description="Short, gentle walk on flat ground; no pushing.",

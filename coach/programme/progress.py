@@ -54,8 +54,10 @@ def planned_minutes(state: ProgrammeState, records: Sequence[WalkRecord], day: d
     minutes = 0.0
     if day.weekday() in WALK_DAYS[days_per_week(state, st)]:
         minutes += next_session(state, before, day, st).walk_min
-    if state.intake.figure8_twice_daily:
-        minutes += 2 * figure8_session(state, before, day, "morning", st).walk_min
+    if state.intake.figure8_twice_daily:  # the evening one follows the day's main walk
+        main = [r for r in records if r.started_at.date() == day and is_main_walk(r)]
+        minutes += figure8_session(state, before, day, "morning", st).walk_min
+        minutes += figure8_session(state, before + main, day, "evening").walk_min
     return minutes
 
 

@@ -46,6 +46,9 @@ STEP_UP_EVERY_DAYS = 7
 DONE_FRACTION = 0.8
 FLARE_REASON = "flare-up"
 MIN_COUNTED_MIN = 1.0  # walks shorter than this are kept but never move the plan
+#: Short extra walks beside the main one (the twice-daily figure-8): their pain counts
+#: (a rise or a flare-up), but they are never a good walk toward a step up.
+EXTRA_WALK_IDS = frozenset({"figure-8"})
 
 
 def counts(rec: WalkRecord) -> bool:
@@ -164,7 +167,7 @@ def _apply(st: Standing, rec: WalkRecord) -> Standing:
             return _step(st, -1, ("second_rise", (("when", when), ("why", why))))
         return replace(st, bad_run=bad, good_run=0,
                        why=("holding", (("minutes", st.minutes), ("when", when), ("why", why))))
-    good = (rec.completed and rec.pain_after is not None
+    good = (rec.completed and rec.pain_after is not None and rec.routine not in EXTRA_WALK_IDS
             and rec.walked_min >= DONE_FRACTION * st.minutes)
     if not good:
         return st

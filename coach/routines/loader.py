@@ -56,10 +56,11 @@ _TECHNIQUE_KEYS = {"id": True, "name": True, "description": True, "pace": False,
                    "cadence": False, "intro": False, "safety": False, "form": False,
                    "form_every": False, "encouragement": False, "stretches": False,
                    "rounds": False, "countdown": False, "closing": False, "openers": False,
-                   "language": False, "text": False}
+                   "quiet": False, "in_order": False, "language": False, "text": False}
 _STRETCH_KEYS = {"name": True, "say": False, "left": False, "right": False, "hold": False,
                  "position": False}
 POSITIONS = ("standing", "sitting")
+QUIET_POOLS = ("form", "encouragement")  # a technique's pools it may keep when talk is quiet
 
 
 def load_routine(data: bytes, source: str, routine_id: str,
@@ -175,6 +176,9 @@ def load_technique(data: bytes, source: str) -> Technique:
     countdown = r.number(keys["countdown"], "countdown", 0, 10, integer=True) \
         if "countdown" in keys else 0
     language = r.text(keys["language"], "language", 20) if "language" in keys else "en"
+    quiet = tuple(r.choice(n, "quiet", QUIET_POOLS) or "" for n in r.items(keys["quiet"], "quiet")
+                  ) if "quiet" in keys else ()
+    in_order = _flag(r, keys, "in_order")
     texts = _texts(r, keys, "technique")
     r.raise_if_any()
     assert tid and name and description
@@ -183,7 +187,8 @@ def load_technique(data: bytes, source: str) -> Technique:
         intro=lines["intro"], safety=lines["safety"], form=lines["form"],
         form_every_s=form_every or 60.0, encouragement=lines["encouragement"],
         stretches=tuple(stretches), rounds=int(rounds or 1), countdown_s=int(countdown or 0),
-        closing=lines["closing"], openers=lines["openers"],
+        closing=lines["closing"], openers=lines["openers"], quiet=quiet,
+        in_order=in_order,
         text_language=text_language(language or "en"), texts=texts,
     )
 

@@ -76,6 +76,13 @@ class Technique:
     #: A pool of opening lines: one is said after the intro, a different one each
     #: session (the routine's ``variant`` picks it).
     openers: tuple[str, ...] = ()
+    #: The cue pools a ``talk: quiet`` session still says ("form": a warm-up's moves,
+    #: a posture check's steps); tagged in the technique's YAML (key ``quiet``).
+    quiet: tuple[str, ...] = ()
+    #: Its form cues are steps said in their order from the first in every session (a
+    #: warm-up's moves, a posture check's head-to-feet); otherwise each session of a
+    #: programme starts its form pool further on (key ``in_order``).
+    in_order: bool = False
     text_language: str = "en"  # the language its text is written in
     texts: Texts = ()  # its text in other languages (coach.routines.texts lays them over)
 

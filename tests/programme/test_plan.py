@@ -23,7 +23,7 @@ from coach.programme.store import load_state, save_state, state_path
 from coach.routines.model import Repeat, Routine, Segment
 
 TECHNIQUES = {"warm-up", "posture-check", "heel-toe", "walk", "backward", "side-step", "figure-8",
-              "incline", "pace-change", "rest", "cool-down"}
+              "incline", "pace-change", "rest", "cool-down", "cool-down-gentle"}
 MONDAY = date(2026, 3, 2)
 
 
@@ -65,6 +65,9 @@ def test_the_rotation_mixes_the_techniques() -> None:
 def test_flare_and_figure8_routines() -> None:
     flare = flare_routine()
     assert {s.pace for s in check_routine(flare) if s.pace} == {"slow"}
+    # the gentle standing stretches (no toe touch), and no quicker heel-toe step
+    assert [s.technique for s in flat(flare.segments)][-1] == "cool-down-gentle"
+    assert "heel-toe" not in {s.technique for s in flat(flare.segments)}
     assert flare.duration_s - flat(flare.segments)[-1].duration_s <= 5 * 60
     f8 = figure8_routine(5, "morning")
     assert [s.technique for s in check_routine(f8)] == ["warm-up", "figure-8"]

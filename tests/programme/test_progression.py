@@ -149,3 +149,14 @@ def test_walks_after_today_are_ignored() -> None:
 def test_any_history_gives_a_step_on_the_ladder(pains: list) -> None:
     s = replay(walks(*pains, minutes=12), 6, date(2027, 1, 1))
     assert s.minutes in ladder(6) and s.track in ("build", "flare") and s.reason
+
+
+def test_figure8_extra_walks_never_step_the_main_walk_up_but_their_pain_counts() -> None:
+    """A 5-minute starter's 4-minute figure-8 walks are 80% of the dose: they used to
+    count as good walks, so the plan stepped up faster than `coach plan` showed and
+    `coach progress` said 87% for a walker who did every session as planned."""
+    calm = [replace(r, routine="figure-8") for r in walks(*[CALM] * 6, minutes=4,
+                                                          every_days=3)]
+    assert at(calm, start_min=5)[0] == 5
+    rise = [replace(r, routine="figure-8") for r in walks((2, 9, None), minutes=4)]
+    assert at(rise, start_min=5)[1] == "flare"
