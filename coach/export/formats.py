@@ -27,14 +27,19 @@ def to_text(timeline: Timeline) -> str:
 
 def to_script(timeline: Timeline, title: str | None = None) -> str:
     """The session as plain text, as the walker hears it: each section with its times,
-    then each cue's words at the minute and second it is said (the MP3's USLT)."""
+    then each cue's words at the minute and second it is said (the MP3's USLT), in the
+    session's language."""
+    from coach.routines.library import load_lines
+
+    say = load_lines(timeline.language).say
     said: list[list[str]] = [[] for _ in timeline.sections]
     for cue in timeline.cues:
         said[cue.section].append(f"{format_clock(cue.at_s)}  {cue.text}")
     lines = [f"{title or timeline.title} ({format_clock(timeline.duration_s)})"]
     for section, cues in zip(timeline.sections, said, strict=True):
-        lines += ["", f"{section.title}, {format_clock(section.start_s)} to "
-                      f"{format_clock(section.end_s)}", *cues]
+        lines += ["", say("script_section", title=section.title,
+                          start=format_clock(section.start_s),
+                          end=format_clock(section.end_s)), *cues]
     return "\n".join(lines) + "\n"
 
 

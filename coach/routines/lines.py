@@ -19,7 +19,8 @@ PACE_KEYS = ("slow", "easy", "moderate", "brisk")
 REACTION_KEYS = ("high", "rise", "stopped", "flare", "morning")
 PRINTED_KEYS = ("keys", "playing_on", "no_audio", "stopped", "preparing", "preparing_done",
                 "status_walk", "status_left", "status_next", "status_paused", "walked",
-                "walked_minutes", "walked_stretches", "completed", "ended_early", "next")
+                "walked_minutes", "walked_stretches", "completed", "ended_early", "next",
+                "script_section")
 ENDED_KEYS = ("quit", "pain", "interrupted", "device")
 REASON_KEYS = ("start", "first_step", "keep", "up", "back", "flare", "flare_not_settled",
                "flare_settling", "holding", "target", "once_a_week", "good_one", "good_more",

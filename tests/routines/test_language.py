@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from coach.errors import UsageError
@@ -170,6 +172,17 @@ def test_a_german_export_is_german_and_tagged_deu(cli, tmp_path):
     assert "Eins" in said and "Tempowechsel." in said  # countdown and technique in German
     assert "Jetzt einfach gehen. Ein angenehmes Tempo, aufrecht und locker." in uslt.text
     assert "Welcome" not in uslt.text and "pace" not in " ".join(said).lower()
+    script = uslt.text.splitlines()
+    sections = [s for s in script if re.fullmatch(r".+, \d\d:\d\d bis \d\d:\d\d", s)]
+    assert len(sections) == 3, script  # the section lines are German too
+    assert not [s for s in script if " to " in s]  # the section lines are German too
+    cues = [s.split("  ", 1)[1] for s in script if "  " in s]
+    assert said == cues and len(said) >= 8  # SYLT: every cue said, its German words, in order
+    times = [ms for _, ms in sylt.text]
+    assert times == sorted(times) and sylt.format == 2  # milliseconds, in order
+    english = re.compile(r"\b(the|and|your|you|walk|minutes?|left|now|pace|one|two|three)\b",
+                         re.I)
+    assert not [t for t in said if english.search(t)], said
     lrc = out.with_suffix(".lrc").read_text("utf-8")
     assert "[la:de]" in lrc and "Willkommen." in lrc
     english = compile_with_library(resolve_routine("brisk-30"))

@@ -94,3 +94,29 @@ def test_a_text_walk_prints_the_catalogues_lines(lang: str, small_techniques) ->
     for text in (lines.paused, lines.resuming, *lines.quit):
         assert text in said
     assert not [w for w in ENGLISH if w in "\n".join(printed[:2])]
+
+
+@pytest.mark.parametrize("lang", ("en", *LANGS))
+def test_countdowns_and_time_left_are_said_in_words_of_the_language(lang: str) -> None:
+    import dataclasses
+    import re
+
+    from coach.routines.library import resolve_routine
+    from coach.session import compile_with_library
+
+    lines = load_lines(lang)
+    said = []
+    for rid in ("gentle-start", "brisk-30"):
+        routine = resolve_routine(rid)
+        speech = dataclasses.replace(routine.speech, language=lang)
+        said += compile_with_library(dataclasses.replace(routine, speech=speech)).cues
+    countdowns = [c.text for c in said if c.kind == "countdown"]
+    assert len(countdowns) >= 30 and set(countdowns) <= set(lines.numbers[:3])
+    assert countdowns[:3] == [lines.numbers[2], lines.numbers[1], lines.numbers[0]]
+    assert lines.halfway.format(time_left=lines.say_minutes(5)) in [c.text for c in said]
+    assert said[0].text.startswith(lines.welcome.split("{")[0])
+    assert lines.say_minutes(10) in said[0].text  # "about ten minutes", in words
+    # digits only in "round N of M" and the 0-10 pain scale (read by the voice of the
+    # language), never a duration or a countdown
+    digits = [c.text for c in said if re.search(r"\d", c.text) and c.text != lines.closing]
+    assert all(re.match(r"^\w+ \d \w+ \d\. ", t) for t in digits), digits
