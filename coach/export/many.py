@@ -61,7 +61,18 @@ def prepare_for_export(routine: Routine, options: ExportOptions, engines: Engine
     from coach.session import prepare_session
 
     return prepare_session(routine, options.speech(routine.speech), metronome=options.metronome,
-                           levels=options.levels, progress=progress, engines=engines)
+                           levels=levels_for(routine, options), progress=progress,
+                           engines=engines)
+
+
+def levels_for(routine: Routine, options: ExportOptions) -> Levels | None:
+    """The session's levels: the export's (``--metronome-level``), else the routine's
+    ``metronome_level:``, else None (the defaults)."""
+    if options.levels is not None or routine.metronome_lu is None:
+        return options.levels
+    from coach.audio.loudness import Levels
+
+    return Levels(metronome_lu=routine.metronome_lu)
 
 
 @dataclass(frozen=True)
@@ -80,7 +91,9 @@ class FileJob:
     def of(cls, routine: Routine, prepared: PreparedSession, dest: Path,
            options: ExportOptions, fmt: str, bitrate_kbps: int) -> FileJob:
         applied = dataclasses.replace(routine, speech=options.speech(routine.speech))
-        options = dataclasses.replace(options, speech=same_speech)
+        # the levels as resolved: a changed `metronome_level:` changes the file's key
+        options = dataclasses.replace(options, speech=same_speech,
+                                      levels=levels_for(routine, options))
         return cls(applied, options, dest, key_of(prepared, options, fmt, bitrate_kbps),
                    prepared.timeline, fmt, bitrate_kbps)
 

@@ -19,6 +19,7 @@ from coach.routines.budget import (
 )
 from coach.routines.language import TEXT_LANGUAGES, text_language
 from coach.routines.model import (
+    METRONOME_LU_RANGE,
     PACES,
     TALK_LEVELS,
     Reminder,
@@ -45,7 +46,7 @@ PACE_NAMES = tuple(PACES)
 _ROUTINE_KEYS = {"title": True, "segments": True, "description": False, "language": False,
                  "voice": False, "engine": False, "rate": False, "volume": False,
                  "cadence": False, "reminders": False, "pronunciations": False,
-                 "briefing": False, "talk": False, "text": False}
+                 "briefing": False, "talk": False, "text": False, "metronome_level": False}
 _SEGMENT_KEYS = {"technique": True, "duration": True, "title": False, "pace": False,
                  "cadence": False, "intro": False, "form": False, "say": False, "safety": False,
                  "reminders": False, "countdown": False}
@@ -89,6 +90,8 @@ def load_routine(data: bytes, source: str, routine_id: str,
             r.error(keys["segments"], cost)
     briefing = _flag(r, keys, "briefing")
     talk = r.choice(keys["talk"], "talk", TALK_LEVELS) if "talk" in keys else "normal"
+    metronome_lu = r.number(keys["metronome_level"], "metronome_level (LU relative to the "
+                            "speech)", *METRONOME_LU_RANGE) if "metronome_level" in keys else None
     r.raise_if_any()
     assert title is not None
     return Routine(
@@ -96,7 +99,7 @@ def load_routine(data: bytes, source: str, routine_id: str,
         description=_optional_text(r, keys, "description", 1000), speech=speech,
         cadence_spm=cadence, reminders=reminders, pronunciations=pronunciations,
         source=source, briefing=briefing, talk=talk or "normal",
-        text_language=text_language(speech.language), texts=texts,
+        text_language=text_language(speech.language), texts=texts, metronome_lu=metronome_lu,
     )
 
 
