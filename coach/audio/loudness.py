@@ -75,10 +75,15 @@ class Levels:
     """
 
     volume: float = 1.0
-    metronome_lu: float = METRONOME_LU
+    metronome_lu: float | None = None  # None: the routine's `metronome_level:`, else METRONOME_LU
     chime_lu: float = CHIME_LU
     tick_lu: float = TICK_LU
     music: Music | None = None  # the user's music under the coach (coach.audio.music)
+
+    @property
+    def metronome(self) -> float:
+        """The metronome's level relative to the speech, in LU."""
+        return METRONOME_LU if self.metronome_lu is None else self.metronome_lu
 
     @property
     def speech_lufs(self) -> float:

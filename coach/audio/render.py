@@ -311,7 +311,7 @@ def _levelled(sounds: CueSounds, levels: Levels, folder: Path | None = None) -> 
         return (sound * gain).astype(np.float32)
 
     step = sounds.step * loudness.metronome_gain(sounds.step, rate_hz,
-                                                  speech + levels.metronome_lu, folder)
+                                                  speech + levels.metronome, folder)
     return CueSounds(at(sounds.chime, levels.chime_lu), at(sounds.tick, levels.tick_lu),
                      step.astype(np.float32), rate_hz)
 

@@ -61,7 +61,22 @@ def prepare_for_export(routine: Routine, options: ExportOptions, engines: Engine
     from coach.session import prepare_session
 
     return prepare_session(routine, options.speech(routine.speech), metronome=options.metronome,
-                           levels=options.levels, progress=progress, engines=engines)
+                           levels=levels_for(routine, options), progress=progress,
+                           engines=engines)
+
+
+def levels_for(routine: Routine, options: ExportOptions) -> Levels | None:
+    """The session's levels: the export's (``--metronome-level``, ``--music``), with the
+    routine's ``metronome_level:`` where the export sets no metronome level; None: the
+    defaults."""
+    if routine.metronome_lu is None or (options.levels is not None
+                                        and options.levels.metronome_lu is not None):
+        return options.levels
+    import dataclasses
+
+    from coach.audio.loudness import Levels
+
+    return dataclasses.replace(options.levels or Levels(), metronome_lu=routine.metronome_lu)
 
 
 @dataclass(frozen=True)
@@ -80,7 +95,9 @@ class FileJob:
     def of(cls, routine: Routine, prepared: PreparedSession, dest: Path,
            options: ExportOptions, fmt: str, bitrate_kbps: int) -> FileJob:
         applied = dataclasses.replace(routine, speech=options.speech(routine.speech))
-        options = dataclasses.replace(options, speech=same_speech)
+        # the levels as resolved: a changed `metronome_level:` changes the file's key
+        options = dataclasses.replace(options, speech=same_speech,
+                                      levels=levels_for(routine, options))
         return cls(applied, options, dest, key_of(prepared, options, fmt, bitrate_kbps),
                    prepared.timeline, fmt, bitrate_kbps)
 

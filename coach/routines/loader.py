@@ -20,6 +20,7 @@ from coach.routines.budget import (
 )
 from coach.routines.language import TEXT_LANGUAGES, text_language
 from coach.routines.model import (
+    METRONOME_LU_RANGE,
     PACES,
     TALK_LEVELS,
     Reminder,
@@ -46,7 +47,8 @@ PACE_NAMES = tuple(PACES)
 _ROUTINE_KEYS = {"title": True, "segments": True, "description": False, "language": False,
                  "voice": False, "engine": False, "rate": False, "volume": False,
                  "cadence": False, "reminders": False, "pronunciations": False,
-                 "briefing": False, "talk": False, "text": False, "music": False}
+                 "briefing": False, "talk": False, "text": False, "music": False,
+                 "metronome_level": False}
 _SEGMENT_KEYS = {"technique": True, "duration": True, "title": False, "pace": False,
                  "cadence": False, "intro": False, "form": False, "say": False, "safety": False,
                  "reminders": False, "countdown": False}
@@ -97,6 +99,8 @@ def load_routine(data: bytes, source: str, routine_id: str,
         if not music.startswith("~"):  # "~/Music" is the user's, expanded when used
             music = str(PurePath(source).parent / music)  # an absolute path stays itself
         music_at = "{}:{}:{}".format(source, *position(keys["music"]))
+    metronome_lu = r.number(keys["metronome_level"], "metronome_level (LU relative to the "
+                            "speech)", *METRONOME_LU_RANGE) if "metronome_level" in keys else None
     r.raise_if_any()
     assert title is not None
     return Routine(
@@ -105,7 +109,7 @@ def load_routine(data: bytes, source: str, routine_id: str,
         cadence_spm=cadence, reminders=reminders, pronunciations=pronunciations,
         source=source, briefing=briefing, talk=talk or "normal",
         text_language=text_language(speech.language), texts=texts, music=music,
-        music_at=music_at,
+        music_at=music_at, metronome_lu=metronome_lu,
     )
 
 

@@ -114,6 +114,11 @@ class Repeat:
     line: int = 0
 
 
+#: The step metronome's level relative to the speech (LU): `metronome_level:` and
+#: ``--metronome-level`` both take -30 to 0.
+METRONOME_LU_RANGE = (-30.0, 0.0)
+
+
 @dataclass(frozen=True)
 class Routine:
     id: str
@@ -129,6 +134,9 @@ class Routine:
     #: flare-up walk).
     briefing: bool = False
     talk: str = "normal"  # one of TALK_LEVELS
+    #: The step metronome's level relative to the speech, in LU (`metronome_level:`);
+    #: None: the default (``--metronome-level`` overrides it).
+    metronome_lu: float | None = None
     #: Which session this is (the programme counts its walks): pools of cues start
     #: at a different line each session, so a week of walks does not repeat itself.
     variant: int = 0
