@@ -234,9 +234,9 @@ def test_walking_techniques_say_when_to_ease_off_or_stop(tid: str) -> None:
 
 
 @pytest.mark.parametrize("tid", sorted(WALKING | {"posture-check", "pace-change", "warm-up"}))
-def test_walking_techniques_have_four_to_eight_form_cues(tid: str) -> None:
+def test_walking_techniques_have_four_to_ten_form_cues(tid: str) -> None:
     form = _lines(TECHNIQUES[tid].get("form"))
-    assert 4 <= len(form) <= 8
+    assert 4 <= len(form) <= 10  # heel-toe: 10, so a week of walks varies (issue 11)
     assert len(set(form)) == len(form)
 
 
