@@ -138,7 +138,7 @@ def test_cue_sounds_sit_at_their_levels_relative_to_the_speech():
         for at in range(0, len(track) - len(set_.step), period):
             track[at:at + len(set_.step)] += set_.step
         assert loudness_lufs(track, RATE_HZ) == pytest.approx(
-            levels.speech_lufs + levels.metronome_lu, abs=0.3)
+            levels.speech_lufs + levels.metronome, abs=0.3)
         assert independent_true_peak_dbtp(set_.step) < CEILING_DBTP  # no limiting needed
 
 
