@@ -187,3 +187,14 @@ def run(cli: Callable[..., Any]) -> Callable[..., Any]:
         return result
 
     return invoke
+
+
+@pytest.fixture(scope="module")
+def espeak_workers():
+    """The real espeak-ng engine with its synthesis in 2 worker processes, shared by a
+    module's property tests (a native crash stays in a worker)."""
+    from coach.speech import open_engine
+
+    engine = open_engine("espeak", workers=2)
+    yield engine
+    engine.close()

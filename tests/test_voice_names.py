@@ -28,15 +28,6 @@ NAMES = st.one_of(
                         st.text(st.sampled_from("abcdefxyz0123456789+/."), max_size=60))))
 
 
-@pytest.fixture(scope="module")
-def espeak_workers():
-    from coach.speech import open_engine
-
-    engine = open_engine("espeak", workers=1)
-    yield engine
-    engine.close()
-
-
 @pytest.mark.slow
 @settings(max_examples=NAME_EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

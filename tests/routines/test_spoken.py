@@ -100,15 +100,6 @@ SAYABLE = st.lists(st.one_of(st.text(SAYABLE_CHAR, min_size=1, max_size=12), GIB
 ENGINE_EXAMPLES = 1000
 
 
-@pytest.fixture(scope="module")
-def espeak_workers():
-    from coach.speech import open_engine
-
-    engine = open_engine("espeak", workers=2)
-    yield engine
-    engine.close()
-
-
 @pytest.mark.slow
 @settings(max_examples=ENGINE_EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
