@@ -78,6 +78,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
     _SESSION_HOME.append(tempfile.mkdtemp(prefix="coach-test-home-"))
     os.environ["COACH_HOME"] = _SESSION_HOME[0]
+    # libraries keep caches in the home too: matplotlib's font list, onnxruntime's
+    # ~/.cache/Microsoft/DeveloperTools (found running the suite with HOME an empty folder)
+    for variable in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME",
+                     "MPLCONFIGDIR"):
+        os.environ[variable] = os.path.join(_SESSION_HOME[0], "xdg", variable.lower())
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

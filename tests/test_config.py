@@ -68,3 +68,13 @@ def test_no_fixture_of_any_scope_sees_the_real_home(home_seen_by_a_module_fixtur
 
     assert home_seen_by_a_module_fixture.startswith(tempfile.gettempdir())
     assert "coach-test-home-" in home_seen_by_a_module_fixture
+
+
+def test_library_caches_are_kept_out_of_the_real_home_too() -> None:
+    # matplotlib and onnxruntime wrote ~/.cache and ~/.config during the suite (issue 12)
+    import os
+    import tempfile
+
+    for variable in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "MPLCONFIGDIR"):
+        assert os.environ[variable].startswith(tempfile.gettempdir()), variable
+        assert "coach-test-home-" in os.environ[variable]
