@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from coach.routines.model import Routine, SpeechSettings
     from coach.speech import SpeechEngine
     from coach.speech.phrase_cache import PhraseCache
+    from coach.speech.progress import TotalProgress
 
 #: A live walk on a cold cache synthesises the cues starting this early before it plays;
 #: the rest is synthesised in the workers ahead of the playhead (:class:`Ahead`).
@@ -246,14 +247,18 @@ PLACING_ROUNDS = 6
 
 
 def placed_and_measured(routine: Routine, cache: PhraseCache, extra_lines: Iterable[str] = (),
-                        progress: WarmProgress | None = None) -> tuple[Timeline, int]:
+                        progress: WarmProgress | TotalProgress | None = None
+                        ) -> tuple[Timeline, int]:
     """The routine compiled with measured lengths, and how many phrases were synthesised
     for it: only the cues it places (issue 12). Compile with the cached lengths (the
     words-per-minute estimate for the rest), synthesise the placed cues not cached (and
     ``extra_lines``) in one parallel pass, and again until every placed cue is
     measured. A cue the compiler only tries (a stretch round that does not fit, a cue
-    it drops) is never synthesised."""
+    it drops) is never synthesised. ``progress`` counts every round as one total."""
     from coach.compiler.compile import estimate_speech_s
+    from coach.speech.progress import TotalProgress
+
+    counted = TotalProgress.of(progress)
 
     rate = routine.speech.rate_wpm
 
@@ -270,7 +275,7 @@ def placed_and_measured(routine: Routine, cache: PhraseCache, extra_lines: Itera
         first = []
         if not missing:
             return timeline, synthesised
-        synthesised += cache.warm(missing, progress)
+        synthesised += counted.warm(cache, missing)
     return compile_with_library(routine, cache.speech_s), synthesised
 
 
@@ -359,7 +364,9 @@ def warm_routines(routines: Iterable[Routine],
     from coach.routines.library import load_lines
     from coach.speech import engine_for, open_engine
     from coach.speech.phrase_cache import PhraseCache
+    from coach.speech.progress import TotalProgress
 
+    counted = TotalProgress(progress)  # one count over every voice's pass and round
     engines = {} if engines is None else engines
     groups: dict[tuple[SpeechSettings, tuple[tuple[str, str], ...]],
                  tuple[list[Routine], list[str]]] = {}
@@ -380,10 +387,10 @@ def warm_routines(routines: Iterable[Routine],
         cache = PhraseCache(engines[name], settings, sample_rate_hz=SAMPLE_RATE_HZ,
                             pronunciations=pronunciations)
         unique = list(dict.fromkeys(texts))
-        synthesised += cache.warm(unique, progress)
+        synthesised += counted.warm(cache, unique)
         total += len(unique)
         # the compile a walk or export makes: a cue only its measured lengths place
         # (a minutes-left line that moves past a minute) is synthesised now, not then
         for routine in same_voice:
-            synthesised += placed_and_measured(routine, cache)[1]
+            synthesised += placed_and_measured(routine, cache, progress=counted)[1]
     return total, synthesised

@@ -1,14 +1,22 @@
 """Export speed and memory, measured side by side in one run (medians of N runs).
 
-    python scripts/bench_export.py [--runs 3]
+    python scripts/bench_export.py [--runs 3] [--cold-runs N]
     python scripts/bench_export.py --programme [--runs 3]   (issue 9.4; takes minutes)
 
-Prints:
-* a 30-minute session (brisk-30) exported to MP3 with a warm phrase cache,
-  against a bare lameenc encode of the very same PCM (goal: ratio <= 1.3);
-* peak RSS of a whole export of a 30- and a 120-minute session, each in a
-  fresh process (goal: flat, <= 100 MB);
-* cold synthesis speed of the session's phrases, in x realtime (goal >= 400x).
+Prints, in one run:
+* ``coach export brisk-30`` through the real CLI, each in a fresh process: cold (a
+  fresh COACH_HOME, so every phrase is synthesised with the default engine, Piper
+  when the ``voice`` extra is installed) and warm (the same home again): wall time,
+  CPU (user+sys, the process and its workers) and peak RSS of the process tree;
+* the export ratio against a bare lameenc encode of the very same PCM, side by side:
+  the warm renderer + encoder in-process (goal: ratio <= 1.3), the warm CLI
+  export, and the cold CLI export with the neural voice (the bare encode is the same
+  denominator for all three);
+* peak RSS of a whole warm export of a 30- and a 120-minute session, each in a fresh
+  process (goal: flat, <= 100 MB), with the heavy modules it loaded (a warm export
+  loads none of piper, onnxruntime, pyloudnorm, scipy: shown, not assumed);
+* cold synthesis speed of the session's phrases with espeak-ng, in x realtime
+  (goal >= 400x).
 
 With ``--programme``: ``coach export --program --weeks 8`` (a fresh 5-days-a-week
 plan: 40 sessions) in a fresh process, warm phrase cache, into an empty folder,
@@ -82,18 +90,20 @@ def bare_lameenc_s(blocks: list[bytes], sample_rate_hz: int) -> float:
 
 
 def cold_synthesis(runs: int, home: Path) -> tuple[float, float, int]:
-    """Median x realtime of synthesising the session's phrases into an empty cache."""
+    """Median x realtime of synthesising the session's phrases with espeak-ng into an
+    empty cache."""
     from coach.session import compile_with_library
     from coach.speech import open_engine
     from coach.speech.phrase_cache import PhraseCache
 
     routine = routine_of(30)
-    engine = open_engine(routine.speech.engine)
-    engine.synthesize("Warming up the engine.", routine.speech)  # library load, not measured
+    speech = dataclasses.replace(routine.speech, engine="espeak")
+    engine = open_engine("espeak")
+    engine.synthesize("Warming up the engine.", speech)  # library load, not measured
     texts = sorted({c.text for c in compile_with_library(routine).cues})
     speeds, audio_s = [], 0.0
     for run in range(runs):
-        cache = PhraseCache(engine, routine.speech, cache_dir=home / f"cold-{run}",
+        cache = PhraseCache(engine, speech, cache_dir=home / f"cold-{run}",
                             pronunciations=routine.pronunciations)
         t0 = time.perf_counter()
         cache.warm(texts)
@@ -103,24 +113,29 @@ def cold_synthesis(runs: int, home: Path) -> tuple[float, float, int]:
     return statistics.median(speeds), audio_s, len(texts)
 
 
-def rss_child(minutes: int) -> None:
-    """In a fresh process: export once, print peak RSS (MB) and the time as JSON.
+#: Modules a warm export must not load (the neural model, the loudness meter).
+HEAVY = ("piper", "onnxruntime", "pyloudnorm", "scipy")
 
-    ``minutes == 0``: only load what an export loads, to show the floor.
+
+def rss_child(minutes: int) -> None:
+    """In a fresh process: export once from the warm cache, print peak RSS (MB), the
+    time and which heavy modules it loaded, as JSON.
+
+    ``minutes == 0``: only import what a warm export imports, to show the floor.
     """
     if minutes == 0:
         import coach.audio.render
-        import coach.export.tags  # noqa: F401
-        from coach.speech import open_engine
+        import coach.export.tags
+        import coach.export.writer
+        import coach.session  # noqa: F401
 
-        routine = routine_of(30)
-        open_engine(routine.speech.engine).synthesize("Hello.", routine.speech)
-        print(json.dumps({"peak_rss_mb": peak_rss_mb(), "export_s": 0.0}))
+        print(json.dumps({"peak_rss_mb": peak_rss_mb(), "export_s": 0.0, "loaded": []}))
         return
     with tempfile.TemporaryDirectory() as tmp:
         seconds, timeline, _ = export_once(minutes, Path(tmp) / "walk.mp3")
     print(json.dumps({"peak_rss_mb": peak_rss_mb(), "export_s": seconds,
-                      "duration_s": timeline.duration_s}))  # type: ignore[attr-defined]
+                      "duration_s": timeline.duration_s,  # type: ignore[attr-defined]
+                      "loaded": [m for m in HEAVY if m in sys.modules]}))
 
 
 def peak_rss_mb() -> float:
@@ -139,14 +154,64 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure_rss(minutes: int, runs: int) -> tuple[float, float]:
+def measure_rss(minutes: int, runs: int) -> tuple[float, float, set[str]]:
     results = []
     for _ in range(runs):
         done = subprocess.run([sys.executable, __file__, "--rss-child", str(minutes)],
                               capture_output=True, text=True, check=True)
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
     return (statistics.median(r["peak_rss_mb"] for r in results),
-            statistics.median(r["export_s"] for r in results))
+            statistics.median(r["export_s"] for r in results),
+            {m for r in results for m in r["loaded"]})
+
+
+@dataclasses.dataclass(frozen=True)
+class Command:
+    """One finished command: wall and CPU (user+sys, with its workers) seconds, and the
+    peak RSS of the largest process of its tree (MB)."""
+
+    wall_s: float
+    cpu_s: float
+    peak_rss_mb: float
+
+
+def run_command(args: list[str], home: Path) -> Command:
+    """``args`` in a fresh process with COACH_HOME ``home``, measured by wait4."""
+    env = dict(os.environ, COACH_HOME=str(home))
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}): {err.decode()[-500:]}")
+    return Command(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def cli_exports(runs: int, home: Path) -> tuple[list[Command], list[Command], Path]:
+    """``coach export brisk-30`` cold (a fresh home) then warm (the same home), paired
+    run by run; returns (cold, warm, the first run's home, now warm)."""
+    cold, warm = [], []
+    for run in range(runs):
+        where = home / f"cli-{run}"
+        where.mkdir()
+        command = [sys.executable, "-m", "coach", "export", BASE_ROUTINE, "--bitrate",
+                   str(BITRATE_KBPS)]
+        cold.append(run_command([*command, "-o", str(where / "cold.mp3")], where))
+        warm.append(run_command([*command, "-o", str(where / "warm.mp3")], where))
+    return cold, warm, home / "cli-0"
+
+
+def describe(label: str, commands: list[Command], audio_s: float) -> str:
+    wall = statistics.median(c.wall_s for c in commands)
+    cpu = statistics.median(c.cpu_s for c in commands)
+    rss = statistics.median(c.peak_rss_mb for c in commands)
+    runs = ", ".join(f"{c.wall_s:.1f}" for c in commands)
+    return (f"  {label:<34} wall {wall:7.2f} s ({audio_s / wall:5.0f}x realtime; runs {runs})"
+            f"  CPU {cpu:6.1f} s  peak RSS {rss:5.0f} MB")
 
 
 def timed_export(out: Path, jobs: int) -> tuple[float, float]:
@@ -192,10 +257,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--cold-runs", type=int, default=None,
+                        help="cold CLI exports (each synthesises every phrase; default --runs)")
     parser.add_argument("--programme", action="store_true",
                         help="time a whole programme export, serial against parallel")
     parser.add_argument("--rss-child", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    args.cold_runs = args.cold_runs or args.runs
     if args.rss_child is not None:
         rss_child(args.rss_child)
         return
@@ -206,20 +274,28 @@ def main() -> None:
             programme(args.runs, Path(home))
             return
 
-        speed, audio_s, phrases = cold_synthesis(args.runs, Path(home))
-        print(f"cold synthesis: {phrases} phrases, {audio_s:.1f} s of speech: "
-              f"{speed:,.0f}x realtime (goal >= 400x)")
+        from coach.speech import default_engine_name
 
+        engine = os.environ.get("COACH_ENGINE") or default_engine_name()
+        print(f"load average {os.getloadavg()[0]:.1f} at the start ({os.cpu_count()} cores)")
+        cold, warm, warm_home = cli_exports(args.cold_runs, Path(home))
+        duration_s = routine_of(30).duration_s  # planned; the export's length is the same
+        print(f"coach export {BASE_ROUTINE} through the CLI, each in a fresh process "
+              f"(default engine: {engine}):")
+        print(describe(f"cold ({engine}, fresh cache)", cold, duration_s))
+        print(describe("warm (same cache again)", warm, duration_s))
+
+        os.environ["COACH_HOME"] = str(warm_home)  # the CLI's warm cache, levels included
         from coach.session import prepare_session
 
-        for minutes in (30, 120):  # warm the phrase cache the children will use
-            prepare_session(routine_of(minutes))
+        prepare_session(routine_of(120))  # the few phrases only a 4x repeat places
         print("\npeak RSS of a whole export, each in a fresh process (warm cache):")
-        floor, _ = measure_rss(0, args.runs)
-        print(f"  imports + speech engine only: {floor:6.1f} MB")
+        floor, _, _ = measure_rss(0, args.runs)
+        print(f"  imports of a warm export only: {floor:6.1f} MB")
         for minutes in (30, 120):
-            rss, seconds = measure_rss(minutes, args.runs)
-            print(f"  {minutes:3d}-minute session: {rss:6.1f} MB  (export {seconds:.2f} s)")
+            rss, seconds, loaded = measure_rss(minutes, args.runs)
+            print(f"  {minutes:3d}-minute session: {rss:6.1f} MB  (export {seconds:.2f} s; "
+                  f"loaded {', '.join(sorted(loaded)) or 'none'} of {', '.join(HEAVY)})")
         print("  goal: flat, <= 100 MB")
 
         from coach.audio.encoder import to_pcm16
@@ -235,13 +311,24 @@ def main() -> None:
             ratios.append(seconds / bare)
         export_s, bare_s = statistics.median(exports), statistics.median(bares)
         duration_s = timeline.duration_s  # type: ignore[attr-defined]
-        print(f"\n30-minute session ({duration_s / 60:.0f} min), MP3 {BITRATE_KBPS} kbps:")
-        print(f"  coach export (warm cache) {export_s:7.2f} s  ({duration_s / export_s:,.0f}x "
-              "realtime)")
-        print(f"  bare lameenc, same PCM    {bare_s:7.2f} s  ({duration_s / bare_s:,.0f}x "
-              "realtime)")
-        print(f"  ratio (median of paired runs) {statistics.median(ratios):.2f}  (goal <= 1.3)")
+        cold_s = statistics.median(c.wall_s for c in cold)
+        warm_s = statistics.median(c.wall_s for c in warm)
+        print(f"\nexport ratio against a bare encode, {BASE_ROUTINE} "
+              f"({duration_s / 60:.0f} min), MP3 {BITRATE_KBPS} kbps:")
+        rows = [("bare lameenc, same PCM (in-process)", bare_s, 1.0),
+                ("render + encode, warm (in-process)", export_s, statistics.median(ratios)),
+                ("coach export, warm (CLI, fresh process)", warm_s, warm_s / bare_s),
+                (f"coach export, cold with {engine} (CLI)", cold_s, cold_s / bare_s)]
+        for label, seconds, ratio in rows:
+            print(f"  {label:<42} {seconds:7.2f} s  ({duration_s / seconds:5.0f}x realtime)"
+                  f"  ratio {ratio:6.2f}")
+        print("  goal: warm in-process ratio <= 1.3 (median of paired runs); the CLI rows add "
+              "start-up and preparation, the cold one the synthesis")
 
+        speed, audio_s, phrases = cold_synthesis(args.runs, Path(home))
+        print(f"\ncold synthesis with espeak-ng: {phrases} phrases, {audio_s:.1f} s of "
+              f"speech: {speed:,.0f}x realtime (goal >= 400x)")
+        print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 if __name__ == "__main__":
     main()
