@@ -67,6 +67,9 @@ def add(routine: str, at_: str, days: str, schedule_id: str | None) -> None:
                            schedule_id)
     save_schedules(entries)
     echo(f"Added {entries[-1].describe()}")
+    from coach.cli.prewarm import prewarm_schedule  # voice stream (issue 9)
+
+    prewarm_schedule(routine)
 
 
 @schedule.command("figure-8")
@@ -101,6 +104,9 @@ def figure8(morning: str, evening: str, days: str) -> None:
     save_schedules(entries)
     for entry in new:
         echo(f"Scheduled {entry.describe()}")
+    from coach.cli.prewarm import prewarm_schedule  # voice stream (issue 9)
+
+    prewarm_schedule("figure-8")
 
 
 @schedule.command("list")

@@ -13,6 +13,8 @@ from coach.cli import pass_env
 from coach.env import Environment
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from coach.routines.model import SpeechSettings
 
 ENGINE_HELP = ("Speech engine: piper (the natural voice, the default when the `voice` extra "
@@ -126,10 +128,12 @@ def _speaks(languages: tuple[str, ...], wanted: str) -> bool:
               help="Prepare the upcoming sessions of your programme (see `coach plan`).")
 @click.option("--weeks", type=click.IntRange(1, 12), default=None,
               help="With --program: how many weeks ahead (default 1).")
+@click.option("--background", "background_on", hidden=True, metavar="YYYY-MM-DD",
+              help="Run as a pre-warm (coach.cli.prewarm), the programme from this day.")
 @speech_options
 @pass_env
 def prepare(env: Environment, routines: tuple[str, ...], program: bool, weeks: int | None,
-            speech: SpeechOverrides) -> None:
+            background_on: str | None, speech: SpeechOverrides) -> None:
     """Synthesise the voice for routines ahead of time, so walks and exports start at once.
 
     Every phrase is synthesised once, in parallel across the cores, and kept in
@@ -142,6 +146,20 @@ def prepare(env: Environment, routines: tuple[str, ...], program: bool, weeks: i
       coach prepare --program --weeks 2
       coach prepare
     """
+    if background_on is not None:
+        from datetime import date
+
+        from coach import paths
+        from coach.cli.prewarm import background_turn
+
+        with background_turn(paths.cache_dir()):
+            _prepare(date.fromisoformat(background_on), routines, program, weeks, speech)
+        return
+    _prepare(env.today(), routines, program, weeks, speech)
+
+
+def _prepare(today: date, routines: tuple[str, ...], program: bool, weeks: int | None,
+             speech: SpeechOverrides) -> None:
     from coach.errors import UsageError
     from coach.routines.library import builtin_routine_ids, resolve_routine
     from coach.session import warm_routines
@@ -153,7 +171,7 @@ def prepare(env: Environment, routines: tuple[str, ...], program: bool, weeks: i
     if program:
         from coach.programme.today import upcoming_programme_routines
 
-        chosen = [r for r, _ in upcoming_programme_routines(weeks or 1, env.today())]
+        chosen = [r for r, _ in upcoming_programme_routines(weeks or 1, today)]
     else:
         chosen = [resolve_routine(ref) for ref in routines or builtin_routine_ids()]
     shown = False
