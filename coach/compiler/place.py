@@ -147,10 +147,7 @@ class Placer:
         """The welcome and the spoken safety reminder, first of all. In a session
         too short for both, the welcome gives way: the safety line is said."""
         first = self.plans[0]
-        minutes = max(1, round(self.total_ms / 60_000))
-        title = self.routine.title.replace("{", "{{").replace("}", "}}")
-        welcome = self.fill(self.lines.welcome.format(
-            title=title, minutes=self.lines.say_minutes(minutes)), 0, first)
+        welcome = self.fill(self.welcome(), 0, first)
         lines = [("technique", welcome), ("safety", self.lines.opening_safety)]
         if self.routine.briefing:  # before the walk starts: the doctor and the red flags
             lines += [("safety", self.lines.doctor_check),
@@ -165,6 +162,19 @@ class Placer:
                 self.drop(at, text, kind, "the first section is too short")
                 continue
             at = self.put(at, text, kind, first, speech_ms=length) + GAP_MS
+
+    def welcome(self) -> str:
+        """The first words: walking minutes, then the stretches' share of the session
+        minutes (coach.programme.minutes: what `coach plan` prints), in words."""
+        minutes = max(1, round(self.total_ms / 60_000))
+        walking = max(1, round(sum(p.end_ms - p.start_ms for p in self.plans
+                                   if not p.still) / 60_000))
+        line = self.lines.welcome_stretches if any(p.stretches for p in self.plans) \
+            else self.lines.welcome
+        title = self.routine.title.replace("{", "{{").replace("}", "}}")
+        say = self.lines.say_minutes
+        return line.format(title=title, minutes=say(minutes), walking=say(walking),
+                           stretching=say(max(1, minutes - walking)))
 
     def pin_closing(self) -> None:
         last = self.plans[-1]

@@ -523,7 +523,7 @@ def test_plan_names_todays_programme_session_wherever_a_routine_is_named(
     assert compiled["title"] == title
     walked = run("walk", "plan", "--text", "--estimate", "--pain-before", "2",
                  "--pain-after", "2").output
-    assert f"Today's walk: {title}" in walked
+    assert "Welcome. Today: seven minutes of walking, then about " in walked
     history = json.loads(run("history", "--json").output)
     assert [(w["routine"], w["walked_min"]) for w in history] == [("week-1-walk", 7.0)]
     out = run("log", "plan", "-m", "7", "--pain-after", "2").output

@@ -133,9 +133,13 @@ def test_cadence_track_only_when_the_routine_sets_one(small_techniques):
 
 
 def test_braces_in_a_title_are_just_text(small_techniques):
-    tl = compile_routine(Routine(id="t", title="E{vening} walk {x", segments=(Segment("walk", 60),)),
-                         techniques=small_techniques, lines=LINES)
-    assert "E{vening} walk {x" in tl.cues[0].text
+    import dataclasses
+
+    said = dataclasses.replace(LINES, welcome="Welcome to {title}: {walking} of walking.")
+    walk = Routine(id="t", title="E{vening} walk {x", segments=(Segment("walk", 60),))
+    tl = compile_routine(walk, techniques=small_techniques, lines=said)
+    assert tl.title == "E{vening} walk {x"
+    assert tl.cues[0].text == "Welcome to E{vening} walk {x: one minute of walking."
 
 
 # -- generated routines -------------------------------------------------------
