@@ -241,7 +241,7 @@ RED_FLAGS = {  # each red flag of DOMAIN.md -> words that name it, all of them n
     "saddle numbness": ("numb", "groin", "buttocks"), "bladder or bowel": ("bladder", "bowel"),
     "worsening legs": ("leg", "weaker", "numb"), "fever or unwell": ("fever", "unwell"),
     "after a fall or injury": ("fall", "injury"), "night pain": ("night", "rest"),
-    "cancer": ("cancer",),
+    "cancer": ("cancer",), "weight loss": ("weight",),
 }
 
 
@@ -252,6 +252,16 @@ def test_the_spoken_red_flags_name_every_one_and_stay_short():
     assert all(len(line.split()) <= 25 for line in LINES.red_flags_spoken)
     printed = LINES.red_flags.lower()  # the printed line after a high pain score too
     assert not [flag for flag, words in RED_FLAGS.items() if not all(w in printed for w in words)]
+
+
+@pytest.mark.parametrize(("lang", "cancer", "weight"), [
+    ("de", "krebs", "abnimmst"), ("es", "cáncer", "adelgazas"), ("fr", "cancer", "maigrissez")])
+def test_every_language_names_cancer_and_weight_loss_aloud_and_printed(lang, cancer, weight):
+    lines = load_lines(lang)
+    spoken = " ".join(lines.red_flags_spoken).lower()
+    assert cancer in spoken and weight in spoken
+    assert cancer in lines.red_flags.lower() and weight in lines.red_flags.lower()
+    assert len(lines.red_flags_spoken) == len(LINES.red_flags_spoken)
 
 
 def test_a_briefing_names_the_doctor_and_the_red_flags_before_the_walk(small_techniques):
