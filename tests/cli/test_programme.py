@@ -257,6 +257,9 @@ def test_plan_intake_by_prompts_then_shows_the_week(run: Callable[..., Any], coa
     assert "Week 1 of your programme" in out and "Why this length: Starting gently." in out
     assert out.count("Figure-8 walk (morning)") == 7
     assert "8-minute walk" in out
+    assert "(8 min walking, 12 min session with the stretches)" in out
+    assert "On your phone: coach serve offers these walks as a private podcast and a page " \
+           "to log your pain" in out
     again = run("plan").output
     assert "How many" not in again and "Week 1 of your programme" in again
     assert "Figure-8" not in run("plan", "--no-figure-8").output
