@@ -335,7 +335,8 @@ def describe_plan(state: ProgrammeState, records: list[WalkRecord], today: date)
     total_min = nxt.routine.duration_s / 60
     lines = [f"Week {nxt.week} of your programme (started {state.started_on:%a %d %b %Y}).",
              "", "Next session:",
-             f"  {nxt.routine.title} ({total_min:.0f} min with the stretches)",
+             f"  {nxt.routine.title} ({nxt.walk_min:g} min walking, {total_min:.0f} min "
+             "session with the stretches)",
              f"  Why this length: {nxt.reason}", "", "The next 7 days (if the walks go well):"]
     lines.append(f"  {'day':<10}  {'walking':>7}  {'session':>7}  {'log it with':<27}  title")
     for s in upcoming(state, records, today, 7):
@@ -343,7 +344,9 @@ def describe_plan(state: ProgrammeState, records: list[WalkRecord], today: date)
                      f"{s.session_minutes:>4.0f} min  {s.id:<27}  {s.title}")
     lines += ["", "Walking minutes are the dose (the warm-up walk counts, stretches do not); "
               "session minutes are the whole session.",
-              "Walk it: coach walk    Log it: coach log ID --minutes N --pain-after N"]
+              "Walk it: coach walk    Log it: coach log ID --minutes N --pain-after N",
+              "On your phone: coach serve offers these walks as a private podcast and a "
+              "page to log your pain (on your home network)."]
     return "\n".join(lines)
 
 

@@ -7,6 +7,15 @@ from dataclasses import dataclass
 
 from coach.routines.model import PACES, Repeat, Routine, Segment, Technique
 
+#: Techniques where the walker rests, standing or sitting, without stretching.
+REST_IDS = frozenset({"rest"})
+
+
+def is_still(technique: Technique) -> bool:
+    """Whether a technique's sections are not walking (stretches and rests): the one
+    definition of walking minutes (coach.programme.minutes, the spoken welcome)."""
+    return bool(technique.stretches) or technique.id in REST_IDS
+
 
 @dataclass
 class SectionPlan:
@@ -26,6 +35,11 @@ class SectionPlan:
     @property
     def stretches(self) -> bool:
         return bool(self.technique.stretches)
+
+    @property
+    def still(self) -> bool:
+        """Not walking (:func:`is_still`)."""
+        return is_still(self.technique)
 
 
 def expand_routine(routine: Routine, techniques: Mapping[str, Technique]) -> Iterator[SectionPlan]:

@@ -13,7 +13,8 @@ Placement, in this order (earlier steps are never moved by later ones):
 2. *Openings*: each section's announcement (intro, pace, extra lines, safety)
    said back to back from its start; the first section waits for a short
    lead-in so Bluetooth earphones do not clip the first words.
-3. *Floating*: form cues, reminders and encouragement, by priority
+3. *Floating*: form cues, reminders and encouragement (wanted at their times by
+   :mod:`coach.compiler.talk`, which also applies the talk level), by priority
    (safety > technique > pace > posture > encouragement), then by time. Each
    goes to the first free gap at or after its wanted time inside its section;
    one that would be too late is dropped. Moves over a second and drops are
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from coach.compiler.check import check_timeline
 from coach.compiler.expand import SectionPlan
 from coach.compiler.stretches import StretchPlacer
+from coach.compiler.talk import Wants
 from coach.compiler.timeline import (
     PRIORITY,
     CadencePoint,
@@ -39,7 +41,7 @@ from coach.compiler.timeline import (
     Timeline,
 )
 from coach.routines.lines import CoachLines
-from coach.routines.model import Reminder, Routine
+from coach.routines.model import Routine
 
 LEAD_IN_MS = 1500  # silence before the first word of a session
 CHIME_MS = 800  # after a section change the chime plays first
@@ -47,12 +49,6 @@ GAP_MS = 400  # silence between two utterances
 COUNTDOWN_GAP_MS = 100
 MAX_DELAY_MS = {"safety": 30_000, "technique": 20_000, "pace": 10_000,
                 "posture": 30_000, "encouragement": 45_000}
-#: ``talk`` (the routine's): form cues this much more or less often, and where in a
-#: section of two minutes or more its encouragement goes (shares of its length).
-TALK_EVERY = {"quiet": 1.0, "normal": 1.0, "chatty": 0.75}
-ENCOURAGE_AT = {"quiet": (), "normal": (0.5,), "chatty": (0.3, 0.7)}
-FREE_WITHIN_MS = 30_000  # how far a reminder may shift to a free moment (want_free)
-MIN_FORM_EVERY_MS = 20_000  # a short section's form cues (warm-up moves): time to do each
 
 
 @dataclass(order=True)
@@ -75,11 +71,9 @@ class Placer:
         self.placed: list[_Placed] = []
         self.warnings: list[CompileWarning] = []
         self.rotation: dict[str, int] = {}
-        self.floating: list[tuple[int, int, int, str, str, SectionPlan]] = []
         self.safety_said: dict[str, int] = {}
         self.closing_ms = self.total_ms  # where the closing words start (pin_closing)
-        #: each section's form-cue times, and when its floating cues may start and end
-        self.slots: dict[int, tuple[list[int], int, int]] = {}
+        self.wants = Wants(self)  # the floating cues (coach.compiler.talk)
 
     # -- helpers -------------------------------------------------------------
     def fill(self, text: str, at_ms: int, plan: SectionPlan) -> str:
@@ -144,8 +138,8 @@ class Placer:
                 if plan.stretches:
                     self.pin_stretches(plan, opened)
                 else:
-                    self.want_section_cues(plan, opened)
-            self.want_session_cues()
+                    self.wants.section(plan, opened)
+            self.wants.session(self.lines.halfway, self.lines.five_left)
             self.place_floating()
         return self.timeline()
 
@@ -153,10 +147,7 @@ class Placer:
         """The welcome and the spoken safety reminder, first of all. In a session
         too short for both, the welcome gives way: the safety line is said."""
         first = self.plans[0]
-        minutes = max(1, round(self.total_ms / 60_000))
-        title = self.routine.title.replace("{", "{{").replace("}", "}}")
-        welcome = self.fill(self.lines.welcome.format(
-            title=title, minutes=self.lines.say_minutes(minutes)), 0, first)
+        welcome = self.fill(self.welcome(), 0, first)
         lines = [("technique", welcome), ("safety", self.lines.opening_safety)]
         if self.routine.briefing:  # before the walk starts: the doctor and the red flags
             lines += [("safety", self.lines.doctor_check),
@@ -171,6 +162,19 @@ class Placer:
                 self.drop(at, text, kind, "the first section is too short")
                 continue
             at = self.put(at, text, kind, first, speech_ms=length) + GAP_MS
+
+    def welcome(self) -> str:
+        """The first words: walking minutes, then the stretches' share of the session
+        minutes (coach.programme.minutes: what `coach plan` prints), in words."""
+        minutes = max(1, round(self.total_ms / 60_000))
+        walking = max(1, round(sum(p.end_ms - p.start_ms for p in self.plans
+                                   if not p.still) / 60_000))
+        line = self.lines.welcome_stretches if any(p.stretches for p in self.plans) \
+            else self.lines.welcome
+        title = self.routine.title.replace("{", "{{").replace("}", "}}")
+        say = self.lines.say_minutes
+        return line.format(title=title, minutes=say(minutes), walking=say(walking),
+                           stretching=say(max(1, minutes - walking)))
 
     def pin_closing(self) -> None:
         last = self.plans[-1]
@@ -257,98 +261,12 @@ class Placer:
     def pin_stretches(self, plan: SectionPlan, opened_ms: int) -> None:
         StretchPlacer(self, plan).run(opened_ms)
 
-    def want(self, at_ms: int, text: str, kind: str, plan: SectionPlan) -> None:
-        self.floating.append((-PRIORITY[kind], at_ms, len(self.floating), text, kind, plan))
-
-    def want_section_cues(self, plan: SectionPlan, opened_ms: int) -> None:
-        """Form cues on a grid from the end of the opening (never into the time of the
-        technique's closing lines or the session's), encouragement and reminders at
-        free moments (:meth:`want_free`), so the compiler's own cues do not clash;
-        ``talk`` sets how many."""
-        seg, tech = plan.segment, plan.technique
-        talk = self.routine.talk
-        quiet = talk == "quiet"
-        form = seg.form if seg.form is not None else tech.form
-        if quiet and "form" not in tech.quiet:
-            form = ()
-        start = max(opened_ms, plan.start_ms)
-        end = self.closing_ms if plan is self.plans[-1] else plan.end_ms
-        closing_at = plan.end_ms - 20_000 - 5_000 * len(tech.closing)
-        if tech.closing:
-            end = min(end, closing_at - 5_000)
-        every = round(tech.form_every_s * 1000 * TALK_EVERY[talk])
-        room = end - 10_000 - start
-        if form and room < every * min(3, len(form)):  # short: reach its moves anyway
-            every = max(MIN_FORM_EVERY_MS, room // min(3, len(form)))
-        slots = list(range(start + every, end - 10_000 + 1, every)) if form else []
-        self.slots[plan.index] = (slots, start, end - 10_000)
-        for at in slots:
-            self.want(at, self.rotate("form:" + tech.id, form, not tech.in_order),
-                      "technique", plan)
-        if tech.encouragement and not quiet and plan.end_ms - plan.start_ms >= 120_000:
-            for share in ENCOURAGE_AT[talk]:
-                self.want_free(start + round((end - start) * share),
-                               self.rotate("enc:" + tech.id, tech.encouragement),
-                               "encouragement", plan)
-        if tech.closing:
-            at = closing_at
-            for line in tech.closing:
-                if at > opened_ms:
-                    self.want(at, line, "technique", plan)
-                at += 5_000
-        self.want_reminders(seg.reminders, plan)
-
-    def want_reminders(self, reminders: tuple[Reminder, ...], plan: SectionPlan | None
-                       ) -> None:
-        """A section's reminders (``plan``) or the session's (None) at free moments near
-        their times (:meth:`want_free`), safety ones first so they keep theirs; quiet:
-        safety only."""
-        first, end = (plan.start_ms, plan.end_ms - 5_000) if plan else (0, self.total_ms - 15_000)
-        for reminder in sorted(reminders, key=lambda r: r.kind != "safety"):
-            if self.routine.talk == "quiet" and reminder.kind != "safety":
-                continue
-            step = round(reminder.every_s * 1000)
-            at = first + round((reminder.offset_s or reminder.every_s) * 1000)
-            while at < end:
-                text = self.rotate(f"rem:{id(reminder)}", reminder.phrases)
-                self.want_free(at, text, reminder.kind, plan)
-                at += step
-
-    def want_session_cues(self) -> None:
-        self.want_reminders(self.routine.reminders, None)
-        if self.routine.talk == "quiet":
-            return
-        if self.total_ms >= 8 * 60_000:
-            self.want_free(self.total_ms // 2, self.lines.halfway)
-        if self.total_ms >= 15 * 60_000:
-            self.want_free(self.total_ms - 5 * 60_000, self.lines.five_left)
-
-    def want_free(self, at_ms: int, text: str, kind: str = "encouragement",
-                  plan: SectionPlan | None = None) -> None:
-        """A cue wanted about ``at_ms`` (a reminder of ``plan``, or a session-wide one
-        in any walking section): at the moment nearest to it, within
-        :data:`FREE_WITHIN_MS`, a second clear of every cue placed or wanted so far."""
-        length = self.speech_ms(self.fill(text, at_ms, plan or self.plan_at(at_ms))) + 1000
-        busy = [(p.at_ms, p.end_ms) for p in self.placed] + [
-            (w[1], w[1] + self.speech_ms(self.fill(w[3], w[1], w[5]))) for w in self.floating]
-        for t in sorted(range(at_ms - FREE_WITHIN_MS, at_ms + FREE_WITHIN_MS, 500),
-                        key=lambda t: abs(t - at_ms)):
-            home = plan or self.plan_at(t)
-            _, start, end = self.slots.get(home.index, ([], home.start_ms, home.end_ms))
-            if not home.stretches and start + 2_000 <= t and t + length <= end + 10_000 \
-                    and all(t >= b + 1000 or t + length <= a for a, b in busy):
-                self.want(t, text, kind, home)
-                return
-        home = plan or self.plan_at(at_ms)
-        if not home.stretches:
-            self.want(at_ms, text, kind, home)
-
-    def plan_at(self, at_ms: int) -> SectionPlan:
-        starts = [p.start_ms for p in self.plans]
-        return self.plans[max(0, bisect.bisect_right(starts, at_ms) - 1)]
+    def spans(self) -> list[tuple[int, int]]:
+        """Where the cues placed so far are said, silence after each included."""
+        return [(p.at_ms, p.end_ms) for p in self.placed]
 
     def place_floating(self) -> None:
-        for _neg, at, _seq, raw, kind, plan in sorted(self.floating, key=lambda w: w[:3]):
+        for _neg, at, _seq, raw, kind, plan in sorted(self.wants.wanted, key=lambda w: w[:3]):
             text = self.fill(raw, at, plan)
             length = self.speech_ms(text)
             start = self.earliest(at, length + GAP_MS)

@@ -5,8 +5,10 @@
   ``stretches``, such as ``cool-down``) and rests (``rest``). This is the
   programme's dose: "a 12-minute walk" is 12 walking minutes, and plan, history,
   progress and the plot compare walking minutes.
-* **Session minutes**: the whole session as played, stretches included: what the
-  spoken welcome's "about N minutes" and a timeline's ``duration_s`` give.
+* **Session minutes**: the whole session as played, stretches included: a
+  timeline's ``duration_s``. The spoken welcome says both: "Today: ten minutes of
+  walking, then about four minutes of stretches" (the second is session minus
+  walking minutes, as `coach plan`'s two columns).
 
 :func:`still_techniques` says which technique ids are not walking;
 :func:`walking_s` measures a compiled timeline's walking seconds, all of them or those
@@ -18,16 +20,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from coach.compiler.expand import REST_IDS, is_still
+
 if TYPE_CHECKING:
     from coach.compiler.timeline import Section
     from coach.routines.model import Technique
 
-REST_IDS = frozenset({"rest"})
-
 
 def still_techniques(techniques: Mapping[str, Technique]) -> frozenset[str]:
-    """The technique ids whose sections are not walking: stretches and rests."""
-    return frozenset(tid for tid, t in techniques.items() if t.stretches) | REST_IDS
+    """The technique ids whose sections are not walking: stretches and rests
+    (:func:`coach.compiler.expand.is_still`)."""
+    return frozenset(tid for tid, t in techniques.items() if is_still(t)) | REST_IDS
 
 
 def walking_s(sections: Sequence[Section], still: frozenset[str],

@@ -35,7 +35,8 @@ Why = tuple[str, tuple[tuple[str, Any], ...]]
 @dataclass(frozen=True)
 class CoachLines:
     language: str
-    welcome: str  # {title}, {minutes}
+    welcome: str  # {walking}; also {title}, {minutes} (the whole session)
+    welcome_stretches: str  # a session with stretches: {walking}, then {stretching}
     opening_safety: str
     doctor_check: str  # said before a first walk (routine briefing)
     red_flags_spoken: tuple[str, ...]  # the red flags, short, for a briefing
@@ -148,6 +149,7 @@ def lines_from_data(data: Any, name: str) -> CoachLines:
     pace = keyed("pace", PACE_KEYS)
     return CoachLines(
         language=text("language"), welcome=text("welcome"),
+        welcome_stretches=text("welcome_stretches"),
         opening_safety=text("opening_safety"), doctor_check=text("doctor_check"),
         red_flags_spoken=texts("red_flags_spoken"), stretch_round=text("stretch_round"),
         sit_down=text("sit_down"), stand_up=text("stand_up"),

@@ -57,8 +57,8 @@ def test_walk_without_a_sound_card_prints_the_session_and_records_it(no_sound_en
     assert lines[0].startswith("No audio: no sound output could be opened")
     assert "Showing the session as text instead" in lines[0]
     assert lines[1] == "[00:00] == Walking =="
-    assert lines[2].startswith("[00:01] Welcome. Today's walk: Tiny walk")
-    assert lines[3].startswith("[00:05] This is guidance, not medical advice.")
+    assert lines[2].startswith("[00:01] Welcome. Today: one minute of walking.")
+    assert lines[3].startswith("[00:0") and "] This is guidance, not medical advice." in lines[3]
     assert lines[-2] == "Walked 0.3 of 0.3 minutes, completed. Saved in your history."
     assert lines[-1].startswith("Next: You have no programme yet, so nothing changes")
     assert took_s >= 18  # printed in real time, not all at once

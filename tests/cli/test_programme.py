@@ -257,6 +257,9 @@ def test_plan_intake_by_prompts_then_shows_the_week(run: Callable[..., Any], coa
     assert "Week 1 of your programme" in out and "Why this length: Starting gently." in out
     assert out.count("Figure-8 walk (morning)") == 7
     assert "8-minute walk" in out
+    assert "(8 min walking, 12 min session with the stretches)" in out
+    assert "On your phone: coach serve offers these walks as a private podcast and a page " \
+           "to log your pain" in out
     again = run("plan").output
     assert "How many" not in again and "Week 1 of your programme" in again
     assert "Figure-8" not in run("plan", "--no-figure-8").output
@@ -523,7 +526,7 @@ def test_plan_names_todays_programme_session_wherever_a_routine_is_named(
     assert compiled["title"] == title
     walked = run("walk", "plan", "--text", "--estimate", "--pain-before", "2",
                  "--pain-after", "2").output
-    assert f"Today's walk: {title}" in walked
+    assert "Welcome. Today: seven minutes of walking, then about " in walked
     history = json.loads(run("history", "--json").output)
     assert [(w["routine"], w["walked_min"]) for w in history] == [("week-1-walk", 7.0)]
     out = run("log", "plan", "-m", "7", "--pain-after", "2").output

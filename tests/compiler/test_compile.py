@@ -133,9 +133,13 @@ def test_cadence_track_only_when_the_routine_sets_one(small_techniques):
 
 
 def test_braces_in_a_title_are_just_text(small_techniques):
-    tl = compile_routine(Routine(id="t", title="E{vening} walk {x", segments=(Segment("walk", 60),)),
-                         techniques=small_techniques, lines=LINES)
-    assert "E{vening} walk {x" in tl.cues[0].text
+    import dataclasses
+
+    said = dataclasses.replace(LINES, welcome="Welcome to {title}: {walking} of walking.")
+    walk = Routine(id="t", title="E{vening} walk {x", segments=(Segment("walk", 60),))
+    tl = compile_routine(walk, techniques=small_techniques, lines=said)
+    assert tl.title == "E{vening} walk {x"
+    assert tl.cues[0].text == "Welcome to E{vening} walk {x: one minute of walking."
 
 
 # -- generated routines -------------------------------------------------------
@@ -237,7 +241,7 @@ RED_FLAGS = {  # each red flag of DOMAIN.md -> words that name it, all of them n
     "saddle numbness": ("numb", "groin", "buttocks"), "bladder or bowel": ("bladder", "bowel"),
     "worsening legs": ("leg", "weaker", "numb"), "fever or unwell": ("fever", "unwell"),
     "after a fall or injury": ("fall", "injury"), "night pain": ("night", "rest"),
-    "cancer": ("cancer",),
+    "cancer": ("cancer",), "weight loss": ("weight",),
 }
 
 
@@ -248,6 +252,16 @@ def test_the_spoken_red_flags_name_every_one_and_stay_short():
     assert all(len(line.split()) <= 25 for line in LINES.red_flags_spoken)
     printed = LINES.red_flags.lower()  # the printed line after a high pain score too
     assert not [flag for flag, words in RED_FLAGS.items() if not all(w in printed for w in words)]
+
+
+@pytest.mark.parametrize(("lang", "cancer", "weight"), [
+    ("de", "krebs", "abnimmst"), ("es", "cáncer", "adelgazas"), ("fr", "cancer", "maigrissez")])
+def test_every_language_names_cancer_and_weight_loss_aloud_and_printed(lang, cancer, weight):
+    lines = load_lines(lang)
+    spoken = " ".join(lines.red_flags_spoken).lower()
+    assert cancer in spoken and weight in spoken
+    assert cancer in lines.red_flags.lower() and weight in lines.red_flags.lower()
+    assert len(lines.red_flags_spoken) == len(LINES.red_flags_spoken)
 
 
 def test_a_briefing_names_the_doctor_and_the_red_flags_before_the_walk(small_techniques):

@@ -73,3 +73,28 @@ def test_the_report_finds_left_right_pairs_and_one_sided_holds() -> None:
     holds = stretch_holds(timeline, load_techniques())
     assert holds and all(h.release_end_s > h.said_end_s for h in holds)
     assert {h.side for h in holds} <= {"", "L", "R"}
+
+
+def test_the_welcome_says_the_plans_walking_minutes_then_the_stretches() -> None:
+    """The first words of every session say the two numbers `coach plan` prints (its
+    walking column, then the session column less the walking) in words, once each."""
+    from coach.programme.upcoming import to_upcoming
+    from coach.routines.library import load_lines
+    from coach.session import compile_with_library
+
+    say = load_lines().say_minutes
+    state = make_state(5, 3, True, MONDAY)
+    said = set()
+    for s in upcoming_sessions(state, [], MONDAY, 4):
+        row = to_upcoming(s)
+        welcome = compile_with_library(s.routine).cues[0].text
+        walking = round(row.walking_minutes)
+        if s.routine.id.startswith("figure-8"):  # no stretches
+            assert welcome == f"Welcome. Today: {say(walking)} of walking.", s.routine.title
+        else:
+            stretching = round(row.session_minutes) - walking
+            assert welcome == (f"Welcome. Today: {say(walking)} of walking, then about "
+                               f"{say(stretching)} of stretches."), s.routine.title
+            assert s.routine.title not in welcome and str(walking) not in welcome
+        said.add(welcome)
+    assert len(said) >= 5  # the numbers follow the plan as it builds up

@@ -132,7 +132,9 @@ def test_a_german_session_says_german_from_welcome_to_countdown():
                                                                        language="de"))
     timeline = compile_with_library(routine)
     texts = [c.text for c in timeline.cues]
-    assert texts[0] == "Willkommen. Heute steht an: Flotte Dreißig, etwa fünfunddreißig Minuten."
+    assert texts[0] == ("Willkommen. Heute gehst du dreißig Minuten, danach dehnst du dich "
+                        "etwa fünf Minuten lang.")
+    assert timeline.title == "Flotte Dreißig"
     assert any(t.startswith("Die Hälfte ist geschafft. Noch etwa ") and t.endswith("Minuten.")
                and not any(ch.isdigit() for ch in t) for t in texts)
     assert any(c.kind == "countdown" and c.text == "Drei" for c in timeline.cues)
@@ -168,7 +170,7 @@ def test_a_german_export_is_german_and_tagged_deu(cli, tmp_path):
     (uslt,) = tags.getall("USLT")
     assert sylt.lang == "deu" and uslt.lang == "deu"
     said = [text for text, _ in sylt.text]
-    assert said[0].startswith("Willkommen. Heute steht an: Kurzer Gang, etwa ")
+    assert said[0].startswith("Willkommen. Heute gehst du ")
     assert "Eins" in said and "Tempowechsel." in said  # countdown and technique in German
     assert "Jetzt einfach gehen. Ein angenehmes Tempo, aufrecht und locker." in uslt.text
     assert "Welcome" not in uslt.text and "pace" not in " ".join(said).lower()
@@ -211,7 +213,7 @@ def test_tag_codes_for_every_language():
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("lang", "welcome"), [
-    ("es", "Hola. La caminata de hoy: "), ("fr", "Bonjour. La marche du jour : ")])
+    ("es", "Hola. Hoy toca caminar "), ("fr", "Bonjour. Au programme aujourd'hui : ")])
 def test_spanish_and_french_are_spoken_by_espeak_voices_of_their_language(lang, welcome,
                                                                           tmp_path):
     import dataclasses

@@ -72,7 +72,7 @@ def test_an_export_with_a_crashing_phrase_fails_with_one_line_naming_it(crashing
     assert result.exit_code == 1
     errors = [ln for ln in result.output.splitlines() if ln.startswith("coach:")]
     assert len(errors) == 1 and "Traceback" not in result.output
-    assert "espeak-ng failed saying \"Welcome. Today's walk: Flare-up walk" in errors[0]
+    assert "espeak-ng failed saying 'Welcome. Today: four minutes of walking" in errors[0]
     assert "killed by SIGSEGV" in errors[0]
     assert not (tmp_path / "walk.mp3").exists()
 
