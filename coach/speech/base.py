@@ -38,6 +38,15 @@ class PhraseError(EngineError):
 
 
 @dataclass(frozen=True)
+class Spoken(Clip):
+    """A clip as an engine said it, with the engine's own count (in words) of what it
+    said when it knows one (:func:`clip_problem`'s ``spoken_units``): the phrase cache
+    stores it with the clip, so a cached clip of "xsaaaa" is checked as it was made."""
+
+    spoken_units: float | None = None
+
+
+@dataclass(frozen=True)
 class VoiceInfo:
     """A voice an engine offers; ``id`` is what a routine's ``voice:`` takes."""
 
@@ -120,8 +129,9 @@ def clip_problem(clip: Clip, text: str, rate: int,
 
 def synthesize_checked(name: str, text: str, settings: SpeechSettings,
                        attempt: Callable[[str, SpeechSettings], Clip],
-                       attempts: int = ATTEMPTS, spoken_units: float | None = None) -> Clip:
-    """Run ``attempt`` until its clip passes :func:`clip_problem`; return it trimmed.
+                       attempts: int = ATTEMPTS, spoken_units: float | None = None) -> Spoken:
+    """Run ``attempt`` until its clip passes :func:`clip_problem`; return it trimmed, with
+    ``spoken_units``.
 
     ``attempt`` may raise :class:`EngineError` for a failure worth retrying
     (a hang); :class:`UsageError` (an unknown voice) is raised at once.
@@ -136,7 +146,8 @@ def synthesize_checked(name: str, text: str, settings: SpeechSettings,
             continue
         bad = clip_problem(clip, text, rate_wpm(settings), spoken_units)
         if bad is None:
-            return clip.trimmed()
+            trimmed = clip.trimmed()
+            return Spoken(trimmed.samples, trimmed.sample_rate_hz, spoken_units)
         problem = bad
     raise PhraseError(text, f"{name} could not say {text[:80]!r} after {attempts} attempts: "
                             f"{problem}")
