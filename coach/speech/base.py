@@ -131,7 +131,7 @@ def synthesize_checked(name: str, text: str, settings: SpeechSettings,
                        attempt: Callable[[str, SpeechSettings], Clip],
                        attempts: int = ATTEMPTS, spoken_units: float | None = None) -> Spoken:
     """Run ``attempt`` until its clip passes :func:`clip_problem`; return it trimmed, with
-    ``spoken_units``.
+    ``spoken_units`` (else the attempt's own, when it returns a :class:`Spoken`).
 
     ``attempt`` may raise :class:`EngineError` for a failure worth retrying
     (a hang); :class:`UsageError` (an unknown voice) is raised at once.
@@ -144,10 +144,11 @@ def synthesize_checked(name: str, text: str, settings: SpeechSettings,
         except EngineError as err:
             problem = str(err)
             continue
-        bad = clip_problem(clip, text, rate_wpm(settings), spoken_units)
+        units = spoken_units if spoken_units is not None else getattr(clip, "spoken_units", None)
+        bad = clip_problem(clip, text, rate_wpm(settings), units)
         if bad is None:
             trimmed = clip.trimmed()
-            return Spoken(trimmed.samples, trimmed.sample_rate_hz, spoken_units)
+            return Spoken(trimmed.samples, trimmed.sample_rate_hz, units)
         problem = bad
     raise PhraseError(text, f"{name} could not say {text[:80]!r} after {attempts} attempts: "
                             f"{problem}")
