@@ -106,7 +106,9 @@ def clip_problem(clip: Clip, text: str, rate: int,
     2x + 0.3 s, catch empty, cut-off, stuck, stale and far-off-rate output.
     ``spoken_units`` is the engine's own count, in words, of what it will say
     when it knows it (espeak-ng: from its phonemes, so a spelled-out "xsaaaa" or
-    a symbol read by name, "!e", has room); the upper bound takes the larger.
+    a symbol read by name, "!e", has room); the upper bound takes the larger, the lower
+    the smaller (Spanish "a o a" is one vowel a word: 0.29x its words at 300 wpm, and at
+    least 0.45x the smaller of the two over 400 such texts).
     """
     if len(clip.samples) == 0:
         return "no audio"
@@ -114,7 +116,8 @@ def clip_problem(clip: Clip, text: str, rate: int,
     if peak < MIN_PEAK:
         return f"silent audio (peak {peak})"
     nominal_s = 60.0 / rate
-    low_s = 0.25 * words_in(text) * nominal_s
+    words = words_in(text)
+    low_s = 0.25 * (words if spoken_units is None else min(words, spoken_units)) * nominal_s
     # a long word takes longer than a short one: each counts as at least its letters / 5
     # ("incomprehensibilities" is 4.2 words), so real long words pass (issue 12)
     long_words = sum(max(1.0, len(w) / 5) for w in _WORD.findall(text))
