@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from coach.audio.clip import SAMPLE_RATE_HZ
 from coach.clock import Clock, MonotonicClock
-from coach.errors import CoachError
+from coach.errors import CoachError, terminal_safe
 from coach.live.keys import KeySource
 from coach.live.playback import AudioSink, keys_for, play_live, speak_after
 from coach.live.player import Player, SessionSource
@@ -118,7 +118,8 @@ def _walk(routine: Routine, options: WalkOptions, io: WalkIO, clock: Clock, out:
         if not isinstance(live, str):
             player, sink = live
             timeline = player.timeline
-            print(lines.say("playing_on", device=sink.description), lines.say("keys"),
+            device = terminal_safe(sink.description)  # a sink's name is anyone's text
+            print(lines.say("playing_on", device=device), lines.say("keys"),
                   file=out, flush=True)
             unspoken = getattr(player.source, "unspoken", None)
             start_ahead = getattr(player.source, "start", None)

@@ -38,6 +38,15 @@ class PhraseError(EngineError):
 
 
 @dataclass(frozen=True)
+class Spoken(Clip):
+    """A clip as an engine said it, with the engine's own count (in words) of what it
+    said when it knows one (:func:`clip_problem`'s ``spoken_units``): the phrase cache
+    stores it with the clip, so a cached clip of "xsaaaa" is checked as it was made."""
+
+    spoken_units: float | None = None
+
+
+@dataclass(frozen=True)
 class VoiceInfo:
     """A voice an engine offers; ``id`` is what a routine's ``voice:`` takes."""
 
@@ -97,7 +106,9 @@ def clip_problem(clip: Clip, text: str, rate: int,
     2x + 0.3 s, catch empty, cut-off, stuck, stale and far-off-rate output.
     ``spoken_units`` is the engine's own count, in words, of what it will say
     when it knows it (espeak-ng: from its phonemes, so a spelled-out "xsaaaa" or
-    a symbol read by name, "!e", has room); the upper bound takes the larger.
+    a symbol read by name, "!e", has room); the upper bound takes the larger, the lower
+    the smaller (Spanish "a o a" is one vowel a word: 0.29x its words at 300 wpm, and at
+    least 0.45x the smaller of the two over 400 such texts).
     """
     if len(clip.samples) == 0:
         return "no audio"
@@ -105,7 +116,8 @@ def clip_problem(clip: Clip, text: str, rate: int,
     if peak < MIN_PEAK:
         return f"silent audio (peak {peak})"
     nominal_s = 60.0 / rate
-    low_s = 0.25 * words_in(text) * nominal_s
+    words = words_in(text)
+    low_s = 0.25 * (words if spoken_units is None else min(words, spoken_units)) * nominal_s
     # a long word takes longer than a short one: each counts as at least its letters / 5
     # ("incomprehensibilities" is 4.2 words), so real long words pass (issue 12)
     long_words = sum(max(1.0, len(w) / 5) for w in _WORD.findall(text))
@@ -120,8 +132,9 @@ def clip_problem(clip: Clip, text: str, rate: int,
 
 def synthesize_checked(name: str, text: str, settings: SpeechSettings,
                        attempt: Callable[[str, SpeechSettings], Clip],
-                       attempts: int = ATTEMPTS, spoken_units: float | None = None) -> Clip:
-    """Run ``attempt`` until its clip passes :func:`clip_problem`; return it trimmed.
+                       attempts: int = ATTEMPTS, spoken_units: float | None = None) -> Spoken:
+    """Run ``attempt`` until its clip passes :func:`clip_problem`; return it trimmed, with
+    ``spoken_units`` (else the attempt's own, when it returns a :class:`Spoken`).
 
     ``attempt`` may raise :class:`EngineError` for a failure worth retrying
     (a hang); :class:`UsageError` (an unknown voice) is raised at once.
@@ -134,9 +147,11 @@ def synthesize_checked(name: str, text: str, settings: SpeechSettings,
         except EngineError as err:
             problem = str(err)
             continue
-        bad = clip_problem(clip, text, rate_wpm(settings), spoken_units)
+        units = spoken_units if spoken_units is not None else getattr(clip, "spoken_units", None)
+        bad = clip_problem(clip, text, rate_wpm(settings), units)
         if bad is None:
-            return clip.trimmed()
+            trimmed = clip.trimmed()
+            return Spoken(trimmed.samples, trimmed.sample_rate_hz, units)
         problem = bad
     raise PhraseError(text, f"{name} could not say {text[:80]!r} after {attempts} attempts: "
                             f"{problem}")

@@ -84,12 +84,25 @@ def load_library() -> tuple[ctypes.CDLL, str | None]:
     lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
     lib.espeak_Synth.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
                                  ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]
-    lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
-    lib.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.c_int,
-                                          ctypes.c_int]
     lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_EspeakVoice))
     lib.espeak_ListVoices.argtypes = [ctypes.c_void_p]
     return lib, data_path
+
+
+def phoneme_units(lib: ctypes.CDLL, text: str) -> float:
+    """:meth:`_Espeak.spoken_units` on a loaded libespeak-ng whose voice is set (also
+    pyttsx3's, in its worker): words per phoneme and per clause break of its reading."""
+    lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
+    lib.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.c_int,
+                                          ctypes.c_int]
+    raw = ctypes.create_string_buffer(text.encode("utf-8") + b"\0")
+    phonemes = clauses = 0
+    cursor = ctypes.c_void_p(ctypes.addressof(raw))
+    while cursor.value and clauses <= len(raw):  # each call reads one clause
+        said = lib.espeak_TextToPhonemes(ctypes.byref(cursor), _CHARS_UTF8, 0)
+        phonemes += len(_NOT_A_PHONEME.sub("", (said or b"").decode("utf-8", "replace")))
+        clauses += 1
+    return WORDS_PER_PHONEME * phonemes + WORDS_PER_CLAUSE_BREAK * max(0, clauses - 1)
 
 
 def library_version() -> str:
@@ -140,16 +153,9 @@ class _Espeak:
         """How many words of speech espeak-ng will make of ``text``, from its own phonemes:
         a word it spells letter by letter ("xsaaaa") or a symbol it reads by name ("!e",
         "%") counts for what is really said, not for its letters (issue 12)."""
-        raw = ctypes.create_string_buffer(text.encode("utf-8") + b"\0")
-        phonemes = clauses = 0
         with self._lock:
             self._use_voice(voice)
-            cursor = ctypes.c_void_p(ctypes.addressof(raw))
-            while cursor.value and clauses <= len(raw):  # each call reads one clause
-                said = self._lib.espeak_TextToPhonemes(ctypes.byref(cursor), _CHARS_UTF8, 0)
-                phonemes += len(_NOT_A_PHONEME.sub("", (said or b"").decode("utf-8", "replace")))
-                clauses += 1
-        return WORDS_PER_PHONEME * phonemes + WORDS_PER_CLAUSE_BREAK * max(0, clauses - 1)
+            return phoneme_units(self._lib, text)
 
     def synthesize(self, text: str, voice: str, rate: int, volume: float) -> Clip:
         raw = text.encode("utf-8") + b"\0"

@@ -10,6 +10,13 @@ file that cannot be read back is synthesised again. When a clip is synthesised
 its loudness gain is measured too and kept in ``cache_dir()/levels`` (by a hash
 of its samples), so a warm export never imports pyloudnorm or scipy.
 
+After the samples a clip's file may hold :data:`UNITS_TRAILER` and the engine's own count
+of what it said (espeak-ng's phonemes, as words: :class:`coach.speech.base.Spoken`), so the
+length check at load is the one the clip passed when it was made: a stored "xsaaaa" (spelled
+letter by letter) loads instead of being synthesised again each time. numpy reads such a
+file as the plain array; a file without the trailer (older caches) is checked by its words,
+so such a clip is made again once, with it (issue 12).
+
 Clips come out of the engines trimmed to their speech (see
 :mod:`coach.speech`): the first sample is the speech onset and the last is
 where speech ends, so :meth:`PhraseCache.speech_s` is the time a cue really
@@ -20,7 +27,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
+import struct
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -40,6 +49,12 @@ if TYPE_CHECKING:
 
 #: Bump when what is stored changes (trimming, file layout): old entries are then ignored.
 CACHE_FORMAT = 1
+#: What follows the samples in a clip's file: these 8 bytes, then the engine's spoken units
+#: as a little-endian float64.
+UNITS_TRAILER = b"coachSU1"
+#: A stored unit count is believed up to this many per character of the text, + 1
+#: (measured at most 4.25: es "y con diéresis" for "ÿ"); more is damage, and the clip is redone.
+MAX_UNITS_PER_CHAR = 8.0
 #: Clips kept in memory (the most recently used), in samples: ~16 MB of int16.
 MEMORY_SAMPLES = 8_000_000
 
@@ -229,8 +244,9 @@ class PhraseCache:
                 self.failures.setdefault(text, str(err))
                 self._durations_s[key] = estimate_s(self.respell(text), self.settings)
             return silent
+        units = getattr(spoken, "spoken_units", None)
         clip = spoken.resampled(self.sample_rate_hz)
-        self._store(key, clip)
+        self._store(key, clip, units)
         self._measure_level(clip)
         with self._lock:
             self._durations_s[key] = clip.duration_s
@@ -253,8 +269,9 @@ class PhraseCache:
 
         Only a regular file is opened (a FIFO would hang); the header is read through a
         memory map (a huge shape is a ValueError, not a MemoryError); and the clip must
-        be the trimmed speech of its words at the settings' rate (:func:`clip_problem`):
-        a valid but truncated, silent or foreign clip is rebuilt.
+        be the trimmed speech of its words at the settings' rate (:func:`clip_problem`, with
+        the engine's spoken units stored after the samples, if any): a valid but truncated,
+        silent or foreign clip is rebuilt.
         """
         import stat
 
@@ -264,28 +281,37 @@ class PhraseCache:
             return self._unstored[key]
         path = self._file(key)
         try:
-            if not stat.S_ISREG(path.stat().st_mode):
+            st = path.stat()
+            if not stat.S_ISREG(st.st_mode):
                 return None
-            samples = np.array(np.load(path, mmap_mode="r", allow_pickle=False))
-        except (OSError, ValueError, EOFError):  # missing, truncated or not an .npy
+            mapped = np.load(path, mmap_mode="r", allow_pickle=False)
+            units = _stored_units(path, mapped.offset + mapped.nbytes, st.st_size)
+            samples = np.array(mapped)
+        except (OSError, ValueError, EOFError, AttributeError):  # missing, truncated, not .npy
             return None
         if samples.dtype != np.int16 or samples.ndim != 1 or len(samples) == 0:
             return None
+        said = self.respell(text)
+        if units is not None and not units <= MAX_UNITS_PER_CHAR * len(said) + 1:
+            return None
         clip = Clip(samples, self.sample_rate_hz)
         try:
-            if clip_problem(clip, self.respell(text), rate_wpm(self.settings)) is not None:
+            if clip_problem(clip, said, rate_wpm(self.settings), units) is not None:
                 return None
         except ValueError:  # nothing to say: the engine would refuse it too
             return None
         return clip
 
-    def _store(self, key: str, clip: Clip) -> None:
-        """Write atomically (:func:`coach.files.staged`); a cache, so not fsynced. Where the
-        folder cannot be written (a read-only home), the clip is kept in memory for this
-        run instead, and that is said once: speech works uncached."""
+    def _store(self, key: str, clip: Clip, units: float | None = None) -> None:
+        """Write atomically (:func:`coach.files.staged`), with the engine's ``units`` after
+        the samples; a cache, so not fsynced. Where the folder cannot be written (a
+        read-only home), the clip is kept in memory for this run instead, and that is said
+        once: speech works uncached."""
         try:
             with staged(self._file(key), make_folder=True, durable=False) as stage:
                 np.save(stage.file, clip.samples, allow_pickle=False)
+                if units is not None and math.isfinite(units):
+                    stage.file.write(UNITS_TRAILER + struct.pack("<d", units))
         except OutputError as err:
             with self._lock:
                 first = not self._unstored
@@ -293,6 +319,25 @@ class PhraseCache:
             if first:
                 self.note(f"note: the phrase cache {self.cache_dir} cannot be written "
                           f"({str(err).rpartition(': ')[2]}): speaking uncached")
+
+
+def _stored_units(path: Path, data_end: int, size: int) -> float | None:
+    """The spoken units after a clip's samples (None in a file without them, as older
+    caches wrote); ValueError for anything else after the samples: a damaged file."""
+    trailer_size = len(UNITS_TRAILER) + 8
+    if size == data_end:
+        return None
+    if size != data_end + trailer_size:
+        raise ValueError(f"{size - data_end} stray bytes after the samples")
+    with path.open("rb") as file:
+        file.seek(data_end)
+        trailer = file.read(trailer_size)
+    if not trailer.startswith(UNITS_TRAILER):
+        raise ValueError("not a spoken-units trailer")
+    (units,) = struct.unpack("<d", trailer[len(UNITS_TRAILER):])
+    if not math.isfinite(units) or units < 0:
+        raise ValueError(f"spoken units {units}")
+    return float(units)
 
 
 def _on_stderr(line: str) -> None:

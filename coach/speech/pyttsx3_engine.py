@@ -22,8 +22,15 @@ import numpy as np
 from coach.audio.clip import Clip
 from coach.errors import EngineError, UsageError
 from coach.routines.model import SpeechSettings
-from coach.speech.base import ATTEMPTS, VoiceInfo, package_version, rate_wpm, synthesize_checked
-from coach.speech.libespeak import espeak_paths, library_version
+from coach.speech.base import (
+    ATTEMPTS,
+    Spoken,
+    VoiceInfo,
+    package_version,
+    rate_wpm,
+    synthesize_checked,
+)
+from coach.speech.libespeak import espeak_paths, library_version, phoneme_units
 from coach.speech.workers import Serve, Worker, requests
 
 if TYPE_CHECKING:
@@ -120,8 +127,9 @@ def _save_with_pyttsx3(engine: object, espeak: ctypes.CDLL | None,
         return ("voice", voice)
     if errors:
         return ("error", "; ".join(f"{type(e).__name__}: {e}" for e in errors))
+    units = phoneme_units(espeak, str(text)) if espeak is not None else None  # issue 12
     with wave.open(wav_path, "rb") as wav:
-        return ("ok", wav.readframes(wav.getnframes()), wav.getframerate())
+        return ("ok", wav.readframes(wav.getnframes()), wav.getframerate(), units)
 
 
 class Pyttsx3Engine:
@@ -179,9 +187,10 @@ class Pyttsx3Engine:
             raise UsageError(f"unknown voice {voice!r} (see `coach voices --engine pyttsx3`)")
         if reply[0] != "ok":
             raise EngineError(f"pyttsx3 failed: {reply[1]}")
-        frames, sample_rate_hz = reply[1], reply[2]
+        frames, sample_rate_hz, units = reply[1], reply[2], reply[3]
         assert isinstance(frames, bytes) and isinstance(sample_rate_hz, int)
-        return Clip(np.frombuffer(frames, dtype="<i2").astype(np.int16), sample_rate_hz)
+        return Spoken(np.frombuffer(frames, dtype="<i2").astype(np.int16), sample_rate_hz,
+                      units if isinstance(units, float) else None)
 
     def _ask(self, request: tuple[object, ...], timeout_s: float,
              what: str) -> tuple[object, ...]:

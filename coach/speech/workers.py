@@ -26,7 +26,7 @@ import numpy as np
 from coach.audio.clip import Clip
 from coach.errors import EngineError, UsageError
 from coach.routines.model import SpeechSettings
-from coach.speech.base import PhraseError, VoiceInfo
+from coach.speech.base import PhraseError, Spoken, VoiceInfo
 
 if TYPE_CHECKING:
     import subprocess
@@ -141,7 +141,7 @@ def requests(conn: Connection) -> Iterator[tuple[object, ...]]:
 
 def serve_engine(conn: Connection, name: str, threads: str) -> None:
     """The synthesis worker loop: answers ("synth", text, settings fields) with
-    ("ok", int16 bytes, rate), ("usage", message) or ("engine", message)."""
+    ("ok", int16 bytes, rate, spoken units or None), ("usage", message) or ("engine", message)."""
     from coach.speech.libespeak import EspeakEngine
 
     if name == "piper":
@@ -164,7 +164,8 @@ def answer(engine: object, request: tuple[object, ...]) -> tuple[object, ...]:
         return ("usage", str(err))
     except EngineError as err:
         return ("engine", str(err))
-    return ("ok", clip.samples.tobytes(), clip.sample_rate_hz)
+    return ("ok", clip.samples.tobytes(), clip.sample_rate_hz,
+            getattr(clip, "spoken_units", None))  # stored with the clip (issue 12)
 
 
 class WorkerEngine:
@@ -229,9 +230,10 @@ class WorkerEngine:
             raise UsageError(str(reply[1]))
         if reply[0] == "engine":
             raise PhraseError(text, str(reply[1]))
-        frames, rate = reply[1], reply[2]
+        frames, rate, units = reply[1], reply[2], reply[3]
         assert isinstance(frames, bytes) and isinstance(rate, int)
-        return Clip(np.frombuffer(frames, dtype=np.int16).copy(), rate)
+        return Spoken(np.frombuffer(frames, dtype=np.int16).copy(), rate,
+                      float(units) if isinstance(units, (int, float)) else None)
 
     def _take(self) -> Worker:
         try:

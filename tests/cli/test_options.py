@@ -53,7 +53,7 @@ def test_any_value_for_any_parameter_is_bounded_or_one_short_line(which: int, va
         result = param.type.convert(value, param, ctx)
     except click.BadParameter as err:
         message = err.format_message()
-        assert "\n" not in message and len(message) < 200, message
+        assert "\n" not in message and len(message) < 250, message  # a 60-char quote + why
         return
     if isinstance(result, float):
         assert math.isfinite(result)

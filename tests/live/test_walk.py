@@ -193,3 +193,17 @@ def test_a_live_walk_plays_the_routines_metronome_level_unless_one_is_given(tmp_
     assert loud > 5 * quiet > 0, (quiet, loud)
     assert 1.5 < loud / default < 2.5, (default, loud)
     assert given == pytest.approx(quiet, rel=0.05), (given, quiet)
+
+
+class OddlyNamedSink(RecordingSink):
+    # a PulseAudio sink's description is anyone's text (pactl can set it): ESC, BEL, RLO
+    description = "pulse: \x1b]0;owned\a\x1b[2J\u202eknil"
+
+
+def test_the_device_name_is_printed_terminal_safe(tmp_path):
+    # issue 12: the one terminal-safe echo for every printed text, the device name too
+    _, _, text, _ = walk("flare-up", WalkOptions(), [(5.0, "q")], sink_cls=OddlyNamedSink,
+                         tmp_path=tmp_path)
+    first = text.splitlines()[0]
+    assert first.startswith("Playing on pulse: \\x1b]0;owned\\x07\\x1b[2J\\u202eknil")
+    assert not any(ch in text for ch in "\x1b\a\u202e")

@@ -301,3 +301,78 @@ def test_threads_share_one_cache(cache, engine):
         lengths = list(pool.map(cache.speech_s, texts))
     assert sorted(engine.said) == ["Left.", "Right.", "Turn around."]
     assert lengths[0] == lengths[2] == lengths[5]
+
+
+#: Texts espeak-ng spells letter by letter or reads by name: longer than their words allow.
+ODD_TEXTS = ["xsaaaa", "!e", "%ckt", "w" * 40, "@@@@ hi"]
+
+
+@pytest.fixture(scope="module")
+def espeak_worker():
+    from coach.speech import open_engine
+
+    engine = open_engine("espeak", workers=1)
+    yield engine
+    engine.close()
+
+
+@pytest.mark.parametrize("rate", [80, 160, 300, 450])
+def test_a_cached_clip_of_odd_text_loads_without_synthesising_again(espeak_worker, tmp_path,
+                                                                    rate):
+    # issue 12: these clips passed the engine's check (with espeak-ng's own phoneme count) but
+    # failed the words-only check at load, so each load synthesised them again
+    engine = CountingEngine(espeak_worker)
+    settings = SpeechSettings(rate_wpm=rate)
+    first = {t: PhraseCache(engine, settings, cache_dir=tmp_path).speech_s(t) for t in ODD_TEXTS}
+    again = {t: PhraseCache(engine, settings, cache_dir=tmp_path).speech_s(t) for t in ODD_TEXTS}
+    assert engine.said == ODD_TEXTS
+    assert again == first
+
+
+def _without_units(path: Path) -> None:
+    """The file as caches before the units were stored wrote it: the plain array."""
+    path.write_bytes(_npy(np.load(path)))
+
+
+def test_an_older_cache_entry_loads_or_is_made_again_once_with_its_units(espeak_worker,
+                                                                         tmp_path):
+    engine = CountingEngine(espeak_worker)
+    settings = SpeechSettings(rate_wpm=160)
+    cache = PhraseCache(engine, settings, cache_dir=tmp_path)
+    cache.warm([PHRASE, *ODD_TEXTS])
+    for text in [PHRASE, *ODD_TEXTS]:
+        _without_units(cache.path(text))
+    older = PhraseCache(engine, settings, cache_dir=tmp_path)
+    older.warm([PHRASE, *ODD_TEXTS])
+    redone = engine.said[len(ODD_TEXTS) + 1:]
+    assert redone and PHRASE not in redone  # an ordinary old clip passes its words' check
+    PhraseCache(engine, settings, cache_dir=tmp_path).warm([PHRASE, *ODD_TEXTS])
+    assert engine.said[len(ODD_TEXTS) + 1 + len(redone):] == []  # the redone ones: once
+
+
+def _trailer(units: float) -> bytes:
+    import struct
+
+    from coach.speech.phrase_cache import UNITS_TRAILER
+
+    return UNITS_TRAILER + struct.pack("<d", units)
+
+
+@pytest.mark.parametrize("damage", [
+    lambda data: data + b"x",                                      # stray byte
+    lambda data: data[:-3],                                        # trailer cut
+    lambda data: data[:-16] + b"coachXX1" + data[-8:],             # not our trailer
+    lambda data: data[:-8] + _trailer(float("nan"))[-8:],          # nan units
+    lambda data: data[:-8] + _trailer(1e9)[-8:],                   # units no text has
+    lambda data: _npy(np.full(900000, 9000, np.int16)) + _trailer(1e9),
+], ids=["stray", "cut", "magic", "nan", "huge", "long-clip-huge-units"])
+def test_a_damaged_units_trailer_is_rebuilt(espeak_worker, tmp_path, damage):
+    engine = CountingEngine(espeak_worker)
+    cache = PhraseCache(engine, SETTINGS, cache_dir=tmp_path)
+    good = cache.speech_s("xsaaaa")
+    path = cache.path("xsaaaa")
+    path.write_bytes(damage(path.read_bytes()))
+    fresh = PhraseCache(engine, SETTINGS, cache_dir=tmp_path)
+    assert abs(fresh.speech_s("xsaaaa") - good) < 0.05
+    assert engine.said == ["xsaaaa", "xsaaaa"]
+    assert len(np.load(path)) == len(fresh.clip("xsaaaa").samples)  # repaired on disk
