@@ -246,9 +246,8 @@ def ics(env: Environment, output: str, alarm: int) -> None:
     from zoneinfo import ZoneInfo
 
     from coach.files import check_output_file
-    from coach.programme.today import routine_for_ref
     from coach.scheduling.calendar import coach_command, crontab_lines, systemd_units, write_ics
-    from coach.scheduling.schedules import load_schedules
+    from coach.scheduling.schedules import load_schedules, scheduled_session
 
     target = check_output_file(Path(output), (".ics",))
     entries = load_schedules()
@@ -258,7 +257,7 @@ def ics(env: Environment, output: str, alarm: int) -> None:
     minutes, languages = {}, {}
     for e in entries:
         try:
-            routine = routine_for_ref(e.routine, now.date())
+            routine = scheduled_session(e, entries, now.date()).routine  # as it plays
             minutes[e.routine] = routine.duration_s / 60
             languages[e.routine] = routine.speech.language
         except CoachError:
