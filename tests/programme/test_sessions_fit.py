@@ -146,3 +146,27 @@ def test_the_briefing_and_the_bouts_leave_no_cue_dropped(compiled) -> None:
         assert not dropped, (session.routine.title, dropped)
         if session.routine.briefing:
             assert tl.sections[0].end_s >= 120
+
+
+QUICK = re.compile(r"\b(quick|quickly|fast|faster|brisk)\b", re.IGNORECASE)
+
+
+def test_a_slow_walk_never_asks_for_a_quick_step_and_a_flare_walk_says_what_the_day_is_for(
+        compiled) -> None:
+    """At a slow pace (walks under 10 minutes, the flare-up track) no line asks for speed:
+    heel-toe's own intro ("smooth and fairly quick") is replaced; the flare-up walk says
+    it is a gentle day, to walk only as far as is comfortable."""
+    slow = [(s, t) for s, t in compiled if {sec.pace for sec in t.sections} <= {"slow", None}]
+    assert len(slow) > 20
+    quick = [(s.routine.title, c.text) for s, t in slow for c in t.cues if QUICK.search(c.text)]
+    assert not quick
+    flare = next(t for s, t in compiled_flare())
+    assert any("gentle day" in c.text and "comfortable" in c.text for c in flare.cues)
+
+
+def compiled_flare() -> list[tuple[PlannedSession, Timeline]]:
+    from coach.programme.plan import flare_routine
+    from coach.session import session_timeline
+
+    routine = flare_routine()
+    return [(PlannedSession(routine, "", 1), session_timeline(routine, estimate=True)[0])]
