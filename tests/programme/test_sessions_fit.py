@@ -23,7 +23,7 @@ from coach.programme.plan import (
     upcoming_sessions,
     weekly_walk_routine,
 )
-from coach.routines.library import load_lines, load_techniques
+from coach.routines.library import load_lines, load_techniques, resolve_routine
 from coach.routines.model import Repeat, Segment
 
 MONDAY = date(2026, 3, 2)
@@ -170,3 +170,31 @@ def compiled_flare() -> list[tuple[PlannedSession, Timeline]]:
 
     routine = flare_routine()
     return [(PlannedSession(routine, "", 1), session_timeline(routine, estimate=True)[0])]
+
+
+def test_five_minutes_left_is_said_only_while_most_of_them_are_walking(compiled) -> None:
+    """Not at the end of the walk when the last five minutes are the cool-down
+    stretches ("Keep it smooth and steady", then "Slow to a stop")."""
+    from coach.session import session_timeline
+
+    said, skipped = 0, 0
+    from coach.routines.model import Routine
+
+    builtins = [session_timeline(resolve_routine(rid), estimate=True)[0]
+                for rid in ("brisk-30", "heel-toe", "backward")]
+    builtins.append(session_timeline(Routine("plain", "Plain", (Segment("walk", 1200),)),
+                                     estimate=True)[0])  # no stretches: said
+    for timeline in [t for _, t in compiled] + builtins:
+        if timeline.duration_s < 15 * 60:
+            continue
+        last_walk_s = sum(max(0.0, s.end_s - max(s.start_s, timeline.duration_s - 300))
+                          for s in timeline.sections if s.technique not in STILL)
+        five = [c for c in timeline.cues if c.text == LINES.five_left]
+        if last_walk_s >= 150:
+            said += 1
+            assert len(five) == 1, timeline.title
+            assert timeline.sections[five[0].section].technique not in STILL
+        else:
+            skipped += 1
+            assert not five, timeline.title
+    assert said and skipped
