@@ -76,7 +76,10 @@ def add(routine: str, at_: str, days: str, schedule_id: str | None) -> None:
 def figure8(morning: str, evening: str, days: str) -> None:
     """Figure-8 walks twice a day, morning and evening (the common case).
 
-    Replaces earlier figure-8-morning / figure-8-evening schedules.
+    Replaces earlier figure-8-morning / figure-8-evening schedules. When your
+    programme has figure-8 walks (`coach plan --figure-8`), each plays the
+    programme's walk of that morning or evening, at its dose, as the phone feed
+    offers it; otherwise the built-in figure-8 routine.
 
     \b
     Examples:
