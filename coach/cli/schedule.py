@@ -79,7 +79,10 @@ def add(routine: str, at_: str, days: str, schedule_id: str | None) -> None:
 def figure8(morning: str, evening: str, days: str) -> None:
     """Figure-8 walks twice a day, morning and evening (the common case).
 
-    Replaces earlier figure-8-morning / figure-8-evening schedules.
+    Replaces earlier figure-8-morning / figure-8-evening schedules. When your
+    programme has figure-8 walks (`coach plan --figure-8`), each plays the
+    programme's walk of that morning or evening, at its dose, as the phone feed
+    offers it; otherwise the built-in figure-8 routine.
 
     \b
     Examples:
@@ -252,9 +255,8 @@ def ics(env: Environment, output: str, alarm: int) -> None:
     from zoneinfo import ZoneInfo
 
     from coach.files import check_output_file
-    from coach.programme.today import routine_for_ref
     from coach.scheduling.calendar import coach_command, crontab_lines, systemd_units, write_ics
-    from coach.scheduling.schedules import load_schedules
+    from coach.scheduling.schedules import load_schedules, scheduled_session
 
     target = check_output_file(Path(output), (".ics",))
     entries = load_schedules()
@@ -264,7 +266,7 @@ def ics(env: Environment, output: str, alarm: int) -> None:
     minutes, languages = {}, {}
     for e in entries:
         try:
-            routine = routine_for_ref(e.routine, now.date())
+            routine = scheduled_session(e, entries, now.date()).routine  # as it plays
             minutes[e.routine] = routine.duration_s / 60
             languages[e.routine] = routine.speech.language
         except CoachError:

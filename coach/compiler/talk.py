@@ -10,7 +10,8 @@ priority:
   (:data:`MIN_FORM_EVERY_MS` at least) so a warm-up still reaches its moves.
 - *Encouragement, reminders, halfway and five-left* at a free moment near their time
   (:meth:`Wants.free`), so the coach's own cues do not clash; safety reminders first,
-  so they keep their own times.
+  so they keep their own times. Five-left only when most of the last five minutes are
+  walking (not when they are the cool-down stretches).
 - *Talk level* (the routine's ``talk``): quiet keeps safety, section and pace changes,
   closing lines, countdowns and the pools a technique tags ``quiet``; chatty gives form
   cues more often and two encouragements per section (:data:`TALK_EVERY`,
@@ -32,6 +33,7 @@ TALK_EVERY = {"quiet": 1.0, "normal": 1.0, "chatty": 0.75}
 ENCOURAGE_AT = {"quiet": (), "normal": (0.5,), "chatty": (0.3, 0.7)}
 FREE_WITHIN_MS = 30_000  # how far a loosely timed cue may shift to a free moment
 MIN_FORM_EVERY_MS = 20_000  # a short section's form cues (warm-up moves): time to do each
+FIVE_LEFT_MS = 5 * 60_000  # "about five minutes left": said if half of them are walking
 
 
 class Wanted(NamedTuple):
@@ -131,8 +133,15 @@ class Wants:
             return
         if d.total_ms >= 8 * 60_000:
             self.free(d.total_ms // 2, halfway)
-        if d.total_ms >= 15 * 60_000:
-            self.free(d.total_ms - 5 * 60_000, five_left)
+        if d.total_ms >= 15 * 60_000 and self.walking_ms(d.total_ms - FIVE_LEFT_MS) \
+                >= FIVE_LEFT_MS // 2:
+            self.free(d.total_ms - FIVE_LEFT_MS, five_left)
+
+    def walking_ms(self, from_ms: int) -> int:
+        """Walking time from ``from_ms`` to the end: "five minutes left, keep it smooth"
+        is a walking cue, not one for the start of five minutes of stretches."""
+        return sum(max(0, p.end_ms - max(p.start_ms, from_ms)) for p in self.d.plans
+                   if not p.still)
 
     def free(self, at_ms: int, text: str, kind: str = "encouragement",
              plan: SectionPlan | None = None) -> None:

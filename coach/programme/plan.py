@@ -228,6 +228,14 @@ def cool_down_s(walk_min: float) -> int:
     return COOL_DOWN_SHORT_S if walk_min < 15 else COOL_DOWN_LONG_S
 
 
+#: The heel-toe step at a slow pace (walks under 10 minutes), in place of its own intro.
+SLOW_HEEL_TOE_INTRO = ("Heel-toe walking now, without hurrying: heel down first, roll along "
+                       "the foot, then push off gently with your toes.",)
+#: Said in the flare-up walk: what the day is for.
+FLARE_SAY = ("A gentle day for your back: walk only as far as feels comfortable, and "
+             "head home whenever you need to.",)
+
+
 def weekly_walk_routine(minutes: int, rotation: int, week: int, *, variant: int = 0,
                         briefing: bool = False) -> Routine:
     """``minutes`` of walking (warm-up, form, one technique of the day), then stretches.
@@ -262,7 +270,10 @@ def weekly_walk_routine(minutes: int, rotation: int, week: int, *, variant: int 
         tail = pace_changes(minutes, main_s)
         label = " with pace changes"
     steady_s = main_s - round(total_duration_s(tail))
-    segs += [Segment("heel-toe", steady_s, title="Heel-toe walking", pace=pace), *tail]
+    # the technique's own intro asks for a "fairly quick" step: not at a slow pace
+    intro = SLOW_HEEL_TOE_INTRO if pace == "slow" else None
+    segs += [Segment("heel-toe", steady_s, title="Heel-toe walking", pace=pace, intro=intro),
+             *tail]
     segs.append(Segment("cool-down", cool_down_s(minutes), title="Cool-down stretches"))
     return Routine(id=WALK_ID.format(week=week),
                    title=f"Week {week}: {minutes}-minute walk{label}, then stretches",
@@ -303,7 +314,7 @@ def flare_routine(variant: int = 0) -> Routine:
     forward bending: cool-down-gentle); the red flags are said before it (``briefing``)."""
     segs = (Segment("warm-up", 180, title="Very easy start", pace="slow"),  # with the briefing
             Segment("posture-check", 60, title="Relaxed posture", pace="slow"),
-            Segment("walk", 60, title="Gentle walking", pace="slow"),
+            Segment("walk", 60, title="Gentle walking", pace="slow", say=FLARE_SAY),
             Segment("cool-down-gentle", FLARE_COOL_DOWN_S, title="Gentle stretches"))
     return Routine(id=FLARE_ID, title="Flare-up: short and gentle", segments=segs,
                    source="<programme>",

@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, time
 from typing import TYPE_CHECKING
 
 from coach.errors import UsageError
@@ -21,6 +23,10 @@ if TYPE_CHECKING:
 
 PLAN_REF = "plan"  # a schedule for "whatever the programme says today"
 DEFAULT_ROUTINE = "gentle-start"  # walked when there is no programme yet
+FIGURE8_REF = "figure-8"  # the built-in, and the id of the programme's figure-8 walks
+#: When the programme's figure-8 walks are meant; a schedule of ``figure-8`` takes the
+#: slot nearest to it, as the phone feed matches them (coach.web.episodes.SLOT_HOURS).
+SLOT_TIMES = {"morning": time(8), "evening": time(18)}
 
 
 def load_programme() -> tuple[ProgrammeState | None, list[WalkRecord]]:
@@ -69,6 +75,83 @@ def routine_for_ref(ref: str, today: date) -> Routine:
     if session is None:
         raise UsageError("no programme yet: run `coach plan` first")
     return session.routine
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """What a schedule plays on a day, and a few words saying which session it is."""
+
+    routine: Routine
+    what: str
+
+
+def scheduled_routine(ref: str, today: date, at: time, times: Sequence[time] = ()
+                      ) -> Scheduled:
+    """The session a schedule of ``ref`` at ``at`` plays on ``today``; ``times``: when
+    every schedule of ``ref`` is due that day (``at`` among them).
+
+    ``plan``: the programme's session. ``figure-8`` while the programme has figure-8
+    walks: the programme's figure-8 walk of the slot this schedule takes (its dose, the
+    one the phone feed offers; :func:`figure8_slot_for`), else the built-in. Anything
+    else: the routine ``ref`` names. UsageError as :func:`routine_for_ref`.
+    """
+    if ref == PLAN_REF:
+        session = todays_session(today)
+        if session is None:
+            raise UsageError("no programme yet: run `coach plan` first")
+        return Scheduled(session.routine, f"today's programme session, {session.routine.title}")
+    why = ""
+    if ref == FIGURE8_REF:
+        state, records = load_programme()
+        programme = programme_figure8(state, records, today, at, times)
+        if programme is not None:
+            return Scheduled(programme.routine, f"your programme's {programme.slot} figure-8 "
+                             f"walk, {programme.walk_min:g} minutes")
+        if state is not None:
+            why = (" (your other figure-8 schedules take the programme's two walks)"
+                   if state.intake.figure8_twice_daily
+                   else " (your programme has no figure-8 walks)")
+    routine = routine_for_ref(ref, today)
+    return Scheduled(routine, f"{routine.title}, {routine.duration_s / 60:.0f} minutes{why}")
+
+
+def programme_figure8(state: ProgrammeState | None, records: Sequence[WalkRecord],
+                      today: date, at: time, times: Sequence[time] = ()
+                      ) -> PlannedSession | None:
+    """The programme's figure-8 walk that a ``figure-8`` schedule at ``at`` plays on
+    ``today`` (as the phone feed lists it: :func:`coach.programme.plan.upcoming_sessions`);
+    None without a programme, without figure-8 walks in it, or when the other
+    schedules (``times``) take both slots."""
+    from coach.programme.plan import upcoming_sessions
+
+    if state is None or not state.intake.figure8_twice_daily:
+        return None
+    walks = {s.slot: s for s in upcoming_sessions(state, records, today, 1)
+             if s.kind == "figure-8" and s.day == today}
+    slot = figure8_slot_for(at, [*times] if at in times else [*times, at])
+    return None if slot is None else walks.get(slot)
+
+
+def figure8_slot_for(at: time, times: Sequence[time]) -> str | None:
+    """Which figure-8 slot the schedule at ``at`` takes among schedules at ``times``: the
+    closest pair of a slot (:data:`SLOT_TIMES`) and a time goes first, then the next
+    closest of what is left, so 07:30 and 19:00 are morning and evening, a lone 19:00
+    is evening, and of three schedules one gets none (None: it plays the built-in)."""
+    def minutes(t: time) -> int:
+        return t.hour * 60 + t.minute
+
+    pairs = sorted((abs(minutes(t) - minutes(meant)), k, n, slot) for n, t in enumerate(times)
+                   for k, (slot, meant) in enumerate(SLOT_TIMES.items()))
+    taken_slots: set[str] = set()
+    taken_times: set[int] = set()
+    for _distance, _k, n, slot in pairs:
+        if slot in taken_slots or n in taken_times:
+            continue
+        taken_slots.add(slot)
+        taken_times.add(n)
+        if times[n] == at:
+            return slot
+    return None
 
 
 def load_programme_sessions(weeks: int, today: date) -> list[ProgrammeSession]:

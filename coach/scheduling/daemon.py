@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from coach.clock import Clock, WallClock, local_now, local_today
 from coach.errors import CoachError
 from coach.scheduling.scheduler import GRACE_S, MAX_WAIT_S, Firing, make_scheduler, serve
-from coach.scheduling.schedules import WalkSchedule
+from coach.scheduling.schedules import WalkSchedule, scheduled_session
 
 if TYPE_CHECKING:
     from coach.routines.model import Routine
@@ -83,10 +83,12 @@ class WalkDaemon:
         return True
 
     def on_fire(self, firing: Firing) -> None:
-        self.say(f"{local_now(self.wall):%H:%M} Time for {firing.schedule.routine} "
-                 f"({firing.schedule.id}).")
-        if self.export_to is None:
-            self.start_safely(firing.schedule.routine)
+        line = f"{local_now(self.wall):%H:%M} Time for {firing.schedule.routine} " \
+               f"({firing.schedule.id})"
+        if self.export_to is not None:
+            self.say(f"{line}.")
+            return
+        self.start_safely(firing.schedule, line)
 
     def on_missed(self, firing: Firing) -> None:
         hours = firing.late_s / 3600
@@ -95,7 +97,8 @@ class WalkDaemon:
                  "asleep).")
         if (self.export_to is None and self.ask is not None and hours < OFFER_MISSED_H
                 and self.ask("Start it now?", self.answer_within_s())):
-            self.start_safely(firing.schedule.routine)
+            self.start_safely(firing.schedule, f"{local_now(self.wall):%H:%M} Starting "
+                              f"{firing.schedule.routine} ({firing.schedule.id})")
 
     def answer_within_s(self) -> float:
         """How long the missed-walk question may wait: until shortly before the next
@@ -104,18 +107,26 @@ class WalkDaemon:
         until_next = ASK_MAX_S if idle is None else idle - ASK_MARGIN_S
         return max(1.0, min(ASK_MAX_S, until_next))
 
-    def start_safely(self, ref: str) -> None:
-        """Start the walk ``ref`` names today; one failing session never stops the daemon."""
-        from coach.programme.today import routine_for_ref
-
+    def start_safely(self, entry: WalkSchedule, line: str) -> None:
+        """Say ``line`` with which session ``entry`` plays today
+        (:func:`scheduled_session`), then start it; one failing session never stops
+        the daemon."""
         try:
-            outcome = self.start_walk(routine_for_ref(ref, local_today(self.wall)))
+            chosen = scheduled_session(entry, self.entries, local_today(self.wall))
+        except CoachError as err:
+            self.say(f"{line}.")
+            self.warn(f"coach: {err}")
+            return
+        self.say(f"{line}: {chosen.what}.")
+        try:
+            outcome = self.start_walk(chosen.routine)
             if getattr(outcome, "ended_reason", None) == "interrupted":  # the first Ctrl-C
                 self.say("Back to waiting for the next walk; Ctrl-C again to quit.")
         except CoachError as err:
             self.warn(f"coach: {err}")
         except Exception as err:  # noqa: BLE001 - a bug in one session must not stop the daemon
-            self.warn(f"coach: the {ref} session failed: {type(err).__name__}: {err}")
+            self.warn(f"coach: the {entry.routine} session failed: {type(err).__name__}: "
+                      f"{err}")
 
 
 def _ago(late_s: float) -> str:

@@ -16,18 +16,21 @@ if TYPE_CHECKING:
 
 def export_day(entries: Sequence[WalkSchedule], day: date, folder: Path,
                warn: Callable[[str], None]) -> list[Path]:
-    """Write the sessions due on ``day`` into ``folder`` (named by time and routine).
+    """Write the sessions due on ``day`` into ``folder`` (named by time and routine):
+    the ones the daemon would play (a ``figure-8`` schedule: the programme's figure-8
+    walk when it has them).
 
     A session that cannot be made is reported through ``warn`` and skipped.
     """
-    from coach.programme.today import routine_for_ref
+    from coach.scheduling.schedules import scheduled_session
 
     written = []
     for e in sorted(entries, key=lambda e: e.at):
         if day.weekday() not in e.days:
             continue
         try:
-            written.append(export_scheduled_session(routine_for_ref(e.routine, day), folder,
+            routine = scheduled_session(e, entries, day).routine  # what the daemon plays
+            written.append(export_scheduled_session(routine, folder,
                                                     f"{day:%Y-%m-%d}-{e.at:%H%M}", day, warn))
         except CoachError as err:
             warn(f"coach: {e.id}: {err}")

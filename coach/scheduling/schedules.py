@@ -1,6 +1,8 @@
 """Walk schedules: "routine R at 07:30 on these weekdays", parsed, described and stored.
 
 ``schedules.yaml`` in the config folder, read and written through :mod:`coach.config`.
+:func:`scheduled_session` is what a schedule plays on a day (the daemon and its
+``--export-to`` agree).
 """
 
 from __future__ import annotations
@@ -8,12 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coach import paths
 from coach.errors import UsageError, bad_character, shorten
+
+if TYPE_CHECKING:
+    from coach.programme.today import Scheduled
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -245,3 +250,15 @@ def routine_ref_to_store(ref: str) -> str:
         raise UsageError(f"unknown routine {ref!r}{suggest(ref, known)} "
                          f"(see `coach routines`, or use '{PLAN_REF}' for the programme)")
     return ref
+
+
+def scheduled_session(entry: WalkSchedule, entries: Sequence[WalkSchedule], day: date
+                      ) -> Scheduled:
+    """What ``entry`` plays on ``day``: a ``figure-8`` schedule plays the programme's
+    figure-8 walk of its slot when the programme has them (the one the phone feed
+    offers), paired with the other schedules of that routine due that day
+    (:func:`coach.programme.today.scheduled_routine`)."""
+    from coach.programme.today import scheduled_routine
+
+    times = [e.at for e in entries if e.routine == entry.routine and day.weekday() in e.days]
+    return scheduled_routine(entry.routine, day, entry.at, times)

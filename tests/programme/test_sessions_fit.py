@@ -23,7 +23,7 @@ from coach.programme.plan import (
     upcoming_sessions,
     weekly_walk_routine,
 )
-from coach.routines.library import load_lines, load_techniques
+from coach.routines.library import load_lines, load_techniques, resolve_routine
 from coach.routines.model import Repeat, Segment
 
 MONDAY = date(2026, 3, 2)
@@ -146,3 +146,55 @@ def test_the_briefing_and_the_bouts_leave_no_cue_dropped(compiled) -> None:
         assert not dropped, (session.routine.title, dropped)
         if session.routine.briefing:
             assert tl.sections[0].end_s >= 120
+
+
+QUICK = re.compile(r"\b(quick|quickly|fast|faster|brisk)\b", re.IGNORECASE)
+
+
+def test_a_slow_walk_never_asks_for_a_quick_step_and_a_flare_walk_says_what_the_day_is_for(
+        compiled) -> None:
+    """At a slow pace (walks under 10 minutes, the flare-up track) no line asks for speed:
+    heel-toe's own intro ("smooth and fairly quick") is replaced; the flare-up walk says
+    it is a gentle day, to walk only as far as is comfortable."""
+    slow = [(s, t) for s, t in compiled if {sec.pace for sec in t.sections} <= {"slow", None}]
+    assert len(slow) > 20
+    quick = [(s.routine.title, c.text) for s, t in slow for c in t.cues if QUICK.search(c.text)]
+    assert not quick
+    flare = next(t for s, t in compiled_flare())
+    assert any("gentle day" in c.text and "comfortable" in c.text for c in flare.cues)
+
+
+def compiled_flare() -> list[tuple[PlannedSession, Timeline]]:
+    from coach.programme.plan import flare_routine
+    from coach.session import session_timeline
+
+    routine = flare_routine()
+    return [(PlannedSession(routine, "", 1), session_timeline(routine, estimate=True)[0])]
+
+
+def test_five_minutes_left_is_said_only_while_most_of_them_are_walking(compiled) -> None:
+    """Not at the end of the walk when the last five minutes are the cool-down
+    stretches ("Keep it smooth and steady", then "Slow to a stop")."""
+    from coach.session import session_timeline
+
+    said, skipped = 0, 0
+    from coach.routines.model import Routine
+
+    builtins = [session_timeline(resolve_routine(rid), estimate=True)[0]
+                for rid in ("brisk-30", "heel-toe", "backward")]
+    builtins.append(session_timeline(Routine("plain", "Plain", (Segment("walk", 1200),)),
+                                     estimate=True)[0])  # no stretches: said
+    for timeline in [t for _, t in compiled] + builtins:
+        if timeline.duration_s < 15 * 60:
+            continue
+        last_walk_s = sum(max(0.0, s.end_s - max(s.start_s, timeline.duration_s - 300))
+                          for s in timeline.sections if s.technique not in STILL)
+        five = [c for c in timeline.cues if c.text == LINES.five_left]
+        if last_walk_s >= 150:
+            said += 1
+            assert len(five) == 1, timeline.title
+            assert timeline.sections[five[0].section].technique not in STILL
+        else:
+            skipped += 1
+            assert not five, timeline.title
+    assert said and skipped

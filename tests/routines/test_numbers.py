@@ -51,8 +51,8 @@ def test_every_minute_of_a_session_has_words_in_every_language():
 
 
 @pytest.mark.parametrize(("lang", "half"), [
-    ("en", "about an hour and a half."), ("de", "etwa anderthalb Stunden."),
-    ("es", "de una hora y media aproximadamente."), ("fr", "environ une heure et demie."),
+    ("en", "an hour and a half of walking."), ("de", "du anderthalb Stunden."),
+    ("es", "caminar una hora y media."), ("fr", "une heure et demie de marche."),
 ])
 def test_a_ninety_minute_walk_is_welcomed_with_an_hour_and_a_half(lang, half):
     import dataclasses
