@@ -27,6 +27,7 @@ from coach.programme.plan import (
     next_session,
 )
 from coach.programme.progression import replay
+from coach.routines.lines import CoachLines
 
 TREND_POINTS = 1.0  # a change of a point or more in average pain is a trend
 
@@ -108,19 +109,23 @@ def pain_trend(rows: Sequence[WeekRow]) -> str:
     return "steady"
 
 
-def format_table(rows: Sequence[WeekRow]) -> str:
-    head = "week  from        walks  walked  planned    %  pain after  next morning"
-    note = "(walked and planned: walking minutes, without the stretches)"
-    lines = [head, "-" * len(head)]
+def format_table(rows: Sequence[WeekRow], lines: CoachLines | None = None) -> str:
+    """The weeks as a table, in the language of ``lines`` (default English)."""
+    from coach.routines.library import load_lines
+
+    said = lines or load_lines()
+    cells = []
     for r in rows:
         planned = "" if r.planned_min is None else f"{r.planned_min:7.0f}"
         pct = ("" if not r.planned_min else f"{100 * r.walked_min / r.planned_min:4.0f}")
-        week = str(r.week) if r.week >= 1 else "pre"
-        lines.append(f"{week:>4}  {r.starts:%Y-%m-%d}  {r.walks:>5}  {r.walked_min:6.0f}  "
-                     f"{planned:>7}  {pct:>4}  {_score(r.pain_after):>10}  "
-                     f"{_score(r.pain_morning):>12}")
-    lines.append(f"{note}\n\nPain after walks: {pain_trend(rows)}.")
-    return "\n".join(lines) + "\n"
+        week = str(r.week) if r.week >= 1 else said.said("progress_before")
+        cells.append((week, f"{r.starts:%Y-%m-%d}", str(r.walks), f"{r.walked_min:6.0f}",
+                      planned, pct, _score(r.pain_after, said), _score(r.pain_morning, said)))
+    head, *table = said.table("progress_columns", ">4 <10 >5 >6 >7 >4 >10 >12", cells)
+    trend = pain_trend(rows)
+    trend = said.said(trend if trend in ("falling", "steady", "rising") else "too_few")
+    return "\n".join([head, "-" * len(head), *table, said.said("progress_note"), "",
+                      said.said("progress_trend", trend=trend)]) + "\n"
 
 
 def plot_title(rows: Sequence[WeekRow]) -> str:
@@ -183,5 +188,5 @@ def _mean(values: Sequence[int | None]) -> float | None:
     return round(sum(got) / len(got), 1) if got else None
 
 
-def _score(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f}"
+def _score(value: float | None, lines: CoachLines) -> str:
+    return "-" if value is None else lines.decimal(value)

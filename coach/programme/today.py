@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from coach.programme.history import WalkRecord
     from coach.programme.plan import PlannedSession, ProgrammeState
     from coach.programme.upcoming import ProgrammeSession, UpcomingSession
+    from coach.routines.lines import CoachLines
     from coach.routines.model import Routine
 
 PLAN_REF = "plan"  # a schedule for "whatever the programme says today"
@@ -43,19 +44,24 @@ def todays_session(today: date) -> PlannedSession | None:
     return None if state is None else next_session(state, records, today)
 
 
-def todays_routine(today: date) -> tuple[Routine, str]:
-    """The routine to walk when none is named, and a line saying why.
+def todays_routine(today: date, lines: CoachLines | None = None) -> tuple[Routine, str]:
+    """The routine to walk when none is named, and a line saying why (in the language
+    of ``lines``, default English).
 
     Today's session from the programme when one is set up (``coach plan``),
     else the gentlest built-in routine.
     """
-    from coach.routines.library import resolve_routine
+    from coach.routines.library import load_lines, resolve_routine
+    from coach.routines.texts import routine_in
 
+    lines = lines or load_lines()
     session = todays_session(today)
     if session is None:
-        return resolve_routine(DEFAULT_ROUTINE), (
-            f"No programme yet (`coach plan` sets one up): walking {DEFAULT_ROUTINE}.")
-    return session.routine, f"Today's session: {session.routine.title}. {session.reason}"
+        return resolve_routine(DEFAULT_ROUTINE), lines.said("no_programme_walk",
+                                                            routine=DEFAULT_ROUTINE)
+    return session.routine, lines.said(
+        "today", title=routine_in(session.routine, lines.language).title,
+        reason=lines.say_why(session.why))
 
 
 def routine_for_ref(ref: str, today: date) -> Routine:

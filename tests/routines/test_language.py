@@ -51,7 +51,11 @@ from coach.session import compile_with_library  # noqa: E402
 
 OTHER_LANGUAGES = sorted(set(TEXT_LANGUAGES) - {"en"})
 #: Catalogue entries spelled as in English, on purpose ("{n} minutes", "Six" in French).
-SAME_AS_ENGLISH = {("fr", "minute"), ("fr", "minutes"), ("fr", "numbers.5")}
+SAME_AS_ENGLISH = {("fr", "minute"), ("fr", "minutes"), ("fr", "numbers.5"),
+                   *((lang, f"commands.{key}") for lang in ("es", "fr")  # "12 min"
+                     for key in ("walk_name", "plan_minutes")),
+                   ("fr", "commands.fix_effort"), ("fr", "commands.fix_note"),
+                   ("es", "commands.no")}
 
 
 def _catalogue(lang: str) -> dict:
