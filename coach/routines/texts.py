@@ -212,3 +212,21 @@ def _overlay_lines(overlay: TextOverlay) -> list[tuple[TextOverlay, str, str]]:
         for part in parts:
             out += _overlay_lines(part)
     return out
+
+
+def form_lines(routine: Routine, techniques: Mapping[str, Technique], language: str
+               ) -> set[str]:
+    """Every form cue a session of ``routine`` in ``language`` may say (its techniques'
+    and its segments' own): the lines the compiler sets on a grid from the end of each
+    section's opening, so a language whose openings take longer to say can have a turn
+    fewer of them (the language report counts them apart)."""
+    lines = {line for t in techniques.values() for line in technique_in(t, language).form}
+
+    def walk(segments: tuple[Segment | Repeat, ...]) -> None:
+        for seg in segments:
+            if isinstance(seg, Repeat):
+                walk(seg.segments)
+            elif seg.form:
+                lines.update(seg.form)
+    walk(routine_in(routine, language).segments)
+    return lines

@@ -100,12 +100,18 @@ def test_a_language_without_text_in_the_settings_is_one_line(run):
         assert "Traceback" not in result.output
 
 
+def routine_with(routine, lang):
+    return dataclasses.replace(routine, speech=dataclasses.replace(routine.speech,
+                                                                   language=lang))
+
+
 @pytest.mark.parametrize("lang", OTHER)
 def test_every_programme_session_has_its_text_in_every_language(lang):
     """Titles, descriptions and section names of the weekly walks (each technique of the
     day, with and without pace changes), the flare-up walk and the figure-8 walks."""
     from coach.programme.plan import figure8_routine, flare_routine, weekly_walk_routine
     from coach.session import compile_with_library
+    from tests.routines.test_language import assert_only_form_turns_differ
 
     english = load_lines("en")
     routines = [weekly_walk_routine(minutes, rotation, 2, briefing=rotation == 0)
@@ -113,8 +119,9 @@ def test_every_programme_session_has_its_text_in_every_language(lang):
     routines += [flare_routine(), figure8_routine(5, "morning"), figure8_routine(6, "evening")]
     english_text = {*english.programme.values(), english.printed["section_round"]}
     for routine in routines:
-        speech = dataclasses.replace(routine.speech, language=lang)
-        timeline = compile_with_library(dataclasses.replace(routine, speech=speech))
+        timeline = compile_with_library(routine_with(routine, lang))
         titles = [timeline.title, *(s.title for s in timeline.sections)]
         assert not [t for t in titles if t in english_text or " round " in t], titles
         assert timeline.cues[0].text.startswith(load_lines(lang).welcome.split("{")[0])
+        assert_only_form_turns_differ(routine_with(routine, lang), timeline,
+                                      compile_with_library(routine))
