@@ -88,14 +88,11 @@ def walk(env: Environment, routine: str | None, text: bool, device: str | None,
     if routine is not None:
         chosen = routine_for_ref(routine, env.today())  # `plan`: today's session
     else:
-        import dataclasses
-
-        from coach.cli.walker import walker_lines
+        from coach.cli.walker import in_walkers_language, walker_lines
 
         lines = walker_lines(speech.language)  # --language, else the settings' language:
         chosen, why = todays_routine(env.today(), lines)
-        chosen = dataclasses.replace(chosen, speech=dataclasses.replace(
-            chosen.speech, language=lines.language))  # today's walk in the walker's language
+        chosen = in_walkers_language(chosen, lines)
         click.echo(why)
     chosen = with_talk(chosen)  # --talk
     options = WalkOptions(text=text, device=device, metronome=mix.cadence,

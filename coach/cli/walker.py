@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from coach.routines.lines import CoachLines
+    from coach.routines.model import Routine
 
 
 def walker_lines(language: str | None = None) -> CoachLines:
@@ -26,3 +27,12 @@ def say_when(lines: CoachLines, at: datetime) -> str:
 
 def say_number(lines: CoachLines, value: float) -> str:
     return f"{value:g}".replace(".", lines.decimal_mark)
+
+
+def in_walkers_language(routine: Routine, lines: CoachLines) -> Routine:
+    """``routine`` (the programme's, or the one walked when none is named) said in the
+    walker's language; ``--language`` still wins (``SpeechOverrides.apply``)."""
+    import dataclasses
+
+    return dataclasses.replace(routine, speech=dataclasses.replace(routine.speech,
+                                                                   language=lines.language))

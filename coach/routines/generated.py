@@ -41,9 +41,22 @@ def in_every_language(routine: Routine, title: str, values: Mapping[str, object]
 
 
 def say_title(lines: CoachLines, title: str, values: Mapping[str, object]) -> str:
+    """The catalogue's ``title`` line with ``values`` (a ``{walk}`` in it is the
+    ``walk`` line with the same values: "Week 2: {walk}")."""
     filled = {name: (_keyed(lines, name, value) if name in _KEYED else value)
               for name, value in values.items()}
-    return lines.programme[title].format(**filled)
+    template = lines.programme[title]
+    if "{walk}" in template:
+        filled["walk"] = lines.programme["walk"].format(**filled)
+    return template.format(**filled)
+
+
+def week_title(lines: CoachLines, title: str, week: int, day: int) -> str:
+    """A programme session's ``title`` with its day: "Week 2, day 3: 12-minute walk,
+    then stretches" (a title without its week keeps all its words)."""
+    week_head = lines.programme["week_walk"].split("{walk}")[0].format(week=week)
+    return lines.programme["file_title"].format(week=week, day=day,
+                                                title=title.removeprefix(week_head))
 
 
 def _keyed(lines: CoachLines, name: str, value: object) -> str:

@@ -26,11 +26,11 @@ REASON_KEYS = ("start", "first_step", "keep", "up", "back", "flare", "flare_not_
                "flare_settling", "holding", "target", "once_a_week", "good_one", "good_more",
                "break", "last_walk", "settled", "second_rise", "good_run", "rose", "morning",
                "stopped", "logged_today", "projected", "figure8_gentle", "figure8_grows")
-PROGRAMME_KEYS = ("week_walk", "with_backward", "with_side_steps", "with_pace_changes",
-                  "walk_description", "flare_title", "flare_description", "figure8_title",
-                  "figure8_description", "morning", "evening", "warm_up", "posture_check",
-                  "backward", "side_steps", "heel_toe", "cool_down", "brisk", "easy",
-                  "easing_off", "very_easy_start", "relaxed_posture", "gentle_walking",
+PROGRAMME_KEYS = ("week_walk", "walk", "file_title", "with_backward", "with_side_steps",
+                  "with_pace_changes", "walk_description", "flare_title", "flare_description",
+                  "figure8_title", "figure8_description", "morning", "evening", "warm_up",
+                  "posture_check", "backward", "side_steps", "heel_toe", "cool_down", "brisk",
+                  "easy", "easing_off", "very_easy_start", "relaxed_posture", "gentle_walking",
                   "gentle_stretches", "figure8_walking")
 COMMAND_KEYS = ("today", "no_programme_walk", "logged", "logged_stopped", "morning_added",
                 "walk_name", "damaged", "fix_nothing", "fix_ask", "fixed", "delete_ask",

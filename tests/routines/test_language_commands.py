@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from coach import config
+from coach.routines.generated import say_title
 from coach.routines.language import TEXT_LANGUAGES
 from coach.routines.library import load_lines
 
@@ -57,7 +58,7 @@ def test_every_programme_command_prints_in_the_walkers_language(run, lang):
     assert said.said("logged", id=1, routine="gentle-start", minutes="7,5",
                      stopped=" " + said.said("logged_stopped", reason="tired")) in text
     assert said.say_why(("start", ())) in text  # the reason of the first plan
-    first_walk = said.programme["week_walk"].format(week=1, minutes=7, label="")
+    first_walk = say_title(said, "week_walk", {"week": 1, "minutes": 7, "label": ""})
     assert f"{said.said('today', title=first_walk, reason='')}".rstrip() in text
     assert said.said("fixed", id=1, changes=f"{said.said('fix_walked_min')}: 7,5 -> 8; "
                      f"{said.said('fix_pain_after')}: 6 -> 3") in text
@@ -125,3 +126,20 @@ def test_every_programme_session_has_its_text_in_every_language(lang):
         assert timeline.cues[0].text.startswith(load_lines(lang).welcome.split("{")[0])
         assert_only_form_turns_differ(routine_with(routine, lang), timeline,
                                       compile_with_library(routine))
+
+
+@pytest.mark.slow
+def test_a_programme_exported_in_german_is_german_from_file_title_to_lyrics(run, tmp_path):
+    from mutagen.id3 import ID3
+
+    set_language("de")
+    run("plan", "--minutes", "5", "--days", "2", "--no-red-flags", "--no-figure-8")
+    out = tmp_path / "walks"
+    run("export", "--program", "--weeks", "1", "-o", str(out), "--bitrate", "32")
+    first = ID3(str(sorted(out.glob("*.mp3"))[0]))
+    assert str(first["TIT2"]) == "Woche 1, Tag 1: 5 Minuten Gehen, danach Dehnen"
+    (sylt,) = first.getall("SYLT")
+    assert sylt.lang == "deu" and sylt.text[0][0].startswith(
+        "Willkommen. Heute steht an: Woche 1: 5 Minuten Gehen, danach Dehnen, etwa ")
+    chapters = [str(c.sub_frames["TIT2"]) for c in first.getall("CHAP")]
+    assert chapters == ["Aufwärmen", "Abrollen von der Ferse", "Dehnen zum Abschluss"]
