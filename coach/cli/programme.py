@@ -299,11 +299,11 @@ def plan(env: Environment, minutes: float | None, days: int | None, figure8: boo
     today = env.today()
     state = None if restart else load_state()
     if state is None:
-        red_flag_intake(env, red, today)
+        red_flag_intake(env, red, today, lines)
         if minutes is None or days is None:
             if not env.stdin_isatty:
                 raise UsageError("pass --minutes and --days (no terminal to ask on)")
-            minutes, days = ask_intake(minutes, days)
+            minutes, days = ask_intake(minutes, days, lines)
             if figure8 is None:
                 figure8 = click.confirm(lines.said("plan_figure8"), default=False)
         figure8 = bool(figure8)  # not asked when the answers came as options

@@ -32,6 +32,8 @@ PROGRAMME_KEYS = ("week_walk", "walk", "file_title", "with_backward", "with_side
                   "posture_check", "backward", "side_steps", "heel_toe", "cool_down", "brisk",
                   "easy", "easing_off", "very_easy_start", "relaxed_posture", "gentle_walking",
                   "gentle_stretches", "figure8_walking")
+INTAKE_KEYS = ("question", "any", "get_advice", "advice_question", "no_programme",
+               "said_before", "ask_minutes", "ask_days")
 COMMAND_KEYS = ("today", "no_programme_walk", "logged", "logged_stopped", "morning_added",
                 "walk_name", "damaged", "fix_nothing", "fix_ask", "fixed", "delete_ask",
                 "deleted", "no_programme_change", "decision_same", "decision_new", "dose",
@@ -98,6 +100,8 @@ class CoachLines:
     decimal_mark: str  # "7.5" / "7,5" minutes
     programme: Mapping[str, str]  # PROGRAMME_KEYS: the programme's titles and sections
     commands: Mapping[str, str]  # COMMAND_KEYS: what log, history, plan, progress print
+    intake: Mapping[str, str]  # INTAKE_KEYS: the questions of `coach plan`'s intake
+    intake_red_flags: tuple[str, ...]  # the red flags, as the intake asks about them
 
     def say(self, key: str, **values: Any) -> str:
         """The printed line ``key`` with its placeholders filled in."""
@@ -212,4 +216,5 @@ def lines_from_data(data: Any, name: str) -> CoachLines:
         printed=keyed("printed", PRINTED_KEYS), ended=keyed("ended", ENDED_KEYS),
         date=text("date"), weekdays=texts("weekdays", 7), months=texts("months", 12),
         reasons=keyed("reasons", REASON_KEYS), decimal_mark=text("decimal_mark"),
-        programme=keyed("programme", PROGRAMME_KEYS), commands=keyed("commands", COMMAND_KEYS))
+        programme=keyed("programme", PROGRAMME_KEYS), commands=keyed("commands", COMMAND_KEYS),
+        intake=keyed("intake", INTAKE_KEYS), intake_red_flags=texts("intake_red_flags"))

@@ -27,7 +27,8 @@ def english_pieces() -> set[str]:
     """The words of the English lines these commands print, between their placeholders
     (pieces of two words or more)."""
     en = load_lines("en")
-    templates = [*en.commands.values(), *en.programme.values(), *en.reasons.values()]
+    templates = [*en.commands.values(), *en.programme.values(), *en.reasons.values(),
+                 *en.intake.values()]
     pieces = {literal.strip(" .,:;()") for t in templates
               for literal, *_ in string.Formatter().parse(t)}
     return {p for p in pieces if len(p.split()) >= 2 and len(p) >= 8}
@@ -143,3 +144,24 @@ def test_a_programme_exported_in_german_is_german_from_file_title_to_lyrics(run,
         "Willkommen. Heute steht an: Woche 1: 5 Minuten Gehen, danach Dehnen, etwa ")
     chapters = [str(c.sub_frames["TIT2"]) for c in first.getall("CHAP")]
     assert chapters == ["Aufwärmen", "Abrollen von der Ferse", "Dehnen zum Abschluss"]
+
+
+@pytest.mark.parametrize("lang", OTHER)
+def test_the_intake_asks_in_the_walkers_language(cli, make_env, lang):
+    """The red flags and the first questions of `coach plan`, on a terminal."""
+    set_language(lang)
+    said = load_lines(lang)
+    env = make_env(stdin_isatty=True)
+    out = cli("plan", input="y\nn\n", env=env)
+    assert out.exit_code == 1, out.output
+    assert said.intake["question"] in out.output
+    assert all(flag in out.output for flag in said.intake_red_flags)
+    assert said.intake["get_advice"] in out.output and said.intake["no_programme"] in out.output
+    again = cli("plan", input="y\n8\n3\nn\n", env=make_env(stdin_isatty=True))
+    assert again.exit_code == 0, again.output
+    assert said.intake["said_before"].split("{")[0] in again.output
+    assert said.intake["ask_minutes"] in again.output and said.intake["ask_days"] in again.output
+    assert said.said("plan_figure8") in again.output
+    left = sorted(p for p in english_pieces() | set(load_lines("en").intake_red_flags)
+                  if p in out.output + again.output)
+    assert not left, left
