@@ -3,6 +3,7 @@ the walker's language: `language:` in the settings (config.yaml in the config fo
 `--language` for a walk. The programme's own sessions have their text in every language."""
 
 import dataclasses
+import json
 import string
 from collections.abc import Callable
 from typing import Any
@@ -165,3 +166,18 @@ def test_the_intake_asks_in_the_walkers_language(cli, make_env, lang):
     left = sorted(p for p in english_pieces() | set(load_lines("en").intake_red_flags)
                   if p in out.output + again.output)
     assert not left, left
+
+
+def test_the_programme_session_named_plan_speaks_the_walkers_language(run):
+    """`plan` (today's session) in a walk, a compile or a schedule is the programme's
+    session in the settings' language; --language still wins."""
+    run("plan", "--minutes", "7", "--days", "3", "--no-red-flags", "--no-figure-8")
+    set_language("es")
+    out = run("walk", "plan", "--text", "--estimate", "--pain-before", "1",
+              "--pain-after", "1").output
+    assert "Hola. La caminata de hoy: Semana 1: caminata de 7 minutos" in out
+    compiled = json.loads(run("compile", "plan", "--estimate", "-f", "json").output)
+    assert compiled["title"] == "Semana 1: caminata de 7 minutos y después estiramientos"
+    german = json.loads(run("compile", "plan", "--estimate", "-f", "json",
+                            "--language", "de").output)
+    assert german["cues"][0]["text"].startswith("Willkommen. Heute steht an: Woche 1: ")
