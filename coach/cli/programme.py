@@ -377,7 +377,7 @@ def progress(env: Environment, plot: str | None) -> None:
         records = hist.sessions()
     rows = weekly_progress(load_state(), records, env.today())
     if target is not None:
-        click.echo(lines.said("wrote", path=plot_progress(rows, target)))
+        click.echo(lines.said("wrote", path=plot_progress(rows, target, lines)))
     elif not rows:
         click.echo(lines.said("progress_empty"))
     else:

@@ -128,17 +128,22 @@ def format_table(rows: Sequence[WeekRow], lines: CoachLines | None = None) -> st
                       said.said("progress_trend", trend=trend)]) + "\n"
 
 
-def plot_title(rows: Sequence[WeekRow]) -> str:
+def plot_title(rows: Sequence[WeekRow], lines: CoachLines | None = None) -> str:
+    from coach.routines.library import load_lines
+
+    said = lines or load_lines()
     trend = pain_trend(rows)
     if trend in ("falling", "steady", "rising"):
-        return f"Walking progress: pain after walks {trend}"
-    return "Walking progress (too few pain scores for a trend yet)"
+        return said.said("plot_title", trend=said.said(trend))
+    return said.said("plot_title_few")
 
 
-def plot_progress(rows: Sequence[WeekRow], path: Path) -> Path:
+def plot_progress(rows: Sequence[WeekRow], path: Path, lines: CoachLines | None = None
+                  ) -> Path:
     """Minutes walked as bars, the plan as a line, pain below; PNG, SVG or PDF by suffix.
 
-    The x axis counts whole programme weeks. Written atomically.
+    The x axis counts whole programme weeks. Written atomically. Its words are in the
+    language of ``lines`` (default English).
     """
     try:
         import matplotlib
@@ -155,25 +160,28 @@ def plot_progress(rows: Sequence[WeekRow], path: Path) -> Path:
 
     if not rows:
         raise UsageError("nothing to plot yet: log a walk first (`coach log`)")
+    from coach.routines.library import load_lines
+
+    said = (lines or load_lines()).said
     weeks = [r.week for r in rows]
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 6), sharex=True)
     try:
-        top.bar(weeks, [r.walked_min for r in rows], color="#4c8cbf", label="walked")
+        top.bar(weeks, [r.walked_min for r in rows], color="#4c8cbf", label=said("plot_walked"))
         if any(r.planned_min is not None for r in rows):
-            top.plot(weeks, [r.planned_min or 0 for r in rows], "k--o", label="plan")
-        top.set_ylabel("walking minutes per week")
+            top.plot(weeks, [r.planned_min or 0 for r in rows], "k--o", label=said("plot_plan"))
+        top.set_ylabel(said("plot_minutes"))
         top.legend(loc="upper left")
-        for values, style, label in (([r.pain_after for r in rows], "r-o", "after walks"),
-                                     ([r.pain_morning for r in rows], "m:s", "next morning")):
+        for values, style, label in (([r.pain_after for r in rows], "r-o", said("plot_after")),
+                                     ([r.pain_morning for r in rows], "m:s", said("plot_morning"))):
             xs = [w for w, v in zip(weeks, values, strict=True) if v is not None]
             if xs:
                 bottom.plot(xs, [v for v in values if v is not None], style, label=label)
         bottom.set_ylim(0, 10)
-        bottom.set_ylabel("pain (0-10)")
-        bottom.set_xlabel("programme week")
+        bottom.set_ylabel(said("plot_pain"))
+        bottom.set_xlabel(said("plot_week"))
         bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
         bottom.legend(loc="upper left")
-        fig.suptitle(plot_title(rows))
+        fig.suptitle(plot_title(rows, lines))
         buf = io.BytesIO()
         with matplotlib.rc_context({"svg.fonttype": "none"}):  # SVG text stays text
             fig.savefig(buf, format=path.suffix.lower().lstrip(".") or "png", dpi=100)

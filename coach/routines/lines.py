@@ -20,7 +20,7 @@ REACTION_KEYS = ("high", "rise", "stopped", "flare", "morning")
 PRINTED_KEYS = ("keys", "playing_on", "no_audio", "stopped", "preparing", "preparing_done",
                 "status_walk", "status_left", "status_next", "status_paused", "walked",
                 "walked_minutes", "walked_stretches", "completed", "ended_early", "next",
-                "script_section", "section_round")
+                "script_section", "section_round", "text_asked")
 ENDED_KEYS = ("quit", "pain", "interrupted", "device")
 REASON_KEYS = ("start", "first_step", "keep", "up", "back", "flare", "flare_not_settled",
                "flare_settling", "holding", "target", "once_a_week", "good_one", "good_more",
@@ -45,7 +45,9 @@ COMMAND_KEYS = ("today", "no_programme_walk", "logged", "logged_stopped", "morni
                 "progress_trend", "falling", "steady", "rising", "too_few", "progress_empty",
                 "wrote", "fix_walked_min", "fix_planned_min", "fix_started_at", "fix_completed",
                 "fix_ended_reason", "fix_pain_before", "fix_pain_after", "fix_pain_next_morning",
-                "fix_effort", "fix_note", "yes", "no")
+                "fix_effort", "fix_note", "yes", "no", "plot_walked", "plot_plan", "plot_minutes",
+                "plot_after", "plot_morning", "plot_pain", "plot_week", "plot_title",
+                "plot_title_few")
 
 #: A reason of the programme, said in any language: a ``reasons`` key and its values
 #: (numbers, dates, or a nested reason), e.g. ``("keep", (("minutes", 8), ("why", ...)))``.

@@ -56,7 +56,7 @@ SAME_AS_ENGLISH = {("fr", "minute"), ("fr", "minutes"), ("fr", "numbers.5"),
                    *((lang, f"commands.{key}") for lang in ("es", "fr")  # "12 min"
                      for key in ("walk_name", "plan_minutes")),
                    ("fr", "commands.fix_effort"), ("fr", "commands.fix_note"),
-                   ("es", "commands.no")}
+                   ("es", "commands.no"), ("es", "commands.plot_plan")}
 
 
 def _catalogue(lang: str) -> dict:

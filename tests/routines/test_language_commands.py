@@ -86,6 +86,7 @@ def test_a_walk_of_todays_session_speaks_and_prints_the_walkers_language(run):
     assert out.startswith("Séance du jour : Semaine 1 : marche de 7 minutes, puis étirements. "
                           "On commence en douceur.")
     assert "Bonjour. La marche du jour : Semaine 1 : marche de 7 minutes" in out
+    assert load_lines("fr").say("text_asked") in out and "you asked" not in out
     # --language wins over the settings
     out = run("walk", "--text", "--estimate", "--language", "de", "--pain-before", "1",
               "--pain-after", "1").output
@@ -181,3 +182,16 @@ def test_the_programme_session_named_plan_speaks_the_walkers_language(run):
     german = json.loads(run("compile", "plan", "--estimate", "-f", "json",
                             "--language", "de").output)
     assert german["cues"][0]["text"].startswith("Willkommen. Heute steht an: Woche 1: ")
+
+
+def test_the_progress_picture_is_labelled_in_the_walkers_language(run, tmp_path):
+    pytest.importorskip("matplotlib")
+    set_language("de")
+    run("log", "gentle-start", "-m", "8", "--pain-after", "3")
+    picture = tmp_path / "fortschritt.svg"
+    run("progress", "--plot", str(picture))
+    svg = picture.read_text("utf-8")
+    said = load_lines("de")
+    for key in ("plot_walked", "plot_minutes", "plot_pain", "plot_week", "plot_title_few"):
+        assert said.said(key) in svg, key
+    assert "walking minutes" not in svg and "programme week" not in svg
