@@ -341,7 +341,8 @@ def describe_plan(state: ProgrammeState, records: list[WalkRecord], today: date,
     out = [lines.said("plan_week", week=nxt.week, date=lines.say_date(state.started_on),
                       year=state.started_on.year),
            "", lines.said("plan_next"),
-           "  " + lines.said("plan_session", title=title, minutes=total_min),
+           "  " + lines.said("plan_session", title=title, minutes=total_min,
+                             walking=say_number(lines, nxt.walk_min)),
            "  " + lines.said("plan_why", reason=lines.say_why(nxt.why)), "",
            lines.said("plan_days")]
     rows = [(lines.say_date(s.date),
@@ -349,7 +350,7 @@ def describe_plan(state: ProgrammeState, records: list[WalkRecord], today: date,
              lines.said("plan_minutes", minutes=f"{s.session_minutes:>4.0f}"), s.id, s.title)
             for s in upcoming(state, records, today, 7, lines.language)]
     out += lines.table("plan_columns", "<10 >7 >7 <27 <", rows, "  ")
-    out += ["", lines.said("plan_dose"), lines.said("plan_how")]
+    out += ["", lines.said("plan_dose"), lines.said("plan_how"), lines.said("plan_phone")]
     return "\n".join(out)
 
 

@@ -41,7 +41,7 @@ COMMAND_KEYS = ("today", "no_programme_walk", "logged", "logged_stopped", "morni
                 "history_note", "plan_saved", "plan_figure8", "start_said", "start_low",
                 "start_high", "start_whole", "plan_week", "plan_next", "plan_session",
                 "plan_why", "plan_days", "plan_columns", "plan_minutes", "plan_dose",
-                "plan_how", "progress_columns", "progress_before", "progress_note",
+                "plan_how", "plan_phone", "progress_columns", "progress_before", "progress_note",
                 "progress_trend", "falling", "steady", "rising", "too_few", "progress_empty",
                 "wrote", "fix_walked_min", "fix_planned_min", "fix_started_at", "fix_completed",
                 "fix_ended_reason", "fix_pain_before", "fix_pain_after", "fix_pain_next_morning",
