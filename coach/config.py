@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -112,3 +113,32 @@ def write_yaml(path: Path, header: str, data: Any) -> Path:
 
     write_atomic(path, header + yaml.safe_dump(data, sort_keys=False), make_folder=True)
     return path
+
+
+def settings_path() -> Path:
+    """The walker's settings: ``config.yaml`` in the config folder."""
+    from coach import paths
+
+    return paths.config_dir() / "config.yaml"
+
+
+def user_language(known: Collection[str]) -> str | None:
+    """The walker's language, ``language: de`` in :func:`settings_path` (None: not set):
+    what ``coach log``, ``plan``, ``progress`` and ``history`` print in. A code not in
+    ``known`` (the languages with text) is a :class:`UsageError` at its ``FILE:LINE:COL``."""
+    path = settings_path()
+    data, node = read_yaml_node(path, "settings")
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise UsageError(f"{path}:1:1: the settings must be a mapping, e.g. `language: de`")
+    value = data.get("language")
+    if value is None:
+        return None
+    where = next((f"{path}:{k.start_mark.line + 1}:{v.start_mark.column + 1}"
+                  for k, v in node.value if k.value == "language"), str(path))
+    code = str(value).strip().lower()
+    if not isinstance(value, str) or code not in known:
+        raise UsageError(f"{where}: language: the coach has no text in {str(value)!r}; "
+                         f"languages with text: {', '.join(sorted(known))}")
+    return code

@@ -21,7 +21,7 @@ from coach.routines import fingerprints
 from coach.routines.language import TEXT_LANGUAGES
 from coach.routines.library import builtin_routine_ids, load_techniques, resolve_routine
 from coach.routines.model import Repeat, Routine, Segment, Technique
-from coach.routines.texts import routine_in, technique_in
+from coach.routines.texts import form_lines, routine_in, technique_in
 from coach.session import compile_with_library
 
 POOLS = ("intro", "safety", "form", "encouragement", "closing", "openers")
@@ -84,6 +84,7 @@ def main(argv: list[str]) -> int:
               f"{catalogue_entries(catalogue)} entries; technique texts "
               f"{sum(map(technique_texts, techs))} in {len(techs)} techniques; routine texts "
               f"{sum(map(routine_texts, routines))} in {len(routines)} routines")
+    techniques = load_techniques()
     for lang in TEXT_LANGUAGES:
         row = []
         for rid in builtin_routine_ids():
@@ -91,8 +92,10 @@ def main(argv: list[str]) -> int:
             speech = dataclasses.replace(routine.speech, language=lang)
             timeline = compile_with_library(dataclasses.replace(routine, speech=speech))
             dropped = sum(w.action != "moved" for w in timeline.warnings)
-            row.append(f"{rid}={len(timeline.cues)}/{len(timeline.warnings)}/{dropped}")
-        print(f"{lang} cues/warnings/dropped-or-cut: {' '.join(row)}")
+            form = form_lines(routine, techniques, lang)
+            turns = sum(c.text in form for c in timeline.cues)
+            row.append(f"{rid}={len(timeline.cues)}/{len(timeline.warnings)}/{dropped}/{turns}")
+        print(f"{lang} cues/warnings/dropped-or-cut/of them form-grid turns: {' '.join(row)}")
     found = [s for lang in TEXT_LANGUAGES if lang != "en" for s in fingerprints.stale(lang)]
     for lang in TEXT_LANGUAGES:
         if lang != "en":

@@ -214,7 +214,7 @@ def check(files: tuple[str, ...], estimate: bool) -> None:
                    f"{plural(len(timeline.cues), 'cue')}")
         for warning in timeline.warnings:
             echo(f"{name}: warning: {warning}", err=True)
-        for p in translation_warnings(routine):  # its text: parts (coach.routines.texts)
+        for p in translation_warnings(routine, techs):  # its text: parts (routines.texts)
             echo(f"{p.file}:{p.line}:{p.col}: warning: {p.message}", err=True)
     if failed:
         raise click.exceptions.Exit(2)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from coach.env import Environment
     from coach.export.batch import FileLabel
     from coach.programme.upcoming import ProgrammeSession
+    from coach.routines.lines import CoachLines
 
 BITRATES_HELP = "MP3 bitrate in kbit/s (22050 Hz mono: 8-160)."
 
@@ -107,11 +108,14 @@ def export(ctx: click.Context, env: Environment, routines: tuple[str, ...], audi
     labels: list[FileLabel] | None = None
     hints: dict[str, str] = {}
     if program:
+        from coach.cli.walker import in_walkers_language, walker_lines
         from coach.programme.today import load_programme_sessions
 
+        lines = walker_lines(speech.language)  # --language, else the settings' language:
         planned = load_programme_sessions(weeks, env.today())
-        resolved, names = [s.routine for s in planned], [s.stem for s in planned]
-        labels = [programme_label(s) for s in planned]
+        resolved = [in_walkers_language(s.routine, lines) for s in planned]
+        names = [s.stem for s in planned]
+        labels = [programme_label(s, lines) for s in planned]
     else:
         from coach.programme.today import routine_for_ref
 
@@ -131,13 +135,16 @@ def _warn(line: str) -> None:
     click.echo(line, err=True)
 
 
-def programme_label(session: ProgrammeSession) -> FileLabel:
-    """A programme session's file: titled "Week 2, day 3: 12-minute walk, then stretches",
-    dated the day it is for, listed in its week's playlist (``week-2.m3u8``)."""
+def programme_label(session: ProgrammeSession, lines: CoachLines) -> FileLabel:
+    """A programme session's file: titled "Week 2, day 3: 12-minute walk, then stretches"
+    (in the language of ``lines``), dated the day it is for, listed in its week's
+    playlist (``week-2.m3u8``)."""
     from coach.export.batch import FileLabel
+    from coach.routines.generated import week_title
+    from coach.routines.texts import routine_in
 
-    what = session.routine.title.removeprefix(f"Week {session.week}: ")
-    return FileLabel(title=f"Week {session.week}, day {session.day}: {what}",
+    title = routine_in(session.routine, lines.language).title
+    return FileLabel(title=week_title(lines, title, session.week, session.day),
                      date=session.date.isoformat(), playlist=f"week-{session.week}")
 
 

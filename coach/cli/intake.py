@@ -20,6 +20,7 @@ from coach.programme.intake import red_flag_list
 
 if TYPE_CHECKING:
     from coach.programme.intake import RedFlagAnswer
+    from coach.routines.lines import CoachLines
 
 T = TypeVar("T")
 
@@ -42,9 +43,11 @@ red_flag_options = option_group(
 )
 
 
-def red_flag_intake(env: Environment, red: RedFlagOptions, today: date) -> None:
+def red_flag_intake(env: Environment, red: RedFlagOptions, today: date, lines: CoachLines
+                    ) -> None:
     """Ask once about the red flags (or take the option's answer) and store the answer;
-    a yes without medical advice ends the command here, with no programme (exit 1)."""
+    a yes without medical advice ends the command here, with no programme (exit 1).
+    Asked in the language of ``lines``."""
     from coach.programme import intake
 
     stored = intake.load_answer()
@@ -52,38 +55,41 @@ def red_flag_intake(env: Environment, red: RedFlagOptions, today: date) -> None:
     if answer is None:
         if not env.stdin_isatty:
             raise UsageError(f"{intake.HINT} (no terminal to ask on)")
-        answer = _ask_red_flags(stored, today)
+        answer = _ask_red_flags(stored, today, lines)
     intake.save_answer(answer)
     if not answer.clear:
-        click.echo(f"\n{intake.GET_ADVICE}\n{intake.NO_PROGRAMME}")
+        click.echo(f"\n{lines.intake['get_advice']}\n{lines.intake['no_programme']}")
         raise click.exceptions.Exit(1)
 
 
-def _ask_red_flags(stored: RedFlagAnswer | None, today: date) -> RedFlagAnswer:
-    from coach.programme.intake import ADVICE_QUESTION, GET_ADVICE, QUESTION, RedFlagAnswer
+def _ask_red_flags(stored: RedFlagAnswer | None, today: date, lines: CoachLines
+                   ) -> RedFlagAnswer:
+    from coach.programme.intake import RedFlagAnswer
 
+    said = lines.intake
     if stored is None or stored.answer != "pending":
-        click.echo(f"Before we start, a safety check. {QUESTION}\n{red_flag_list()}")
-        if not click.confirm("Any of these?", default=None):
+        click.echo(f"{said['question']}\n{red_flag_list(lines)}")
+        if not click.confirm(said["any"], default=None):
             return RedFlagAnswer("none", today)
-        click.echo(GET_ADVICE)
+        click.echo(said["get_advice"])
     else:
-        click.echo(f"On {stored.on:%a %d %b %Y} you said one of the red flags applies to you.")
-    advised = click.confirm(ADVICE_QUESTION, default=None)
+        click.echo(said["said_before"].format(date=lines.say_date(stored.on),
+                                              year=stored.on.year))
+    advised = click.confirm(said["advice_question"], default=None)
     return RedFlagAnswer("advised" if advised else "pending", today)
 
 
-def ask_intake(minutes: float | None, days: int | None) -> tuple[float, int]:
+def ask_intake(minutes: float | None, days: int | None, lines: CoachLines
+               ) -> tuple[float, int]:
     """Ask for what the options did not give; an answer that is no number of minutes
     (``nan``, ``inf``, blanks, above the limit, 900 KB of digits) or no whole number of
     days from 1 to 7 gets a one-line reason and the question again. Pressing Enter alone
     takes the default shown in brackets."""
     if minutes is None:
-        minutes = click.prompt("How many minutes can you walk comfortably today?",
-                               default="10", value_proc=_minutes_answer)
+        minutes = click.prompt(lines.intake["ask_minutes"], default="10",
+                               value_proc=_minutes_answer)
     if days is None:
-        days = click.prompt("How many days a week can you walk?", default="3",
-                            value_proc=_days_answer)
+        days = click.prompt(lines.intake["ask_days"], default="3", value_proc=_days_answer)
     return minutes, days
 
 

@@ -88,7 +88,11 @@ def walk(env: Environment, routine: str | None, text: bool, device: str | None,
     if routine is not None:
         chosen = routine_for_ref(routine, env.today())  # `plan`: today's session
     else:
-        chosen, why = todays_routine(env.today())
+        from coach.cli.walker import in_walkers_language, walker_lines
+
+        lines = walker_lines(speech.language)  # --language, else the settings' language:
+        chosen, why = todays_routine(env.today(), lines)
+        chosen = in_walkers_language(chosen, lines)
         click.echo(why)
     chosen = with_talk(chosen)  # --talk
     options = WalkOptions(text=text, device=device, metronome=mix.cadence,

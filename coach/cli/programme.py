@@ -13,6 +13,7 @@ import click
 from coach.cli import echo, pass_env
 from coach.cli.intake import RedFlagOptions, ask_intake, red_flag_intake, red_flag_options
 from coach.cli.options import option_group
+from coach.cli.walker import say_number, say_when, walker_lines
 from coach.env import Environment
 from coach.errors import UsageError
 from coach.programme.intake import red_flag_list
@@ -88,48 +89,53 @@ def log(env: Environment, routine: str | None, logged: LoggedWalk, morning_pain:
     """
     from coach.programme.logbook import add_morning_pain, log_walk
 
+    lines = walker_lines()
     if fix_id is not None:
         if routine is not None or session_id is not None:
             raise UsageError("--fix ID corrects a saved walk: give no routine and no --id")
-        _fix(env, fix_id, logged, morning_pain, yes)
+        _fix(env, fix_id, logged, morning_pain, yes, lines)
         return
     with open_history() as hist:
         if morning_pain is not None and routine is None:
-            result = add_morning_pain(hist, morning_pain, session_id, env.now())
+            result = add_morning_pain(hist, morning_pain, session_id, env.now(), lines)
             walk = result.record
-            click.echo(f"Next-morning pain {morning_pain} added to walk {walk.id} "
-                       f"({walk.routine}, {walk.started_at:%a %d %b %H:%M}).")
+            click.echo(lines.said("morning_added", pain=morning_pain, id=walk.id,
+                                  routine=walk.routine, when=say_when(lines, walk.started_at)))
         elif routine is None or logged.minutes is None:
             raise UsageError("give the routine and the minutes walked, e.g. "
                              "`coach log gentle-start --minutes 8` (or --morning-pain N)")
         else:
-            result = log_walk(hist, routine, logged, env.now(), morning_pain)
-            click.echo(f"Logged walk {result.id}: {result.record.routine}, "
-                       f"{logged.minutes:g} minutes"
-                       f"{'' if logged.stopped is None else f' (stopped: {logged.stopped})'}.")
-    print_reaction(result)
+            result = log_walk(hist, routine, logged, env.now(), morning_pain, lines)
+            stopped = ("" if logged.stopped is None
+                       else " " + lines.said("logged_stopped", reason=logged.stopped))
+            click.echo(lines.said("logged", id=result.id, routine=result.record.routine,
+                                  minutes=say_number(lines, logged.minutes), stopped=stopped))
+    print_reaction(result, lines)
 
 
 def _fix(env: Environment, walk_id: int, logged: LoggedWalk, morning_pain: int | None,
-         yes: bool) -> None:
+         yes: bool, lines: CoachLines) -> None:
     from coach.programme.corrections import describe_fix, fix_walk, fixed_record
 
     with open_history() as hist:
         rec = hist.get(walk_id)
         fixed = fixed_record(rec, logged, morning_pain, env.now())
-        changes = describe_fix(rec, fixed)
+        changes = "; ".join(describe_fix(rec, fixed, lines))
         if not changes:
-            click.echo(f"Walk {walk_id} already has these values: nothing to change.")
+            click.echo(lines.said("fix_nothing", id=walk_id))
             return
-        _confirm(env, yes, f"Correct walk {_walk_name(rec)}: {'; '.join(changes)}?", "--fix")
-        result = fix_walk(hist, fixed, env.now())
-    click.echo(f"Corrected walk {walk_id}: {'; '.join(changes)}.")
+        _confirm(env, yes, lines.said("fix_ask", walk=_walk_name(lines, rec), changes=changes),
+                 "--fix")
+        result = fix_walk(hist, fixed, env.now(), lines)
+    click.echo(lines.said("fixed", id=walk_id, changes=changes))
     _print_advice(result.advice)
-    click.echo(f"Next: {result.next}")
+    click.echo(lines.say("next", next=result.next))
 
 
-def _walk_name(rec: WalkRecord) -> str:
-    return f"{rec.id} ({rec.routine}, {rec.started_at:%a %d %b %H:%M}, {rec.walked_min:g} min)"
+def _walk_name(lines: CoachLines, rec: WalkRecord) -> str:
+    return lines.said("walk_name", id=rec.id, routine=rec.routine,
+                      when=say_when(lines, rec.started_at),
+                      minutes=say_number(lines, rec.walked_min))
 
 
 def _confirm(env: Environment, yes: bool, question: str, option: str) -> None:
@@ -166,13 +172,11 @@ def open_history() -> Iterator[History]:
             click.echo(notice, err=True)
 
 
-def print_reaction(result: LogResult, lines: CoachLines | None = None) -> None:
+def print_reaction(result: LogResult, lines: CoachLines) -> None:
     """The pain advice (if any) and the programme's next decision, as every walk ends
-    (``lines``: the walk's language; default English)."""
-    from coach.routines.library import load_lines
-
+    (``lines``: the walk's language)."""
     _print_advice(result.advice)
-    click.echo((lines or load_lines()).say("next", next=result.next))
+    click.echo(lines.say("next", next=result.next))
 
 
 @click.command()
@@ -197,8 +201,9 @@ def history(env: Environment, as_json: bool, as_csv: bool, since: str | None,
     """
     from coach.programme.logbook import parse_when
 
+    lines = walker_lines()
     if delete_id is not None:
-        _delete(env, delete_id, yes)
+        _delete(env, delete_id, yes, lines)
         return
     if as_json and as_csv:
         raise UsageError("choose one of --json and --csv")
@@ -218,19 +223,19 @@ def history(env: Environment, as_json: bool, as_csv: bool, since: str | None,
         writer.writerows(rows)
         click.echo(buf.getvalue(), nl=False)
     else:
-        echo(format_history(records))  # notes saved before they were checked: escaped
+        echo(format_history(records, lines))  # notes saved before they were checked: escaped
 
 
-def _delete(env: Environment, walk_id: int, yes: bool) -> None:
+def _delete(env: Environment, walk_id: int, yes: bool, lines: CoachLines) -> None:
     from coach.programme.corrections import delete_walk
 
     with open_history() as hist:
         rec = hist.get(walk_id, damaged_ok=True)
-        name = f"{walk_id} (damaged)" if rec is None else _walk_name(rec)
-        _confirm(env, yes, f"Delete walk {name}?", "--delete")
-        result = delete_walk(hist, walk_id, env.now())
-    click.echo(f"Deleted walk {name}.")
-    click.echo(f"Next: {result.next}")
+        name = lines.said("damaged", id=walk_id) if rec is None else _walk_name(lines, rec)
+        _confirm(env, yes, lines.said("delete_ask", walk=name), "--delete")
+        result = delete_walk(hist, walk_id, env.now(), lines)
+    click.echo(lines.said("deleted", walk=name))
+    click.echo(lines.say("next", next=result.next))
 
 
 def _row(rec: WalkRecord) -> dict[str, object]:
@@ -239,22 +244,22 @@ def _row(rec: WalkRecord) -> dict[str, object]:
     return row
 
 
-def format_history(records: list[WalkRecord]) -> str:
+def format_history(records: list[WalkRecord], lines: CoachLines) -> str:
     if not records:
-        return "No walks logged yet. Walk with `coach walk`, or log one with `coach log`."
-    lines = ["  id  started           routine          walked/plan  session  pain b/a/m  effort"
-             "  note"]
+        return lines.said("history_empty")
+    rows = []
     for r in records:
         pains = "/".join("-" if p is None else str(p)
                          for p in (r.pain_before, r.pain_after, r.pain_next_morning))
-        status = "" if r.completed else f" stopped: {r.ended_reason or '?'}"
-        session = "-" if r.session_min is None else f"{r.session_min:.1f}"
-        lines.append(f"{r.id:>4}  {r.started_at:%Y-%m-%d %H:%M}  {r.routine[:15]:<15}  "
-                     f"{r.walked_min:5.1f}/{r.planned_min:<5.1f}  {session:>7}  {pains:<10}  "
-                     f"{r.effort or '-':<6}  {r.note}{status}")
-    lines.append("walked/plan: walking minutes (without the stretches); session: the whole "
-                 "session as played")
-    return "\n".join(lines)
+        status = ("" if r.completed
+                  else " " + lines.said("history_stopped", reason=r.ended_reason or "?"))
+        session = "-" if r.session_min is None else lines.decimal(r.session_min)
+        rows.append((str(r.id), f"{r.started_at:%Y-%m-%d %H:%M}", r.routine[:15],
+                     f"{lines.decimal(r.walked_min):>5}/{lines.decimal(r.planned_min):<5}",
+                     session, pains, r.effort or "-", f"{r.note}{status}"))
+    table = lines.table("history_columns", ">4 <16 <15 <11 >7 <10 <6 <", rows)
+    return "\n".join([*table, lines.said("history_note")])
+
 
 
 @click.command(epilog=f"\b\nRed flags (asked at intake):\n{red_flag_list()}")
@@ -289,23 +294,23 @@ def plan(env: Environment, minutes: float | None, days: int | None, figure8: boo
 
     from coach.programme.plan import make_state, start_note
     from coach.programme.store import load_state, save_state
-    from coach.routines.library import load_lines
 
+    lines = walker_lines()
     today = env.today()
     state = None if restart else load_state()
     if state is None:
-        red_flag_intake(env, red, today)
+        red_flag_intake(env, red, today, lines)
         if minutes is None or days is None:
             if not env.stdin_isatty:
                 raise UsageError("pass --minutes and --days (no terminal to ask on)")
-            minutes, days = ask_intake(minutes, days)
+            minutes, days = ask_intake(minutes, days, lines)
             if figure8 is None:
-                figure8 = click.confirm("Add short figure-8 walks, morning and evening?",
-                                        default=False)
+                figure8 = click.confirm(lines.said("plan_figure8"), default=False)
         figure8 = bool(figure8)  # not asked when the answers came as options
         state = make_state(minutes, days, figure8, today)
-        click.echo(f"Programme saved to {save_state(state)}.\n{load_lines().programme_start}")
-        note = start_note(state)
+        click.echo(f"{lines.said('plan_saved', path=save_state(state))}\n"
+                   f"{lines.programme_start}")
+        note = start_note(state, lines)
         click.echo("" if note is None else f"{note}\n")
     elif minutes is not None or days is not None:
         raise UsageError(f"a programme already runs since {state.started_on}; add --restart "
@@ -315,39 +320,38 @@ def plan(env: Environment, minutes: float | None, days: int | None, figure8: boo
         save_state(state)
     with open_history() as hist:
         records = hist.sessions()
-    from coach.cli.prewarm import prewarm  # voice stream (issue 9): never waits for it
-
-    prewarm("your next sessions", ["--program", "--weeks", "1"], today)
     if as_json:
         from coach.programme.upcoming import upcoming
 
         click.echo(json.dumps([s.as_json() for s in upcoming(state, records, today, 7)],
                               indent=2, ensure_ascii=False))
         return
-    click.echo(describe_plan(state, records, today))
+    click.echo(describe_plan(state, records, today, lines))
 
 
-def describe_plan(state: ProgrammeState, records: list[WalkRecord], today: date) -> str:
+def describe_plan(state: ProgrammeState, records: list[WalkRecord], today: date,
+                  lines: CoachLines) -> str:
     from coach.programme.plan import next_session
     from coach.programme.upcoming import upcoming
+    from coach.routines.texts import routine_in
 
     nxt = next_session(state, records, today)
-    total_min = nxt.routine.duration_s / 60
-    lines = [f"Week {nxt.week} of your programme (started {state.started_on:%a %d %b %Y}).",
-             "", "Next session:",
-             f"  {nxt.routine.title} ({nxt.walk_min:g} min walking, {total_min:.0f} min "
-             "session with the stretches)",
-             f"  Why this length: {nxt.reason}", "", "The next 7 days (if the walks go well):"]
-    lines.append(f"  {'day':<10}  {'walking':>7}  {'session':>7}  {'log it with':<27}  title")
-    for s in upcoming(state, records, today, 7):
-        lines.append(f"  {s.date:%a %d %b}  {s.walking_minutes:>4g} min  "
-                     f"{s.session_minutes:>4.0f} min  {s.id:<27}  {s.title}")
-    lines += ["", "Walking minutes are the dose (the warm-up walk counts, stretches do not); "
-              "session minutes are the whole session.",
-              "Walk it: coach walk    Log it: coach log ID --minutes N --pain-after N",
-              "On your phone: coach serve offers these walks as a private podcast and a "
-              "page to log your pain (on your home network)."]
-    return "\n".join(lines)
+    total_min = f"{nxt.routine.duration_s / 60:.0f}"
+    title = routine_in(nxt.routine, lines.language).title
+    out = [lines.said("plan_week", week=nxt.week, date=lines.say_date(state.started_on),
+                      year=state.started_on.year),
+           "", lines.said("plan_next"),
+           "  " + lines.said("plan_session", title=title, minutes=total_min,
+                             walking=say_number(lines, nxt.walk_min)),
+           "  " + lines.said("plan_why", reason=lines.say_why(nxt.why)), "",
+           lines.said("plan_days")]
+    rows = [(lines.say_date(s.date),
+             lines.said("plan_minutes", minutes=say_number(lines, s.walking_minutes).rjust(4)),
+             lines.said("plan_minutes", minutes=f"{s.session_minutes:>4.0f}"), s.id, s.title)
+            for s in upcoming(state, records, today, 7, lines.language)]
+    out += lines.table("plan_columns", "<10 >7 >7 <27 <", rows, "  ")
+    out += ["", lines.said("plan_dose"), lines.said("plan_how"), lines.said("plan_phone")]
+    return "\n".join(out)
 
 
 @click.command()
@@ -368,13 +372,14 @@ def progress(env: Environment, plot: str | None) -> None:
     from coach.programme.progress import format_table, plot_progress, weekly_progress
     from coach.programme.store import load_state
 
+    lines = walker_lines()
     target = None if plot is None else check_output_file(Path(plot), PLOT_SUFFIXES)
     with open_history() as hist:
         records = hist.sessions()
     rows = weekly_progress(load_state(), records, env.today())
     if target is not None:
-        click.echo(f"Wrote {plot_progress(rows, target)}")
+        click.echo(lines.said("wrote", path=plot_progress(rows, target, lines)))
     elif not rows:
-        click.echo("Nothing yet: start a programme with `coach plan` or log a walk.")
+        click.echo(lines.said("progress_empty"))
     else:
-        click.echo(format_table(rows), nl=False)
+        click.echo(format_table(rows, lines), nl=False)

@@ -46,5 +46,5 @@ def compile_routine(routine: Routine, speech_s: SpeechTimer | None = None, *,
         def speech_s(text: str) -> float:
             return estimate_speech_s(text, rate)
 
-    plans = list(expand_routine(routine, techniques))
+    plans = list(expand_routine(routine, techniques, lines.printed["section_round"]))
     return Placer(routine, plans, speech_s, lines).run()

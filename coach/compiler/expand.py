@@ -42,8 +42,10 @@ class SectionPlan:
         return is_still(self.technique)
 
 
-def expand_routine(routine: Routine, techniques: Mapping[str, Technique]) -> Iterator[SectionPlan]:
-    """The routine's sections in order: repeats unrolled, titles and cadence worked out."""
+def expand_routine(routine: Routine, techniques: Mapping[str, Technique],
+                   round_title: str = "{title}, round {rep} of {reps}") -> Iterator[SectionPlan]:
+    """The routine's sections in order: repeats unrolled, titles and cadence worked out
+    (a repeated section's title said with ``round_title``, in the session's language)."""
     cursor = 0
     index = 0
 
@@ -57,7 +59,7 @@ def expand_routine(routine: Routine, techniques: Mapping[str, Technique]) -> Ite
             tech = techniques[seg.technique]
             title = seg.title or (f"{tech.name}, {seg.pace} pace" if seg.pace else tech.name)
             if reps > 1:
-                title = f"{title}, round {rep} of {reps}"
+                title = round_title.format(title=title, rep=rep, reps=reps)
             pace = seg.pace or tech.pace
             cadence = section_cadence(seg, tech, routine)
             end = cursor + round(seg.duration_s * 1000)

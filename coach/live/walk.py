@@ -110,7 +110,7 @@ def _walk(routine: Routine, options: WalkOptions, io: WalkIO, clock: Clock, out:
     from coach.routines.library import load_lines
 
     lines = load_lines(routine.speech.language)  # what the walk prints is in its language
-    live = "you asked for text (--text)" if options.text else _open_audio(
+    live = lines.say("text_asked") if options.text else _open_audio(
         routine, options, sink, (out, io.err or sys.stderr), clock)
     started_at = now()
     failure: CoachError | None = None

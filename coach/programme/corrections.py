@@ -26,11 +26,10 @@ if TYPE_CHECKING:
     from coach.programme.progression import Standing
     from coach.routines.lines import CoachLines
 
-#: What a fix may change: the record field and how `coach log` names it.
-FIXABLE = (("walked_min", "minutes walked"), ("planned_min", "minutes planned"),
-           ("started_at", "start"), ("completed", "completed"), ("ended_reason", "ended"),
-           ("pain_before", "pain before"), ("pain_after", "pain after"),
-           ("pain_next_morning", "next-morning pain"), ("effort", "effort"), ("note", "note"))
+#: What a fix may change: the record fields (`coach log` names each with the
+#: catalogue's ``commands.fix_FIELD``).
+FIXABLE = ("walked_min", "planned_min", "started_at", "completed", "ended_reason",
+           "pain_before", "pain_after", "pain_next_morning", "effort", "note")
 
 
 @dataclass(frozen=True)
@@ -71,13 +70,19 @@ def fixed_record(rec: WalkRecord, logged: LoggedWalk, morning_pain: int | None,
     return dataclasses.replace(rec, **given)  # type: ignore[arg-type]
 
 
-def describe_fix(before: WalkRecord, after: WalkRecord) -> list[str]:
-    """``pain after: 9 -> 3`` for each field the fix changes."""
+def describe_fix(before: WalkRecord, after: WalkRecord, lines: CoachLines | None = None
+                 ) -> list[str]:
+    """``pain after: 9 -> 3`` for each field the fix changes (in the language of
+    ``lines``, default English)."""
+    from coach.routines.library import load_lines
+
+    lines = lines or load_lines()
     out = []
-    for field, label in FIXABLE:
+    for field in FIXABLE:
         old, new = getattr(before, field), getattr(after, field)
         if old != new:
-            out.append(f"{label}: {_shown(old)} -> {_shown(new)}")
+            out.append(f"{lines.said('fix_' + field)}: {_shown(old, lines)} -> "
+                       f"{_shown(new, lines)}")
     return out
 
 
@@ -98,46 +103,56 @@ def fix_walk(hist: History, fixed: WalkRecord, now: datetime,
     state = load_state()
     today = max(now.date(), after.started_at.date())
     others = [r for r in new if r.id != after.id]
-    advice = react(after, others, state, today, lines or load_lines()).advice
-    return Correction(before, after, advice, compare(state, old, new, today))
+    lines = lines or load_lines()
+    advice = react(after, others, state, today, lines).advice
+    return Correction(before, after, advice, compare(state, old, new, today, lines))
 
 
-def delete_walk(hist: History, walk_id: int, now: datetime) -> Correction:
+def delete_walk(hist: History, walk_id: int, now: datetime, lines: CoachLines | None = None
+                ) -> Correction:
     """Delete walk ``walk_id``; the :class:`Correction` (``after`` is None)."""
     from coach.programme.store import load_state
 
     before = hist.get(walk_id, damaged_ok=True)
     old = hist.sessions()
     hist.delete(walk_id)
-    return Correction(before, None, (), compare(load_state(), old, hist.sessions(), now.date()))
+    return Correction(before, None, (), compare(load_state(), old, hist.sessions(), now.date(),
+                                                lines))
 
 
 def compare(state: ProgrammeState | None, old: Sequence[WalkRecord],
-            new: Sequence[WalkRecord], today: date) -> str:
-    """One sentence: the programme's decision from ``new`` walks against ``old`` ones."""
+            new: Sequence[WalkRecord], today: date, lines: CoachLines | None = None) -> str:
+    """One sentence: the programme's decision from ``new`` walks against ``old`` ones, in
+    the language of ``lines`` (default English)."""
     from coach.programme.progression import replay
+    from coach.routines.library import load_lines
 
+    lines = lines or load_lines()
     if state is None:
-        return "You have no programme yet, so nothing changes (`coach plan` sets one up)."
+        return lines.said("no_programme_change")
     was, now = replay(old, state.start_min, today), replay(new, state.start_min, today)
-    if _dose(was) == _dose(now):
-        return f"The programme's decision is unchanged: {_dose(now)}. {now.reason}"
-    return f"The programme now decides: {_dose(now)} (before: {_dose(was)}). {now.reason}"
+    reason = lines.say_why(now.why)
+    if _dose(was, lines) == _dose(now, lines):
+        return lines.said("decision_same", dose=_dose(now, lines), reason=reason)
+    return lines.said("decision_new", dose=_dose(now, lines), was=_dose(was, lines),
+                      reason=reason)
 
 
-def _dose(st: Standing) -> str:
+def _dose(st: Standing, lines: CoachLines) -> str:
     from coach.programme.plan import FLARE_WALK_MIN
 
     if st.track == "flare":
-        return f"the gentle flare-up track ({FLARE_WALK_MIN}-minute walks)"
-    return f"{st.minutes}-minute walks"
+        return lines.said("dose_flare", minutes=FLARE_WALK_MIN)
+    return lines.said("dose", minutes=st.minutes)
 
 
-def _shown(value: object) -> str:
+def _shown(value: object, lines: CoachLines) -> str:
     if value is None or value == "":
         return "-"
+    if isinstance(value, bool):
+        return lines.said("yes" if value else "no")
     if isinstance(value, datetime):
         return f"{value:%Y-%m-%d %H:%M}"
     if isinstance(value, float):
-        return f"{value:g}"
+        return f"{value:g}".replace(".", lines.decimal_mark)
     return str(value)

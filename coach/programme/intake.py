@@ -1,7 +1,8 @@
 """The red-flag questions asked once at `coach plan` intake, and the stored answer.
 
 Before a programme is built the walker is asked, once and plainly, whether any of
-the standard red flags (:data:`RED_FLAGS`) applies. Any yes: the coach says to get
+the standard red flags applies (the catalogues' ``intake_red_flags``, in the walker's
+language, as every question of the intake: ``intake:``). Any yes: the coach says to get
 medical advice before walking, and no programme is built until the walker confirms
 they have had it. The answer is kept in ``red-flags.yaml`` in the config folder
 (:class:`RedFlagAnswer`), so a yes given yesterday still stands today.
@@ -16,27 +17,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coach import paths
 from coach.errors import UsageError
 
-RED_FLAGS = (
-    "numbness or tingling around your groin, genitals or buttocks",
-    "new trouble passing or holding urine or stool",
-    "weakness or numbness in one or both legs that is getting worse",
-    "fever, or feeling generally unwell, with your back pain",
-    "back pain that started after a fall or an injury",
-    "severe, constant pain that rest does not ease, or pain that is worse at night",
-    "a history of cancer, or weight loss you cannot explain",
-)
+if TYPE_CHECKING:
+    from coach.routines.lines import CoachLines
+
 ANSWERS = ("none", "advised", "pending")
-QUESTION = "Do you have any of these?"
-GET_ADVICE = ("Please get medical advice before you start walking for your back: see your "
-              "doctor, or get urgent care today for numbness around the groin, bladder or "
-              "bowel trouble, or a leg getting weaker.")
-ADVICE_QUESTION = "Have you had medical advice since, saying walking is fine for you?"
-NO_PROGRAMME = ("No programme yet. When you have had medical advice, run `coach plan` "
-                "again (or `coach plan --medical-advice ...` without a terminal).")
 HINT = ("pass --no-red-flags to confirm that none of the red flags in `coach plan --help` "
         "applies to you (or --medical-advice if one does and you have had medical advice)")
 
@@ -52,9 +41,12 @@ class RedFlagAnswer:
         return self.answer in ("none", "advised")
 
 
-def red_flag_list() -> str:
-    """The red flags as a printed list, one per line."""
-    return "\n".join(f"  - {flag}" for flag in RED_FLAGS)
+def red_flag_list(lines: CoachLines | None = None) -> str:
+    """The red flags as a printed list, one per line (in the language of ``lines``,
+    default English)."""
+    from coach.routines.library import load_lines
+
+    return "\n".join(f"  - {flag}" for flag in (lines or load_lines()).intake_red_flags)
 
 
 def decide(stored: RedFlagAnswer | None, no_red_flags: bool, medical_advice: bool,

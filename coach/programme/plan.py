@@ -19,6 +19,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from coach.errors import UsageError, shorten
 from coach.programme.history import WalkRecord
 from coach.programme.progression import EXTRA_WALK_IDS, Standing, counts, replay
+from coach.routines.generated import in_every_language
+from coach.routines.lines import CoachLines, Why
 from coach.routines.model import Repeat, Routine, Segment, total_duration_s
 
 START_MIN, START_MAX = 5, 10
@@ -65,12 +67,19 @@ class ProgrammeState:
 @dataclass(frozen=True)
 class PlannedSession:
     routine: Routine
-    reason: str
+    why: Why  # why this length, in any language (CoachLines.say_why)
     week: int
     day: date | None = None
     kind: str = "walk"  # walk | flare-up | figure-8
     walk_min: float = 0.0  # minutes of walking (the dose), without the stretches
     slot: str = ""  # morning | evening for a figure-8 walk, else ""
+
+    @property
+    def reason(self) -> str:
+        """Why this length, in English (other languages: ``lines.say_why(session.why)``)."""
+        from coach.routines.library import load_lines
+
+        return load_lines("en").say_why(self.why)
 
 
 def check_minutes(comfortable_min: float) -> float:
@@ -98,20 +107,23 @@ def make_state(comfortable_min: float, days_per_week: int, figure8_twice_daily: 
                                  bool(figure8_twice_daily)), today)
 
 
-def start_note(state: ProgrammeState) -> str | None:
-    """Why the first walk is not the minutes the walker gave (None: it is)."""
+def start_note(state: ProgrammeState, lines: CoachLines | None = None) -> str | None:
+    """Why the first walk is not the minutes the walker gave (None: it is), in the
+    language of ``lines`` (default English)."""
+    from coach.routines.library import load_lines
+
     said = state.intake.comfortable_min
     start = state.start_min
     if said == start:
         return None
-    head = f"You said {said:g} minutes are comfortable today; your first walks are {start} minutes"
+    lines = lines or load_lines()
+    head = lines.said("start_said", said=f"{said:g}".replace(".", lines.decimal_mark),
+                      start=start)
     if said < START_MIN:
-        return (f"{head}, the shortest the programme plans. Go slowly and rest or stop "
-                "whenever you need to: a shorter walk, logged with `coach log`, is fine.")
+        return lines.said("start_low", said=head)
     if said > START_MAX:
-        return (f"{head}: the programme begins with {START_MIN}-{START_MAX} minutes, below "
-                "what you can do, so your back gets used to regular walks, then builds up.")
-    return f"{head} (the plan counts whole minutes)."
+        return lines.said("start_high", said=head, low=START_MIN, high=START_MAX)
+    return lines.said("start_whole", said=head)
 
 
 def is_programme_id(routine_id: str) -> bool:
@@ -160,14 +172,14 @@ def next_session(state: ProgrammeState, history_records: Sequence[WalkRecord],
     st = standing or replay(history_records, state.start_min, today)
     week = week_of(state, today)
     done_today = any(is_main_walk(r) and r.started_at.date() == today for r in history_records)
-    note = " Today's walk is already logged; this is the next one." if done_today else ""
+    why = ("logged_today", (("why", st.why),)) if done_today else st.why
     rotation = sum(1 for r in history_records if is_main_walk(r))
     if st.track == "flare":
-        return PlannedSession(flare_routine(variant=rotation), f"{st.reason}{note}", week,
+        return PlannedSession(flare_routine(variant=rotation), why, week,
                               today, "flare-up", FLARE_WALK_MIN)
     routine = weekly_walk_routine(st.minutes, rotation, week, variant=rotation,
                                   briefing=rotation == 0)
-    return PlannedSession(routine, f"{st.reason}{note}", week, today, "walk", st.minutes)
+    return PlannedSession(routine, why, week, today, "walk", st.minutes)
 
 
 def figure8_session(state: ProgrammeState, history_records: Sequence[WalkRecord],
@@ -175,11 +187,10 @@ def figure8_session(state: ProgrammeState, history_records: Sequence[WalkRecord]
     """A figure-8 walk (morning or evening ``slot``), a minute longer per step of the plan."""
     st = standing or replay(history_records, state.start_min, today)
     minutes = FIGURE8_MIN if st.track == "flare" else min(FIGURE8_MAX, FIGURE8_MIN + st.step)
-    why = ("gentle during the flare-up" if st.track == "flare"
-           else "grows a minute with each step of the main walk")
+    why: Why = ("figure8_gentle" if st.track == "flare" else "figure8_grows",
+                (("minutes", minutes),))
     variant = 2 * max(0, (today - state.started_on).days) + (slot == "evening")
-    return PlannedSession(figure8_routine(minutes, slot, variant),
-                          f"Figure-8, {minutes} minutes: {why}.",
+    return PlannedSession(figure8_routine(minutes, slot, variant), why,
                           week_of(state, today), today, "figure-8", minutes + 1, slot)
 
 
@@ -203,7 +214,7 @@ def upcoming_sessions(state: ProgrammeState, history: Sequence[WalkRecord], toda
         if not done and day.weekday() in WALK_DAYS[days_per_week(state, st)]:
             session = next_session(state, walks, day, st)
             if offset:
-                session = replace(session, reason=f"{session.reason} (projected)")
+                session = replace(session, why=("projected", (("why", session.why),)))
             out.append(session)
             walks.append(_assumed_walk(session, day))
             st = replay(walks, state.start_min, day)
@@ -228,12 +239,12 @@ def cool_down_s(walk_min: float) -> int:
     return COOL_DOWN_SHORT_S if walk_min < 15 else COOL_DOWN_LONG_S
 
 
-#: The heel-toe step at a slow pace (walks under 10 minutes), in place of its own intro.
-SLOW_HEEL_TOE_INTRO = ("Heel-toe walking now, without hurrying: heel down first, roll along "
-                       "the foot, then push off gently with your toes.",)
-#: Said in the flare-up walk: what the day is for.
-FLARE_SAY = ("A gentle day for your back: walk only as far as feels comfortable, and "
-             "head home whenever you need to.",)
+def _said(key: str) -> tuple[str, ...]:
+    """A line of the programme's catalogue (``programme:`` in the lines), in English: the
+    other languages get theirs from :func:`in_every_language`."""
+    from coach.routines.library import load_lines
+
+    return (load_lines("en").programme[key],)
 
 
 def weekly_walk_routine(minutes: int, rotation: int, week: int, *, variant: int = 0,
@@ -261,25 +272,24 @@ def weekly_walk_routine(minutes: int, rotation: int, week: int, *, variant: int 
     if kind == 1 and minutes >= 10:
         tail = (Segment("backward", min(600, max(120, round(main_s * 0.3 / 60) * 60)),
                         title="Backward walking", pace="slow"),)
-        label = " with backward walking"
+        label = "with_backward"
     elif kind == 2 and minutes >= 8:
         tail = (Segment("side-step", min(300, max(120, round(main_s * 0.2 / 60) * 60)),
                         title="Side-steps", pace="slow"),)
-        label = " with side-steps"
+        label = "with_side_steps"
     elif kind == 0 and minutes >= PACE_CHANGES_FROM_MIN:
         tail = pace_changes(minutes, main_s)
-        label = " with pace changes"
+        label = "with_pace_changes"
     steady_s = main_s - round(total_duration_s(tail))
     # the technique's own intro asks for a "fairly quick" step: not at a slow pace
-    intro = SLOW_HEEL_TOE_INTRO if pace == "slow" else None
+    intro = _said("slow_heel_toe_intro") if pace == "slow" else None
     segs += [Segment("heel-toe", steady_s, title="Heel-toe walking", pace=pace, intro=intro),
              *tail]
     segs.append(Segment("cool-down", cool_down_s(minutes), title="Cool-down stretches"))
-    return Routine(id=WALK_ID.format(week=week),
-                   title=f"Week {week}: {minutes}-minute walk{label}, then stretches",
-                   segments=tuple(segs), source="<programme>",
-                   description="Today's walk from your programme, then stretches.",
-                   briefing=briefing, variant=variant)
+    return in_every_language(Routine(id=WALK_ID.format(week=week), title="", segments=tuple(segs),
+                                     source="<programme>", briefing=briefing, variant=variant),
+                             "week_walk", {"week": week, "minutes": minutes, "label": label},
+                             "walk_description")
 
 
 def interval_bouts_s(minutes: int) -> tuple[int, int]:
@@ -314,18 +324,17 @@ def flare_routine(variant: int = 0) -> Routine:
     forward bending: cool-down-gentle); the red flags are said before it (``briefing``)."""
     segs = (Segment("warm-up", 180, title="Very easy start", pace="slow"),  # with the briefing
             Segment("posture-check", 60, title="Relaxed posture", pace="slow"),
-            Segment("walk", 60, title="Gentle walking", pace="slow", say=FLARE_SAY),
+            Segment("walk", 60, title="Gentle walking", pace="slow", say=_said("flare_say")),
             Segment("cool-down-gentle", FLARE_COOL_DOWN_S, title="Gentle stretches"))
-    return Routine(id=FLARE_ID, title="Flare-up: short and gentle", segments=segs,
-                   source="<programme>",
-                   description="Short, gentle walk on flat ground; no pushing.",
-                   briefing=True, variant=variant)
+    return in_every_language(Routine(id=FLARE_ID, title="", segments=segs, source="<programme>",
+                                     briefing=True, variant=variant),
+                             "flare_title", {}, "flare_description")
 
 
 def figure8_routine(minutes: int, slot: str, variant: int = 0) -> Routine:
     """A short figure-8 walk; ``variant``: one more for each figure-8 walk of the programme."""
     segs = (Segment("warm-up", 60, title="Warm-up", pace="slow"),
             Segment("figure-8", minutes * 60, title="Figure-8 walking", pace="slow"))
-    return Routine(id=FIGURE8_ID, title=f"Figure-8 walk ({slot})", segments=segs,
-                   source="<programme>", description="Small steps in a figure-8, pelvis level.",
-                   variant=variant)
+    return in_every_language(Routine(id=FIGURE8_ID, title="", segments=segs,
+                                     source="<programme>", variant=variant),
+                             "figure8_title", {"slot": slot}, "figure8_description")

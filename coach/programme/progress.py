@@ -27,6 +27,7 @@ from coach.programme.plan import (
     next_session,
 )
 from coach.programme.progression import replay
+from coach.routines.lines import CoachLines
 
 TREND_POINTS = 1.0  # a change of a point or more in average pain is a trend
 
@@ -108,32 +109,41 @@ def pain_trend(rows: Sequence[WeekRow]) -> str:
     return "steady"
 
 
-def format_table(rows: Sequence[WeekRow]) -> str:
-    head = "week  from        walks  walked  planned    %  pain after  next morning"
-    note = "(walked and planned: walking minutes, without the stretches)"
-    lines = [head, "-" * len(head)]
+def format_table(rows: Sequence[WeekRow], lines: CoachLines | None = None) -> str:
+    """The weeks as a table, in the language of ``lines`` (default English)."""
+    from coach.routines.library import load_lines
+
+    said = lines or load_lines()
+    cells = []
     for r in rows:
         planned = "" if r.planned_min is None else f"{r.planned_min:7.0f}"
         pct = ("" if not r.planned_min else f"{100 * r.walked_min / r.planned_min:4.0f}")
-        week = str(r.week) if r.week >= 1 else "pre"
-        lines.append(f"{week:>4}  {r.starts:%Y-%m-%d}  {r.walks:>5}  {r.walked_min:6.0f}  "
-                     f"{planned:>7}  {pct:>4}  {_score(r.pain_after):>10}  "
-                     f"{_score(r.pain_morning):>12}")
-    lines.append(f"{note}\n\nPain after walks: {pain_trend(rows)}.")
-    return "\n".join(lines) + "\n"
+        week = str(r.week) if r.week >= 1 else said.said("progress_before")
+        cells.append((week, f"{r.starts:%Y-%m-%d}", str(r.walks), f"{r.walked_min:6.0f}",
+                      planned, pct, _score(r.pain_after, said), _score(r.pain_morning, said)))
+    head, *table = said.table("progress_columns", ">4 <10 >5 >6 >7 >4 >10 >12", cells)
+    trend = pain_trend(rows)
+    trend = said.said(trend if trend in ("falling", "steady", "rising") else "too_few")
+    return "\n".join([head, "-" * len(head), *table, said.said("progress_note"), "",
+                      said.said("progress_trend", trend=trend)]) + "\n"
 
 
-def plot_title(rows: Sequence[WeekRow]) -> str:
+def plot_title(rows: Sequence[WeekRow], lines: CoachLines | None = None) -> str:
+    from coach.routines.library import load_lines
+
+    said = lines or load_lines()
     trend = pain_trend(rows)
     if trend in ("falling", "steady", "rising"):
-        return f"Walking progress: pain after walks {trend}"
-    return "Walking progress (too few pain scores for a trend yet)"
+        return said.said("plot_title", trend=said.said(trend))
+    return said.said("plot_title_few")
 
 
-def plot_progress(rows: Sequence[WeekRow], path: Path) -> Path:
+def plot_progress(rows: Sequence[WeekRow], path: Path, lines: CoachLines | None = None
+                  ) -> Path:
     """Minutes walked as bars, the plan as a line, pain below; PNG, SVG or PDF by suffix.
 
-    The x axis counts whole programme weeks. Written atomically.
+    The x axis counts whole programme weeks. Written atomically. Its words are in the
+    language of ``lines`` (default English).
     """
     try:
         import matplotlib
@@ -150,25 +160,28 @@ def plot_progress(rows: Sequence[WeekRow], path: Path) -> Path:
 
     if not rows:
         raise UsageError("nothing to plot yet: log a walk first (`coach log`)")
+    from coach.routines.library import load_lines
+
+    said = (lines or load_lines()).said
     weeks = [r.week for r in rows]
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 6), sharex=True)
     try:
-        top.bar(weeks, [r.walked_min for r in rows], color="#4c8cbf", label="walked")
+        top.bar(weeks, [r.walked_min for r in rows], color="#4c8cbf", label=said("plot_walked"))
         if any(r.planned_min is not None for r in rows):
-            top.plot(weeks, [r.planned_min or 0 for r in rows], "k--o", label="plan")
-        top.set_ylabel("walking minutes per week")
+            top.plot(weeks, [r.planned_min or 0 for r in rows], "k--o", label=said("plot_plan"))
+        top.set_ylabel(said("plot_minutes"))
         top.legend(loc="upper left")
-        for values, style, label in (([r.pain_after for r in rows], "r-o", "after walks"),
-                                     ([r.pain_morning for r in rows], "m:s", "next morning")):
+        for values, style, label in (([r.pain_after for r in rows], "r-o", said("plot_after")),
+                                     ([r.pain_morning for r in rows], "m:s", said("plot_morning"))):
             xs = [w for w, v in zip(weeks, values, strict=True) if v is not None]
             if xs:
                 bottom.plot(xs, [v for v in values if v is not None], style, label=label)
         bottom.set_ylim(0, 10)
-        bottom.set_ylabel("pain (0-10)")
-        bottom.set_xlabel("programme week")
+        bottom.set_ylabel(said("plot_pain"))
+        bottom.set_xlabel(said("plot_week"))
         bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
         bottom.legend(loc="upper left")
-        fig.suptitle(plot_title(rows))
+        fig.suptitle(plot_title(rows, lines))
         buf = io.BytesIO()
         with matplotlib.rc_context({"svg.fonttype": "none"}):  # SVG text stays text
             fig.savefig(buf, format=path.suffix.lower().lstrip(".") or "png", dpi=100)
@@ -183,5 +196,5 @@ def _mean(values: Sequence[int | None]) -> float | None:
     return round(sum(got) / len(got), 1) if got else None
 
 
-def _score(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f}"
+def _score(value: float | None, lines: CoachLines) -> str:
+    return "-" if value is None else lines.decimal(value)

@@ -71,25 +71,29 @@ def parse_session_id(text: str) -> tuple[date, str] | None:
         return None
 
 
-def to_upcoming(session: PlannedSession) -> UpcomingSession:
+def to_upcoming(session: PlannedSession, language: str = "en") -> UpcomingSession:
+    from coach.routines.texts import routine_in
+
     assert session.day is not None
     return UpcomingSession(
-        id=session_id(session.day, session), date=session.day, title=session.routine.title,
+        id=session_id(session.day, session), date=session.day,
+        title=routine_in(session.routine, language).title,
         routine=session.routine.id, walking_minutes=round(float(session.walk_min), 2),
         session_minutes=round(session.routine.duration_s / 60, 2))
 
 
 def upcoming(state: ProgrammeState, records: Sequence[WalkRecord], today: date,
-             days: int = 7) -> list[UpcomingSession]:
+             days: int = 7, language: str = "en") -> list[UpcomingSession]:
     """The sessions from ``today`` for ``days`` days (today included), in order, if every
     walk goes as planned: each day's main walk where the programme walks that day,
     with the morning and evening figure-8 walks around it when the programme has them.
-    A day whose main walk is already logged lists only its figure-8 walks."""
+    A day whose main walk is already logged lists only its figure-8 walks. Titles in
+    ``language``."""
     if not 1 <= days <= MAX_DAYS:
         raise UsageError(f"days must be from 1 to {MAX_DAYS}, got {days}")
     end = today + timedelta(days=days)
     sessions = upcoming_sessions(state, records, today, (days + 6) // 7)
-    return [to_upcoming(s) for s in sessions if s.day is not None and s.day < end]
+    return [to_upcoming(s, language) for s in sessions if s.day is not None and s.day < end]
 
 
 @dataclass(frozen=True)

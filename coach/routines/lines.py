@@ -9,7 +9,7 @@ and validated here into a frozen :class:`CoachLines` (pure).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,12 +20,34 @@ REACTION_KEYS = ("high", "rise", "stopped", "flare", "morning")
 PRINTED_KEYS = ("keys", "playing_on", "no_audio", "stopped", "preparing", "preparing_done",
                 "status_walk", "status_left", "status_next", "status_paused", "walked",
                 "walked_minutes", "walked_stretches", "completed", "ended_early", "next",
-                "script_section")
+                "script_section", "section_round", "text_asked")
 ENDED_KEYS = ("quit", "pain", "interrupted", "device")
 REASON_KEYS = ("start", "first_step", "keep", "up", "back", "flare", "flare_not_settled",
                "flare_settling", "holding", "target", "once_a_week", "good_one", "good_more",
                "break", "last_walk", "settled", "second_rise", "good_run", "rose", "morning",
-               "stopped")
+               "stopped", "logged_today", "projected", "figure8_gentle", "figure8_grows")
+PROGRAMME_KEYS = ("week_walk", "walk", "file_title", "with_backward", "with_side_steps",
+                  "with_pace_changes", "walk_description", "flare_title", "flare_description",
+                  "figure8_title", "figure8_description", "morning", "evening", "warm_up",
+                  "posture_check", "backward", "side_steps", "heel_toe", "cool_down", "brisk",
+                  "easy", "easing_off", "very_easy_start", "relaxed_posture", "gentle_walking",
+                  "gentle_stretches", "figure8_walking", "slow_heel_toe_intro", "flare_say")
+INTAKE_KEYS = ("question", "any", "get_advice", "advice_question", "no_programme",
+               "said_before", "ask_minutes", "ask_days")
+COMMAND_KEYS = ("today", "no_programme_walk", "logged", "logged_stopped", "morning_added",
+                "walk_name", "damaged", "fix_nothing", "fix_ask", "fixed", "delete_ask",
+                "deleted", "no_programme_change", "decision_same", "decision_new", "dose",
+                "dose_flare", "history_empty", "history_columns", "history_stopped",
+                "history_note", "plan_saved", "plan_figure8", "start_said", "start_low",
+                "start_high", "start_whole", "plan_week", "plan_next", "plan_session",
+                "plan_why", "plan_days", "plan_columns", "plan_minutes", "plan_dose",
+                "plan_how", "plan_phone", "progress_columns", "progress_before", "progress_note",
+                "progress_trend", "falling", "steady", "rising", "too_few", "progress_empty",
+                "wrote", "fix_walked_min", "fix_planned_min", "fix_started_at", "fix_completed",
+                "fix_ended_reason", "fix_pain_before", "fix_pain_after", "fix_pain_next_morning",
+                "fix_effort", "fix_note", "yes", "no", "plot_walked", "plot_plan", "plot_minutes",
+                "plot_after", "plot_morning", "plot_pain", "plot_week", "plot_title",
+                "plot_title_few")
 
 #: A reason of the programme, said in any language: a ``reasons`` key and its values
 #: (numbers, dates, or a nested reason), e.g. ``("keep", (("minutes", 8), ("why", ...)))``.
@@ -79,10 +101,37 @@ class CoachLines:
     months: tuple[str, ...]  # January first, short
     reasons: Mapping[str, str]  # REASON_KEYS: the programme's reasons
     decimal_mark: str  # "7.5" / "7,5" minutes
+    programme: Mapping[str, str]  # PROGRAMME_KEYS: the programme's titles and sections
+    commands: Mapping[str, str]  # COMMAND_KEYS: what log, history, plan, progress print
+    intake: Mapping[str, str]  # INTAKE_KEYS: the questions of `coach plan`'s intake
+    intake_red_flags: tuple[str, ...]  # the red flags, as the intake asks about them
 
     def say(self, key: str, **values: Any) -> str:
         """The printed line ``key`` with its placeholders filled in."""
         return self.printed[key].format(**values)
+
+    def said(self, key: str, **values: Any) -> str:
+        """The line ``key`` of ``coach log`` / ``history`` / ``plan`` / ``progress``."""
+        return self.commands[key].format(**values)
+
+    def table(self, key: str, shape: str, rows: Sequence[tuple[str, ...]], indent: str = ""
+              ) -> list[str]:
+        """A table with the column names of ``key`` (``a | b | c`` in the catalogue) over
+        ``rows``: each column as wide as its ``shape`` says (``>4``: right-aligned, at
+        least 4 wide; ``<``: left), its name or its widest cell, two spaces apart; a last
+        column without a width is not padded."""
+        names = tuple(part.strip() for part in self.commands[key].split("|"))
+        specs = shape.split()
+        widths = [max(int(spec[1:] or 0), len(name), *(len(row[i]) for row in rows))
+                  for i, (spec, name) in enumerate(zip(specs, names, strict=True))]
+        if specs[-1][1:] == "":
+            widths[-1] = 0
+
+        def line(cells: tuple[str, ...]) -> str:
+            return indent + "  ".join(f"{cell:{spec[0]}{width or ''}}" for cell, spec, width
+                                      in zip(cells, specs, widths, strict=True))
+
+        return [line(names), *(line(row) for row in rows)]
 
     def say_date(self, day: dt.date) -> str:
         return self.date.format(weekday=self.weekdays[day.weekday()], day=day.day,
@@ -170,4 +219,6 @@ def lines_from_data(data: Any, name: str) -> CoachLines:
         next_no_programme=text("next_no_programme"),
         printed=keyed("printed", PRINTED_KEYS), ended=keyed("ended", ENDED_KEYS),
         date=text("date"), weekdays=texts("weekdays", 7), months=texts("months", 12),
-        reasons=keyed("reasons", REASON_KEYS), decimal_mark=text("decimal_mark"))
+        reasons=keyed("reasons", REASON_KEYS), decimal_mark=text("decimal_mark"),
+        programme=keyed("programme", PROGRAMME_KEYS), commands=keyed("commands", COMMAND_KEYS),
+        intake=keyed("intake", INTAKE_KEYS), intake_red_flags=texts("intake_red_flags"))

@@ -165,12 +165,14 @@ class _Checker:
                                 for p in self.problems])
 
 
-def translation_warnings(routine: Routine) -> list[Problem]:
+def translation_warnings(routine: Routine, techniques: Mapping[str, Technique]
+                         ) -> list[Problem]:
     """What is wrong with the translations a user's routine carries (its ``text:``
     parts), as problems to warn of: a text the original has that a language leaves out,
-    a part too many or too few, and a line left in the original language word for word
-    (a session in that language would read it with the wrong voice). The routine in its
-    own language is fine, so these are warnings, not errors; a session in the language
+    a part too many or too few, a line left in the original language word for word
+    (a session in that language would read it with the wrong voice), and a technique
+    it uses (of ``techniques``) with no text in that language. The routine in its own
+    language is fine, so these are warnings, not errors; a session in the language
     refuses the missing ones."""
     out: list[Problem] = []
     original = _routine_lines(routine)
@@ -180,14 +182,24 @@ def translation_warnings(routine: Routine) -> list[Problem]:
         except RoutineError as err:
             out += list(err.problems)
             continue
-        except UsageError:  # pragma: no cover - the overlay is there
-            continue
         out += [Problem(o.source, o.line, o.col,
                         f"{o.kind} text: {key}: {line!r} is the original word for word; "
                         f"translate it into {language_name(language)}")
                 for o, key, line in _overlay_lines(overlay)
                 if line in original and len(line.split()) >= 3]
+        for tid in sorted(_technique_ids(routine.segments)):
+            try:
+                technique_in(techniques[tid], language)
+            except RoutineError as err:
+                out += list(err.problems)
+            except UsageError as err:  # no text in the language: said at the routine's
+                out.append(Problem(overlay.source, overlay.line, overlay.col, str(err)))
     return out
+
+
+def _technique_ids(segments: tuple[Segment | Repeat, ...]) -> set[str]:
+    return {tid for seg in segments for tid in (
+        _technique_ids(seg.segments) if isinstance(seg, Repeat) else {seg.technique})}
 
 
 def _routine_lines(routine: Routine) -> set[str]:
@@ -212,3 +224,21 @@ def _overlay_lines(overlay: TextOverlay) -> list[tuple[TextOverlay, str, str]]:
         for part in parts:
             out += _overlay_lines(part)
     return out
+
+
+def form_lines(routine: Routine, techniques: Mapping[str, Technique], language: str
+               ) -> set[str]:
+    """Every form cue a session of ``routine`` in ``language`` may say (its techniques'
+    and its segments' own): the lines the compiler sets on a grid from the end of each
+    section's opening, so a language whose openings take longer to say can have a turn
+    fewer of them (the language report counts them apart)."""
+    lines = {line for t in techniques.values() for line in technique_in(t, language).form}
+
+    def walk(segments: tuple[Segment | Repeat, ...]) -> None:
+        for seg in segments:
+            if isinstance(seg, Repeat):
+                walk(seg.segments)
+            elif seg.form:
+                lines.update(seg.form)
+    walk(routine_in(routine, language).segments)
+    return lines

@@ -450,12 +450,15 @@ def test_log_fix_corrects_a_walk_and_says_what_the_programme_decides(
 def test_red_flag_intake_refuses_to_build_a_plan_on_a_yes(run: Callable[..., Any],
                                                           coach_home: Path, env: Environment,
                                                           terminal: None) -> None:
-    from coach.programme.intake import GET_ADVICE, RED_FLAGS
+    from coach.routines.library import load_lines
 
+    asked = load_lines()
     programme = coach_home / "config" / "programme.yaml"
     out = run("plan", input="y\nn\n", code=1).output
-    assert "Do you have any of these?" in out and all(flag in out for flag in RED_FLAGS)
-    assert GET_ADVICE in out and "No programme yet" in out and "How many" not in out
+    assert "Do you have any of these?" in out
+    assert all(flag in out for flag in asked.intake_red_flags)
+    assert asked.intake["get_advice"] in out and "No programme yet" in out
+    assert "How many" not in out
     assert not programme.exists()
     assert "answer: pending" in (coach_home / "config" / "red-flags.yaml").read_text()
     again = run("plan", input="n\n", code=1).output  # asked about advice only, not again

@@ -77,7 +77,7 @@ def test_fixing_the_minutes_and_a_stop(hist: History) -> None:
     ids = [hist.record(walk(d)) for d in (0, 2, 4)]
     rec = hist.get(ids[2])
     fixed = fixed_record(rec, fix(minutes=4, stopped="pain"), None, NOW)
-    assert describe_fix(rec, fixed) == ["minutes walked: 10 -> 4", "completed: True -> False",
+    assert describe_fix(rec, fixed) == ["minutes walked: 10 -> 4", "completed: yes -> no",
                                         "ended: - -> pain"]
     result = fix_walk(hist, fixed, NOW)
     assert "before: 12-minute walks" in result.next and next_minutes(hist) == 10

@@ -1,3 +1,4 @@
+import dataclasses
 import re
 
 import pytest
@@ -46,12 +47,16 @@ from coach.routines.library import (  # noqa: E402
     resolve_routine,
     text_languages,
 )
-from coach.routines.texts import routine_in, technique_in  # noqa: E402
+from coach.routines.texts import form_lines, routine_in, technique_in  # noqa: E402
 from coach.session import compile_with_library  # noqa: E402
 
 OTHER_LANGUAGES = sorted(set(TEXT_LANGUAGES) - {"en"})
 #: Catalogue entries spelled as in English, on purpose ("{n} minutes", "Six" in French).
-SAME_AS_ENGLISH = {("fr", "minute"), ("fr", "minutes"), ("fr", "numbers.5")}
+SAME_AS_ENGLISH = {("fr", "minute"), ("fr", "minutes"), ("fr", "numbers.5"),
+                   *((lang, f"commands.{key}") for lang in ("es", "fr")  # "12 min"
+                     for key in ("walk_name", "plan_minutes")),
+                   ("fr", "commands.fix_effort"), ("fr", "commands.fix_note"),
+                   ("es", "commands.no"), ("es", "commands.plot_plan")}
 
 
 def _catalogue(lang: str) -> dict:
@@ -106,8 +111,6 @@ def test_every_builtin_technique_has_its_text_in_every_language(lang):
 @pytest.mark.parametrize("lang", sorted(TEXT_LANGUAGES))
 @pytest.mark.parametrize("rid", builtin_routine_ids())
 def test_every_shipped_language_compiles_every_builtin_routine(lang, rid):
-    import dataclasses
-
     routine = resolve_routine(rid)
     routine = dataclasses.replace(routine, speech=dataclasses.replace(routine.speech,
                                                                        language=lang))
@@ -118,10 +121,27 @@ def test_every_shipped_language_compiles_every_builtin_routine(lang, rid):
     # the words may be longer, but nothing is dropped or cut that English keeps
     lost = [w for w in timeline.warnings if w.action != "moved"]
     assert len(lost) <= len([w for w in english.warnings if w.action != "moved"]), lost
+    assert_only_form_turns_differ(routine, timeline, english)
     if lang != "en":
         assert not {c.text for c in timeline.cues} & {c.text for c in english.cues}, \
             "an English cue in another language's session"
         assert routine_in(routine, lang).title != routine.title
+
+
+def assert_only_form_turns_differ(routine, timeline, english) -> None:
+    """A language may have fewer cues than English only in its form-cue grid: form cues
+    come every N seconds from the end of a section's opening, and a longer opening leaves
+    time for one turn fewer (the pool goes on where it left off). Every other cue (an
+    opening, reminder, encouragement, safety line, countdown, stretch, closing) is in
+    every language, or its loss is a warning."""
+    lang = timeline.language
+    form = form_lines(routine, load_techniques(), lang)
+    en_form = form_lines(routine, load_techniques(), "en")
+    others = sum(c.text not in form for c in timeline.cues)
+    en_others = sum(c.text not in en_form for c in english.cues)
+    dropped = sum(w.action != "moved" for w in timeline.warnings)
+    en_dropped = sum(w.action != "moved" for w in english.warnings)
+    assert others + dropped == en_others + en_dropped, (routine.id, lang, others, en_others)
 
 
 def test_a_german_session_says_german_from_welcome_to_countdown():
@@ -251,3 +271,19 @@ def test_the_calendar_speaks_the_language_of_each_walk():
     assert str(german.walk("VALARM")[0]["description"]) == "In 10 Minuten geht es los: figure-8"
     assert str(english["summary"]) == "Walk: brisk-30"
     assert str(english.walk("VALARM")[0]["description"]) == "Walk in 10 minutes: brisk-30"
+
+
+@pytest.mark.parametrize("lang", [c for c in TEXT_LANGUAGES if c != "en"])
+def test_the_programmes_own_lines_are_said_in_the_walkers_language(lang):
+    # the flare-up walk's extra line and the slow heel-toe intro are the programme's, not a
+    # technique's: they come from the catalogue in every language, never in English
+    from coach.programme.plan import flare_routine, weekly_walk_routine
+    from coach.routines.texts import routine_in
+
+    lines = load_lines(lang).programme
+    flare = routine_in(flare_routine(), lang)
+    walk = routine_in(weekly_walk_routine(5, 0, 1), lang)
+    assert lines["flare_say"] in [s for seg in flare.segments for s in seg.say]
+    assert (lines["slow_heel_toe_intro"],) in [seg.intro for seg in walk.segments]
+    english = load_lines("en").programme
+    assert english["flare_say"] not in [s for seg in flare.segments for s in seg.say]

@@ -60,3 +60,20 @@ def test_check_warns_of_each_missing_or_untranslated_text_with_its_place(cli, tm
     # the German session is refused, as before: the warning named the place to fix
     walk = cli("compile", "--estimate", "--language", "de", str(source))
     assert walk.exit_code == 2 and f"{source}:14:9:" in walk.output
+
+
+def test_check_warns_of_a_users_technique_without_the_routines_language(cli, tmp_path):
+    from coach import paths
+
+    folder = paths.config_dir() / "techniques"
+    folder.mkdir(parents=True)
+    (folder / "arm-swing.yaml").write_text(
+        "id: arm-swing\nname: Arm swing\ndescription: Loose arms.\n"
+        "intro: [\"Let your arms swing loosely.\"]\n")
+    source = tmp_path / "evening.yaml"
+    source.write_text(GOOD.replace("technique: walk", "technique: arm-swing"))
+    result = cli("check", "--estimate", str(source))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"{source}:8:5: warning: technique 'arm-swing' has no German (de) text; its file "
+        "needs a `text: de:` part with its words in German"], result.stderr
