@@ -74,6 +74,8 @@ NUMBER_FIELDS = {
     "duration": "title: x\nsegments:\n  - technique: walk\n    duration: {n}\n",
     "countdown": "title: x\nsegments:\n  - technique: walk\n    duration: 1m\n"
                  "    countdown: {n}\n",
+    "metronome_level": "title: x\nmetronome_level: {n}\nsegments:\n  - technique: walk\n"
+                       "    duration: 1m\n",
 }
 NUMBERS = st.one_of(
     st.integers(min_value=-(10 ** 500), max_value=10 ** 500).map(str),
