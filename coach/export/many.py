@@ -66,17 +66,14 @@ def prepare_for_export(routine: Routine, options: ExportOptions, engines: Engine
 
 
 def levels_for(routine: Routine, options: ExportOptions) -> Levels | None:
-    """The session's levels: the export's (``--metronome-level``, ``--music``), with the
-    routine's ``metronome_level:`` where the export sets no metronome level; None: the
-    defaults."""
-    if routine.metronome_lu is None or (options.levels is not None
-                                        and options.levels.metronome_lu is not None):
+    """The session's levels as :func:`coach.session.prepare_session` resolves them
+    (:meth:`Levels.for_routine`: ``--metronome-level``, else the routine's
+    ``metronome_level:``), for the file's content key; None: the defaults."""
+    if routine.metronome_lu is None:
         return options.levels
-    import dataclasses
-
     from coach.audio.loudness import Levels
 
-    return dataclasses.replace(options.levels or Levels(), metronome_lu=routine.metronome_lu)
+    return (options.levels or Levels()).for_routine(routine.metronome_lu)
 
 
 @dataclass(frozen=True)
