@@ -22,6 +22,7 @@ from coach.routines.language import TEXT_LANGUAGES, text_language
 from coach.routines.model import (
     METRONOME_LU_RANGE,
     PACES,
+    SPEECH_KEY_CHARS,
     TALK_LEVELS,
     Reminder,
     Repeat,
@@ -119,7 +120,7 @@ def _language(r: Reader, node: yaml.Node) -> str | None:
     from coach.errors import UsageError
     from coach.routines.language import check_text_language
 
-    language = r.text(node, "language", 20)
+    language = r.text(node, "language", SPEECH_KEY_CHARS["language"])
     if language is not None:
         try:
             check_text_language(language)
@@ -144,9 +145,11 @@ def _speech_settings(r: Reader, keys: dict[str, yaml.Node]) -> SpeechSettings:
     if "language" in keys:
         speech = _replace(speech, language=_language(r, keys["language"]))
     if "voice" in keys:
-        speech = _replace(speech, voice=r.text(keys["voice"], "voice", 80))
+        speech = _replace(speech, voice=r.text(keys["voice"], "voice",
+                                                 SPEECH_KEY_CHARS["voice"]))
     if "engine" in keys:
-        speech = _replace(speech, engine=r.text(keys["engine"], "engine", 40))
+        speech = _replace(speech, engine=r.text(keys["engine"], "engine",
+                                                   SPEECH_KEY_CHARS["engine"]))
     if "rate" in keys:
         rate = r.number(keys["rate"], "rate (words per minute)", 80, 450, integer=True)
         speech = _replace(speech, rate_wpm=None if rate is None else int(rate))
