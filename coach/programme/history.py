@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import Any, overload
 
 from coach import paths
-from coach.errors import OutputError, UsageError, shorten
+from coach.errors import OutputError, UsageError, one_line, shorten
 
 SCHEMA_VERSION = 2  # 2 added session_min
 MAX_WALK_MIN = 240  # like the 4-hour limit on a routine
@@ -357,7 +357,7 @@ def _values(rec: WalkRecord) -> tuple[Any, ...]:
 
 
 def _one_line(err: BaseException) -> str:
-    return " ".join(str(err).split()) or type(err).__name__
+    return one_line(err)
 
 
 def _to_record(row: tuple[Any, ...]) -> WalkRecord:
