@@ -15,7 +15,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from coach.errors import UsageError
+from coach.errors import UsageError, one_line
 
 #: The most any YAML file of the coach may hold.
 MAX_FILE_BYTES = 1_000_000
@@ -101,8 +101,7 @@ def read_yaml_node(path: Path, what: str, hint: str = "") -> tuple[Any, Any]:
         problem = " ".join(str(p) for p in (err.context, err.problem) if p)
         raise UsageError(f"{where}: cannot read the {what}: {problem}{tail}") from None
     except yaml.YAMLError as err:  # pragma: no cover - PyYAML's errors are marked
-        one_line = " ".join(str(err).split())
-        raise UsageError(f"{path}: cannot read the {what}: {one_line}{tail}") from None
+        raise UsageError(f"{path}: cannot read the {what}: {one_line(err)}{tail}") from None
 
 
 def write_yaml(path: Path, header: str, data: Any) -> Path:

@@ -85,6 +85,13 @@ def shorten(value: object, limit: int = QUOTE_CHARS) -> str:
     return f"{text[:limit]}... ({size:,} characters)"
 
 
+def one_line(err: BaseException, limit: int = 2 * QUOTE_CHARS) -> str:
+    """``err``'s message on one line, cut to about ``limit`` characters with the full length
+    said (a damaged file's 900 KB value is quoted by ``date.fromisoformat`` whole)."""
+    text = " ".join(str(err).split()) or type(err).__name__
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
 #: Format characters that reorder or hide text on a terminal (bidi embeddings,
 #: overrides and isolates; the Trojan Source characters).
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"

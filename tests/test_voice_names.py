@@ -43,3 +43,11 @@ def test_any_voice_name_is_refused_in_one_line_or_speaks(espeak_workers, name):
     assert ".." not in name.split("+")[0].split("/")  # a path out of the data folder is refused
     clip = espeak_workers.synthesize("Stand tall.", voice)  # in the worker: a crash is an error
     assert clip.duration_s > 0.2
+
+
+@pytest.mark.parametrize("name", ["en-US", "EN", "gmw/EN-us", "en+F3", "De"])
+def test_espeak_names_in_any_case_of_ascii_letters_are_its_own(espeak_workers, name):
+    # espeak-ng matches names whatever their case; `check` refused "language: en-US" with
+    # "did you mean 'gmw/en-US'?" although the engine says it (issue 12: check = engine)
+    espeak_workers.check(SpeechSettings(voice=name))
+    assert espeak_workers.synthesize("Stand tall.", SpeechSettings(voice=name)).duration_s > 0.2

@@ -74,6 +74,8 @@ NUMBER_FIELDS = {
     "duration": "title: x\nsegments:\n  - technique: walk\n    duration: {n}\n",
     "countdown": "title: x\nsegments:\n  - technique: walk\n    duration: 1m\n"
                  "    countdown: {n}\n",
+    "metronome_level": "title: x\nmetronome_level: {n}\nsegments:\n  - technique: walk\n"
+                       "    duration: 1m\n",
 }
 NUMBERS = st.one_of(
     st.integers(min_value=-(10 ** 500), max_value=10 ** 500).map(str),
@@ -129,3 +131,37 @@ def test_yaml_number_keeps_yaml_forms() -> None:
     node = yaml.compose("0x10")
     assert yaml_number(node) == 16 and yaml_number(yaml.compose("1_000")) == 1000
     assert yaml_number(yaml.compose("2.5")) == 2.5
+
+
+# -- text in the coach's own files ----------------------------------------------------
+OWN_FILE_TEXT = st.one_of(
+    st.text(max_size=40), st.sampled_from(["x" * 900_000, "2026-02-30", "", "~", "[1, 2]",
+                                           "{a: 1}", '"\\ud800"', "9" * 400, ".nan"]))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(field=st.sampled_from(["started_on", "answer", "answered_on"]), text=OWN_FILE_TEXT)
+def test_any_text_in_the_programme_and_red_flag_files_loads_or_is_one_short_line(
+        tmp_path_factory, field: str, text: str) -> None:
+    # issue 12: a 900 KB started_on or answered_on was quoted whole by date.fromisoformat
+    import json
+
+    from coach.programme.intake import load_answer
+    from coach.programme.store import load_state
+
+    value = text if text[:1] in '"[{~.9x' or not text else json.dumps(text)
+    path = tmp_path_factory.mktemp("f") / "file.yaml"
+    if field == "started_on":
+        path.write_text(f"version: 1\nstarted_on: {value}\ncomfortable_min: 6\n"
+                        "days_per_week: 3\n", errors="surrogatepass")
+        load = load_state
+    else:
+        answer = {"answer": "none", "answered_on": "2026-01-05", field: None}
+        answer[field] = value
+        path.write_text(f"answer: {answer['answer']}\nanswered_on: {answer['answered_on']}\n",
+                        errors="surrogatepass")
+        load = load_answer
+    try:
+        load(path)
+    except UsageError as err:
+        assert "\n" not in str(err) and len(str(err)) < 400 and str(err).startswith(str(path))

@@ -198,6 +198,7 @@ def check(files: tuple[str, ...], estimate: bool) -> None:
         try:
             routine = load_routine(read_user_file(Path(name)), name, Path(name).stem, techs)
             timeline, note = session_timeline(routine, estimate=estimate, engines=engines)
+            _check_music(routine)  # what check accepts, export and walk play (issue 12)
         except RoutineError as err:
             report(err)
             failed = True
@@ -218,6 +219,19 @@ def check(files: tuple[str, ...], estimate: bool) -> None:
             echo(f"{p.file}:{p.line}:{p.col}: warning: {p.message}", err=True)
     if failed:
         raise click.exceptions.Exit(2)
+
+
+def _check_music(routine: Routine) -> None:
+    """The routine's ``music:`` names a music file or a folder with some, at its place."""
+    from pathlib import Path
+
+    from coach.audio.music import music_files
+
+    if routine.music is not None:
+        try:
+            music_files([Path(routine.music)])
+        except UsageError as err:
+            raise UsageError(f"{routine.music_at}: music: {err}") from None
 
 
 @click.command()

@@ -94,8 +94,11 @@ class Checked(click.ParamType[Any, Any]):
     def _check_text(self, value: str, param: click.Parameter | None, ctx: click.Context | None
                     ) -> None:
         from coach.errors import bad_character
+        from coach.routines.model import SPEECH_KEY_CHARS
 
-        limit = MAX_NUMBER_CHARS if self.number else MAX_TEXT_CHARS
+        # --voice, --engine, --language: as long as a routine file may name them (issue 12)
+        limit = MAX_NUMBER_CHARS if self.number else SPEECH_KEY_CHARS.get(
+            param.name or "" if param is not None else "", MAX_TEXT_CHARS)
         if len(value) > limit:
             self.fail(f"{shorten(value)} is too long (at most {limit:,} characters)", param, ctx)
         if not value.strip():

@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import Any, overload
 
 from coach import paths
-from coach.errors import OutputError, UsageError
+from coach.errors import OutputError, UsageError, one_line, shorten
 
 SCHEMA_VERSION = 2  # 2 added session_min
 MAX_WALK_MIN = 240  # like the 4-hour limit on a routine
@@ -77,7 +77,7 @@ def check_pain(pain: int | None, what: str = "pain") -> int | None:
     if pain is None:
         return None
     if isinstance(pain, bool) or not isinstance(pain, int) or not 0 <= pain <= 10:
-        raise UsageError(f"{what} must be a whole number from 0 to 10, got {pain!r}")
+        raise UsageError(f"{what} must be a whole number from 0 to 10, got {shorten(pain)}")
     return pain
 
 
@@ -96,7 +96,7 @@ def check_record(rec: WalkRecord) -> None:
     check_pain(rec.pain_after, "pain after")
     check_pain(rec.pain_next_morning, "next-morning pain")
     if rec.effort is not None and rec.effort not in EFFORTS:
-        raise UsageError(f"effort must be one of {', '.join(EFFORTS)}, got {rec.effort!r}")
+        raise UsageError(f"effort must be one of {', '.join(EFFORTS)}, got {shorten(rec.effort)}")
 
 
 def default_path() -> Path:
@@ -357,7 +357,7 @@ def _values(rec: WalkRecord) -> tuple[Any, ...]:
 
 
 def _one_line(err: BaseException) -> str:
-    return " ".join(str(err).split()) or type(err).__name__
+    return one_line(err)
 
 
 def _to_record(row: tuple[Any, ...]) -> WalkRecord:

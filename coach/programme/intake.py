@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coach import paths
-from coach.errors import UsageError
+from coach.errors import UsageError, one_line
 
 if TYPE_CHECKING:
     from coach.routines.lines import CoachLines
@@ -86,7 +86,7 @@ def load_answer(path: Path | None = None) -> RedFlagAnswer | None:
         if answer not in ANSWERS:
             raise ValueError(f"answer {answer!r}")
     except (TypeError, KeyError, ValueError) as err:
-        problem = " ".join(str(err).split())
+        problem = one_line(err)
         raise UsageError(f"{path}: the red-flag answer is damaged ({problem}); delete it and "
                          "run `coach plan` to answer again") from None
     return RedFlagAnswer(answer, on)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from coach import paths
-from coach.errors import UsageError
+from coach.errors import UsageError, one_line
 from coach.programme.plan import ProgrammeState, make_state
 
 RESTART_HINT = "run `coach plan --restart` to start again"
@@ -38,7 +38,7 @@ def load_state(path: Path | None = None) -> ProgrammeState | None:
         return make_state(float(raw["comfortable_min"]), days,
                           bool(raw.get("figure8_twice_daily", False)), started)
     except (TypeError, KeyError, ValueError, OverflowError) as err:
-        problem = " ".join(str(err).split())
+        problem = one_line(err)
         raise UsageError(f"{path}: the programme file is damaged ({problem}); "
                          f"{RESTART_HINT}") from None
 

@@ -9,13 +9,16 @@ with one line (exit 2) instead of reading one language with another's voice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
-from coach.errors import UsageError
+from coach.errors import UsageError, shorten
 
 #: Languages the coach has text for (catalogue code -> name).
 TEXT_LANGUAGES: dict[str, str] = {"en": "English", "de": "German", "es": "Spanish",
                                    "fr": "French"}
+#: What a language code looks like (BCP 47's shape: "en", "de-AT", "es-419", "fr_CA").
+_CODE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,4}")
 #: ISO 639-2 codes for ID3 language fields.
 ISO_639_2: dict[str, str] = {"en": "eng", "de": "deu", "es": "spa", "fr": "fra"}
 _NAMES = {"en": "English", "de": "German", "es": "Spanish", "fr": "French",
@@ -49,7 +52,10 @@ def language_name(code: str) -> str:
 
 
 def check_text_language(code: str) -> str:
-    """The catalogue for ``code``; :class:`UsageError` (one line) when the coach has none."""
+    """The catalogue for ``code``; :class:`UsageError` (one line) when the coach has none,
+    or when ``code`` is not a language code at all (``../..``, 4,000 letters: issue 12)."""
+    if not _CODE.fullmatch(code):
+        raise UsageError(f"language must be a code like en or de-AT, got {shorten(code)}")
     base = text_language(code)
     if base not in TEXT_LANGUAGES:
         have = ", ".join(f"{c} ({n})" for c, n in TEXT_LANGUAGES.items())

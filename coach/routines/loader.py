@@ -22,6 +22,7 @@ from coach.routines.language import TEXT_LANGUAGES, text_language
 from coach.routines.model import (
     METRONOME_LU_RANGE,
     PACES,
+    SPEECH_KEY_CHARS,
     TALK_LEVELS,
     Reminder,
     Repeat,
@@ -113,6 +114,22 @@ def load_routine(data: bytes, source: str, routine_id: str,
     )
 
 
+def _language(r: Reader, node: yaml.Node) -> str | None:
+    """A routine's ``language:``: a language code the coach has text for, refused here at
+    its place (every later command would refuse it without one; issue 12)."""
+    from coach.errors import UsageError
+    from coach.routines.language import check_text_language
+
+    language = r.text(node, "language", SPEECH_KEY_CHARS["language"])
+    if language is not None:
+        try:
+            check_text_language(language)
+        except UsageError as err:
+            r.error(node, str(err))
+            return None
+    return language
+
+
 def _flag(r: Reader, keys: dict[str, yaml.Node], key: str) -> bool:
     if key not in keys:
         return False
@@ -126,11 +143,13 @@ def _flag(r: Reader, keys: dict[str, yaml.Node], key: str) -> bool:
 def _speech_settings(r: Reader, keys: dict[str, yaml.Node]) -> SpeechSettings:
     speech = SpeechSettings()
     if "language" in keys:
-        speech = _replace(speech, language=r.text(keys["language"], "language", 20))
+        speech = _replace(speech, language=_language(r, keys["language"]))
     if "voice" in keys:
-        speech = _replace(speech, voice=r.text(keys["voice"], "voice", 80))
+        speech = _replace(speech, voice=r.text(keys["voice"], "voice",
+                                                 SPEECH_KEY_CHARS["voice"]))
     if "engine" in keys:
-        speech = _replace(speech, engine=r.text(keys["engine"], "engine", 40))
+        speech = _replace(speech, engine=r.text(keys["engine"], "engine",
+                                                   SPEECH_KEY_CHARS["engine"]))
     if "rate" in keys:
         rate = r.number(keys["rate"], "rate (words per minute)", 80, 450, integer=True)
         speech = _replace(speech, rate_wpm=None if rate is None else int(rate))
@@ -179,7 +198,7 @@ def load_technique(data: bytes, source: str) -> Technique:
     rounds = r.number(keys["rounds"], "rounds", 1, 5, integer=True) if "rounds" in keys else 1
     countdown = r.number(keys["countdown"], "countdown", 0, 10, integer=True) \
         if "countdown" in keys else 0
-    language = r.text(keys["language"], "language", 20) if "language" in keys else "en"
+    language = _language(r, keys["language"]) if "language" in keys else "en"
     quiet = tuple(r.choice(n, "quiet", QUIET_POOLS) or "" for n in r.items(keys["quiet"], "quiet")
                   ) if "quiet" in keys else ()
     in_order = _flag(r, keys, "in_order")

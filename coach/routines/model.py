@@ -23,6 +23,11 @@ TALK_LEVELS: tuple[str, ...] = ("quiet", "normal", "chatty")
 PACES: dict[str, float] = {"slow": 80.0, "easy": 90.0, "moderate": 100.0, "brisk": 110.0}
 
 
+#: The longest voice, engine and language a routine file may name; the command line's
+#: --voice, --engine and --language take the same (coach.cli.options; issue 12).
+SPEECH_KEY_CHARS = {"voice": 80, "engine": 40, "language": 20}
+
+
 @dataclass(frozen=True)
 class SpeechSettings:
     """How cues are spoken. ``None`` means the engine's default."""

@@ -11,7 +11,7 @@ how to add it.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
 from coach.errors import Problem, RoutineError, UsageError
@@ -47,8 +47,25 @@ def technique_in(tech: Technique, language: str) -> Technique:
     return out
 
 
-def techniques_in(techniques: Mapping[str, Technique], language: str) -> dict[str, Technique]:
-    return {tid: technique_in(t, language) for tid, t in techniques.items()}
+def techniques_in(techniques: Mapping[str, Technique], language: str
+                  ) -> Mapping[str, Technique]:
+    """Each technique in ``language``, made when the session asks for it: a user technique
+    with no text in it breaks only the sessions that use it, never the others (issue 12)."""
+    return _InLanguage(techniques, language)
+
+
+class _InLanguage(Mapping[str, Technique]):
+    def __init__(self, techniques: Mapping[str, Technique], language: str) -> None:
+        self._techniques, self._language = techniques, language
+
+    def __getitem__(self, tid: str) -> Technique:
+        return technique_in(self._techniques[tid], self._language)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._techniques)
+
+    def __len__(self) -> int:
+        return len(self._techniques)
 
 
 def routine_in(routine: Routine, language: str) -> Routine:

@@ -110,6 +110,12 @@ def library_version() -> str:
     return str(load_library()[0].espeak_Info(None).decode())
 
 
+def _listed(name: str, names: set[str]) -> bool:
+    """``name`` is one of espeak-ng's ``names``, as it matches them: ASCII letters in any
+    case ("en-US" is its "en-us"); nothing else is folded (no "K" KELVIN SIGN for "k")."""
+    return name in names or (name.isascii() and name.lower() in {n.lower() for n in names})
+
+
 class _Espeak:
     """The process's one initialised libespeak-ng (synchronous output, PCM to memory)."""
 
@@ -183,11 +189,11 @@ class _Espeak:
         for v in self.voices():
             known.update((v.id, v.name, *v.languages))
         variants = {v.id.rpartition("/")[2] for v in self.voices(b"variant")}
-        if base not in known:
+        if not _listed(base, known):
             near = difflib.get_close_matches(base, sorted(known), n=1)
             hint = f"; did you mean {near[0]!r}?" if near else ""
             raise UsageError(f"unknown voice {voice[:60]!r} (see `coach voices`){hint}")
-        if plus and variant not in variants:
+        if plus and not _listed(variant, variants):
             near = difflib.get_close_matches(variant, sorted(variants), n=1)
             hint = f"; did you mean {base + '+' + near[0]!r}?" if near else ""
             raise UsageError(f"unknown voice variant {variant[:40]!r} in {voice[:60]!r}{hint}")

@@ -84,14 +84,20 @@ class PiperVoiceFiles:
         return VoiceInfo(self.id, label, tuple(dict.fromkeys(lang for lang in langs if lang)))
 
     def read_config(self) -> dict[str, Any]:
-        try:
-            config = json.loads(self.config.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as err:
+        from coach.config import read_small_file
+
+        try:  # a regular file of at most 1 MB, JSON of any depth, the parts info() reads
+            config = json.loads(read_small_file(self.config).decode("utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as err:
+            why = "nested too deep" if isinstance(err, RecursionError) else err
             raise EngineError(f"broken Piper voice {self.id!r}: cannot read {self.config}: "
-                              f"{err}") from None
-        if not isinstance(config, dict) or "phoneme_id_map" not in config:
+                              f"{why}") from None
+        if not isinstance(config, dict) or not isinstance(config.get("phoneme_id_map"), dict) \
+                or any(not isinstance(config.get(k, {}), dict)
+                       for k in ("espeak", "language", "audio")):
             raise EngineError(f"broken Piper voice {self.id!r}: {self.config} is not a Piper "
-                              "voice config (no phoneme_id_map)")
+                              "voice config (its phoneme_id_map, espeak, language and audio "
+                              "must be mappings)")
         return config
 
     def problem(self) -> str | None:

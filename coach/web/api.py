@@ -73,6 +73,8 @@ class Api:
             return error(err.status, str(err))
         except (ValueError, UnicodeDecodeError):
             return error(400, "the body is not valid JSON")
+        except RecursionError:  # 16 KB of "[" (issue 12)
+            return error(400, "the body is nested too deep")
         if not isinstance(body, dict):
             return error(400, "send a JSON object")
         return body

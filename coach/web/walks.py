@@ -18,7 +18,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, cast
 
-from coach.errors import UsageError
+from coach.errors import UsageError, bad_character, shorten
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -97,10 +97,10 @@ def walk_from_fields(fields: Mapping[str, object]) -> tuple[str, LoggedWalk]:
     minutes = fields["minutes"]
     if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) \
             or not math.isfinite(minutes):
-        raise UsageError(f"--minutes must be a number, got {minutes!r}")
+        raise UsageError(f"--minutes must be a number, got {shorten(minutes)}")
     completed = fields["completed"]
     if not isinstance(completed, bool):
-        raise UsageError(f"completed must be true or false, got {completed!r}")
+        raise UsageError(f"completed must be true or false, got {shorten(completed)}")
     reason = _text(fields, "stop_reason")
     stopped = None if completed else (reason or "not given")
     return routine, LoggedWalk(
@@ -174,7 +174,10 @@ def _text(fields: Mapping[str, object], name: str, required: bool = False) -> st
         return None
     if not isinstance(value, str) or (required and not value.strip()):
         raise UsageError(f"{name} must be {'a non-empty' if required else 'a'} string, "
-                         f"got {value!r}")
+                         f"got {shorten(value)}")
     if len(value) > MAX_TEXT_CHARS:
         raise UsageError(f"{name} is longer than {MAX_TEXT_CHARS} characters")
+    problem = bad_character(value)  # the one text rule, as for `coach log --note` (issue 12)
+    if problem is not None:
+        raise UsageError(f"{name} {problem}")
     return value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -109,6 +110,32 @@ def test_check_reports_every_error_in_every_file(cli, tmp_path):
 def test_check_missing_file_is_a_clean_error(cli, tmp_path):
     result = cli("check", str(tmp_path / "nope.yaml"))
     assert result.exit_code == 2 and "no such file" in result.output
+
+
+@pytest.mark.parametrize("music", ["/dev/zero", "nothere.mp3", "empty", "fifo"])
+def test_check_refuses_music_that_export_would_refuse_at_its_place(cli, tmp_path, music):
+    # issue 12: check said ok, then export and walk refused `music:` (FILE:2:8, exit 2)
+    (tmp_path / "empty").mkdir()
+    os.mkfifo(tmp_path / "fifo")
+    routine = tmp_path / "m.yaml"
+    routine.write_text(f"title: x\nmusic: {music}\nsegments:\n  - technique: walk\n"
+                       "    duration: 1m\n")
+    result = cli("check", "--estimate", str(routine))
+    assert result.exit_code == 2
+    [line] = result.output.splitlines()
+    assert line.startswith(f"{routine}:2:8: music: ") and "Traceback" not in result.output
+
+
+def test_check_accepts_music_that_is_there(cli, tmp_path):
+    from tests.audio.test_music import tone, write_wav  # a real WAV file
+
+    (tmp_path / "tunes").mkdir()
+    write_wav(tmp_path / "tunes" / "a.wav", tone(1.0, 440.0))
+    routine = tmp_path / "m.yaml"
+    routine.write_text("title: x\nmusic: tunes\nsegments:\n  - technique: walk\n"
+                       "    duration: 1m\n")
+    result = cli("check", "--estimate", str(routine))
+    assert result.exit_code == 0 and f"{routine}: ok" in result.output
 
 
 def test_schema_is_json_and_covers_the_keys(cli):

@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from coach.cli import main
-from coach.cli.options import MAX_INT, Checked
+from coach.cli.options import MAX_INT, MAX_TEXT_CHARS, Checked
+from coach.routines.model import SPEECH_KEY_CHARS
 
 
 def every_parameter(group: click.Group, prefix: tuple[str, ...] = ()):
@@ -31,6 +32,7 @@ def every_parameter(group: click.Group, prefix: tuple[str, ...] = ()):
 PARAMETERS = list(every_parameter(main))
 VALUES = st.one_of(
     st.text(max_size=40),
+    st.text(st.sampled_from("ab-"), min_size=15, max_size=100),  # around the 20/40/80 limits
     st.sampled_from(["nan", "NaN", "inf", "-inf", "1e400", "9" * 20, "9" * 25, "", " ",
                      "-0", "0x10", "a\nb", "\x1b[2J", "\u202e", "x" * 5000, "3", "0.5"]),
     st.integers(min_value=-(10 ** 30), max_value=10 ** 30).map(str),
@@ -61,6 +63,8 @@ def test_any_value_for_any_parameter_is_bounded_or_one_short_line(which: int, va
         assert abs(result) <= MAX_INT
     if isinstance(result, str) and value != param.default:  # the coach's own default is fine
         assert result.strip() and "\n" not in result and "\x1b" not in result
+        # --voice/--engine/--language: no longer than a routine file may name them
+        assert len(result) <= SPEECH_KEY_CHARS.get(param.name or "", MAX_TEXT_CHARS)
 
 
 @pytest.mark.parametrize("args, fragment", [
@@ -74,6 +78,10 @@ def test_any_value_for_any_parameter_is_bounded_or_one_short_line(which: int, va
     (["show", "x" * 100_000], "(100,000 characters) is too long"),
     (["schedule", "add", "gentle-start", "--at", "07:30", "--id", "a\nb"], "U+000A"),
     (["log", "--minutes", "10", "--note", "\x1b]0;owned\a"], "U+001B (ESC)"),
+    (["compile", "gentle-start", "--estimate", "--voice", "x" * 300], "(at most 80 characters)"),
+    (["voices", "--language", "x" * 300], "(at most 20 characters)"),
+    (["compile", "gentle-start", "--estimate", "--language", "../.."],
+     "language must be a code like en or de-AT, got '../..'"),
 ])
 def test_bad_command_line_values_are_refused_with_exit_2(cli, args, fragment):
     result = cli(*args)

@@ -487,3 +487,31 @@ def test_a_technique_named_as_a_routine_is_said_to_be_a_technique(cli: Any) -> N
     assert result.exit_code == 2
     assert "'warm-up' is a technique, not a routine" in result.output
     assert "flare-up" not in result.output  # the old "did you mean" led elsewhere
+
+
+def test_a_user_technique_without_the_sessions_language_breaks_only_its_own_sessions(
+        coach_home: Path) -> None:
+    # issue 12: a valid technique written in German (no `text: en:`) made every English
+    # session fail ("technique 'mine' has no English (en) text"), built-in ones too
+    from coach.errors import UsageError
+
+    techniques = coach_home / "config" / "techniques"
+    techniques.mkdir(parents=True, exist_ok=True)
+    (techniques / "mine.yaml").write_text(
+        "id: mine\nname: Meins\ndescription: Mein Gang.\nlanguage: de\n"
+        "intro: [Geh ruhig.]\n", encoding="utf-8")
+    assert compile_with_library(resolve_routine("gentle-start")).cues
+    own = load_routine(b"title: x\nsegments:\n  - technique: mine\n    duration: 1m\n",
+                       "x.yaml", "x", load_techniques())
+    with pytest.raises(UsageError, match="technique 'mine' has no English"):
+        compile_with_library(own)
+
+
+def test_a_technique_language_the_coach_has_no_text_for_is_refused_at_its_place() -> None:
+    from coach.errors import RoutineError
+    from coach.routines.loader import load_technique
+
+    with pytest.raises(RoutineError) as err:
+        load_technique(b"id: t\nname: T\ndescription: D.\nlanguage: xx\n", "t.yaml")
+    (problem,) = err.value.problems
+    assert (problem.line, problem.col) == (4, 11) and "the coach has no xx" in problem.message

@@ -199,3 +199,24 @@ def test_briefing_and_talk_are_read_and_checked():
     for bad, fragment in [(b"briefing: 1\n", "true or false"), (b"talk: loud\n", "quiet, normal")]:
         msgs = problems(GOOD.replace(b"segments:", bad + b"segments:", 1))
         assert any(fragment in m for m in msgs), msgs
+
+
+@pytest.mark.parametrize("value, fragment", [
+    ("xx", "the coach has no xx (xx) text"),
+    ("zh-CN", "the coach has no zh (zh-CN) text"),
+    ('"../.."', "language must be a code like en or de-AT, got '../..'"),
+    ('"a b"', "language must be a code like en or de-AT"),
+    ('"en+' + "x" * 15 + '"', "language must be a code like en or de-AT"),
+])
+def test_a_language_the_coach_has_no_text_for_is_refused_at_its_place(value, fragment):
+    # issue 12: every command refused it later as "FILE: ..." (no line); check now says where
+    msgs = problems(f"title: x\nlanguage: {value}\nsegments:\n  - technique: walk\n"
+                    f"    duration: 1m\n".encode())
+    assert len(msgs) == 1 and msgs[0].startswith("walk.yaml:2:11: ") and fragment in msgs[0], msgs
+
+
+@pytest.mark.parametrize("value", ["en", "de-AT", "fr_CA", "es-419", "EN-us"])
+def test_a_language_code_the_coach_has_text_for_loads(value):
+    routine = load(f"title: x\nlanguage: {value}\nsegments:\n  - technique: walk\n"
+                   f"    duration: 1m\n".encode())
+    assert routine.speech.language == value

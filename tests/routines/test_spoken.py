@@ -61,6 +61,57 @@ def test_any_text_is_refused_with_a_position_or_compiles_and_prints(small_techni
         assert all(bad_character(t) is None and speech_problem(t) is None for t in texts)
 
 
+_WALK_TALL = "segments:\n  - technique: walk\n    duration: 1m\n    say: [Walk tall.]\n"
+#: Every text key of a routine, the new ones too (music, language, the per-language text:
+#: parts): ``{t}`` is the text, written as a YAML double-quoted scalar.
+TEXT_FIELDS = {
+    "say": "title: x\nsegments:\n  - technique: walk\n    duration: 1m\n    say: [{t}]\n",
+    "title": "title: {t}\nsegments:\n  - technique: walk\n    duration: 1m\n",
+    "description": "title: x\ndescription: {t}\nsegments:\n  - technique: walk\n"
+                   "    duration: 1m\n",
+    "reminder": "title: x\nreminders:\n  - every: 20s\n    say: [{t}]\nsegments:\n"
+                "  - technique: walk\n    duration: 1m\n",
+    "respelling": "title: x\npronunciations:\n  walk: {t}\nsegments:\n  - technique: walk\n"
+                  "    duration: 1m\n    say: [Walk tall.]\n",
+    "music": "title: x\nmusic: {t}\nsegments:\n  - technique: walk\n    duration: 1m\n",
+    "language": "title: x\nlanguage: {t}\nsegments:\n  - technique: walk\n    duration: 1m\n",
+    "text-title": "title: x\ntext:\n  de:\n    title: {t}\n    segments:\n"
+                  "      - say: [Geh aufrecht.]\n" + _WALK_TALL,
+    "text-say": "title: x\ntext:\n  fr:\n    title: Marche\n    segments:\n"
+                "      - say: [{t}]\n" + _WALK_TALL,
+    "text-code": "title: x\ntext:\n  {t}:\n    title: Hallo\n    segments:\n"
+                 "      - say: [Geh aufrecht.]\n" + _WALK_TALL,
+}
+FIELD_TEXT = st.one_of(ANY_TEXT, st.sampled_from(["de", "xx", "en-US", "../..", "a" * 900_000,
+                                                  "~/Music", "/dev/zero", "", " "]))
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(field=st.sampled_from(sorted(TEXT_FIELDS)), text=FIELD_TEXT)
+def test_any_text_in_any_text_key_is_refused_at_its_place_or_compiles_in_its_languages(
+        small_techniques, field, text):
+    # what check accepts (load_routine), compile accepts in every language the file has text
+    # for (its own and each text: part, as --language picks them) and prints in every format
+    from coach.compiler.compile import compile_routine
+    from coach.routines.texts import routine_in
+
+    data = TEXT_FIELDS[field].format(t=json.dumps(text)).encode()
+    try:
+        routine = load_routine(data, "t.yaml", "t", TECHS)
+    except RoutineError as err:
+        assert all(p.line >= 1 and p.col >= 1 and len(str(p)) < 300 for p in err.problems)
+        return
+    for language in (routine.text_language, *dict(routine.texts)):
+        timeline = compile_routine(routine_in(routine, language), techniques=small_techniques,
+                                   lines=load_lines(language))
+        for fmt in ("text", "json", "lrc", "srt"):
+            out = render(timeline, fmt)
+            out.encode("utf-8")
+            assert terminal_safe(out) == out
+        assert all(bad_character(c.text) is None and speech_problem(c.text, language) is None
+                   for c in timeline.cues)
+
+
 @pytest.mark.parametrize("text, problem", [
     ("\\ud800 hi", "lone surrogate (U+D800)"),
     ("a\\0b", "U+0000 (NUL)"),

@@ -172,3 +172,24 @@ def test_a_broken_voice_fails_the_export_with_one_line_and_exit_1(tmp_path):
     lines = done.stderr.strip().splitlines()
     assert "Traceback" not in done.stderr
     assert lines[-1].startswith("coach: broken Piper voice 'broken': cannot load"), lines
+
+
+@pytest.mark.parametrize("config", [
+    "[" * 100_000 + "]" * 100_000,                                     # was a RecursionError
+    '{"phoneme_id_map": {}, "audio": "x", "espeak": [1]}',             # was an AttributeError
+    '{"phoneme_id_map": [1, 2]}',
+    "[1, 2]",
+    " " * 1_100_000,                                                   # over 1 MB: not read
+    "\ud800",
+], ids=["deep", "wrong-types", "map-is-a-list", "list", "huge", "surrogate"])
+def test_a_hostile_user_voice_config_is_listed_as_broken_and_never_picked(coach_home, config):
+    # issue 12: one bad file in voices/ broke `coach voices` and every session in a language
+    # Piper had to look a voice up for (a German walk by default), with a traceback
+    (user_voices_dir()).mkdir(parents=True, exist_ok=True)
+    (user_voices_dir() / "bad.onnx").write_bytes(b"not a model")
+    (user_voices_dir() / "bad.onnx.json").write_text(config, errors="surrogatepass")
+    listed = {v.id: v.name for v in PiperEngine().voices()}
+    assert listed["bad"].startswith("(broken: ") and "\n" not in listed["bad"]
+    assert find_voice(None, "en", piper_voices()).id == "joe"
+    with pytest.raises(UsageError, match="no Piper voice speaks 'de'"):
+        find_voice(None, "de", piper_voices())
