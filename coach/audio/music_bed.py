@@ -99,8 +99,12 @@ class MusicBed:
                 reader = self._readers[k] = _Reader(self._paths[p.track], self.channels,
                                                     self.rate_hz)
             frames = reader.read(lo - p.start, hi - p.start)
-            gain = gains[p.track] * _fades(p, lo - p.start, hi - p.start)
-            out[lo - a:hi - a] += frames * gain[:, None]
+            fade = _fades(p, lo - p.start, hi - p.start)
+            if isinstance(fade, float):
+                frames *= np.float32(gains[p.track])
+            else:
+                frames *= (gains[p.track] * fade)[:, None]
+            out[lo - a:hi - a] += frames
         fade_from = self.total_samples - self._end_fade
         if b > fade_from:
             t = (np.arange(max(a, fade_from), b) - fade_from) / max(1, self._end_fade)
@@ -150,14 +154,22 @@ def plan(lengths: list[int], total: int, rate_hz: int) -> list[Placement]:
     return placements
 
 
-def _fades(p: Placement, lo: int, hi: int) -> np.ndarray:
-    """The gain of frames ``[lo, hi)`` of placement ``p``: equal-power fades in and out."""
-    t = np.arange(lo, hi, dtype=np.float64)
+def _fades(p: Placement, lo: int, hi: int) -> np.ndarray | float:
+    """The gain of frames ``[lo, hi)`` of placement ``p``: equal-power fades in and out
+    (1.0, not an array, where neither fade reaches: most of a track)."""
+    fade_out_from = p.frames - p.fade_out
+    if lo >= p.fade_in and (p.fade_out <= 0 or hi <= fade_out_from):
+        return 1.0
     gain = np.ones(hi - lo)
-    if p.fade_in > 0:
-        gain *= np.sin(0.5 * np.pi * np.clip(t / p.fade_in, 0.0, 1.0))
-    if p.fade_out > 0:
-        gain *= np.sin(0.5 * np.pi * np.clip((p.frames - t) / p.fade_out, 0.0, 1.0))
+    if p.fade_in > lo:
+        end = min(hi, p.fade_in)
+        gain[:end - lo] = np.sin(0.5 * np.pi * np.arange(lo, end, dtype=np.float64)
+                                 / p.fade_in)
+    if p.fade_out > 0 and hi > fade_out_from:
+        start = max(lo, fade_out_from)
+        t = np.arange(start, hi, dtype=np.float64)
+        gain[start - lo:] *= np.sin(0.5 * np.pi * np.clip((p.frames - t) / p.fade_out,
+                                                          0.0, 1.0))
     return gain.astype(np.float32)
 
 
