@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import contextlib
 
     from coach.audio.loudness import Levels
+    from coach.audio.music import Music
     from coach.audio.render import SessionRenderer
     from coach.compiler.timeline import Timeline
     from coach.export.tags import TagInfo
@@ -53,6 +54,9 @@ class ExportOptions:
     metronome: bool = False
     tag_info: TagInfo | None = None
     levels: Levels | None = None  # None: the default levels (coach.audio.loudness)
+    #: Each routine's own ``music:`` (its key's value -> the music found there, before any
+    #: work), played where ``levels`` has no music (no ``--music``).
+    routine_music: tuple[tuple[str, Music], ...] = ()
 
 
 def prepare_for_export(routine: Routine, options: ExportOptions, engines: Engines,
@@ -67,16 +71,17 @@ def prepare_for_export(routine: Routine, options: ExportOptions, engines: Engine
 
 def levels_for(routine: Routine, options: ExportOptions) -> Levels | None:
     """The session's levels: the export's (``--metronome-level``, ``--music``), with the
-    routine's ``metronome_level:`` where the export sets no metronome level; None: the
-    defaults."""
-    if routine.metronome_lu is None or (options.levels is not None
-                                        and options.levels.metronome_lu is not None):
-        return options.levels
-    import dataclasses
-
+    routine's ``metronome_level:`` where the export sets no metronome level and its
+    ``music:`` where the export sets no music; None: the defaults."""
     from coach.audio.loudness import Levels
 
-    return dataclasses.replace(options.levels or Levels(), metronome_lu=routine.metronome_lu)
+    levels = options.levels
+    own = dict(options.routine_music).get(routine.music) if routine.music else None
+    if own is not None and (levels is None or levels.music is None):
+        levels = dataclasses.replace(levels or Levels(), music=own)
+    if routine.metronome_lu is None or (levels is not None and levels.metronome_lu is not None):
+        return levels
+    return dataclasses.replace(levels or Levels(), metronome_lu=routine.metronome_lu)
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,7 @@ class FileJob:
         applied = dataclasses.replace(routine, speech=options.speech(routine.speech))
         # the levels as resolved: a changed `metronome_level:` changes the file's key
         options = dataclasses.replace(options, speech=same_speech,
-                                      levels=levels_for(routine, options))
+                                      levels=levels_for(routine, options), routine_music=())
         return cls(applied, options, dest, key_of(prepared, options, fmt, bitrate_kbps),
                    prepared.timeline, fmt, bitrate_kbps)
 
