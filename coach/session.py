@@ -153,7 +153,8 @@ def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
     ``progress(done, total)`` after each; then the routine is compiled with
     the measured lengths, so no two cues overlap in the audio. ``speech``
     overrides the routine's own settings (None: the routine's). ``levels`` sets
-    the metronome's and cue sounds' levels; the speech's volume scales them all
+    the metronome's and cue sounds' levels (a metronome level not set there is the
+    routine's ``metronome_level:``, else the default); the speech's volume scales them all
     (it is the renderer's gain: phrases are synthesised at full volume). Raises
     :class:`coach.errors.EngineError` when the engine cannot speak, and
     :class:`coach.speech.PhraseError` naming a phrase it cannot say (a native crash
@@ -180,7 +181,9 @@ def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
         timeline, cache, opening, pending = _bounded(routine, speech, extra_lines, engines)
     else:
         timeline, cache = _measured(routine, speech, extra_lines, progress, engines)
-    levels = dataclasses.replace(levels or Levels(), volume=(speech or routine.speech).volume)
+    # --metronome-level, else the routine's `metronome_level:`, else the default
+    levels = dataclasses.replace((levels or Levels()).for_routine(routine.metronome_lu),
+                                 volume=(speech or routine.speech).volume)
 
     def renderer_for(timeline: Timeline) -> SessionRenderer:
         return SessionRenderer(timeline, cache.clip, SAMPLE_RATE_HZ, metronome=metronome,

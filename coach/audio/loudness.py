@@ -17,6 +17,7 @@ scipy, which `coach --help` must not pay for.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 from collections.abc import Callable
@@ -79,6 +80,14 @@ class Levels:
     chime_lu: float = CHIME_LU
     tick_lu: float = TICK_LU
     music: Music | None = None  # the user's music under the coach (coach.audio.music)
+
+    def for_routine(self, metronome_lu: float | None) -> Levels:
+        """These levels for a routine whose ``metronome_level:`` is ``metronome_lu``: a
+        level given here (``--metronome-level``) wins, else the routine's, else the
+        default (:data:`METRONOME_LU`). Live and export resolve it only this way."""
+        if self.metronome_lu is not None or metronome_lu is None:
+            return self
+        return dataclasses.replace(self, metronome_lu=metronome_lu)
 
     @property
     def metronome(self) -> float:

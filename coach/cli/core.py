@@ -172,7 +172,9 @@ def check(files: tuple[str, ...], estimate: bool) -> None:
 
     Exits with 2 if any file has a problem. Cues are timed by their
     synthesised speech, as `coach compile` times them (or with --estimate by
-    words per minute), so the warnings are the same.
+    words per minute), so the warnings are the same. A routine's own translations
+    (its `text:` parts) with a text left out, or a line still in the original
+    language, are warnings (FILE:LINE:COL: warning: ...), not errors.
 
     \b
     Examples:
@@ -186,6 +188,7 @@ def check(files: tuple[str, ...], estimate: bool) -> None:
     from coach.routines.durations import format_clock
     from coach.routines.library import load_techniques, read_user_file
     from coach.routines.loader import load_routine
+    from coach.routines.texts import translation_warnings
     from coach.session import session_timeline
 
     techs = load_techniques()
@@ -211,6 +214,8 @@ def check(files: tuple[str, ...], estimate: bool) -> None:
                    f"{plural(len(timeline.cues), 'cue')}")
         for warning in timeline.warnings:
             echo(f"{name}: warning: {warning}", err=True)
+        for p in translation_warnings(routine):  # its text: parts (coach.routines.texts)
+            echo(f"{p.file}:{p.line}:{p.col}: warning: {p.message}", err=True)
     if failed:
         raise click.exceptions.Exit(2)
 

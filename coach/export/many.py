@@ -70,18 +70,19 @@ def prepare_for_export(routine: Routine, options: ExportOptions, engines: Engine
 
 
 def levels_for(routine: Routine, options: ExportOptions) -> Levels | None:
-    """The session's levels: the export's (``--metronome-level``, ``--music``), with the
-    routine's ``metronome_level:`` where the export sets no metronome level and its
-    ``music:`` where the export sets no music; None: the defaults."""
+    """The session's levels as :func:`coach.session.prepare_session` resolves them
+    (:meth:`Levels.for_routine`: ``--metronome-level``, else the routine's
+    ``metronome_level:``), with the routine's own ``music:`` where the export sets no
+    music (``options.routine_music``), for the file's content key; None: the defaults."""
     from coach.audio.loudness import Levels
 
     levels = options.levels
     own = dict(options.routine_music).get(routine.music) if routine.music else None
     if own is not None and (levels is None or levels.music is None):
         levels = dataclasses.replace(levels or Levels(), music=own)
-    if routine.metronome_lu is None or (levels is not None and levels.metronome_lu is not None):
+    if routine.metronome_lu is None:
         return levels
-    return dataclasses.replace(levels or Levels(), metronome_lu=routine.metronome_lu)
+    return (levels or Levels()).for_routine(routine.metronome_lu)
 
 
 @dataclass(frozen=True)

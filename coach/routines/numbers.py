@@ -2,8 +2,10 @@
 
 ``say_minutes(70, "es")`` is ``"una hora y diez minutos"``: whole words, the
 right gender for the unit (``eine Minute``, ``una hora``, ``vingt et une
-minutes``), hours and minutes joined as each language joins them. One small
-function per language; :func:`say_number` gives the bare number (0-99).
+minutes``), hours and minutes joined as each language joins them, and a half
+hour said as a half (``an hour and a half``, ``anderthalb Stunden``, ``una hora y
+media``, ``une heure et demie``). One small function per language;
+:func:`say_number` gives the bare number (0-99).
 """
 
 from __future__ import annotations
@@ -89,6 +91,8 @@ def say_minutes(minutes: int, language: str = "en") -> str:
     """A whole number of minutes as it is said: ``70`` -> an hour and ten minutes."""
     minutes = max(0, int(minutes))
     hours, rest = divmod(minutes, 60)
+    if hours and rest == 30:
+        return _and_a_half(hours, language)
     if language == "de":
         parts = [_count(hours, "de", "eine Stunde", "Stunden", True) if hours else "",
                  _count(rest, "de", "eine Minute", "Minuten", True) if rest or not hours else ""]
@@ -109,3 +113,15 @@ def say_minutes(minutes: int, language: str = "en") -> str:
                  else ""]
         joiner = " and "
     return joiner.join(p for p in parts if p)
+
+
+def _and_a_half(hours: int, language: str) -> str:
+    """``hours`` and a half hour: an hour and a half, zweieinhalb Stunden, dos horas y
+    media, deux heures et demie."""
+    if language == "de":  # anderthalb, zweieinhalb, dreieinhalb Stunden
+        return ("anderthalb" if hours == 1 else say_number(hours, "de") + "einhalb") + " Stunden"
+    if language == "es":
+        return _count(hours, "es", "una hora", "horas", True) + " y media"
+    if language == "fr":
+        return _count(hours, "fr", "une heure", "heures", True) + " et demie"
+    return "an hour and a half" if hours == 1 else f"{say_number(hours, 'en')} and a half hours"

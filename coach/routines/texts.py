@@ -163,3 +163,52 @@ class _Checker:
             o = self.overlay
             raise RoutineError([Problem(o.source, o.line, o.col, f"{o.kind} text: {p}")
                                 for p in self.problems])
+
+
+def translation_warnings(routine: Routine) -> list[Problem]:
+    """What is wrong with the translations a user's routine carries (its ``text:``
+    parts), as problems to warn of: a text the original has that a language leaves out,
+    a part too many or too few, and a line left in the original language word for word
+    (a session in that language would read it with the wrong voice). The routine in its
+    own language is fine, so these are warnings, not errors; a session in the language
+    refuses the missing ones."""
+    out: list[Problem] = []
+    original = _routine_lines(routine)
+    for language, overlay in routine.texts:
+        try:
+            routine_in(routine, language)
+        except RoutineError as err:
+            out += list(err.problems)
+            continue
+        except UsageError:  # pragma: no cover - the overlay is there
+            continue
+        out += [Problem(o.source, o.line, o.col,
+                        f"{o.kind} text: {key}: {line!r} is the original word for word; "
+                        f"translate it into {language_name(language)}")
+                for o, key, line in _overlay_lines(overlay)
+                if line in original and len(line.split()) >= 3]
+    return out
+
+
+def _routine_lines(routine: Routine) -> set[str]:
+    lines = {routine.title, routine.description}
+    lines.update(p for r in routine.reminders for p in r.phrases)
+
+    def walk(segments: tuple[Segment | Repeat, ...]) -> None:
+        for seg in segments:
+            if isinstance(seg, Repeat):
+                walk(seg.segments)
+                continue
+            lines.update((seg.title or "", *(seg.intro or ()), *(seg.form or ()), *seg.say,
+                          *seg.safety, *(p for r in seg.reminders for p in r.phrases)))
+    walk(routine.segments)
+    return lines
+
+
+def _overlay_lines(overlay: TextOverlay) -> list[tuple[TextOverlay, str, str]]:
+    """(overlay, key, line) of every line of ``overlay`` and of its parts."""
+    out = [(overlay, key, line) for key, lines in overlay.texts for line in lines]
+    for _, parts in overlay.parts:
+        for part in parts:
+            out += _overlay_lines(part)
+    return out

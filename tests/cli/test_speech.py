@@ -65,7 +65,7 @@ def test_piper_voices_are_the_wheels_and_the_users_pairs(cli, monkeypatch, coach
     assert header.startswith("piper (the default engine): piper-tts ")
     assert str(folder) in header
     assert [line.split()[:2] for line in parts[header]] == [
-        ["*", "joe"], ["amy", "joe"], ["bad", "(broken:"]]
+        ["*", "joe"], ["alone", "(broken:"], ["amy", "joe"], ["bad", "(broken:"]]
 
 
 def test_voices_through_pyttsx3(cli):

@@ -3,8 +3,8 @@
 The MP3 is decoded by miniaudio (dr_mp3, not our encoder) and measured with
 pyloudnorm: its length, every cue's onset against its ``at_s``, -16 LUFS integrated
 and a true peak under -1 dBTP (checked at 8x with scipy's resampler, not our filter).
-A broken voice file is one line and exit 1; a missing one, one line and exit 2 (no
-such voice).
+A broken or missing voice file (model or config gone, a dangling link) is one line
+naming the file and exit 1; a voice name with no file at all (a typo) exit 2.
 """
 
 from __future__ import annotations
@@ -79,22 +79,36 @@ def _voice_pair(name: str) -> None:
 
 
 @pytest.mark.parametrize(("damage", "code", "says"), [
-    ("truncated", 1, "coach: broken Piper voice 'hurt': cannot load"),
-    # a model file that is not there is no voice at all: a usage error, as a typo
-    ("missing", 2, "coach: unknown Piper voice 'hurt'")])
+    ("truncated", 1, "coach: broken Piper voice 'hurt': cannot load {model}"),
+    ("dangling link", 1, "coach: broken Piper voice 'hurt': its model file {model} is a "
+                         "link to {gone}, which is not there"),
+    ("model gone", 1, "coach: broken Piper voice 'hurt': its model file {model} is missing"),
+    ("config gone", 1, "coach: broken Piper voice 'hurt': its config file {model}.json "
+                       "is missing"),
+    # a name with no file at all is a typo: a usage error that suggests the nearest
+    ("typo", 2, "coach: unknown Piper voice 'hurtt' (see `coach voices --engine piper`; "
+                "espeak voices need --engine espeak); did you mean 'hurt'?")])
 def test_a_missing_or_broken_voice_file_is_one_line_and_no_file(tmp_path, damage, code, says):
     _voice_pair("hurt")
     model = user_voices_dir() / "hurt.onnx"
-    if damage == "missing":
-        model.symlink_to(tmp_path / "gone.onnx")  # listed beside its config, but not there
-    else:
+    gone = tmp_path / "gone.onnx"
+    if damage == "dangling link":
+        model.symlink_to(gone)  # listed beside its config, but not there
+    elif damage == "truncated":
         model.write_bytes(piper_voices()[0].model.read_bytes()[:4096])
+    elif damage == "config gone":
+        model.symlink_to(piper_voices()[0].model)
+        model.with_name("hurt.onnx.json").unlink()
+    elif damage == "typo":
+        model.symlink_to(piper_voices()[0].model)
     env = dict(os.environ, COACH_ENGINE="piper")
+    voice = "hurtt" if damage == "typo" else "hurt"
     done = subprocess.run([sys.executable, "-m", "coach", "export", "flare-up", "--voice",
-                           "hurt", "-o", str(tmp_path / "out.mp3")],
+                           voice, "-o", str(tmp_path / "out.mp3")],
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == code, done.stderr
     assert "Traceback" not in done.stderr
     lines = [ln for ln in done.stderr.strip().splitlines() if ln.startswith("coach:")]
-    assert len(lines) == 1 and lines[0].startswith(says), done.stderr
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(says.format(model=model, gone=gone)), done.stderr
     assert not (tmp_path / "out.mp3").exists()

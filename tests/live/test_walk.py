@@ -163,3 +163,33 @@ def test_a_calm_walk_says_nothing_after_it_ends(tmp_path):
                                           [(60.0, "q")], tmp_path=tmp_path)
     assert outcome.reaction is not None and outcome.reaction.advice == ()
     assert len(sink.starts) == 1
+
+
+def _quietest_second_rms(stream: np.ndarray, rate_hz: int) -> float:
+    """The RMS of the quietest second (after the first 5 s): no speech there, only clicks."""
+    return min(float(np.sqrt(np.mean(stream[at:at + rate_hz] ** 2)))
+               for at in range(5 * rate_hz, len(stream) - 6 * rate_hz, rate_hz // 2))
+
+
+def test_a_live_walk_plays_the_routines_metronome_level_unless_one_is_given(tmp_path):
+    from coach.audio.loudness import Levels
+    from tests.audiotest import SHORT_ROUTINE
+
+    def clicks_rms(key: bytes, levels: Levels | None = None) -> float:
+        path = tmp_path / f"level{len(list(tmp_path.glob('*.yaml')))}.yaml"
+        path.write_bytes(SHORT_ROUTINE.replace(b"cadence: 100\n", b"cadence: 100\n" + key))
+        folder = tmp_path / path.stem
+        folder.mkdir()
+        _outcome, sink, _text, _records = walk(str(path), WalkOptions(metronome=True,
+                                                                      levels=levels),
+                                               tmp_path=folder)
+        return _quietest_second_rms(sink.stream, sink.sample_rate_hz)
+
+    quiet = clicks_rms(b"metronome_level: -30\n")
+    loud = clicks_rms(b"metronome_level: -4\n")
+    default = clicks_rms(b"")  # -10 LU
+    given = clicks_rms(b"metronome_level: -4\n", Levels(metronome_lu=-30.0))
+    # 26 LU apart is 20x in amplitude; 6 LU about 2x; the option wins over the key
+    assert loud > 5 * quiet > 0, (quiet, loud)
+    assert 1.5 < loud / default < 2.5, (default, loud)
+    assert given == pytest.approx(quiet, rel=0.05), (given, quiet)

@@ -87,8 +87,12 @@ def test_length_scale_is_natural_rate_over_the_rate():
 def test_the_wheels_voice_and_user_pairs_are_found_and_checked(piper):
     _user_voice("amy")
     (user_voices_dir() / "lonely.onnx").write_bytes(b"no config beside it")
-    ids = [v.id for v in piper.voices()]
-    assert ids == ["joe", "amy"]
+    listed = piper.voices()
+    assert [v.id for v in listed] == ["joe", "amy", "lonely"]
+    assert listed[2].name == (f"(broken: its config file {user_voices_dir()}/"
+                              "lonely.onnx.json is missing)")
+    with pytest.raises(EngineError, match="'lonely': its config file .* is missing"):
+        find_voice("lonely", "en", piper_voices())
     assert "en-us" in piper.voices()[0].languages
     with pytest.raises(UsageError, match="unknown Piper voice 'jo'.*did you mean 'joe'"):
         find_voice("jo", "en", piper_voices())
