@@ -50,7 +50,7 @@ class Music:
     tracks: tuple[Path, ...]
     level_lu: float = MUSIC_LU
     duck_db: float = DUCK_DB
-    stereo: bool = True  # False: mono whatever the tracks (a live walk's mono stream)
+    stereo: bool = True  # False: mono whatever the tracks
 
     def __post_init__(self) -> None:
         if not self.tracks:

@@ -31,8 +31,8 @@ class MixOverrides:
     music_level: float | None = None
     duck_db: float | None = None
 
-    def levels(self, warn: Callable[[str], None], routine: Routine | None = None,
-               stereo: bool = True, *, own_music: bool = False) -> Levels:
+    def levels(self, warn: Callable[[str], None], routine: Routine | None = None, *,
+               own_music: bool = False) -> Levels:
         """The session's :class:`~coach.audio.loudness.Levels` (a metronome level without
         the metronome, or a music level without music, is refused: it would change
         nothing). ``routine``'s own ``music:`` plays unless ``--music`` is given;
@@ -44,7 +44,7 @@ class MixOverrides:
 
         if self.metronome_level is not None and not self.cadence:
             raise UsageError("--metronome-level goes with --cadence (the step metronome)")
-        music = self.find_music(warn, routine, stereo, own_music=own_music)
+        music = self.find_music(warn, routine, own_music=own_music)
         if self.metronome_level is None:
             return Levels(music=music)
         return Levels(metronome_lu=self.metronome_level, music=music)
@@ -65,16 +65,15 @@ class MixOverrides:
                     found[routine.music] = music
         return tuple(found.items())
 
-    def find_music(self, warn: Callable[[str], None], routine: Routine | None = None,
-                   stereo: bool = True, *, own_music: bool = False) -> Music | None:
+    def find_music(self, warn: Callable[[str], None], routine: Routine | None = None, *,
+                   own_music: bool = False) -> Music | None:
         """The music to play (None: none asked for)."""
         from coach.audio.music import find_music
 
         sources = [Path(m) for m in self.music]
         if not sources and routine is not None and routine.music is not None:
             try:
-                return self._with(find_music([Path(routine.music)], warn, *self._values()),
-                                  stereo)
+                return find_music([Path(routine.music)], warn, *self._values())
             except UsageError as err:  # where the routine names it
                 raise UsageError(f"{routine.music_at}: music: {err}") from None
         if not sources:
@@ -83,7 +82,7 @@ class MixOverrides:
                 if value is not None and not own_music:
                     raise UsageError(f"{name} goes with --music (your music under the coach)")
             return None
-        return self._with(find_music(sources, warn, *self._values()), stereo)
+        return find_music(sources, warn, *self._values())
 
     def _values(self) -> tuple[float, float]:
         """(music level, ducking depth), the defaults where not given."""
@@ -91,12 +90,6 @@ class MixOverrides:
 
         return (MUSIC_LU if self.music_level is None else self.music_level,
                 DUCK_DB if self.duck_db is None else self.duck_db)
-
-    @staticmethod
-    def _with(music: Music, stereo: bool) -> Music:
-        import dataclasses
-
-        return music if stereo else dataclasses.replace(music, stereo=False)
 
 
 mix_options = option_group(
