@@ -98,3 +98,33 @@ def test_mono_music_and_no_music_keep_the_mono_stream(tmp_path, fake_device):
         assert [d.nchannels for d in fake_device.opened] == [1]  # not opened again
         assert heard.shape == (60 * 4410, 1)
         assert np.array_equal(heard[LEAD:, 0], renderer.render(0, len(heard) - LEAD))
+
+
+def test_a_walk_with_stereo_music_streams_stereo_and_says_its_own_lines_centred(tmp_path):
+    """walk_routine end to end (real TTS, the walk's ahead-synthesised source, a recording
+    sink on a fake clock): every block is stereo; paused, the player's line is centred."""
+    import io
+
+    from coach.live.walk import WalkIO, WalkOptions, walk_routine
+    from coach.programme.history import History
+    from coach.routines.library import resolve_routine
+    from tests.fakes import FakeClock, RecordingSink, ScriptedKeys
+
+    music = find_music([write_wav(tmp_path / "n.wav", noise(20.0, channels=2))], print)
+    clock = FakeClock()
+    sink = RecordingSink(clock)
+    with History(tmp_path / "history.sqlite3") as history:
+        io_ = WalkIO(clock=clock, keys=ScriptedKeys(clock, [(20.0, " "), (26.0, " "),
+                                                            (40.0, "q")]),
+                     out=io.StringIO(), sink=sink, history=history)
+        outcome = walk_routine(resolve_routine("flare-up"),
+                               WalkOptions(levels=Levels(music=music)), io_)
+    assert outcome.audio and outcome.ended_reason == "quit"
+    assert sink.blocks and all(b.shape == (len(b), 2) for b in sink.blocks)
+    stream = np.concatenate(sink.blocks)
+    sr = sink.sample_rate_hz
+    playing = stream[5 * sr:19 * sr]
+    assert np.max(np.abs(playing[:, 0] - playing[:, 1])) > 1e-3  # the music, stereo
+    paused = stream[round(20.2 * sr):25 * sr]  # "Paused." and silence: no music
+    assert np.max(np.abs(paused)) > 0.05
+    assert np.array_equal(paused[:, 0], paused[:, 1])
