@@ -302,10 +302,17 @@ def check_not_special(path: Path, error: type[OutputError] | type[UsageError] = 
         return  # nothing there (or a dangling link): a new file
     if stat.S_ISREG(mode):
         return
-    kind = ("a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
+    raise error(f"{path} is {file_kind(mode)}, not a file; name a new or regular file")
+
+
+def file_kind(mode: int) -> str:
+    """What a file of ``mode`` (``os.stat``'s ``st_mode``) is, for a message: "a folder",
+    "a FIFO", "a socket", "a device", "a regular file" or "not a regular file"."""
+    if stat.S_ISREG(mode):
+        return "a regular file"
+    return ("a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
             else "a socket" if stat.S_ISSOCK(mode) else "a device"
             if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
-    raise error(f"{path} is {kind}, not a file; name a new or regular file")
 
 
 def write_atomic(path: Path, data: str | bytes, make_folder: bool = False) -> None:

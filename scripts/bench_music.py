@@ -7,6 +7,8 @@ export measures (issue 13.2). Prints numbers, never fails.
   run by run in fresh processes: median export seconds and the ratio;
 * peak RSS of a whole export with music of a 30- and a 120-minute session (fresh processes;
   VmHWM, which starts afresh at exec: ru_maxrss would carry this process's peak over);
+* the floor under that ratio: LAME alone on the first 10 minutes of the same two renders
+  (stereo music vs mono speech-and-silence), the same process, medians of 3;
 * a 10-minute session (gentle-start) exported to WAV with the music at --duck-db 12 and 0 and
   without music, decoded by miniaudio: the music's level between cues and during speech, the
   ducking depth, attack and release times, and the speech loudness with and without music.
@@ -43,12 +45,14 @@ from coach.export.writer import write_session
 from coach.session import prepare_session
 minutes, music, out = {minutes}, {music!r}, Path({out!r})
 levels = Levels(music=find_music([Path(music)], print)) if music else Levels()
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
 renderer = prepare_session(routine_of(minutes), levels=levels).renderer
 write_session(renderer, out)
+c1 = resource.getrusage(resource.RUSAGE_SELF)
+cpu = c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime
 hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")]
 rss_kb = int(hwm[0].split()[1]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({{"s": time.perf_counter() - t0, "rss_mb": rss_kb / 1024}}))
+print(json.dumps({{"s": time.perf_counter() - t0, "cpu_s": cpu, "rss_mb": rss_kb / 1024}}))
 """
 
 
@@ -101,11 +105,14 @@ def speed_and_memory(runs: int, music: Path, work: Path, env: dict[str, str],
                      skip_120: bool) -> None:
     child(30, music, work / "warm.mp3", env)  # warm the phrase cache and the levels
     with_s, without_s, rss, rss0 = [], [], [], []
+    with_cpu, without_cpu = [], []
     for _ in range(runs):
         a = child(30, music, work / "with.mp3", env)
         b = child(30, None, work / "without.mp3", env)
         with_s.append(a["s"])
         without_s.append(b["s"])
+        with_cpu.append(a["cpu_s"])
+        without_cpu.append(b["cpu_s"])
         rss.append(a["rss_mb"])
         rss0.append(b["rss_mb"])
     ratios = [a / b for a, b in zip(with_s, without_s, strict=True)]
@@ -116,6 +123,11 @@ def speed_and_memory(runs: int, music: Path, work: Path, env: dict[str, str],
           + " ".join(f"{s:.2f}" for s in without_s))
     print(f"  ratio with/without: median {statistics.median(ratios):.2f} "
           f"(runs {' '.join(f'{r:.2f}' for r in ratios)})")
+    cpu_ratios = [a / b for a, b in zip(with_cpu, without_cpu, strict=True)]
+    print(f"  CPU seconds (all threads; less swayed by the load): with music median "
+          f"{statistics.median(with_cpu):.2f}, without {statistics.median(without_cpu):.2f}, "
+          f"ratio median {statistics.median(cpu_ratios):.2f} "
+          f"(runs {' '.join(f'{r:.2f}' for r in cpu_ratios)})")
     print(f"peak RSS with music, 30 min: {statistics.median(rss):.0f} MB (without music "
           f"{statistics.median(rss0):.0f} MB)")
     if not skip_120:
@@ -125,6 +137,38 @@ def speed_and_memory(runs: int, music: Path, work: Path, env: dict[str, str],
         print(f"peak RSS with music, 120 min: {r120['rss_mb']:.0f} MB "
               f"(without music {n120['rss_mb']:.0f} MB; export {r120['s']:.1f} s vs "
               f"{n120['s']:.1f} s)")
+
+
+def encode_floor(music: Path, env: dict[str, str]) -> None:
+    """LAME alone: the stereo encode of continuous music vs the mono encode of speech and
+    silence (LAME is quick on digital silence), 10 minutes of each, paired, medians of 3."""
+    os.environ.update(env)
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from coach.audio.encoder import Mp3Encoder
+    from coach.audio.loudness import Levels
+    from coach.audio.music import find_music
+    from coach.session import prepare_session
+    from scripts.bench_export import routine_of
+
+    def first_10_min(levels: Levels) -> list[np.ndarray]:
+        r = prepare_session(routine_of(30), levels=levels).renderer
+        n = 600 * r.sample_rate_hz
+        return [r.render(at, 32768) for at in range(0, n, 32768)]
+
+    mixes = {"music": first_10_min(Levels(music=find_music([music], print))),
+             "speech": first_10_min(Levels())}
+    times: dict[str, list[float]] = {"music": [], "speech": []}
+    for _ in range(3):
+        for name, blocks in mixes.items():
+            enc = Mp3Encoder(22050, 64, blocks[0].ndim)
+            t0 = time.perf_counter()
+            for block in blocks:
+                enc.encode(block)
+            enc.flush()
+            times[name].append(time.perf_counter() - t0)
+    m, s = statistics.median(times["music"]), statistics.median(times["speech"])
+    print(f"  LAME alone, 10 min: stereo music {m:.2f} s, mono speech {s:.2f} s: ratio "
+          f"{m / s:.2f} (the floor of the export ratio while encoding dominates)")
 
 
 def levels(music: Path, work: Path, env: dict[str, str]) -> None:
@@ -216,6 +260,7 @@ def main() -> None:
         if not args.skip_levels:
             levels(music, work, env)
         speed_and_memory(args.runs, music, work, env, args.skip_120)
+        encode_floor(music, env)
     load = os.getloadavg()
     print(f"load average at end: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
 

@@ -1,7 +1,9 @@
 """The sound device: the only module that imports miniaudio.
 
 A :class:`DeviceSink` opens ONE continuous playback stream and lets the device
-pull blocks from a callback (the live player's ``next_block``). Cues are placed
+pull blocks from a callback (the live player's ``next_block``). The stream has the
+channels of the blocks: mono ``(n,)``, or stereo ``(n, 2)`` when the session's
+music is stereo (the speech centred in it, as the renderer mixes it). Cues are placed
 by sample count inside that stream, so the device's start-up delay shifts the
 whole session by a constant and never moves one cue against another. The
 stream is started before the first cue (the player begins with silence), so
@@ -80,18 +82,25 @@ def _real_backends() -> list[Any]:
 
 
 class DeviceSink:
-    """One continuous mono float32 playback stream fed by a block source.
+    """One continuous float32 playback stream fed by a block source.
 
     ``open()`` claims the output (raising :class:`NoAudioDevice` if it
     cannot); ``start(pull)`` lets the device begin pulling; ``close()`` stops.
+    ``channels`` is what ``open()`` asks for; ``start(pull)`` asks the source for
+    an empty block first and, if its channels differ (stereo music, known only once
+    the session is prepared, after the device was claimed), opens the stream again
+    with the source's channels before the first sound.
     ``device`` picks an output by number (as ``coach devices`` lists them) or
     by a part of its name; ``None`` is the system default.
     """
 
     def __init__(self, device: str | None = None, sample_rate_hz: int = SAMPLE_RATE_HZ,
-                 period_ms: int = PERIOD_MS) -> None:
+                 period_ms: int = PERIOD_MS, channels: int = 1) -> None:
+        if channels not in (1, 2):
+            raise ValueError("a device stream has 1 or 2 channels")
         self.device = device
         self.sample_rate_hz = sample_rate_hz
+        self.channels = channels
         self.period_ms = period_ms
         self.description = ""
         self.pulled_samples = 0
@@ -123,7 +132,7 @@ class DeviceSink:
         try:
             with _quiet_stderr():
                 self._device = miniaudio.PlaybackDevice(
-                    output_format=miniaudio.SampleFormat.FLOAT32, nchannels=1,
+                    output_format=miniaudio.SampleFormat.FLOAT32, nchannels=self.channels,
                     sample_rate=self.sample_rate_hz, buffersize_msec=self.period_ms,
                     device_id=device_id, backends=_real_backends(), app_name="coach")
         except miniaudio.MiniaudioError as err:
@@ -145,7 +154,11 @@ class DeviceSink:
         raise NoAudioDevice(f"--device {wanted!r} {what}; choose one of {names}")
 
     def start(self, pull: BlockSource) -> None:
-        """Begin playback; the device calls ``pull(n)`` for each block."""
+        """Begin playback; the device calls ``pull(n)`` for each block (``n`` frames)."""
+        channels = block_channels(pull(0))
+        if self._device is not None and channels != self.channels:
+            self.close()  # claimed mono before the session knew its music was stereo
+        self.channels = channels
         if self._device is None:
             self.open()
         feed = self._feed(pull)
@@ -156,13 +169,17 @@ class DeviceSink:
     def _feed(self, pull: BlockSource) -> Generator[bytes, int, None]:
         frames = yield b""
         self.first_pull_at_s = time.monotonic()
+        shape = (0,) if self.channels == 1 else (0, self.channels)
         while True:
             try:
                 block = np.asarray(pull(frames), dtype="<f4")
+                if block.shape[1:] != shape[1:]:
+                    raise ValueError(f"the block source gave {block.shape}, not "
+                                     f"{self.channels} channel(s)")
             except BaseException as err:  # never let an error kill the audio thread silently
                 with self._lock:
                     self._error = err
-                block = np.zeros(frames, dtype="<f4")
+                block = np.zeros((frames, *shape[1:]), dtype="<f4")
             self.pulled_samples += frames
             frames = yield block.tobytes()
 
@@ -178,6 +195,12 @@ class DeviceSink:
             with contextlib.suppress(Exception):
                 self._device.close()
             self._device = None
+
+
+def block_channels(block: np.ndarray) -> int:
+    """1 for a mono block ``(n,)``, else its second dimension (2: stereo)."""
+    shape = np.shape(block)
+    return 1 if len(shape) == 1 else int(shape[1])
 
 
 def _reason(err: Exception) -> str:

@@ -15,6 +15,9 @@ ducking envelope is :mod:`coach.audio.music_duck`.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +33,10 @@ MUSIC_LU_RANGE = (-40.0, 0.0)
 DUCK_DB_RANGE = (0.0, 40.0)
 #: The files a folder gives (a file named on its own is tried whatever its name).
 MUSIC_SUFFIXES = (".mp3", ".flac", ".ogg", ".wav")
+#: The most music files a session looks at (hundreds of hours of music), and how many
+#: skipped files get a line of their own.
+MAX_TRACKS = 1000
+MAX_SKIP_LINES = 10
 
 
 class MusicError(CoachError, OSError):
@@ -43,7 +50,7 @@ class Music:
     tracks: tuple[Path, ...]
     level_lu: float = MUSIC_LU
     duck_db: float = DUCK_DB
-    stereo: bool = True  # False: mono whatever the tracks (a live walk's mono stream)
+    stereo: bool = True  # False: mono whatever the tracks
 
     def __post_init__(self) -> None:
         if not self.tracks:
@@ -63,39 +70,60 @@ def check_levels(level_lu: float, duck_db: float, where: str = "") -> None:
 
 
 def music_files(sources: Iterable[Path]) -> list[Path]:
-    """Every file ``sources`` name, in order: a folder gives its music files sorted by
-    name. :class:`UsageError` for a path that does not exist or a folder without music."""
+    """Every file ``sources`` name, in order: a folder gives the entries whose names end
+    in a music suffix, sorted by name (whatever they are: :func:`find_music` skips a
+    folder named ``x.mp3`` or a FIFO with one line). :class:`UsageError` for a source
+    that does not exist, cannot be looked at, or is a folder without music."""
     files: list[Path] = []
     for source in sources:
         path = Path(source).expanduser()
-        if path.is_dir():
-            found = sorted((p for p in path.iterdir()
-                            if p.is_file() and p.suffix.lower() in MUSIC_SUFFIXES),
-                           key=lambda p: p.name)
-            if not found:
-                raise UsageError(f"{source}: no music files (MP3, FLAC, OGG or WAV) "
-                                 "in this folder")
-            files += found
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise UsageError(f"{source}: no such music file or folder")
+        try:
+            is_dir = stat.S_ISDIR(path.stat().st_mode)  # follows links
+        except OSError as err:
+            raise UsageError(f"{source}: {_unreachable(err, 'no such music file or folder')}"
+                             ) from None
+        if not is_dir:
+            files.append(path)  # a FIFO, a device: skipped by find_music, never opened
+            continue
+        try:
+            with os.scandir(path) as entries:
+                found = sorted((Path(e.path) for e in entries
+                                if e.name.lower().endswith(MUSIC_SUFFIXES)),
+                               key=lambda p: p.name)
+        except OSError as err:
+            raise UsageError(f"{source}: {_unreachable(err, 'cannot list this folder')}"
+                             ) from None
+        if not found:
+            raise UsageError(f"{source}: no music files (MP3, FLAC, OGG or WAV) "
+                             "in this folder")
+        files += found
     return files
 
 
 def find_music(sources: Iterable[Path], warn: Callable[[str], None],
                level_lu: float = MUSIC_LU, duck_db: float = DUCK_DB) -> Music:
     """The :class:`Music` of ``sources``: each file that cannot be decoded is skipped with
-    one line to ``warn``; none decodable raises :class:`MusicError`."""
+    one line to ``warn`` (after :data:`MAX_SKIP_LINES` of them, one line for the rest);
+    at most :data:`MAX_TRACKS` files are looked at; none decodable raises
+    :class:`MusicError`."""
     check_levels(level_lu, duck_db)
     files = music_files(sources)
-    good = []
+    if len(files) > MAX_TRACKS:
+        warn(f"warning: {len(files):,} music files; playing the first {MAX_TRACKS:,} "
+             "(by name, in the order given)")
+        files = files[:MAX_TRACKS]
+    good, skipped = [], 0
     for file in files:
         problem = decode_problem(file)
         if problem is None:
             good.append(file)
-        else:
+            continue
+        skipped += 1
+        if skipped <= MAX_SKIP_LINES:
             warn(f"warning: skipping music {file}: {problem}")
+    if skipped > MAX_SKIP_LINES:
+        warn(f"warning: skipping {skipped - MAX_SKIP_LINES:,} more music files that cannot "
+             "be played")
     if not good:
         raise MusicError(f"none of the {len(files)} music file(s) can be decoded "
                          "(MP3, FLAC, OGG or WAV)")
@@ -103,17 +131,46 @@ def find_music(sources: Iterable[Path], warn: Callable[[str], None],
 
 
 def decode_problem(file: Path) -> str | None:
-    """Why ``file`` cannot be played (None: it decodes and has sound frames)."""
+    """Why ``file`` cannot be played (None: a readable regular file that decodes).
+
+    Only a regular file is opened (a FIFO would wait for a writer forever, ``/dev/zero``
+    never ends), and only its first frames are decoded: quick for any number of files.
+    """
     import miniaudio
 
+    from coach.files import file_kind
+
     try:
-        info = miniaudio.get_file_info(str(file))
-        if info.num_frames <= 0 or info.sample_rate <= 0:
-            return "it holds no audio"
-        stream = miniaudio.stream_file(str(file), miniaudio.SampleFormat.FLOAT32, 1,
-                                       info.sample_rate, 1024)
-        next(stream)
+        info = file.stat()
+    except OSError as err:
+        return _unreachable(err, "it is gone")
+    if not stat.S_ISREG(info.st_mode):
+        return f"it is {file_kind(info.st_mode)}, not a file"
+    if info.st_size == 0:
+        return "it is empty"
+    try:
+        os.close(os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)))
+    except OSError as err:
+        return _unreachable(err, "it cannot be opened")
+    try:
+        stream = miniaudio.stream_file(str(file), miniaudio.SampleFormat.FLOAT32, 1, 22050,
+                                       1024)
+        first = next(stream)
         stream.close()
     except (miniaudio.MiniaudioError, StopIteration, OSError) as err:
         return f"cannot decode it ({err or type(err).__name__})"
+    if not len(first):
+        return "it holds no audio"
     return None
+
+
+def _unreachable(err: OSError, otherwise: str) -> str:
+    """Why a path cannot be looked at, in words: a symlink loop, no permission, ..."""
+    if err.errno == errno.ELOOP:
+        return "a loop of symbolic links"
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if err.errno == errno.ENOENT:
+        return otherwise if not os.path.lexists(err.filename or "") else \
+            "a symbolic link to nothing"
+    return f"{otherwise} ({err.strerror or err})"

@@ -13,13 +13,14 @@ reads straight through; the blocks of any cut are the same).
 
 Each track is brought to ``speech + level_lu`` (its loudness measured once,
 streaming, in blocks of :data:`MEASURE_BLOCK_S`: BS.1770 blocks combined by
-their energy). Stereo if any track is stereo, else mono.
+their energy). Stereo if any track it plays is stereo, else mono (only the tracks
+placed are looked at: a folder of thousands costs nothing more).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,16 +65,20 @@ class MusicBed:
 
     def __init__(self, music: Music, rate_hz: int, total_samples: int, speech_lufs: float,
                  levels_dir: Path | None = None):
-        import miniaudio
-
-        infos = [miniaudio.get_file_info(str(path)) for path in music.tracks]
         self.music = music
         self.rate_hz = rate_hz
         self.total_samples = total_samples
-        self.channels = 2 if music.stereo and any(i.nchannels >= 2 for i in infos) else 1
         self._paths = music.tracks
-        lengths = [max(1, round(i.num_frames * rate_hz / i.sample_rate)) for i in infos]
-        self.placements = plan(lengths, total_samples, rate_hz)
+        infos: dict[int, tuple[int, int, int]] = {}  # only the tracks placed are looked at
+
+        def length(track: int) -> int:
+            infos[track] = info = _info(music.tracks[track])
+            frames, rate = info[1], info[2]
+            return 0 if frames <= 0 else max(1, round(frames * rate_hz / rate))
+
+        self.placements = plan(length, len(music.tracks), total_samples, rate_hz)
+        self.channels = 2 if music.stereo and any(infos[p.track][0] >= 2
+                                                  for p in self.placements) else 1
         # the speech, as it is in the output: dual mono measures 3 dB louder in stereo
         self._target = speech_lufs + music.level_lu + loudness.gain_db(math.sqrt(self.channels))
         self._gains: list[float] | None = None
@@ -99,8 +104,12 @@ class MusicBed:
                 reader = self._readers[k] = _Reader(self._paths[p.track], self.channels,
                                                     self.rate_hz)
             frames = reader.read(lo - p.start, hi - p.start)
-            gain = gains[p.track] * _fades(p, lo - p.start, hi - p.start)
-            out[lo - a:hi - a] += frames * gain[:, None]
+            fade = _fades(p, lo - p.start, hi - p.start)
+            if isinstance(fade, float):
+                frames *= np.float32(gains[p.track])
+            else:
+                frames *= (gains[p.track] * fade)[:, None]
+            out[lo - a:hi - a] += frames
         fade_from = self.total_samples - self._end_fade
         if b > fade_from:
             t = (np.arange(max(a, fade_from), b) - fade_from) / max(1, self._end_fade)
@@ -133,31 +142,61 @@ class MusicBed:
         return loudness.db_gain(target_lufs - measured)
 
 
-def plan(lengths: list[int], total: int, rate_hz: int) -> list[Placement]:
-    """The tracks of ``lengths`` (frames) in order, looped, each crossfading into the next,
-    until ``total`` frames are covered."""
+def plan(length: Callable[[int], int], tracks: int, total: int, rate_hz: int
+         ) -> list[Placement]:
+    """The ``tracks`` in order, looped, each crossfading into the next, until ``total``
+    frames are covered; ``length(track)`` is a track's frames (asked once per track, only
+    for the tracks placed; 0: it cannot be played and is left out)."""
     placements: list[Placement] = []
     at, k = 0, 0
     crossfade = round(CROSSFADE_S * rate_hz)
+    lengths: dict[int, int] = {}
     while at < total:
-        n = lengths[k % len(lengths)]
+        track = k % tracks
+        if track not in lengths:
+            lengths[track] = length(track)
+        n = lengths[track]
+        k += 1
+        if n <= 0:
+            if len(lengths) == tracks and not any(lengths.values()):
+                break  # nothing can be played: silence
+            continue
         fade = min(crossfade, n // 2)
         fade_in = min(round(FADE_IN_S * rate_hz), n // 2) if at == 0 else \
             placements[-1].fade_out
-        placements.append(Placement(k % len(lengths), at, n, fade_in, fade))
+        placements.append(Placement(track, at, n, fade_in, fade))
         at += max(1, n - fade)
-        k += 1
     return placements
 
 
-def _fades(p: Placement, lo: int, hi: int) -> np.ndarray:
-    """The gain of frames ``[lo, hi)`` of placement ``p``: equal-power fades in and out."""
-    t = np.arange(lo, hi, dtype=np.float64)
+def _info(path: Path) -> tuple[int, int, int]:
+    """(channels, frames, sample rate) of the track at ``path``; frames 0 where it cannot
+    be read any more (it was checked when found: changed since)."""
+    import miniaudio
+
+    try:
+        info = miniaudio.get_file_info(str(path))
+    except (miniaudio.MiniaudioError, OSError):
+        return 1, 0, 1
+    return info.nchannels, info.num_frames, max(1, info.sample_rate)
+
+
+def _fades(p: Placement, lo: int, hi: int) -> np.ndarray | float:
+    """The gain of frames ``[lo, hi)`` of placement ``p``: equal-power fades in and out
+    (1.0, not an array, where neither fade reaches: most of a track)."""
+    fade_out_from = p.frames - p.fade_out
+    if lo >= p.fade_in and (p.fade_out <= 0 or hi <= fade_out_from):
+        return 1.0
     gain = np.ones(hi - lo)
-    if p.fade_in > 0:
-        gain *= np.sin(0.5 * np.pi * np.clip(t / p.fade_in, 0.0, 1.0))
-    if p.fade_out > 0:
-        gain *= np.sin(0.5 * np.pi * np.clip((p.frames - t) / p.fade_out, 0.0, 1.0))
+    if p.fade_in > lo:
+        end = min(hi, p.fade_in)
+        gain[:end - lo] = np.sin(0.5 * np.pi * np.arange(lo, end, dtype=np.float64)
+                                 / p.fade_in)
+    if p.fade_out > 0 and hi > fade_out_from:
+        start = max(lo, fade_out_from)
+        t = np.arange(start, hi, dtype=np.float64)
+        gain[start - lo:] *= np.sin(0.5 * np.pi * np.clip((p.frames - t) / p.fade_out,
+                                                          0.0, 1.0))
     return gain.astype(np.float32)
 
 

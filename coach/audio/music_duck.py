@@ -39,21 +39,44 @@ class DuckEnvelope:
 
     def gain(self, a: int, b: int) -> np.ndarray:
         """The music's gain over ``[a, b)`` (float32, 1 where nothing is said)."""
-        depth = np.zeros(max(0, b - a), np.float64)
+        out = np.ones((max(0, b - a), 1), np.float32)
+        self.apply(out, a)
+        return out[:, 0]
+
+    def apply(self, music: np.ndarray, a: int) -> None:
+        """Duck ``music`` (float32 ``(n, channels)``, starting at sample ``a``) in place.
+
+        Only the ducked stretches are touched; inside one, only its two ramps are
+        computed (the stretches never overlap: :func:`merge_spans` joined the close ones).
+        """
+        b = a + len(music)
         lo = int(np.searchsorted(self._to, a, side="right"))
         hi = int(np.searchsorted(self._from, b, side="left"))
-        t = np.arange(a, b, dtype=np.int64)
+        down = np.float32(10.0 ** (-self.duck_db / 20.0))
         for j in range(lo, hi):
-            s, e = int(self.spans[j, 0]), int(self.spans[j, 1])
-            i0, i1 = max(0, int(self._from[j]) - a), min(b - a, int(self._to[j]) - a)
-            if i1 <= i0:
+            start, stop = int(self._from[j]), int(self._to[j])
+            full_from, full_to = start + self._attack, int(self.spans[j, 1]) + self._hold
+            if full_from > full_to:  # no flat stretch: the whole of it is ramps
+                self._ramp(music, a, j, start, stop)
                 continue
-            x = t[i0:i1]
-            up = np.clip((x - (s - self._lead)) / self._attack, 0.0, 1.0)
-            down = np.clip((e + self._hold + self._release - x) / self._release, 0.0, 1.0)
-            shape = np.minimum(_smooth(up), _smooth(down))
-            np.maximum(depth[i0:i1], shape, out=depth[i0:i1])
-        return (10.0 ** (-self.duck_db * depth / 20.0)).astype(np.float32)
+            self._ramp(music, a, j, start, full_from)
+            i0, i1 = max(0, full_from - a), min(b - a, full_to - a)
+            if i1 > i0:
+                music[i0:i1] *= down
+            self._ramp(music, a, j, full_to, stop)
+
+    def _ramp(self, music: np.ndarray, a: int, j: int, lo: int, hi: int) -> None:
+        """Multiply samples ``[lo, hi)`` (of stretch ``j``) of ``music`` by their gain."""
+        lo, hi = max(lo, a), min(hi, a + len(music))
+        if hi <= lo:
+            return
+        s, e = int(self.spans[j, 0]), int(self.spans[j, 1])
+        x = np.arange(lo, hi, dtype=np.int64)
+        up = np.clip((x - (s - self._lead)) / self._attack, 0.0, 1.0)
+        down = np.clip((e + self._hold + self._release - x) / self._release, 0.0, 1.0)
+        depth = np.minimum(_smooth(up), _smooth(down))
+        gain = (10.0 ** (-self.duck_db * depth / 20.0)).astype(np.float32)
+        music[lo - a:hi - a] *= gain[:, None]
 
 
 def _smooth(x: np.ndarray) -> np.ndarray:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -52,6 +52,8 @@ DEFAULT_SPM = 90.0
 #: Normalised speech kept in memory at most (samples of int16, about 12 MB: the distinct
 #: speech of a 30-minute session, so each phrase is normalised once).
 CLIP_CACHE_SAMPLES = 6_000_000
+#: :meth:`SessionRenderer.blocks` renders this many blocks ahead of its caller.
+BLOCKS_AHEAD = 2
 
 
 class SessionRenderer:
@@ -146,9 +148,9 @@ class SessionRenderer:
         if float(peaks.max(initial=0.0)) > self._ceiling:
             if wide.ndim == 1:
                 wide = loudness.limit(wide, peaks, self._ceiling, attack, hold)
-            else:  # one gain for both channels: the image does not move
-                wide = np.stack([loudness.limit(wide[:, c], peaks, self._ceiling, attack, hold)
-                                 for c in range(wide.shape[1])], axis=1)
+            else:  # one gain for both channels (worked out once): the image does not move
+                unit = np.ones(len(wide), np.float32)
+                wide *= loudness.limit(unit, peaks, self._ceiling, attack, hold)[:, None]
         out: np.ndarray = np.clip(wide[a - lo:b - lo], -1.0, 1.0)
         return out
 
@@ -160,7 +162,8 @@ class SessionRenderer:
                 ends, _ = self._extents_locked()
                 self._duck = DuckEnvelope(self._starts, ends, self._bed.music.duck_db,
                                           self.sample_rate_hz)
-            bed = self._bed.render(a, b) * self._duck.gain(a, b)[:, None]
+            bed = self._bed.render(a, b)
+            self._duck.apply(bed, a)
         out: np.ndarray = mono + bed[:, 0] if self.channels == 1 else mono[:, None] + bed
         return out
 
@@ -177,12 +180,38 @@ class SessionRenderer:
                 _mix(out, a, beat, step * self._duck_gain(beat, beat + len(step)))
         return out
 
-    def blocks(self, block_samples: int = 8192, start_sample: int = 0) -> Iterator[np.ndarray]:
-        """The session from ``start_sample`` to the end, in blocks of this size."""
+    def blocks(self, block_samples: int = 8192, start_sample: int = 0,
+               ahead: int = BLOCKS_AHEAD) -> Iterator[np.ndarray]:
+        """The session from ``start_sample`` to the end, in blocks of this size.
+
+        With ``ahead`` > 0 the next blocks are rendered by one background thread while
+        the caller uses this one (an encoder: LAME, miniaudio's decoders and numpy all
+        let go of the GIL), at most ``ahead`` blocks in advance (constant memory), in
+        order, so the blocks are exactly those of a plain loop over :meth:`render`.
+        """
         if block_samples <= 0:
             raise ValueError("block_samples must be positive")
-        for at in range(start_sample, self.total_samples, block_samples):
-            yield self.render(at, block_samples)
+        starts = range(start_sample, self.total_samples, block_samples)
+        if ahead <= 0 or len(starts) < 2:
+            for at in starts:
+                yield self.render(at, block_samples)
+            return
+        from concurrent.futures import Future, ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(1, thread_name_prefix="coach-render")
+        pending: deque[Future[np.ndarray]] = deque()
+        todo = iter(starts)
+        try:
+            for at in todo:
+                pending.append(pool.submit(self.render, at, block_samples))
+                if len(pending) > ahead:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:  # also when the caller stops early: nothing is left running
+            for future in pending:
+                future.cancel()
+            pool.shutdown(wait=True)
 
     # -- speech ------------------------------------------------------------------
     def _sample(self, at_s: float) -> int:

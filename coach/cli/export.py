@@ -123,9 +123,11 @@ def export(ctx: click.Context, env: Environment, routines: tuple[str, ...], audi
         resolved = [routine_for_ref(ref, env.today()) for ref in routines]
         hints = {routine.id: ref for routine, ref in zip(resolved, routines, strict=True)}
     resolved = [with_talk(r) for r in resolved]  # --talk
-    levels = mix.levels(_warn, resolved[0] if len(resolved) == 1 else None)  # its music:
+    own_music = mix.routine_music(_warn, resolved)  # each its own music:, unless --music
+    levels = mix.levels(_warn, own_music=bool(own_music))  # --music plays under all
     options = ExportOptions(speech=speech.apply, metronome=mix.cadence, levels=levels,
-                            tag_info=TagInfo(date=env.today().isoformat()))
+                            tag_info=TagInfo(date=env.today().isoformat()),
+                            routine_music=own_music)
     for path in export_routines(resolved, target, options, names=names, hints=hints,
                                 progress=_ProgressBars(), workers=audio.jobs, labels=labels):
         click.echo(str(path))

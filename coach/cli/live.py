@@ -96,8 +96,7 @@ def walk(env: Environment, routine: str | None, text: bool, device: str | None,
         click.echo(why)
     chosen = with_talk(chosen)  # --talk
     options = WalkOptions(text=text, device=device, metronome=mix.cadence,
-                          levels=mix.levels(lambda line: click.echo(line, err=True), chosen,
-                                            stereo=False),  # the device stream is mono
+                          levels=mix.levels(lambda line: click.echo(line, err=True), chosen),
                           speech=speech.apply(chosen.speech),
                           pain_before=pain.pain_before, pain_after=pain.pain_after,
                           estimate=estimate)

@@ -4,7 +4,7 @@ with the speech options)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,41 +31,58 @@ class MixOverrides:
     music_level: float | None = None
     duck_db: float | None = None
 
-    def levels(self, warn: Callable[[str], None], routine: Routine | None = None,
-               stereo: bool = True) -> Levels:
+    def levels(self, warn: Callable[[str], None], routine: Routine | None = None, *,
+               own_music: bool = False) -> Levels:
         """The session's :class:`~coach.audio.loudness.Levels` (a metronome level without
         the metronome, or a music level without music, is refused: it would change
         nothing). ``routine``'s own ``music:`` plays unless ``--music`` is given;
         each music file that cannot be decoded is one line to ``warn``, none decodable
-        is a :class:`~coach.audio.music.MusicError` (exit 1), before any work."""
+        is a :class:`~coach.audio.music.MusicError` (exit 1), before any work.
+        ``own_music``: the routines exported bring their own (:meth:`routine_music`), so
+        ``--music-level`` and ``--duck-db`` have music to go with."""
         from coach.audio.loudness import Levels
 
         if self.metronome_level is not None and not self.cadence:
             raise UsageError("--metronome-level goes with --cadence (the step metronome)")
-        music = self.find_music(warn, routine, stereo)
+        music = self.find_music(warn, routine, own_music=own_music)
         if self.metronome_level is None:
             return Levels(music=music)
         return Levels(metronome_lu=self.metronome_level, music=music)
 
-    def find_music(self, warn: Callable[[str], None], routine: Routine | None = None,
-                   stereo: bool = True) -> Music | None:
+    def routine_music(self, warn: Callable[[str], None], routines: Sequence[Routine]
+                      ) -> tuple[tuple[str, Music], ...]:
+        """Each routine's own ``music:`` found (an export of several: each plays its own
+        unless ``--music`` is given, which plays under all of them and makes this empty).
+        Music two routines share is found once: one line per file that cannot be decoded,
+        all before any work."""
+        if self.music:
+            return ()
+        found: dict[str, Music] = {}
+        for routine in routines:
+            if routine.music is not None and routine.music not in found:
+                music = self.find_music(warn, routine)
+                if music is not None:
+                    found[routine.music] = music
+        return tuple(found.items())
+
+    def find_music(self, warn: Callable[[str], None], routine: Routine | None = None, *,
+                   own_music: bool = False) -> Music | None:
         """The music to play (None: none asked for)."""
         from coach.audio.music import find_music
 
         sources = [Path(m) for m in self.music]
         if not sources and routine is not None and routine.music is not None:
             try:
-                return self._with(find_music([Path(routine.music)], warn, *self._values()),
-                                  stereo)
+                return find_music([Path(routine.music)], warn, *self._values())
             except UsageError as err:  # where the routine names it
                 raise UsageError(f"{routine.music_at}: music: {err}") from None
         if not sources:
             for name, value in (("--music-level", self.music_level),
                                 ("--duck-db", self.duck_db)):
-                if value is not None:
+                if value is not None and not own_music:
                     raise UsageError(f"{name} goes with --music (your music under the coach)")
             return None
-        return self._with(find_music(sources, warn, *self._values()), stereo)
+        return find_music(sources, warn, *self._values())
 
     def _values(self) -> tuple[float, float]:
         """(music level, ducking depth), the defaults where not given."""
@@ -73,12 +90,6 @@ class MixOverrides:
 
         return (MUSIC_LU if self.music_level is None else self.music_level,
                 DUCK_DB if self.duck_db is None else self.duck_db)
-
-    @staticmethod
-    def _with(music: Music, stereo: bool) -> Music:
-        import dataclasses
-
-        return music if stereo else dataclasses.replace(music, stereo=False)
 
 
 mix_options = option_group(

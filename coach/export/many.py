@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import contextlib
 
     from coach.audio.loudness import Levels
+    from coach.audio.music import Music
     from coach.audio.render import SessionRenderer
     from coach.compiler.timeline import Timeline
     from coach.export.tags import TagInfo
@@ -53,6 +54,9 @@ class ExportOptions:
     metronome: bool = False
     tag_info: TagInfo | None = None
     levels: Levels | None = None  # None: the default levels (coach.audio.loudness)
+    #: Each routine's own ``music:`` (its key's value -> the music found there, before any
+    #: work), played where ``levels`` has no music (no ``--music``).
+    routine_music: tuple[tuple[str, Music], ...] = ()
 
 
 def prepare_for_export(routine: Routine, options: ExportOptions, engines: Engines,
@@ -68,12 +72,17 @@ def prepare_for_export(routine: Routine, options: ExportOptions, engines: Engine
 def levels_for(routine: Routine, options: ExportOptions) -> Levels | None:
     """The session's levels as :func:`coach.session.prepare_session` resolves them
     (:meth:`Levels.for_routine`: ``--metronome-level``, else the routine's
-    ``metronome_level:``), for the file's content key; None: the defaults."""
-    if routine.metronome_lu is None:
-        return options.levels
+    ``metronome_level:``), with the routine's own ``music:`` where the export sets no
+    music (``options.routine_music``), for the file's content key; None: the defaults."""
     from coach.audio.loudness import Levels
 
-    return (options.levels or Levels()).for_routine(routine.metronome_lu)
+    levels = options.levels
+    own = dict(options.routine_music).get(routine.music) if routine.music else None
+    if own is not None and (levels is None or levels.music is None):
+        levels = dataclasses.replace(levels or Levels(), music=own)
+    if routine.metronome_lu is None:
+        return levels
+    return (levels or Levels()).for_routine(routine.metronome_lu)
 
 
 @dataclass(frozen=True)
@@ -94,7 +103,7 @@ class FileJob:
         applied = dataclasses.replace(routine, speech=options.speech(routine.speech))
         # the levels as resolved: a changed `metronome_level:` changes the file's key
         options = dataclasses.replace(options, speech=same_speech,
-                                      levels=levels_for(routine, options))
+                                      levels=levels_for(routine, options), routine_music=())
         return cls(applied, options, dest, key_of(prepared, options, fmt, bitrate_kbps),
                    prepared.timeline, fmt, bitrate_kbps)
 

@@ -61,6 +61,11 @@ class AheadSource:
             self._rendered_to = max(self._rendered_to, start_sample + n_samples)
             return self._inner.render(start_sample, n_samples)
 
+    @property
+    def channels(self) -> int:
+        """1, or 2 with stereo music (every renderer swapped in has the same music)."""
+        return int(self._inner.channels)
+
     def cue_start_sample(self, cue: Cue) -> int:
         return round(cue.at_s * self.sample_rate_hz)
 

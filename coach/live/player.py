@@ -106,6 +106,8 @@ class Player:
         self.sample_rate_hz = sample_rate_hz = renderer.sample_rate_hz
         self.lines = lines
         self._renderer = self.source = renderer
+        #: 1 (blocks ``(n,)``) or 2 (stereo music: ``(n, 2)``, the player's lines centred)
+        self.channels = int(getattr(renderer, "channels", 1))
         self._say = say
         self._total = int(renderer.total_samples)
         self._cue_starts = [int(renderer.cue_start_sample(c)) for c in timeline.cues]
@@ -229,9 +231,11 @@ class Player:
 
     # -- the stream -----------------------------------------------------
     def next_block(self, n_samples: int) -> np.ndarray:
-        """The next ``n_samples`` of the stream (float32, mono, -1..1)."""
+        """The next ``n_samples`` of the stream (float32, -1..1; ``(n,)`` or
+        ``(n, channels)``)."""
         with self._lock:
-            out = np.zeros(n_samples, dtype=np.float32)
+            out = np.zeros(n_samples if self.channels == 1 else (n_samples, self.channels),
+                           dtype=np.float32)
             filled = 0
             while filled < n_samples and self.state is not State.ENDED:
                 filled += self._fill(out, filled, n_samples - filled)
@@ -271,7 +275,8 @@ class Player:
             self._event(PlayEvent(self.stream_samples, self.position_samples, "say",
                                   saying.text))
         n = min(room, len(saying.samples) - saying.done)
-        out[at:at + n] = saying.samples[saying.done:saying.done + n]
+        said = saying.samples[saying.done:saying.done + n]
+        out[at:at + n] = said if out.ndim == 1 else said[:, None]
         saying.done += n
         self.stream_samples += n
         if saying.done >= len(saying.samples):

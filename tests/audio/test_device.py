@@ -96,11 +96,32 @@ def onset(x: np.ndarray, lo: int, hi: int) -> int | None:
     return max(0, lo) + int(loud[0]) if len(loud) else None
 
 
-def test_cues_heard_on_time_through_pulseaudio(pulse, tmp_path):
-    from coach.audio.device import DeviceSink, list_devices
+def played_and_recorded(pulse, player, sink, sink_name: str, raw: Path, channels: int = 1
+                        ) -> tuple[np.ndarray, float, str | None]:
+    """Play ``player`` live into ``sink`` while parec records ``sink_name``'s monitor:
+    (the recording as float (n, channels), seconds walked, ended reason)."""
     from coach.clock import MonotonicClock
     from coach.live.keys import NoKeys
-    from coach.live.walk import StatusView, WalkOptions, _prepare_player, play_live
+    from coach.live.walk import StatusView, play_live
+
+    with raw.open("wb") as out:
+        rec = subprocess.Popen(["parec", f"--device={sink_name}.monitor", f"--rate={SR}",
+                                f"--channels={channels}", "--format=s16le",
+                                "--latency-msec=5"], env=pulse, stdout=out,
+                               stderr=subprocess.PIPE)
+        time.sleep(0.5)
+        walked_s, reason = play_live(player, sink, MonotonicClock(), NoKeys(),
+                                     StatusView(io.StringIO()))
+        time.sleep(0.5)
+        rec.send_signal(signal.SIGINT)
+        rec.wait(timeout=10)
+    heard = np.frombuffer(raw.read_bytes(), "<i2").astype(np.float32) / 32768.0
+    return heard.reshape(-1, channels), walked_s, reason
+
+
+def test_cues_heard_on_time_through_pulseaudio(pulse, tmp_path):
+    from coach.audio.device import DeviceSink, list_devices
+    from coach.live.walk import WalkOptions, _prepare_player
 
     assert [d.name for d in list_devices()] == ["Null Output"]
     from coach.routines.library import resolve_routine
@@ -115,19 +136,10 @@ def test_cues_heard_on_time_through_pulseaudio(pulse, tmp_path):
 
     sink = DeviceSink(None, SR)
     sink.open()  # claimed before the recording and the first cue
-    raw = tmp_path / "monitor.raw"
-    with raw.open("wb") as out:
-        rec = subprocess.Popen(["parec", "--device=coach.monitor", f"--rate={SR}",
-                                "--channels=1", "--format=s16le", "--latency-msec=5"],
-                               env=pulse, stdout=out, stderr=subprocess.PIPE)
-        time.sleep(0.5)
-        walked_s, reason = play_live(player, sink, MonotonicClock(), NoKeys(),
-                                     StatusView(io.StringIO()))
-        time.sleep(0.5)
-        rec.send_signal(signal.SIGINT)
-        rec.wait(timeout=10)
+    heard, walked_s, reason = played_and_recorded(pulse, player, sink, "coach",
+                                                  tmp_path / "monitor.raw")
     assert reason is None and walked_s == pytest.approx(timeline.duration_s)
-    heard = np.frombuffer(raw.read_bytes(), "<i2").astype(np.float32) / 32768.0
+    heard = heard[:, 0]
     assert len(heard) > len(reference), "the recording is shorter than the session"
 
     # the one constant offset: first sound in the recording vs. in the plan
@@ -167,3 +179,43 @@ def test_cues_heard_on_time_through_pulseaudio(pulse, tmp_path):
           f"device {sink.description}")
     assert len(err) >= 8
     assert worst <= LIMIT_MS, f"cue off plan by {worst:.1f} ms"
+
+
+def test_stereo_music_plays_as_a_stereo_stream_through_pulseaudio(pulse, tmp_path):
+    """Stereo music: the device stream is opened again with two channels (it was claimed
+    mono before the session was prepared) and what a stereo null sink records is the
+    session, both channels, sample for sample (16-bit), speech centred, music stereo."""
+    from coach.audio.device import DeviceSink
+    from coach.audio.loudness import Levels
+    from coach.audio.music import find_music
+    from coach.live.walk import WalkOptions, _prepare_player
+    from tests.audio.test_music import noise, write_wav
+
+    loaded = subprocess.run(["pactl", "load-module", "module-null-sink", "sink_name=coach2",
+                             "format=s16le", f"rate={SR}", "channels=2"], env=pulse,
+                            capture_output=True, text=True, check=True).stdout.strip()
+    subprocess.run(["pactl", "set-default-sink", "coach2"], env=pulse, check=True)
+    try:
+        music = find_music([write_wav(tmp_path / "n.wav", noise(20.0, channels=2))], print)
+        player = _prepare_player(short_routine(), WalkOptions(levels=Levels(music=music)),
+                                 (io.StringIO(), io.StringIO()))
+        renderer = player._renderer
+        assert renderer.channels == 2 and player.channels == 2
+        reference = np.concatenate([np.zeros((player._lead_in_left, 2), np.float32),
+                                    renderer.render(0, renderer.total_samples)])
+        sink = DeviceSink(None, SR)
+        sink.open()  # mono, as a walk claims it
+        heard, _walked, reason = played_and_recorded(pulse, player, sink, "coach2",
+                                                     tmp_path / "monitor2.raw", channels=2)
+        assert reason is None and sink.channels == 2
+    finally:
+        subprocess.run(["pactl", "set-default-sink", "coach"], env=pulse, check=True)
+        subprocess.run(["pactl", "unload-module", loaded], env=pulse, check=True)
+    first_ref = onset(reference[:, 0], 0, len(reference))
+    first_rec = onset(heard[:, 0], 0, len(heard))
+    assert first_ref is not None and first_rec is not None
+    n = 3 * SR  # three seconds from the first sound: music from its fade-in, and speech
+    got, want = heard[first_rec:first_rec + n], reference[first_ref:first_ref + n]
+    assert got.shape == want.shape == (n, 2)
+    assert np.max(np.abs(got - want)) < 2e-3, "the stereo stream is not the session"
+    assert np.max(np.abs(got[:, 0] - got[:, 1])) > 1e-2  # the music's two channels

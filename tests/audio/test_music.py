@@ -259,3 +259,55 @@ def test_a_tracks_loudness_is_measured_once_and_kept(tmp_path, music_dir):
     kept.write_text('{"lufs": -30.5}')  # what is kept is what is used
     assert stored_lufs(track, 2, RATE_HZ, tmp_path / "levels") == -30.5
     assert first == pytest.approx(stored_lufs(track, 2, RATE_HZ, None))
+
+
+def test_ducking_in_place_is_the_raised_cosine_everywhere():
+    """The envelope touches only its ramps and flat stretches; every sample is still the
+    formula of the module docstring (cues at random, some close, some far)."""
+    from coach.audio.music_duck import HOLD_S, _smooth
+
+    sr = RATE_HZ
+    rng = np.random.default_rng(3)
+    starts = np.sort(rng.integers(0, 60 * sr, 12))
+    ends = starts + rng.integers(sr // 10, 3 * sr, 12)
+    env = DuckEnvelope(starts, ends, 9.0, sr)
+    lead, attack = round(LEAD_S * sr), round(ATTACK_S * sr)
+    hold, release = round(HOLD_S * sr), round(RELEASE_S * sr)
+    x = np.arange(-sr, 65 * sr)
+    depth = np.zeros(len(x))
+    for s, e in env.spans:
+        up = np.clip((x - (s - lead)) / attack, 0, 1)
+        down = np.clip((e + hold + release - x) / release, 0, 1)
+        depth = np.maximum(depth, np.minimum(_smooth(up), _smooth(down)))
+    want = 10.0 ** (-9.0 * depth / 20.0)
+    got = np.concatenate([env.gain(a, min(a + 7919, 65 * sr)) for a in range(-sr, 65 * sr, 7919)])
+    assert np.max(np.abs(got - want)) < 1e-6
+
+
+def test_fades_only_where_they_reach():
+    from coach.audio.music_bed import Placement, _fades
+
+    p = Placement(0, 0, 10_000, 1_000, 2_000)
+    t = np.arange(p.frames)
+    want = (np.sin(0.5 * np.pi * np.clip(t / p.fade_in, 0, 1))
+            * np.sin(0.5 * np.pi * np.clip((p.frames - t) / p.fade_out, 0, 1)))
+    for lo, hi in ((0, 500), (900, 1100), (1000, 8000), (7500, 8500), (9000, 10_000)):
+        got = _fades(p, lo, hi)
+        assert np.allclose(np.broadcast_to(got, (hi - lo,)), want[lo:hi], atol=1e-7)
+    assert _fades(p, 1000, 8000) == 1.0  # no array for the middle of a track
+
+
+def test_blocks_rendered_ahead_are_the_plain_blocks_and_stop_with_the_caller(music_dir):
+    import threading
+
+    music = find_music([music_dir / "b-noise.wav"], print)
+    r = SessionRenderer(TIMELINE, tone_clip, RATE_HZ, cue_sounds=False,
+                        levels=Levels(music=music))
+    plain = np.concatenate(list(r.blocks(3001, ahead=0)))
+    again = SessionRenderer(TIMELINE, tone_clip, RATE_HZ, cue_sounds=False,
+                            levels=Levels(music=music))
+    assert np.array_equal(np.concatenate(list(again.blocks(3001, ahead=3))), plain)
+    early = again.blocks(3001)
+    next(early)
+    early.close()  # the caller stops: the render thread is gone, not left running
+    assert not [t for t in threading.enumerate() if t.name.startswith("coach-render")]

@@ -123,6 +123,51 @@ def test_music_is_ducked_by_duck_db_under_every_cue_with_smooth_attack_and_relea
     assert np.max(np.abs(np.diff(attack))) < 3.0
 
 
+def tone_db(x: np.ndarray, freq: int) -> float:
+    """How far the spectrum of mono ``x`` at ``freq`` stands over its neighbourhood (dB):
+    1 Hz bins, averaged over the 1-second frames (0 where ``x`` is silent)."""
+    frames = x[:len(x) // RATE_HZ * RATE_HZ].astype(np.float64).reshape(-1, RATE_HZ)
+    power = (np.abs(np.fft.rfft(frames * np.hanning(RATE_HZ), axis=1)) ** 2).mean(axis=0)
+    near = np.r_[power[freq - 40:freq - 3], power[freq + 4:freq + 41]]
+    return float(10 * np.log10((power[freq] + 1e-20) / (np.median(near) + 1e-20)))
+
+
+def test_each_routine_of_an_export_plays_its_own_music_unless_music_is_given(run, tmp_path):
+    walk, bare = make_walk(tmp_path)  # walk: stereo noise and a 220 Hz song; bare: none
+    solo = tmp_path / "solo.yaml"
+    write_wav(tmp_path / "solo.wav", tone(30.0, 1010.0))  # mono
+    solo.write_text(ROUTINE.format(music="music: solo.wav\n"))
+    cues = spans(bare)  # the same cues in the three routines
+    keep = np.ones(round(70 * RATE_HZ), bool)
+    for s, e in cues:
+        keep[max(0, s - RATE_HZ // 2):e + 3 * RATE_HZ // 2] = False
+
+    def between_cues(path: Path) -> np.ndarray:
+        x = decode2(path)[:len(keep)]
+        return x[keep[:len(x)]]
+
+    out = tmp_path / "out"
+    run("export", str(walk), str(bare), str(solo), "-o", str(out), "--jobs", "1")
+    files = sorted(out.glob("*.mp3"))
+    assert [MP3(f).info.channels for f in files] == [2, 1, 1]
+    a, b, c = (between_cues(f) for f in files)
+    assert len(a) > 5 * RATE_HZ
+    assert np.max(np.abs(a[:, 0] - a[:, 1])) > 0.01  # its own stereo noise
+    assert tone_db(a[:, 0], 220) > 20 and tone_db(a[:, 0], 1010) < 6
+    assert np.mean(np.abs(b) > 1e-3) < 0.05  # no music: silence between its cues (a chime)
+    assert tone_db(c[:, 0], 1010) > 20 and tone_db(c[:, 0], 220) < 6  # its own tone
+    # --music plays under every routine, instead of their own
+    write_wav(tmp_path / "all.wav", tone(30.0, 1530.0))
+    run("export", str(walk), str(bare), str(solo), "-o", str(out), "--jobs", "1",
+        "--music", str(tmp_path / "all.wav"))
+    files = sorted(out.glob("*.mp3"))
+    assert [MP3(f).info.channels for f in files] == [1, 1, 1]
+    for f in files:
+        x = between_cues(f)[:, 0]
+        assert tone_db(x, 1530) > 20, f
+        assert tone_db(x, 1010) < 6 and tone_db(x, 220) < 6, f
+
+
 def test_bad_music_is_one_clear_line(run, tmp_path):
     walk, bare = make_walk(tmp_path)
     out = str(tmp_path / "x.mp3")
