@@ -31,7 +31,7 @@ PROGRAMME_KEYS = ("week_walk", "walk", "file_title", "with_backward", "with_side
                   "figure8_title", "figure8_description", "morning", "evening", "warm_up",
                   "posture_check", "backward", "side_steps", "heel_toe", "cool_down", "brisk",
                   "easy", "easing_off", "very_easy_start", "relaxed_posture", "gentle_walking",
-                  "gentle_stretches", "figure8_walking")
+                  "gentle_stretches", "figure8_walking", "slow_heel_toe_intro", "flare_say")
 INTAKE_KEYS = ("question", "any", "get_advice", "advice_question", "no_programme",
                "said_before", "ask_minutes", "ask_days")
 COMMAND_KEYS = ("today", "no_programme_walk", "logged", "logged_stopped", "morning_added",
