@@ -4,9 +4,9 @@ A routine the programme builds in code has no file, so no translation file eithe
 :func:`in_every_language` gives it its title and description from the lines
 catalogues (``programme:`` in ``coach/data/lines/LANG.yaml``) and a text overlay for
 every other language the coach speaks, so a programme walk in German is German from
-its title to its section names. A section title is found in the English catalogue
-by its words (``"Warm-up"`` is ``warm_up``), and so is a section's own intro or extra
-line; one the catalogue lacks stays as it is in every language (the language tests name it).
+its title to its section names. A section title, or a segment's own line to say, is
+found in the English catalogue by its words (``"Warm-up"`` is ``warm_up``); one the
+catalogue lacks stays as it is in every language (the language tests name it).
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ from coach.routines.overlay import TextOverlay
 
 #: Values of a title that are themselves catalogue keys (said in the title's language).
 _KEYED = ("label", "slot")
+#: A programme segment's own spoken lines, found in the catalogue by their words as its
+#: title is.
+_SPOKEN = ("intro", "form", "say", "safety")
 
 
 def in_every_language(routine: Routine, title: str, values: Mapping[str, object],
@@ -76,11 +79,13 @@ def _overlay(routine: Routine, lines: CoachLines, title: str, values: Mapping[st
         if isinstance(seg, Repeat):
             return TextOverlay("segment", routine.source, 1, 1,
                                parts=(("segments", tuple(part(s) for s in seg.segments)),))
-        said = {"title": (seg.title,) if seg.title else (), "intro": seg.intro or (),
-                "say": seg.say}
-        texts = tuple((name, tuple(section(line) for line in lines_))
-                      for name, lines_ in said.items() if lines_)
-        return TextOverlay("segment", routine.source, 1, 1, texts)
+        texts: list[tuple[str, tuple[str, ...]]] = (
+            [("title", (section(seg.title),))] if seg.title else [])
+        for key in _SPOKEN:  # a segment's own words (an intro, a line to say)
+            said = getattr(seg, key) or ()
+            if said:
+                texts.append((key, tuple(section(line) for line in said)))
+        return TextOverlay("segment", routine.source, 1, 1, tuple(texts))
 
     return TextOverlay("routine", routine.source, 1, 1,
                        (("title", (say_title(lines, title, values),)),

@@ -272,18 +272,3 @@ def test_the_calendar_speaks_the_language_of_each_walk():
     assert str(english["summary"]) == "Walk: brisk-30"
     assert str(english.walk("VALARM")[0]["description"]) == "Walk in 10 minutes: brisk-30"
 
-
-@pytest.mark.parametrize("lang", [c for c in TEXT_LANGUAGES if c != "en"])
-def test_the_programmes_own_lines_are_said_in_the_walkers_language(lang):
-    # the flare-up walk's extra line and the slow heel-toe intro are the programme's, not a
-    # technique's: they come from the catalogue in every language, never in English
-    from coach.programme.plan import flare_routine, weekly_walk_routine
-    from coach.routines.texts import routine_in
-
-    lines = load_lines(lang).programme
-    flare = routine_in(flare_routine(), lang)
-    walk = routine_in(weekly_walk_routine(5, 0, 1), lang)
-    assert lines["flare_say"] in [s for seg in flare.segments for s in seg.say]
-    assert (lines["slow_heel_toe_intro"],) in [seg.intro for seg in walk.segments]
-    english = load_lines("en").programme
-    assert english["flare_say"] not in [s for seg in flare.segments for s in seg.say]
