@@ -320,6 +320,9 @@ def plan(env: Environment, minutes: float | None, days: int | None, figure8: boo
         save_state(state)
     with open_history() as hist:
         records = hist.sessions()
+    from coach.cli.prewarm import prewarm  # voice stream (issue 9): never waits for it
+
+    prewarm("your next sessions", ["--program", "--weeks", "1"], today)
     if as_json:
         from coach.programme.upcoming import upcoming
 
