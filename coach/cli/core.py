@@ -222,16 +222,26 @@ def check(files: tuple[str, ...], estimate: bool) -> None:
 
 
 def _check_music(routine: Routine) -> None:
-    """The routine's ``music:`` names a music file or a folder with some, at its place."""
+    """The routine's ``music:`` names a music file or a folder with some, at its place:
+    a FIFO or a device (which export and walk skip unopened) is refused here, so what
+    check accepts is something they can play."""
+    import os
     from pathlib import Path
 
     from coach.audio.music import music_files
+    from coach.files import file_kind
 
-    if routine.music is not None:
-        try:
-            music_files([Path(routine.music)])
-        except UsageError as err:
-            raise UsageError(f"{routine.music_at}: music: {err}") from None
+    if routine.music is None:
+        return
+    try:
+        files = music_files([Path(routine.music)])
+        kinds = [file_kind(os.stat(path).st_mode) for path in files]
+    except (UsageError, OSError) as err:
+        raise UsageError(f"{routine.music_at}: music: {err}") from None
+    if "a regular file" not in kinds:
+        what = (f"it is {kinds[0]}, not a music file" if len(files) == 1 and files[0] ==
+                Path(routine.music).expanduser() else "no regular music files in this folder")
+        raise UsageError(f"{routine.music_at}: music: {routine.music}: {what}")
 
 
 @click.command()
