@@ -393,4 +393,8 @@ def warm_routines(routines: Iterable[Routine],
         # (a minutes-left line that moves past a minute) is synthesised now, not then
         for routine in same_voice:
             synthesised += placed_and_measured(routine, cache, progress=counted)[1]
+    from coach import paths
+    from coach.audio.cuesounds import CueSounds
+
+    CueSounds.load(SAMPLE_RATE_HZ).measure_levels(paths.cache_dir() / "levels")  # kept once
     return total, synthesised

@@ -12,6 +12,7 @@ import io
 import wave
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 
@@ -43,6 +44,16 @@ class CueSounds:
             samples, rate_hz = read_wav(data)
             sounds[name] = resample(samples, rate_hz, sample_rate_hz)
         return cls(sounds["chime"], sounds["tick"], sounds["step"], sample_rate_hz)
+
+    def measure_levels(self, folder: Path) -> None:
+        """Measure the loudness a renderer reads for these sounds and keep it in
+        ``folder`` (what the first walk or export would otherwise measure itself,
+        loading the loudness meter before it can start)."""
+        from coach.audio import loudness
+
+        for sound in (self.chime, self.tick):  # as the renderer levels them
+            loudness.level_gain(sound, self.sample_rate_hz, loudness.SPEECH_LUFS, folder)
+        loudness.metronome_gain(self.step, self.sample_rate_hz, loudness.SPEECH_LUFS, folder)
 
     @classmethod
     def silent(cls, sample_rate_hz: int = SAMPLE_RATE_HZ) -> CueSounds:

@@ -47,3 +47,16 @@ def test_a_warm_export_imports_no_engine_model_and_no_loudness_library(tmp_path,
         assert warm.returncode == 0, warm.stderr
         assert "heavy: []" in warm.stderr, warm.stderr
         assert (tmp_path / name).stat().st_size > 50_000
+
+
+def test_after_prepare_alone_the_first_export_imports_nothing_heavy(tmp_path, coach_home):
+    """`coach prepare` (what the background pre-warm runs) also keeps the cue sounds'
+    loudness, so the first walk or export after it does not load the meter."""
+    routine = tmp_path / "walk.yaml"
+    routine.write_bytes(SHORT_ROUTINE)
+    env = dict(os.environ, COACH_HOME=str(coach_home))
+    prepared = run(env, "prepare", str(routine))
+    assert prepared.returncode == 0 and "'pyloudnorm'" in prepared.stderr, prepared.stderr
+    first = run(env, "export", str(routine), "--cadence", "-o", str(tmp_path / "walk.mp3"))
+    assert first.returncode == 0, first.stderr
+    assert "heavy: []" in first.stderr, first.stderr
