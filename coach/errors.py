@@ -63,6 +63,16 @@ class UsageError(CoachError, ValueError):
     exit_status = ExitStatus.BAD_INPUT
 
 
+class SettingError(UsageError):
+    """A routine's speech setting the engine refuses (an unknown voice, a voice for another
+    language): ``key`` is the routine key it came from ("voice" or "language"), so `coach
+    check` can say where it is (issue 12)."""
+
+    def __init__(self, message: str, key: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
 class EngineError(CoachError, RuntimeError):
     """The speech engine failed, hung, or produced unusable audio."""
 

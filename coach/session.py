@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from coach.errors import shorten
+from coach.errors import SettingError, UsageError, shorten
 
 if TYPE_CHECKING:
     import numpy as np
@@ -297,12 +297,15 @@ def _open_cache(routine: Routine, speech: SpeechSettings | None, engines: Engine
     if name not in engines:
         engines[name] = open_engine(name)
     engine = engines[name]
-    if settings.voice is not None:
-        for voice in engine.voices():
-            if settings.voice in (voice.id, voice.name, voice.id.rsplit("/", 1)[-1]):
-                check_voice_language(settings.voice, voice.languages, settings.language)
-                break
-    engine.check(settings)  # an unknown voice is refused before any synthesis
+    try:  # a refusal names the key it came from: check says where it is (issue 12)
+        if settings.voice is not None:
+            for voice in engine.voices():
+                if settings.voice in (voice.id, voice.name, voice.id.rsplit("/", 1)[-1]):
+                    check_voice_language(settings.voice, voice.languages, settings.language)
+                    break
+        engine.check(settings)  # an unknown voice is refused before any synthesis
+    except UsageError as err:
+        raise SettingError(str(err), "voice" if settings.voice else "language") from None
     return routine, PhraseCache(engine, settings, sample_rate_hz=SAMPLE_RATE_HZ,
                                 pronunciations=routine.pronunciations, tolerate=tolerate)
 

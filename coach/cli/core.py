@@ -11,7 +11,7 @@ from coach.cli import echo
 from coach.cli.speech import SpeechOverrides, speech_options
 from coach.cli.talk import talk_option, with_talk
 from coach.env import Environment
-from coach.errors import RoutineError, UsageError
+from coach.errors import RoutineError, SettingError, UsageError
 
 if TYPE_CHECKING:
     from coach.compiler.timeline import Timeline
@@ -195,6 +195,7 @@ def check(files: tuple[str, ...], estimate: bool) -> None:
     engines: Engines = {}
     failed = False
     for name in files:
+        routine = None
         try:
             routine = load_routine(read_user_file(Path(name)), name, Path(name).stem, techs)
             timeline, note = session_timeline(routine, estimate=estimate, engines=engines)
@@ -203,8 +204,11 @@ def check(files: tuple[str, ...], estimate: bool) -> None:
             report(err)
             failed = True
             continue
-        except UsageError as err:  # one line that names the file
-            echo(str(err) if str(err).startswith(name) else f"{name}: {err}", err=True)
+        except UsageError as err:  # one line that names the file (and the key's place)
+            at = dict(routine.speech_at).get(err.key) \
+                if isinstance(err, SettingError) and routine is not None else None
+            echo(f"{at}: {err}" if at else str(err) if str(err).startswith(name)
+                 else f"{name}: {err}", err=True)
             failed = True
             continue
         if note is not None:  # said once: the other files are estimated too

@@ -22,6 +22,7 @@ from coach.routines.language import TEXT_LANGUAGES, text_language
 from coach.routines.model import (
     METRONOME_LU_RANGE,
     PACES,
+    SPEECH_ENGINES,
     SPEECH_KEY_CHARS,
     TALK_LEVELS,
     Reminder,
@@ -111,6 +112,8 @@ def load_routine(data: bytes, source: str, routine_id: str,
         source=source, briefing=briefing, talk=talk or "normal",
         text_language=text_language(speech.language), texts=texts, music=music,
         music_at=music_at, metronome_lu=metronome_lu,
+        speech_at=tuple((key, "{}:{}:{}".format(source, *position(keys[key])))
+                        for key in ("voice", "language") if key in keys),
     )
 
 
@@ -148,8 +151,7 @@ def _speech_settings(r: Reader, keys: dict[str, yaml.Node]) -> SpeechSettings:
         speech = _replace(speech, voice=r.text(keys["voice"], "voice",
                                                  SPEECH_KEY_CHARS["voice"]))
     if "engine" in keys:
-        speech = _replace(speech, engine=r.text(keys["engine"], "engine",
-                                                   SPEECH_KEY_CHARS["engine"]))
+        speech = _replace(speech, engine=r.choice(keys["engine"], "engine", SPEECH_ENGINES))
     if "rate" in keys:
         rate = r.number(keys["rate"], "rate (words per minute)", 80, 450, integer=True)
         speech = _replace(speech, rate_wpm=None if rate is None else int(rate))

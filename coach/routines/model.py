@@ -26,6 +26,8 @@ PACES: dict[str, float] = {"slow": 80.0, "easy": 90.0, "moderate": 100.0, "brisk
 #: The longest voice, engine and language a routine file may name; the command line's
 #: --voice, --engine and --language take the same (coach.cli.options; issue 12).
 SPEECH_KEY_CHARS = {"voice": 80, "engine": 40, "language": 20}
+#: The speech engines a routine's ``engine:`` may name (coach.speech opens them).
+SPEECH_ENGINES: tuple[str, ...] = ("piper", "espeak", "pyttsx3")
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,9 @@ class Routine:
     #: where it is written ("FILE:LINE:COL", for a message about it); None: no music.
     music: str | None = None
     music_at: str = ""
+    #: Where its ``voice:`` and ``language:`` keys are ("FILE:LINE:COL" by key), for errors
+    #: the engine finds later (:class:`coach.errors.SettingError`).
+    speech_at: tuple[tuple[str, str], ...] = ()
 
     @property
     def duration_s(self) -> float:

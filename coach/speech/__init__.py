@@ -23,7 +23,7 @@ import sys
 
 from coach.audio.clip import Clip
 from coach.errors import UsageError
-from coach.routines.model import SpeechSettings
+from coach.routines.model import SPEECH_ENGINES, SpeechSettings
 from coach.speech.base import (
     ATTEMPTS,
     PhraseError,
@@ -42,7 +42,7 @@ __all__ = ["ATTEMPTS", "PhraseError", "ENGINES", "ENGINE_VARIABLE", "Clip", "che
            "VoiceInfo", "clip_problem", "default_engine_name", "open_engine", "rate_wpm",
            "synthesize_checked", "words_in"]
 
-ENGINES = ("piper", "espeak", "pyttsx3")
+ENGINES = SPEECH_ENGINES  # the names a routine file may give (coach.routines.model)
 #: Names the default engine (e.g. ``espeak`` for speed); unset, Piper when installed.
 ENGINE_VARIABLE = "COACH_ENGINE"
 

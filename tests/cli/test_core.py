@@ -126,6 +126,24 @@ def test_check_refuses_music_that_export_would_refuse_at_its_place(cli, tmp_path
     assert line.startswith(f"{routine}:2:8: music: ") and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("keys, place, fragment", [
+    ("voice: de_AT\n", "2:8", "unknown voice 'de_AT'"),
+    ("language: de_AT\n", "2:11", "unknown voice 'de_AT'"),
+    ("language: de\nvoice: gmw/en-US\n", "3:8", "speaks English (en), but the session's text"),
+    ("engine: espek\n", "2:9", "did you mean 'espeak'?"),
+])
+def test_check_says_where_a_speech_setting_the_engine_refuses_is(cli, tmp_path, keys, place,
+                                                                 fragment):
+    # issue 12: these were "FILE: unknown voice ..." with no line; the engine's refusal now
+    # names its key (errors.SettingError) and check prints the key's place
+    routine = tmp_path / "v.yaml"
+    routine.write_text(f"title: x\n{keys}segments:\n  - technique: walk\n    duration: 1m\n")
+    result = cli("check", str(routine))
+    assert result.exit_code == 2
+    [line] = result.output.splitlines()
+    assert line.startswith(f"{routine}:{place}: ") and fragment in line, line
+
+
 def test_check_accepts_music_that_is_there(cli, tmp_path):
     from tests.audio.test_music import tone, write_wav  # a real WAV file
 
