@@ -154,9 +154,8 @@ def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
     ``progress(done, total)`` after each; then the routine is compiled with
     the measured lengths, so no two cues overlap in the audio. ``speech``
     overrides the routine's own settings (None: the routine's). ``levels`` sets
-    the metronome's and cue sounds' levels (a metronome level not set there is the
-    routine's ``metronome_level:``, else the default); the speech's volume scales them all
-    (it is the renderer's gain: phrases are synthesised at full volume). Raises
+    the metronome's and cue sounds' levels (:meth:`Levels.for_routine`); the speech's
+    volume scales them all (the renderer's gain: phrases are synthesised at full volume). Raises
     :class:`coach.errors.EngineError` when the engine cannot speak, and
     :class:`coach.speech.PhraseError` naming a phrase it cannot say (a native crash
     in its worker) unless ``live``: then that phrase is silent and listed in
@@ -182,7 +181,6 @@ def prepare_session(routine: Routine, speech: SpeechSettings | None = None,
         timeline, cache, opening, pending = _bounded(routine, speech, extra_lines, engines)
     else:
         timeline, cache = _measured(routine, speech, extra_lines, progress, engines)
-    # --metronome-level, else the routine's `metronome_level:`, else the default
     levels = dataclasses.replace((levels or Levels()).for_routine(routine.metronome_lu),
                                  volume=(speech or routine.speech).volume)
 
@@ -363,7 +361,9 @@ def warm_routines(routines: Iterable[Routine],
     ``speech`` maps a routine's settings to the ones to use (e.g. the command line's
     overrides). What :func:`prepare_session` then finds cached it does not synthesise.
     """
+    from coach import paths
     from coach.audio.clip import SAMPLE_RATE_HZ
+    from coach.audio.cuesounds import CueSounds
     from coach.routines.library import load_lines
     from coach.speech import engine_for, open_engine
     from coach.speech.phrase_cache import PhraseCache
@@ -396,8 +396,5 @@ def warm_routines(routines: Iterable[Routine],
         # (a minutes-left line that moves past a minute) is synthesised now, not then
         for routine in same_voice:
             synthesised += placed_and_measured(routine, cache, progress=counted)[1]
-    from coach import paths
-    from coach.audio.cuesounds import CueSounds
-
     CueSounds.load(SAMPLE_RATE_HZ).measure_levels(paths.cache_dir() / "levels")  # kept once
     return total, synthesised
