@@ -1,4 +1,4 @@
-"""YAML bounded before PyYAML builds anything: nesting, and numbers.
+"""YAML (and JSON) bounded before the parser builds anything: nesting, and numbers.
 
 PyYAML's composer and constructor recurse once per level of nesting, so a small
 file of a few hundred nested ``[`` or indented keys raises ``RecursionError``
@@ -18,6 +18,7 @@ for the coach's own files (programme, schedules).
 from __future__ import annotations
 
 import math
+import re
 
 import yaml
 
@@ -46,6 +47,26 @@ def check_nesting(text: str, limit: int = MAX_NESTING) -> None:
                                    problem_mark=token.start_mark)
         elif isinstance(token, _CLOSE):
             depth -= 1
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def json_loads(text: str | bytes, limit: int = MAX_NESTING) -> object:
+    """``json.loads`` of ``text``, refused with :class:`ValueError` when its arrays and
+    objects nest more than ``limit`` deep: the json module recurses once per level, and
+    a ``RecursionError`` caught in the process leaves CPython 3.11's own parsers (``ast``)
+    unusable afterwards, so the depth is counted before it parses."""
+    import json
+
+    raw = text.decode("utf-8") if isinstance(text, bytes) else text
+    depth = 0
+    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub("", raw)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > limit:
+            raise ValueError(f"nested more than {limit} levels deep")
+    return json.loads(raw)
 
 
 #: No number in a routine, programme or schedule needs more characters than this.

@@ -20,9 +20,17 @@ BLOCK_600 = "".join("  " * i + f"k{i}:\n" for i in range(600))
 
 @pytest.mark.parametrize("text", [FLOW_600, BLOCK_600])
 def test_plain_pyyaml_recurses_on_these_files(text: str) -> None:
-    # the reason for the check: without it PyYAML itself overflows the stack
-    with pytest.raises(RecursionError):
-        yaml.safe_load(text)
+    # the reason for the check: without it PyYAML itself overflows the stack. In a child
+    # process: a RecursionError caught here would leave CPython 3.11's ast module broken
+    # for the rest of the suite ("AST constructor recursion depth mismatch")
+    import subprocess
+    import sys
+
+    probe = ("import sys, yaml\ntry:\n    yaml.safe_load(sys.stdin.read())\n"
+             "except RecursionError:\n    print('RecursionError')\n")
+    done = subprocess.run([sys.executable, "-c", probe], input=text, capture_output=True,
+                          text=True, timeout=120)
+    assert done.stdout.strip() == "RecursionError", done.stderr[-500:]
 
 
 def test_nesting_at_the_limit_is_read_and_one_deeper_is_refused_where_it_starts() -> None:
@@ -165,3 +173,15 @@ def test_any_text_in_the_programme_and_red_flag_files_loads_or_is_one_short_line
         load(path)
     except UsageError as err:
         assert "\n" not in str(err) and len(str(err)) < 400 and str(err).startswith(str(path))
+
+
+def test_json_nested_too_deep_is_refused_before_the_parser_recurses() -> None:
+    import ast
+
+    from coach.yamlnest import json_loads
+
+    with pytest.raises(ValueError, match=f"nested more than {MAX_NESTING} levels deep"):
+        json_loads("[" * 100_000 + "]" * 100_000)
+    assert json_loads('{"a": ["[[[", "{{\\"{"]}') == {"a": ["[[[", '{{"{']}  # strings do not count
+    assert json_loads(b"[" * MAX_NESTING + b"]" * MAX_NESTING) is not None
+    ast.parse("x = [[1]]")  # no RecursionError was raised, so the ast module still works

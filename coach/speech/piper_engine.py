@@ -23,7 +23,6 @@ session alike.
 from __future__ import annotations
 
 import difflib
-import json
 import os
 import re
 import threading
@@ -85,13 +84,13 @@ class PiperVoiceFiles:
 
     def read_config(self) -> dict[str, Any]:
         from coach.config import read_small_file
+        from coach.yamlnest import json_loads
 
         try:  # a regular file of at most 1 MB, JSON of any depth, the parts info() reads
-            config = json.loads(read_small_file(self.config).decode("utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as err:
-            why = "nested too deep" if isinstance(err, RecursionError) else err
+            config = json_loads(read_small_file(self.config))
+        except (OSError, ValueError) as err:  # UnicodeDecodeError, nested too deep
             raise EngineError(f"broken Piper voice {self.id!r}: cannot read {self.config}: "
-                              f"{why}") from None
+                              f"{err}") from None
         if not isinstance(config, dict) or not isinstance(config.get("phoneme_id_map"), dict) \
                 or any(not isinstance(config.get(k, {}), dict)
                        for k in ("espeak", "language", "audio")):

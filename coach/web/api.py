@@ -15,7 +15,6 @@ gives.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 from starlette.concurrency import run_in_threadpool
@@ -67,14 +66,16 @@ class Api:
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind != "application/json":
             return error(415, "send JSON with Content-Type: application/json")
+        from coach.yamlnest import json_loads
+
         try:
-            body = json.loads(await read_body(request))
+            body = json_loads(await read_body(request))
         except BodyError as err:
             return error(err.status, str(err))
-        except (ValueError, UnicodeDecodeError):
-            return error(400, "the body is not valid JSON")
-        except RecursionError:  # 16 KB of "[" (issue 12)
-            return error(400, "the body is nested too deep")
+        except ValueError as err:  # UnicodeDecodeError too; 16 KB of "[" (issue 12)
+            nested = "nested more than" in str(err)
+            return error(400, "the body is nested too deep" if nested
+                         else "the body is not valid JSON")
         if not isinstance(body, dict):
             return error(400, "send a JSON object")
         return body
