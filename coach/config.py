@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.errors import UsageError, one_line
+from coach.files import file_kind
 
 #: The most any YAML file of the coach may hold.
 MAX_FILE_BYTES = 1_000_000
@@ -38,7 +39,7 @@ def read_small_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise NotAFileError(f"{path}: is {_kind(mode)}, not a file")
+            raise NotAFileError(f"{path}: is {file_kind(mode)}, not a file")
         with os.fdopen(os.dup(fd), "rb") as f:
             data = f.read(limit + 1)
     finally:
@@ -46,16 +47,6 @@ def read_small_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     if len(data) > limit:
         raise ValueError(f"file is too large (over {limit:,} bytes)")
     return data
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
 
 
 def read_yaml(path: Path, what: str, hint: str = "") -> Any:

@@ -307,10 +307,10 @@ def check_not_special(path: Path, error: type[OutputError] | type[UsageError] = 
 
 def file_kind(mode: int) -> str:
     """What a file of ``mode`` (``os.stat``'s ``st_mode``) is, for a message: "a folder",
-    "a FIFO", "a socket", "a device", "a regular file" or "not a regular file"."""
+    "a FIFO (named pipe)", "a socket", "a device", "a regular file" or "not a regular file"."""
     if stat.S_ISREG(mode):
         return "a regular file"
-    return ("a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
+    return ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
             else "a socket" if stat.S_ISSOCK(mode) else "a device"
             if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from coach.errors import SettingError, UsageError, shorten
+from coach.errors import SettingError, UsageError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -314,17 +314,6 @@ def placed_estimated(routine: Routine) -> list[str]:
     return list(dict.fromkeys(cue.text for cue in compile_with_library(routine).cues))
 
 
-def check_engine_name(name: str | None) -> None:
-    """:class:`UsageError` for an engine the coach does not have (None: the default)."""
-    from coach.errors import UsageError
-    from coach.routines.yamlsrc import suggest
-    from coach.speech import ENGINES
-
-    if name is not None and name not in ENGINES:
-        raise UsageError(f"unknown speech engine {shorten(name)}{suggest(name, ENGINES)} "
-                         f"(the engines: {', '.join(ENGINES)})")
-
-
 def session_timeline(routine: Routine, speech: SpeechSettings | None = None, *,
                      estimate: bool = False, progress: WarmProgress | None = None,
                      engines: Engines | None = None) -> tuple[Timeline, str | None]:
@@ -337,10 +326,12 @@ def session_timeline(routine: Routine, speech: SpeechSettings | None = None, *,
     import dataclasses
 
     from coach.errors import EngineError
+    from coach.speech import check_engine_name
 
     if speech is not None:
         routine = dataclasses.replace(routine, speech=speech)
-    check_engine_name(routine.speech.engine)  # also when it is not opened (--estimate)
+    if routine.speech.engine is not None:  # also when it is not opened (--estimate)
+        check_engine_name(routine.speech.engine)
     if not estimate:
         try:
             return _measured(routine, None, (), progress, engines)[0], None

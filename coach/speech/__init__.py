@@ -70,9 +70,14 @@ def fallback_note() -> str | None:
 
 
 def check_engine_name(name: str) -> str:
+    """``name`` when the coach has that engine; else :class:`UsageError` with the closest
+    engine, or the list of them."""
     if name not in ENGINES:
-        raise UsageError(f"unknown speech engine {name[:40]!r}; choose one of: "
-                         f"{', '.join(ENGINES)}")
+        from coach.errors import shorten
+        from coach.routines.yamlsrc import suggest
+
+        hint = suggest(name, ENGINES) or f"; choose one of: {', '.join(ENGINES)}"
+        raise UsageError(f"unknown speech engine {shorten(name)}{hint}")
     return name
 
 

@@ -41,7 +41,7 @@ def test_a_fifo_a_device_and_a_folder_named_like_music_are_skipped_unopened(tmp_
     tracks, lines = found([fifo, Path("/dev/zero"), folder, good])
     assert tracks == [folder / "y.wav", good]
     assert len(lines) == 3, lines
-    assert "pipe.mp3: it is a FIFO, not a file" in lines[0]
+    assert "pipe.mp3: it is a FIFO (named pipe), not a file" in lines[0]
     assert "/dev/zero: it is a device, not a file" in lines[1]
     assert "x.mp3: it is a folder, not a file" in lines[2]
     named = tmp_path / "album.mp3"  # a folder the user names is a folder, whatever its name

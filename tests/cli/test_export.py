@@ -252,12 +252,12 @@ def test_a_fifo_or_a_device_as_output_is_refused_before_any_work(cli, tmp_path, 
     for output in (fifo, tmp_path / "pipe"):  # and not pipe.mp3 written "beside" it
         result = cli("export", str(routine_file), "-o", str(output))
         assert result.exit_code == 2, result.output
-        assert f"{fifo} is a FIFO, not a file" in result.output
+        assert f"{fifo} is a FIFO (named pipe), not a file" in result.output
     (tmp_path / "walks").mkdir()
     os.mkfifo(tmp_path / "walks" / "02-cli-walk.lrc")  # a file the folder export would write
     result = cli("export", str(routine_file), str(routine_file), "-o", str(tmp_path / "walks"))
     assert result.exit_code == 2, result.output
-    assert "02-cli-walk.lrc is a FIFO, not a file" in result.output
+    assert "02-cli-walk.lrc is a FIFO (named pipe), not a file" in result.output
     assert nothing_synthesised()
 
 
